@@ -1,0 +1,1 @@
+"""People, roles, teams and signing in."""

@@ -1,0 +1,104 @@
+"""People, their roles and teams."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+class Role(enum.StrEnum):
+    """What a person does in SalesRamp; a person may hold several roles."""
+
+    REP = "rep"
+    COACH = "coach"
+    HR = "hr"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"rep": "Rep", "coach": "Coach", "hr": "HR", "admin": "Admin"}[self.value]
+
+
+class Team(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    members: Mapped[list[User]] = relationship(back_populates="team", order_by="User.full_name")
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+class UserRole(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [r.value for r in e]),
+        primary_key=True,
+    )
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    coach: Mapped[User | None] = relationship(remote_side=[id], back_populates="reps")
+    reps: Mapped[list[User]] = relationship(back_populates="coach", order_by="User.full_name")
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load
+        return self.active
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def sees_everyone(self) -> bool:
+        """HR and admins oversee the whole organisation."""
+        return self.has_role(Role.HR, Role.ADMIN)
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split()[0] if self.full_name else self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Organisation(db.Model):  # type: ignore[name-defined,misc]
+    """Organisation-wide settings; there is exactly one row."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), default="SalesRamp")
+    business_days: Mapped[bool] = mapped_column(Boolean, default=False)

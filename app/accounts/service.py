@@ -1,0 +1,205 @@
+"""Accounts: signing in, passwords, and the admin's management of people and teams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+
+from app.accounts.access import require_role
+from app.accounts.models import Organisation, Role, Team, User, UserRole
+from app.accounts.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from app.errors import Invalid, NotFound
+from app.extensions import db
+
+# Verifying against a real hash when the email is unknown keeps the response time the same,
+# so the login form does not reveal which emails have accounts.
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such person.")
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; upgrades outdated hashes on the way."""
+    user = find_by_email(email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise Invalid("That is not your current password.", field="current_password")
+    _check_password_strength(new, field="new_password")
+    user.password_hash = hash_password(new)
+    db.session.flush()
+
+
+def _check_password_strength(password: str, field: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field=field)
+
+
+@dataclass
+class PersonDetails:
+    """What an admin fills in for a person."""
+
+    email: str
+    full_name: str
+    job_title: str = ""
+    start_date: date | None = None
+    timezone: str = "UTC"
+    roles: Iterable[Role] = (Role.REP,)
+    coach_id: int | None = None
+    team_id: int | None = None
+
+
+def create_user(actor: User, details: PersonDetails, password: str) -> User:
+    require_role(actor, Role.ADMIN)
+    _check_password_strength(password, field="password")
+    user = User(password_hash=hash_password(password), active=True)
+    _apply_details(user, details)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(actor: User, user: User, details: PersonDetails) -> None:
+    require_role(actor, Role.ADMIN)
+    _apply_details(user, details)
+    db.session.flush()
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Deactivated people cannot sign in; everything they did stays on record."""
+    require_role(actor, Role.ADMIN)
+    if user.id == actor.id and not active:
+        raise Invalid("You cannot deactivate your own account.")
+    user.active = active
+    db.session.flush()
+
+
+def reset_password(actor: User, user: User, password: str) -> None:
+    require_role(actor, Role.ADMIN)
+    _check_password_strength(password, field="password")
+    user.password_hash = hash_password(password)
+    db.session.flush()
+
+
+def _apply_details(user: User, details: PersonDetails) -> None:
+    email = details.email.strip().lower()
+    existing = find_by_email(email)
+    if existing is not None and existing.id != user.id:
+        raise Invalid("Someone already has this email address.", field="email")
+    try:
+        ZoneInfo(details.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise Invalid("Choose a time zone from the list.", field="timezone") from exc
+    roles = set(details.roles)
+    if not roles:
+        raise Invalid("Give the person at least one role.", field="roles")
+    if details.coach_id is not None:
+        coach = db.session.get(User, details.coach_id)
+        if coach is None or not coach.has_role(Role.COACH):
+            raise Invalid("The coach must be someone with the Coach role.", field="coach_id")
+        if user.id is not None and coach.id == user.id:
+            raise Invalid("A person cannot coach themselves.", field="coach_id")
+    if details.team_id is not None and db.session.get(Team, details.team_id) is None:
+        raise Invalid("Choose an existing team.", field="team_id")
+    user.email = email
+    user.full_name = details.full_name.strip()
+    user.job_title = details.job_title.strip()
+    user.start_date = details.start_date
+    user.timezone = details.timezone
+    user.coach_id = details.coach_id
+    user.team_id = details.team_id
+    user.role_rows = [UserRole(role=role) for role in sorted(roles)]
+
+
+def list_people(actor: User, include_inactive: bool = True) -> list[User]:
+    require_role(actor, Role.ADMIN, Role.HR)
+    query = select(User).order_by(User.full_name)
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def coaches() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.COACH, User.active.is_(True))
+            .order_by(User.full_name)
+        )
+    )
+
+
+def teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def create_team(actor: User, name: str) -> Team:
+    require_role(actor, Role.ADMIN)
+    name = name.strip()
+    if not name:
+        raise Invalid("Give the team a name.", field="name")
+    if db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower())):
+        raise Invalid("A team with this name exists already.", field="name")
+    team = Team(name=name)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def organisation() -> Organisation:
+    """The organisation's settings row, created with defaults the first time it is asked for."""
+    org = db.session.get(Organisation, 1)
+    if org is None:
+        org = Organisation(id=1, name="SalesRamp", business_days=False)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def update_organisation(actor: User, name: str, business_days: bool) -> Organisation:
+    require_role(actor, Role.ADMIN)
+    org = organisation()
+    org.name = name.strip() or org.name
+    org.business_days = business_days
+    db.session.flush()
+    return org
+
+
+def local_today(user: User, now: datetime | None = None) -> date:
+    """Today's date where the person is, so "due today" means their today."""
+    moment = now or datetime.now(UTC)
+    try:
+        zone = ZoneInfo(user.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()

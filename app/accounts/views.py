@@ -1,0 +1,66 @@
+"""Signing in and out, and one's own password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.accounts import service
+from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.errors import Invalid
+from app.extensions import db
+from app.web import show_domain_error
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append("Email or password is not right, or the account is deactivated.")
+    return render_template("accounts/login.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("plans.home")
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                current_user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your password is changed.", "success")
+            return redirect(url_for("plans.home"))
+    return render_template("accounts/password.html", form=form)

@@ -1,0 +1,1 @@
+"""The admin's pages for running the organisation: people, teams and settings."""

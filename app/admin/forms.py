@@ -1,0 +1,83 @@
+"""Forms an admin fills in about people, teams and the organisation."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.accounts.models import Role
+from app.accounts.passwords import MIN_PASSWORD_LENGTH
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _optional_id(value: str | None) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+class PersonForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    start_date = DateField("Start date", validators=[Optional()])
+    timezone = SelectField("Time zone", default="UTC")
+    roles = MultiCheckboxField(
+        "Roles",
+        choices=[(role.value, role.label) for role in Role],
+        validators=[DataRequired(message="Give the person at least one role.")],
+    )
+    coach_id = SelectField("Coach", coerce=_optional_id, validate_choice=True)
+    team_id = SelectField("Team", coerce=_optional_id, validate_choice=True)
+
+    def set_choices(self, coaches: list[tuple[int, str]], teams: list[tuple[int, str]]) -> None:
+        self.timezone.choices = timezone_choices()
+        self.coach_id.choices = [(None, "No coach"), *coaches]
+        self.team_id.choices = [(None, "No team"), *teams]
+
+
+class NewPersonForm(PersonForm):
+    password = PasswordField(
+        "First password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters; tell the person to change it.",
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)]
+    )
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Organisation name", validators=[DataRequired(), Length(max=120)])
+    business_days = BooleanField(
+        "Count ramp days in business days (Monday to Friday)",
+        description="Applies to plans assigned from now on; assigned plans keep their dates.",
+    )

@@ -1,0 +1,151 @@
+"""People, teams and organisation settings, for admins (HR may look at people)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.accounts import service
+from app.accounts.access import require_role
+from app.accounts.models import Role, User
+from app.accounts.service import PersonDetails
+from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
+from app.errors import Invalid
+from app.extensions import db
+from app.web import show_domain_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every admin page needs a signed-in user; services check the role."""
+
+
+@bp.get("/people")
+def people() -> str:
+    return render_template("admin/people.html", people=service.list_people(current_user))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new_person() -> Response | str:
+    require_role(current_user, Role.ADMIN)
+    form = _with_choices(NewPersonForm())
+    if form.validate_on_submit():
+        try:
+            person = service.create_user(current_user, _details(form), form.password.data or "")
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.full_name} can now sign in.", "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/person_form.html", form=form, person=None)
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+def edit_person(user_id: int) -> Response | str:
+    require_role(current_user, Role.ADMIN)
+    person = service.get_user(user_id)
+    form = _with_choices(PersonForm(data=_form_data(person)))
+    if form.validate_on_submit():
+        try:
+            service.update_user(current_user, person, _details(form))
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Saved {person.full_name}.", "success")
+            return redirect(url_for("admin.people"))
+    reset = ResetPasswordForm(prefix="reset")
+    return render_template("admin/person_form.html", form=form, person=person, reset=reset)
+
+
+@bp.post("/people/<int:user_id>/active")
+def set_active(user_id: int) -> Response:
+    person = service.get_user(user_id)
+    service.set_active(current_user, person, active=not person.active)
+    db.session.commit()
+    state = "reactivated" if person.active else "deactivated; their records stay"
+    flash(f"{person.full_name} is {state}.", "success")
+    return redirect(url_for("admin.people"))
+
+
+@bp.post("/people/<int:user_id>/password")
+def reset_password(user_id: int) -> Response | str:
+    require_role(current_user, Role.ADMIN)
+    person = service.get_user(user_id)
+    reset = ResetPasswordForm(prefix="reset")
+    if reset.validate_on_submit():
+        service.reset_password(current_user, person, reset.password.data or "")
+        db.session.commit()
+        flash(f"{person.full_name}'s password is reset.", "success")
+        return redirect(url_for("admin.edit_person", user_id=person.id))
+    form = _with_choices(PersonForm(data=_form_data(person)))
+    return render_template("admin/person_form.html", form=form, person=person, reset=reset)
+
+
+@bp.route("/teams", methods=["GET", "POST"])
+def teams() -> Response | str:
+    require_role(current_user, Role.ADMIN)
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = service.create_team(current_user, form.name.data or "")
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Team {team.name} created.", "success")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/teams.html", form=form, teams=service.teams())
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+def organisation() -> Response | str:
+    require_role(current_user, Role.ADMIN)
+    org = service.organisation()
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        service.update_organisation(current_user, form.name.data or "", form.business_days.data)
+        db.session.commit()
+        flash("Organisation settings saved.", "success")
+        return redirect(url_for("admin.organisation"))
+    return render_template("admin/organisation.html", form=form)
+
+
+def _with_choices(form: PersonForm) -> PersonForm:
+    form.set_choices(
+        coaches=[(c.id, c.full_name) for c in service.coaches()],
+        teams=[(t.id, t.name) for t in service.teams()],
+    )
+    return form
+
+
+def _form_data(person: User) -> dict[str, object]:
+    """The person as the edit form wants it pre-filled (roles as their values)."""
+    return {
+        "full_name": person.full_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "start_date": person.start_date,
+        "timezone": person.timezone,
+        "roles": [role.value for role in person.roles],
+        "coach_id": person.coach_id,
+        "team_id": person.team_id,
+    }
+
+
+def _details(form: PersonForm) -> PersonDetails:
+    return PersonDetails(
+        email=form.email.data or "",
+        full_name=form.full_name.data or "",
+        job_title=form.job_title.data or "",
+        start_date=form.start_date.data,
+        timezone=form.timezone.data or "UTC",
+        roles=[Role(value) for value in form.roles.data or []],
+        coach_id=form.coach_id.data,
+        team_id=form.team_id.data,
+    )

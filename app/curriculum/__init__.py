@@ -1,0 +1,1 @@
+"""Curriculum content: validated from files, stored by version."""

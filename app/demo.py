@@ -1,0 +1,186 @@
+"""The demo organisation: realistic people at every point of their ramp, for trying SalesRamp."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, Team, User, UserRole
+from app.accounts.passwords import hash_password
+from app.accounts.service import local_today, organisation
+from app.curriculum.service import has_curriculum
+from app.extensions import db
+from app.plans import service as plans
+from app.plans.models import MeasureKind, Milestone, MilestoneStatus
+
+DEMO_PASSWORD = "demo"
+DEMO_DOMAIN = "demo.salesramp"
+
+
+@dataclass(frozen=True)
+class DemoRep:
+    """A rep on a given day of their ramp, with how they have kept up so far."""
+
+    name: str
+    title: str
+    plan: str
+    day: int
+    team: int
+    timezone: str
+    overdue: int = 0  # recent past-due milestones left undone
+    long_overdue: bool = False  # the earliest one left undone too (at risk)
+    awaiting: int = 0  # done but waiting for the coach to verify
+
+
+REPS = (
+    DemoRep("Ava Chen", "Sales Development Rep", "sdr-ramp", 12, 0, "Europe/London"),
+    DemoRep("Ben Okafor", "Sales Development Rep", "sdr-ramp", 26, 0, "Europe/London", overdue=1),
+    DemoRep("Chloe Martin", "Account Executive", "ae-ramp", 40, 0, "Europe/Berlin", awaiting=2),
+    DemoRep("Diego Alvarez", "Account Executive", "ae-ramp", 55, 1, "America/New_York", overdue=3),
+    DemoRep("Emma Schulz", "Sales Development Rep", "sdr-ramp", 70, 1, "Europe/Berlin", awaiting=1),
+    DemoRep("Farid Haddad", "Account Executive", "ae-ramp", 85, 0, "Asia/Dubai", overdue=2),
+    DemoRep("Grace Kim", "Sales Development Rep", "sdr-ramp", 3, 1, "America/Chicago"),
+    DemoRep("Hiro Tanaka", "Account Executive", "ae-ramp", 33, 1, "Asia/Tokyo", long_overdue=True),
+    DemoRep("Isla Novak", "Sales Development Rep", "sdr-ramp", 47, 0, "Europe/Prague"),
+    DemoRep("Jonas Berg", "Account Executive", "ae-ramp", 62, 1, "Europe/Stockholm", overdue=1),
+)
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(User))
+
+
+def clear_people() -> None:
+    """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
+    from app.plans.models import Plan
+
+    for model in (Plan, UserRole, User, Team):
+        db.session.execute(model.__table__.delete())
+    db.session.flush()
+
+
+def seed_demo(now: datetime | None = None) -> list[User]:
+    """Create the demo organisation; returns everyone created, admin first."""
+    if not has_curriculum():
+        raise RuntimeError("Load the curriculum first: flask --app app curriculum load")
+    now = now or datetime.now(UTC)
+    organisation().name = "Northwind Software"
+    password_hash = hash_password(DEMO_PASSWORD)
+
+    def person(local: str, name: str, title: str, *roles: Role, **extra: object) -> User:
+        user = User(
+            email=f"{local}@{DEMO_DOMAIN}",
+            full_name=name,
+            job_title=title,
+            password_hash=password_hash,
+            active=True,
+            role_rows=[UserRole(role=role) for role in roles],
+            **extra,
+        )
+        db.session.add(user)
+        return user
+
+    admin = person("admin", "Alex Morgan", "Revenue Operations Lead", Role.ADMIN)
+    hr = person("hr", "Priya Shah", "People Partner", Role.HR)
+    teams = [Team(name="Team North"), Team(name="Team South")]
+    coaches = [
+        person("coach1", "Maya Patel", "Sales Manager, North", Role.COACH, team=teams[0]),
+        person("coach2", "Sam Rivera", "Sales Manager, South", Role.COACH, team=teams[1]),
+    ]
+    db.session.flush()
+    people = [admin, hr, *coaches]
+    for number, spec in enumerate(REPS, start=1):
+        rep = person(
+            f"rep{number}",
+            spec.name,
+            spec.title,
+            Role.REP,
+            team=teams[spec.team],
+            coach=coaches[spec.team],
+            timezone=spec.timezone,
+        )
+        db.session.flush()
+        today = local_today(rep, now)
+        rep.start_date = today - timedelta(days=spec.day - 1)
+        plan = plans.assign_plan(coaches[spec.team], rep, spec.plan, rep.start_date)
+        _play_ramp(spec, rep, coaches[spec.team], plan.milestones, today)
+        people.append(rep)
+    db.session.flush()
+    return people
+
+
+def _play_ramp(
+    spec: DemoRep, rep: User, coach: User, milestones: list[Milestone], today: date
+) -> None:
+    """Act out the ramp so far through the same services the app uses."""
+    past_due = [m for m in milestones if m.due_date < today]
+    undone = set(m.id for m in past_due[len(past_due) - spec.overdue :]) if spec.overdue else set()
+    if spec.long_overdue and past_due:
+        undone |= {past_due[0].id, past_due[-1].id}
+    awaiting = [m for m in past_due if m.id not in undone and m.requires_verification]
+    awaiting_ids = {m.id for m in awaiting[-spec.awaiting :]} if spec.awaiting else set()
+    early = [m for m in milestones if today <= m.due_date < today + timedelta(days=4)][:1]
+    for milestone in [*past_due, *early]:
+        if milestone.id in undone:
+            if milestone.measure_kind == MeasureKind.NUMBER and milestone.target:
+                plans.record_progress(rep, milestone, value=round(milestone.target * 0.6))
+            continue
+        _complete(rep, coach, milestone, verify=milestone.id not in awaiting_ids)
+        _backdate(milestone, min(milestone.due_date, today) - timedelta(days=1))
+
+
+def _complete(rep: User, coach: User, milestone: Milestone, verify: bool) -> None:
+    if milestone.measure_kind == MeasureKind.CERTIFICATION:
+        plans.verify(coach, milestone, "Passed the role-play certification.")
+        return
+    value = milestone.target if milestone.measure_kind == MeasureKind.NUMBER else None
+    plans.record_progress(rep, milestone, value=value, note=_note_for(milestone))
+    if milestone.status == MilestoneStatus.SUBMITTED and verify:
+        plans.verify(coach, milestone, "Checked in the CRM. Good work.")
+
+
+def _note_for(milestone: Milestone) -> str:
+    if milestone.measure_kind == MeasureKind.MEETING:
+        return f"Met with {milestone.meeting_with or 'my coach'}; notes in the shared doc."
+    return ""
+
+
+def _backdate(milestone: Milestone, day: date) -> None:
+    """Make the history read as if it happened over the ramp, not all at seeding time."""
+    moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=15)
+    for event in milestone.events:
+        event.at = moment
+    if milestone.completed_at:
+        milestone.completed_at = moment
+    if milestone.submitted_at:
+        milestone.submitted_at = moment
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Replace everyone in a database that has people.")
+@click.option("--if-empty", is_flag=True, help="Seed only when there is nobody yet; else skip.")
+@with_appcontext
+def demo_command(force: bool, if_empty: bool) -> None:
+    """Create the demo organisation (refuses on a database with people unless --force)."""
+    if not database_is_empty():
+        if if_empty:
+            click.echo("The database has people already; the demo organisation was not seeded.")
+            return
+        if not force:
+            click.echo("The database has people already. Use --force to replace them.", err=True)
+            raise click.exceptions.Exit(1)
+        clear_people()
+    try:
+        people = seed_demo()
+    except RuntimeError as error:
+        click.echo(str(error), err=True)
+        raise click.exceptions.Exit(1) from error
+    db.session.commit()
+    click.echo(f"Demo organisation ready. Sign in with any of these (password '{DEMO_PASSWORD}'):")
+    for user in people:
+        roles = ", ".join(role.label for role in sorted(user.roles))
+        click.echo(f"  {user.email:<28} {roles:<8} {user.full_name}")

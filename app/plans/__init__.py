@@ -1,0 +1,1 @@
+"""30/60/90-day onboarding plans and completion tracking."""

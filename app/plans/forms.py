@@ -1,0 +1,54 @@
+"""Forms for assigning plans and reporting or verifying milestones."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from app.plans.status import RepStatus
+
+
+class AssignPlanForm(FlaskForm):
+    template_key = SelectField("Plan template", validators=[DataRequired()])
+    start_date = DateField("Start date (day 1)", validators=[DataRequired()])
+
+
+class ProgressForm(FlaskForm):
+    value = DecimalField("Number reached", places=None, validators=[Optional(), NumberRange(min=0)])
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    evidence_url = URLField(
+        "Evidence link (optional)",
+        validators=[
+            Optional(),
+            URL(message="Enter a full link, starting with https://"),
+            Length(max=500),
+        ],
+    )
+
+
+class VerifyForm(FlaskForm):
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class SendBackForm(FlaskForm):
+    comment = TextAreaField(
+        "What is still missing?",
+        validators=[DataRequired(message="Tell the rep what is still missing."), Length(max=2000)],
+    )
+
+
+class TeamFilterForm(FlaskForm):
+    """A GET form: filters live in the URL so a filtered view can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name", validators=[Optional(), Length(max=120)])
+    team = SelectField("Team", coerce=str, validate_choice=False)
+    coach = SelectField("Coach", coerce=str, validate_choice=False)
+    status = SelectField(
+        "Status",
+        choices=[("", "Any status"), *((s.value, s.value.capitalize()) for s in RepStatus)],
+        validate_choice=False,
+    )

@@ -1,0 +1,136 @@
+"""Onboarding plans assigned to reps, their milestones, and every change made to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.curriculum.models import PlanTemplate
+from app.extensions import db
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class MeasureKind(enum.StrEnum):
+    CHECKBOX = "checkbox"
+    NUMBER = "number"
+    CERTIFICATION = "certification"
+    MEETING = "meeting"
+
+
+class MilestoneStatus(enum.StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"  # done by the rep, waiting for the coach to verify
+    DONE = "done"
+
+
+class Plan(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("plan_templates.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    business_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    rep: Mapped[User] = relationship(foreign_keys=[rep_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+    template: Mapped[PlanTemplate] = relationship()
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="plan",
+        order_by="(Milestone.due_date, Milestone.position)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def end_date(self) -> date:
+        return max(m.due_date for m in self.milestones) if self.milestones else self.start_date
+
+
+class Milestone(db.Model):  # type: ignore[name-defined,misc]
+    """A SMART milestone copied from the template when the plan was assigned."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(Text)
+    measure_kind: Mapped[MeasureKind] = mapped_column(_enum(MeasureKind))
+    measure_description: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(64), default="")
+    meeting_with: Mapped[str] = mapped_column(String(120), default="")
+    certification_stage: Mapped[str | None] = mapped_column(String(64))
+    stage: Mapped[str | None] = mapped_column(String(64))
+    due_day: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    requires_verification: Mapped[bool] = mapped_column(Boolean, default=False)
+    resource_title: Mapped[str] = mapped_column(String(200), default="")
+    resource_url: Mapped[str] = mapped_column(String(500), default="")
+
+    status: Mapped[MilestoneStatus] = mapped_column(
+        _enum(MilestoneStatus), default=MilestoneStatus.OPEN
+    )
+    value: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_url: Mapped[str] = mapped_column(String(500), default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    plan: Mapped[Plan] = relationship(back_populates="milestones")
+    verified_by: Mapped[User | None] = relationship()
+    events: Mapped[list[MilestoneEvent]] = relationship(
+        back_populates="milestone",
+        order_by="MilestoneEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == MilestoneStatus.DONE
+
+
+class MilestoneEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Who changed a milestone, when, and how: the milestone's history, never edited."""
+
+    __tablename__ = "milestone_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(
+        ForeignKey("milestones.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    milestone: Mapped[Milestone] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,97 @@
+"""Status rules for milestones and reps: pure functions, no database.
+
+The rules, as the README documents them:
+
+* A milestone is **overdue** when it is not done, the rep has not submitted it for
+  verification, and its due date is before today. A submitted milestone waits on the coach,
+  not the rep, so it never counts against the rep.
+* A rep is **at risk** with three or more overdue milestones, or any milestone more than
+  14 days overdue.
+* A rep is **behind** with one or two overdue milestones, none more than 14 days late.
+* A rep is **on track** with nothing overdue; **complete** when every milestone is done.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+AT_RISK_OVERDUE_COUNT = 3
+AT_RISK_DAYS_LATE = 14
+DUE_SOON_DAYS = 7
+
+
+class MilestoneState(enum.StrEnum):
+    DONE = "done"
+    AWAITING_VERIFICATION = "awaiting verification"
+    OVERDUE = "overdue"
+    DUE_SOON = "due this week"
+    UPCOMING = "upcoming"
+
+    @property
+    def css(self) -> str:
+        return {
+            "done": "success",
+            "awaiting verification": "info",
+            "overdue": "danger",
+            "due this week": "warning",
+            "upcoming": "secondary",
+        }[self.value]
+
+
+class RepStatus(enum.StrEnum):
+    NO_PLAN = "no plan"
+    ON_TRACK = "on track"
+    BEHIND = "behind"
+    AT_RISK = "at risk"
+    COMPLETE = "complete"
+
+    @property
+    def css(self) -> str:
+        return {
+            "no plan": "secondary",
+            "on track": "success",
+            "behind": "warning",
+            "at risk": "danger",
+            "complete": "primary",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    """What the rules need to know about one milestone."""
+
+    due_date: date
+    done: bool
+    submitted: bool
+
+
+def milestone_state(facts: MilestoneFacts, today: date) -> MilestoneState:
+    if facts.done:
+        return MilestoneState.DONE
+    if facts.submitted:
+        return MilestoneState.AWAITING_VERIFICATION
+    if facts.due_date < today:
+        return MilestoneState.OVERDUE
+    if facts.due_date < today + timedelta(days=DUE_SOON_DAYS):
+        return MilestoneState.DUE_SOON
+    return MilestoneState.UPCOMING
+
+
+def rep_status(
+    milestones: Iterable[MilestoneFacts], today: date, has_plan: bool = True
+) -> RepStatus:
+    if not has_plan:
+        return RepStatus.NO_PLAN
+    facts = list(milestones)
+    if facts and all(m.done for m in facts):
+        return RepStatus.COMPLETE
+    overdue = [m for m in facts if milestone_state(m, today) == MilestoneState.OVERDUE]
+    if not overdue:
+        return RepStatus.ON_TRACK
+    most_days_late = max((today - m.due_date).days for m in overdue)
+    if len(overdue) >= AT_RISK_OVERDUE_COUNT or most_days_late > AT_RISK_DAYS_LATE:
+        return RepStatus.AT_RISK
+    return RepStatus.BEHIND

@@ -1,0 +1,108 @@
+"""Web behaviour shared by every blueprint: error pages, security headers, template helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from app.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from app.extensions import db
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
+
+STATUS_FOR = {NotAllowed: 403, NotFound: 404, Conflict: 409, Invalid: 400}
+TITLES = {
+    400: "That request was not valid",
+    403: "You do not have access to this",
+    404: "Page not found",
+    405: "That action is not possible here",
+    409: "That cannot be done now",
+    500: "Something went wrong on our side",
+}
+
+
+def register_web_behaviour(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.globals["current_user"] = current_user
+
+
+def _domain_error(error: DomainError) -> Response | tuple[str, int]:
+    db.session.rollback()
+    status = next((code for cls, code in STATUS_FOR.items() if isinstance(error, cls)), 400)
+    referrer = request.referrer or ""
+    if request.method == "POST" and status in (400, 409) and referrer.startswith(request.host_url):
+        # A button pressed on a page whose state moved on: say why, back on that page.
+        flash(error.message, "warning")
+        return redirect(referrer, 303)
+    return render_template(
+        "error.html", status=status, title=TITLES[status], message=error.message
+    ), status
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    message = "The form expired or was sent from elsewhere. Go back, reload the page and try again."
+    return render_template("error.html", status=400, title=TITLES[400], message=message), 400
+
+
+def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+    if error.code is None or error.code < 400 or request.path.startswith("/static/"):
+        return error.get_response()
+    title = TITLES.get(error.code, error.name)
+    return render_template(
+        "error.html", status=error.code, title=title, message=error.description
+    ), error.code
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_user.is_authenticated and not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def show_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a service's complaint next to the field it is about, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def format_day(value: date | None, missing: str = "—") -> str:
+    if value is None:
+        return missing
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def format_moment(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def format_number(value: Any) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
