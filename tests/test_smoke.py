@@ -1,5 +1,3 @@
-
-
 def test_rep_sees_their_ramp(make_rep, login):
     rep = make_rep(day_of_ramp=12)
     client = login(rep)
