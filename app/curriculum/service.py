@@ -40,6 +40,11 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         if row.template_key not in loaded_keys:
             row.is_current = False
             report.retired.append(row.template_key)
+    from app.agreements.service import store_agreement_templates
+
+    report.unchanged += store_agreement_templates(
+        curriculum.agreements, report.added, report.new_versions
+    )
     db.session.flush()
     return report
 
