@@ -248,6 +248,8 @@ def _reason(detail: ErrorDetails) -> str:
         return f"unknown kind {ctx.get('tag')!r} (expected one of {ctx.get('expected_tags')})"
     if kind == "union_tag_not_found":
         return "missing kind (checkbox, number, certification or meeting)"
+    if kind == "literal_error":
+        return f"{given!r} is not allowed here (expected {ctx.get('expected')})"
     if kind == "string_pattern_mismatch":
         return (
             f"{given!r} is not a valid key: use lowercase letters, digits and hyphens, "
