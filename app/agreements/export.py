@@ -180,7 +180,11 @@ def start_export(actor: User, ids: Sequence[int]) -> AgreementExport:
 
 
 def get_export(actor: User, token: str) -> AgreementExport:
-    job = db.session.scalar(select(AgreementExport).where(AgreementExport.token == token))
+    job = db.session.scalar(
+        select(AgreementExport)
+        .where(AgreementExport.token == token)
+        .execution_options(populate_existing=True)  # progress is written by another thread
+    )
     if job is None:
         raise NotFound("There is no such export.")
     if job.requested_by_id != actor.id:
