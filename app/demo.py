@@ -56,8 +56,10 @@ def database_is_empty() -> bool:
 
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
+    from app.agreements.demo import clear_agreements
     from app.plans.models import Plan
 
+    clear_agreements()
     for model in (Plan, UserRole, User, Team):
         db.session.execute(model.__table__.delete())
     db.session.flush()
@@ -110,6 +112,9 @@ def seed_demo(now: datetime | None = None) -> list[User]:
         _play_ramp(spec, rep, coaches[spec.team], plan.milestones, today)
         people.append(rep)
     db.session.flush()
+    from app.agreements.demo import seed_agreements
+
+    seed_agreements(hr, people[4:])
     return people
 
 
