@@ -54,10 +54,12 @@ def require_signer(actor: User, agreement: Agreement) -> SignerRole:
         raise Conflict("You have signed this agreement already; nothing was changed.")
     if actor.id not in (agreement.rep_id, agreement.coach_id) and not actor.sees_everyone:
         raise NotAllowed("This agreement is not yours to sign.")
+    if agreement.status == AgreementStatus.SENT:
+        raise NotAllowed("The rep signs first; the countersignature comes after.")
+    if agreement.status == AgreementStatus.SIGNED_BY_REP:
+        raise NotAllowed("This agreement is waiting for someone else's signature, not yours.")
     messages = {
         AgreementStatus.DRAFT: "This agreement has not been sent yet.",
-        AgreementStatus.SENT: "The rep signs first; the countersignature comes after.",
-        AgreementStatus.SIGNED_BY_REP: "This agreement is waiting for someone else's signature.",
         AgreementStatus.COMPLETED: "This agreement is completed already.",
         AgreementStatus.DECLINED: "This agreement was declined.",
         AgreementStatus.VOIDED: "This agreement was voided.",

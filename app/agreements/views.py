@@ -340,6 +340,7 @@ def _signed_message(agreement: Agreement) -> str:
 def reached_end(agreement_id: int) -> Response:
     """Called by the signing page's script when the signer reaches the end of the document."""
     agreement = service.get_agreement(current_user, agreement_id)
+    signing.require_signer(current_user, agreement)
     recorded = signing.record_reached_end(current_user, agreement, _evidence())
     db.session.commit()
     return jsonify(recorded=recorded)

@@ -357,7 +357,7 @@ def test_the_hr_person_cannot_countersign_before_the_rep(
     make_agreement: Callable[..., Agreement], hr: User, fresh: Fresh, evidence: Evidence
 ) -> None:
     agreement = make_agreement()
-    with pytest.raises(Conflict, match="rep signs first"):
+    with pytest.raises(NotAllowed, match="rep signs first"):
         signing.sign(hr, agreement, fresh(hr), evidence, WINDOW)
 
 
