@@ -247,7 +247,7 @@ class RepRecord:
             "organisation.name": self.organisation,
             "rep.name": self.rep_name,
             "rep.email": self.rep_email,
-            "rep.job_title": self.rep_job_title,
+            "rep.job_title": self.rep_job_title or "Sales representative",
             "rep.start_date": self.rep_start_date,
             "rep.team": self.team,
             "coach.name": self.coach,
