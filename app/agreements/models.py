@@ -80,7 +80,7 @@ class SignerRole(enum.StrEnum):
         return {"rep": "Rep", "hr": "HR", "coach": "Coach"}[self.value]
 
 
-class AgreementTemplate(db.Model):  # type: ignore[name-defined,misc]
+class AgreementTemplate(db.Model):  # type: ignore[name-defined]
     """One version of an agreement template; a changed file becomes a new version."""
 
     __tablename__ = "agreement_templates"
@@ -100,7 +100,7 @@ class AgreementTemplate(db.Model):  # type: ignore[name-defined,misc]
         return f"<AgreementTemplate {self.template_key} v{self.version}>"
 
 
-class Agreement(db.Model):  # type: ignore[name-defined,misc]
+class Agreement(db.Model):  # type: ignore[name-defined]
     """An agreement for one rep: a draft until sent, then frozen, signed and sealed."""
 
     __tablename__ = "agreements"
@@ -166,7 +166,7 @@ class Agreement(db.Model):  # type: ignore[name-defined,misc]
         return f"<Agreement {self.id} {self.status}>"
 
 
-class AgreementSignature(db.Model):  # type: ignore[name-defined,misc]
+class AgreementSignature(db.Model):  # type: ignore[name-defined]
     """One signer's electronic signature: typed name, consent given, and when."""
 
     __tablename__ = "agreement_signatures"
@@ -190,7 +190,7 @@ class AgreementSignature(db.Model):  # type: ignore[name-defined,misc]
     signer: Mapped[User | None] = relationship()
 
 
-class AgreementEvent(db.Model):  # type: ignore[name-defined,misc]
+class AgreementEvent(db.Model):  # type: ignore[name-defined]
     """One entry in an agreement's audit trail: append-only, chained by hashes.
 
     ``hash`` covers every other column and ``prev_hash`` is the previous event's ``hash``,
@@ -231,7 +231,7 @@ class ExportStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class AgreementExport(db.Model):  # type: ignore[name-defined,misc]
+class AgreementExport(db.Model):  # type: ignore[name-defined]
     """A ZIP of sealed PDFs and a manifest, built in the background for a large selection."""
 
     __tablename__ = "agreement_exports"
