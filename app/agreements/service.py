@@ -88,7 +88,7 @@ def store_agreement_templates(
                 is_current=True,
             )
         )
-        (new_versions if latest else added).append(f"agreement {template.id}")
+        (new_versions if latest else added).append(template.id)
     current = select(AgreementTemplate).where(AgreementTemplate.is_current.is_(True))
     for row in db.session.scalars(current):
         if row.template_key not in loaded:

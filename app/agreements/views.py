@@ -157,7 +157,9 @@ def new() -> Response | str:
         return render_template("agreements/choose.html", choose=choose)
     rep = accounts.get_user(int(rep_id))
     spec = service.spec_of(service.current_template(key))
-    form = values_form(spec, None if request.method == "POST" else service.initial_values(key))
+    form = values_form(
+        spec, None if request.method == "POST" else form_values(spec, service.initial_values(key))
+    )
     if form.validate_on_submit():
         try:
             agreement = service.create_draft(
@@ -260,7 +262,9 @@ def bulk() -> Response | str:
         ("", "Any start month"),
         *((c, c) for c in service.cohorts(current_user)),
     ]
-    values = values_form(spec, None if request.method == "POST" else service.initial_values(key))
+    values = values_form(
+        spec, None if request.method == "POST" else form_values(spec, service.initial_values(key))
+    )
     previews = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
         team_id = int(form.team.data) if (form.team.data or "").isdigit() else None
@@ -380,6 +384,7 @@ def print_view(agreement_id: int) -> str:
 @bp.route("/verify", methods=["GET", "POST"])
 def verify() -> str:
     service.require_manage(current_user)
+    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024  # refuse huge uploads early
     form = VerifyForm()
     verdict = None
     if form.validate_on_submit():

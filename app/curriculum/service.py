@@ -22,6 +22,9 @@ class LoadReport:
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    agreements_added: list[str] = field(default_factory=list)
+    agreements_new_versions: list[str] = field(default_factory=list)
+    agreements_unchanged: list[str] = field(default_factory=list)
 
 
 def store_curriculum(curriculum: Curriculum) -> LoadReport:
@@ -42,8 +45,8 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
             report.retired.append(row.template_key)
     from app.agreements.service import store_agreement_templates
 
-    report.unchanged += store_agreement_templates(
-        curriculum.agreements, report.added, report.new_versions
+    report.agreements_unchanged = store_agreement_templates(
+        curriculum.agreements, report.agreements_added, report.agreements_new_versions
     )
     db.session.flush()
     return report
