@@ -153,14 +153,15 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    # Callables: WTForms 3.3 deprecates (value, label) tuples given to the constructor.
     status = SelectField(
         "Status",
-        choices=[("", "Any status"), *((s.value, s.short_label) for s in AgreementStatus)],
+        choices=lambda: [("", "Any status"), *((s.value, s.short_label) for s in AgreementStatus)],
         validators=[Optional()],
     )
     kind = SelectField(
         "Kind",
-        choices=[("", "Any kind"), *((k.value, k.label) for k in AgreementKind)],
+        choices=lambda: [("", "Any kind"), *((k.value, k.label) for k in AgreementKind)],
         validators=[Optional()],
     )
     team = SelectField("Team", validators=[Optional()])
