@@ -149,6 +149,13 @@ class BulkForm(FlaskForm):
     previewed = HiddenField()
 
 
+def bulk_form(teams: Any, cohorts: list[str]) -> BulkForm:
+    form = BulkForm()
+    form.team.choices = [("", "Any team"), *((str(t.id), t.name) for t in teams)]
+    form.cohort.choices = [("", "Any start month"), *((c, c) for c in cohorts)]
+    return form
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
@@ -27,7 +28,6 @@ from app.agreements import export, rendering, service, signing
 from app.agreements.audit import Evidence, now, verify_chain
 from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
 from app.agreements.forms import (
-    BulkForm,
     ChooseForm,
     DeclineForm,
     ExportForm,
@@ -36,12 +36,14 @@ from app.agreements.forms import (
     SignForm,
     VerifyForm,
     VoidForm,
+    bulk_form,
     form_values,
     typed_values,
     values_form,
 )
 from app.agreements.models import Agreement, AgreementKind, AgreementStatus, ExportStatus
 from app.agreements.verification import MAX_UPLOAD_BYTES, verify_pdf
+from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.web import show_domain_error
@@ -94,7 +96,6 @@ def index() -> Response | str:
         agreements=agreements,
         export_form=export_form,
         can_manage=service.can_manage(current_user),
-        chain_ok={a.id: None for a in agreements},
     )
 
 
@@ -157,9 +158,7 @@ def new() -> Response | str:
         return render_template("agreements/choose.html", choose=choose)
     rep = accounts.get_user(int(rep_id))
     spec = service.spec_of(service.current_template(key))
-    form = values_form(
-        spec, None if request.method == "POST" else form_values(spec, service.initial_values(key))
-    )
+    form = _values_form(spec, key)
     if form.validate_on_submit():
         try:
             agreement = service.create_draft(
@@ -256,15 +255,8 @@ def bulk() -> Response | str:
     if key not in {t.template_key for t in templates}:
         return render_template("agreements/bulk_choose.html", templates=templates)
     spec = service.spec_of(service.current_template(key))
-    form = BulkForm()
-    form.team.choices = [("", "Any team"), *((str(t.id), t.name) for t in accounts.teams())]
-    form.cohort.choices = [
-        ("", "Any start month"),
-        *((c, c) for c in service.cohorts(current_user)),
-    ]
-    values = values_form(
-        spec, None if request.method == "POST" else form_values(spec, service.initial_values(key))
-    )
+    form = bulk_form(accounts.teams(), service.cohorts(current_user))
+    values = _values_form(spec, key)
     previews = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
         team_id = int(form.team.data) if (form.team.data or "").isdigit() else None
@@ -278,17 +270,19 @@ def bulk() -> Response | str:
                 flash(f"Sent {len(sent)} agreements to sign.", "success")
                 return redirect(url_for("agreements.index", status="sent"))
             previews = service.preview_many(current_user, key, reps, raw)
-            form.previewed.data = fingerprint
+            form.previewed.data = fingerprint  # "send" now sends exactly this
         except Invalid as error:
             show_domain_error(values, _prefixed(error))
     return render_template(
-        "agreements/bulk.html",
-        form=form,
-        values=values,
-        spec=spec,
-        key=key,
-        previews=previews,
+        "agreements/bulk.html", form=form, values=values, spec=spec, previews=previews
     )
+
+
+def _values_form(spec: TemplateSpec, key: str) -> FlaskForm:
+    """The variables form: what was posted, or the template's defaults on a first visit."""
+    if request.method == "POST":
+        return values_form(spec)
+    return values_form(spec, form_values(spec, service.initial_values(key)))
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -304,13 +298,7 @@ def sign(agreement_id: int) -> Response | str:
         signing.record_opened(current_user, agreement, _evidence())
         db.session.commit()
     elif form.validate_on_submit():
-        given = signing.SignatureInput(
-            typed_name=form.typed_name.data or "",
-            consent=bool(form.consent.data),
-            consent_version=form.consent_version.data or "",
-            password=form.password.data or "",
-            signed_in_at=password_entered_at(),
-        )
+        given = _signature_input(form)
         try:
             signing.sign(current_user, agreement, given, _evidence(), window)
         except Invalid as error:
@@ -331,6 +319,16 @@ def sign(agreement_id: int) -> Response | str:
         decline_form=DeclineForm(),
         consent=consent_text(CURRENT_CONSENT_VERSION),
         needs_password=signing.needs_password(password_entered_at(), now(), window),
+    )
+
+
+def _signature_input(form: SignForm) -> signing.SignatureInput:
+    return signing.SignatureInput(
+        typed_name=form.typed_name.data or "",
+        consent=bool(form.consent.data),
+        consent_version=form.consent_version.data or "",
+        password=form.password.data or "",
+        signed_in_at=password_entered_at(),
     )
 
 
