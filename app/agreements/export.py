@@ -12,9 +12,10 @@ import io
 import re
 import secrets
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -207,40 +208,46 @@ def run_in_thread(app: Flask, export_id: int) -> threading.Thread:
 def build_export(app: Flask, export_id: int) -> None:
     """Build the ZIP for one export, committing progress as it goes (runs in its own thread)."""
     with app.app_context():
-        job = db.session.get(AgreementExport, export_id)
-        if job is None:
-            return
-        ids, directory = list(job.agreement_ids), Path(app.config["EXPORT_DIR"])
-
-        def progress(done: int) -> None:
-            db.session.execute(
-                AgreementExport.__table__.update()
-                .where(AgreementExport.id == export_id)
-                .values(done=done)
-            )
-            db.session.commit()
-
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            job_token = job.token
-            partial = directory / f"agreements-{job_token}.part"
-            with partial.open("wb") as target:
-                write_zip(ids, target, progress)
-            partial.rename(directory / f"agreements-{job_token}.zip")
-            values = {"status": ExportStatus.DONE, "done": len(ids)}
-        except Exception as exc:  # record any failure for the progress page, then re-raise
-            db.session.rollback()
-            values = {"status": ExportStatus.FAILED, "error": str(exc)[:500]}
-            _finish(export_id, values)
-            raise
-        _finish(export_id, values)
-        db.session.remove()
+            _build(Path(app.config["EXPORT_DIR"]), export_id)
+        finally:
+            db.session.remove()
 
 
-def _finish(export_id: int, values: dict[str, Any]) -> None:
+def _build(directory: Path, export_id: int) -> None:
+    job = db.session.get(AgreementExport, export_id)
+    if job is None:
+        return
+    ids, target = list(job.agreement_ids), export_path(directory, job)
+
+    def progress(done: int) -> None:
+        _update(export_id, done=done)
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        _remove_stale(directory)
+        partial = target.with_suffix(".part")
+        with partial.open("wb") as stream:
+            write_zip(ids, stream, progress)
+        partial.rename(target)
+    except Exception as exc:  # tell the progress page, then let the thread report it
+        db.session.rollback()
+        _update(export_id, status=ExportStatus.FAILED, error=str(exc)[:500], finished_at=now())
+        raise
+    _update(export_id, status=ExportStatus.DONE, done=len(ids), finished_at=now())
+
+
+def _remove_stale(directory: Path, max_age: timedelta = timedelta(days=1)) -> None:
+    """Export ZIPs are for downloading now, not for keeping: drop those older than a day."""
+    cutoff = time.time() - max_age.total_seconds()
+    for old in directory.glob("agreements-*.*"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
+def _update(export_id: int, **values: Any) -> None:
+    """Write progress straight away, in its own commit, for the progress page to read."""
     db.session.execute(
-        AgreementExport.__table__.update()
-        .where(AgreementExport.id == export_id)
-        .values(finished_at=now(), **values)
+        AgreementExport.__table__.update().where(AgreementExport.id == export_id).values(**values)
     )
     db.session.commit()
