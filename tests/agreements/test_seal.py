@@ -20,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from app.agreements import rendering
 from app.agreements.models import Agreement
-from app.agreements.seal import load_seal_key, seal_pdf
+from app.agreements.seal import check_seal, load_seal_key, seal_pdf
 from app.agreements.verification import verify_pdf
 from app.pdf import StaticOnlyFetcher, render_html_to_pdf
 
@@ -217,3 +217,44 @@ def test_even_raw_html_pointing_at_local_files_renders_without_them(tmp_path: Pa
     secret.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>TOPSECRET</text></svg>')
     pdf = render_html_to_pdf(f'<p>Hi</p><img src="file://{secret}"><img src="{secret}">')
     assert b"TOPSECRET" not in pdf
+
+
+def test_a_configured_pkcs12_seals_instead_of_the_generated_key(
+    app: Flask, completed: Agreement, tmp_path: Path
+) -> None:
+    from app.agreements.seal import self_signed_p12
+    from app.config import read_settings
+
+    p12 = tmp_path / "org.p12"
+    p12.write_bytes(self_signed_p12("Northwind Software seal", "s3cret passphrase"))
+    settings = read_settings(
+        tmp_path / "instance",
+        {"SALESRAMP_SEAL_P12": str(p12), "SALESRAMP_SEAL_PASSPHRASE": "s3cret passphrase"},
+    )
+    app.config.update(SEAL_P12=settings.seal_p12, SEAL_PASSPHRASE=settings.seal_passphrase)
+    key = rendering.seal_key()
+    assert "Northwind Software seal" in key.subject
+    assert not (tmp_path / "instance" / "agreement-seal.p12").exists()
+    sealed = seal_pdf(render_html_to_pdf("<p>x</p>"), key, "CODE", "Northwind")
+    assert check_seal(sealed, key).intact
+    assert completed.pdf is not None
+    assert "Not sealed by this organisation" in verify_pdf(completed.pdf).reason
+
+
+def test_agreement_settings_come_from_the_environment(tmp_path: Path) -> None:
+    from app.config import read_settings
+
+    defaults = read_settings(tmp_path, {})
+    assert (defaults.seal_p12, defaults.reauth_minutes) == (None, 5)
+    assert defaults.public_url == "http://127.0.0.1:5000"
+    custom = read_settings(
+        tmp_path,
+        {
+            "SALESRAMP_REAUTH_MINUTES": "10",
+            "SALESRAMP_PUBLIC_URL": "https://ramp.example.com",
+            "PORT": "8000",
+        },
+    )
+    assert (custom.reauth_minutes, custom.public_url) == (10, "https://ramp.example.com")
+    assert read_settings(tmp_path, {"SALESRAMP_REAUTH_MINUTES": "soon"}).reauth_minutes == 5
+    assert read_settings(tmp_path, {"PORT": "8000"}).public_url == "http://127.0.0.1:8000"
