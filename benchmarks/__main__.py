@@ -1,8 +1,8 @@
 """``make bench``: the cost of sealing an agreement, and of exporting 500 completed ones.
 
-Both are measured in one run against a scratch SQLite database and a scratch seal key (the two
-renderings alternate and their medians are compared), so the
-numbers compare like with like on the machine at hand:
+Both are measured in one run against a scratch SQLite database and a scratch seal key, so the
+numbers compare like with like on the machine at hand (the two renderings alternate and their
+medians are compared):
 
 * sealing: rendering the final agreement PDF and sealing it, as a ratio to rendering the same
   HTML with WeasyPrint alone (target: under 1.5x);
