@@ -415,3 +415,17 @@ def test_sending_to_a_team_individualises_each_agreement(
     assert all(a.status == AgreementStatus.SENT and a.document for a in sent)
     assert sent[0].content_hash != sent[1].content_hash
     assert len({a.verification_code for a in sent}) == 2
+
+
+def test_a_start_cohort_is_the_reps_who_started_in_that_month(
+    make_user: Callable[..., User], hr: User
+) -> None:
+    from datetime import date
+
+    early = make_user(Role.REP, name="Early Starter", start_date=date(2026, 9, 7))
+    make_user(Role.REP, name="Later Starter", start_date=date(2026, 10, 5))
+    make_user(Role.COACH, name="Not A Rep", start_date=date(2026, 9, 1))
+    assert service.cohorts(hr) == ["2026-10", "2026-09"]
+    assert service.reps_in_group(hr, cohort="2026-09") == [early]
+    with pytest.raises(NotAllowed):
+        service.cohorts(early)
