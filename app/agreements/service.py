@@ -1,15 +1,14 @@
 """Agreements: templates as loaded, drafting from the rep's record, sending, voiding, finding.
 
-Signing, declining and sealing are in ``signing.py``. Every function takes the acting user,
+What is pulled from the rep's record is in ``record.py``, sending to many in ``bulk.py``,
+signing, declining and sealing in ``signing.py``. Every function takes the acting user,
 checks what they may do, raises domain errors, and flushes; the caller commits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,12 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.access import require_view_person
 from app.accounts.models import Role, User
-from app.accounts.service import local_today, organisation
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import (
-    MilestoneLine,
-    RepRecord,
     build_document,
     content_hash,
     default_values,
@@ -38,12 +34,10 @@ from app.agreements.models import (
     AgreementTemplate,
     SignerRole,
 )
+from app.agreements.record import rep_record
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
-from app.plans.models import MeasureKind, Milestone
-from app.plans.service import active_plan, summarise
-from app.plans.status import MilestoneState
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
 FROZEN_MESSAGE = (
@@ -160,65 +154,6 @@ def find_by_code(code: str) -> Agreement | None:
     return db.session.scalar(select(Agreement).where(Agreement.verification_code == normal))
 
 
-# --- the rep's record -------------------------------------------------------------------------
-
-
-def rep_record(rep: User, today: date | None = None) -> RepRecord:
-    """What an agreement pulls from the rep's record today: plan, due dates, coach."""
-    today = today or local_today(rep)
-    plan = active_plan(rep)
-    base: dict[str, Any] = {
-        "organisation": organisation().name,
-        "rep_name": rep.full_name,
-        "rep_email": rep.email,
-        "rep_job_title": rep.job_title,
-        "rep_start_date": rep.start_date,
-        "team": rep.team.name if rep.team else "",
-        "coach": rep.coach.full_name if rep.coach else "",
-    }
-    if plan is None:
-        return RepRecord(**base)
-    summary = summarise(rep, plan, today)
-    overdue_ids = {mid for mid, state in summary.states.items() if state == MilestoneState.OVERDUE}
-    lines = [_line(m) for m in plan.milestones]
-    return RepRecord(
-        **base,
-        plan_title=plan.template.title,
-        plan_start_date=plan.start_date,
-        plan_end_date=plan.end_date,
-        ramp_day=summary.day,
-        overdue=len(overdue_ids),
-        milestones=tuple(lines),
-        certifications=tuple(
-            line
-            for line, m in zip(lines, plan.milestones, strict=True)
-            if m.measure_kind == MeasureKind.CERTIFICATION
-        ),
-        overdue_milestones=tuple(
-            line for line, m in zip(lines, plan.milestones, strict=True) if m.id in overdue_ids
-        ),
-    )
-
-
-def _line(milestone: Milestone) -> MilestoneLine:
-    if milestone.measure_kind == MeasureKind.NUMBER:
-        target = f"{milestone.target:g}" if milestone.target is not None else ""
-        measure = f"{target} {milestone.unit}".strip()
-    elif milestone.measure_kind == MeasureKind.CERTIFICATION:
-        measure = f"Certification: {milestone.certification_stage or ''}".strip()
-    elif milestone.measure_kind == MeasureKind.MEETING:
-        measure = f"Meeting with {milestone.meeting_with or 'your coach'}"
-    else:
-        measure = milestone.measure_description or "Done"
-    return MilestoneLine(
-        phase=milestone.phase,
-        title=milestone.title,
-        measure=measure,
-        due=milestone.due_date,
-        done=milestone.is_done,
-    )
-
-
 # --- drafting and sending ---------------------------------------------------------------------
 
 
@@ -226,7 +161,8 @@ def initial_values(template_key: str) -> dict[str, str | None]:
     return default_values(spec_of(current_template(template_key)))
 
 
-def _checked_values(spec: TemplateSpec, raw: Mapping[str, str | None]) -> dict[str, str | None]:
+def checked_values(spec: TemplateSpec, raw: Mapping[str, str | None]) -> dict[str, str | None]:
+    """HR's values in stored form; the first problem is raised, naming its field."""
     values, errors = parse_values(spec, raw)
     if errors:
         name, message = next(iter(errors.items()))
@@ -236,7 +172,8 @@ def _checked_values(spec: TemplateSpec, raw: Mapping[str, str | None]) -> dict[s
     return values
 
 
-def _require_rep(rep: User) -> None:
+def require_rep(rep: User) -> None:
+    """Agreements are for active people with the Rep role."""
     if not rep.has_role(Role.REP):
         raise Invalid("Agreements are for people with the Rep role.", field="rep_id")
     if not rep.active:
@@ -252,10 +189,10 @@ def create_draft(
 ) -> Agreement:
     """A draft agreement for ``rep`` from the current version of a template."""
     require_manage(actor)
-    _require_rep(rep)
+    require_rep(rep)
     template = current_template(template_key)
     spec = spec_of(template)
-    values = _checked_values(spec, raw_values)
+    values = checked_values(spec, raw_values)
     moment = audit.now()
     agreement = Agreement(
         rep=rep,
@@ -285,7 +222,7 @@ def update_draft(
     require_manage(actor)
     if agreement.status != AgreementStatus.DRAFT:
         raise Conflict(FROZEN_MESSAGE)
-    values = _checked_values(spec_of(agreement.template), raw_values)
+    values = checked_values(spec_of(agreement.template), raw_values)
     claim(agreement, AgreementStatus.DRAFT, values=values, updated_at=audit.now())
     audit.record(agreement, actor, "edited", evidence, content_hash(document_of(agreement)))
     return agreement
@@ -315,7 +252,7 @@ def send(actor: User, agreement: Agreement, evidence: Evidence) -> Agreement:
     if agreement.status != AgreementStatus.DRAFT:
         raise Conflict("This agreement has been sent already.")
     rep = agreement.rep
-    _require_rep(rep)
+    require_rep(rep)
     if agreement.countersign_coach and rep.coach_id is None:
         raise Invalid("This agreement is countersigned by the coach, but the rep has no coach.")
     document = document_of(agreement)
@@ -409,90 +346,6 @@ def sealed_pdf_of(agreement: Agreement) -> bytes:
     if agreement.status != AgreementStatus.COMPLETED or agreement.pdf is None:
         raise Conflict("The signed PDF is available once everyone has signed.")
     return agreement.pdf
-
-
-# --- sending to many --------------------------------------------------------------------------
-
-
-def reps_in_group(actor: User, team_id: int | None = None, cohort: str | None = None) -> list[User]:
-    """Active reps of a team, or of a start cohort (the month they started, ``YYYY-MM``)."""
-    require_manage(actor)
-    reps = [
-        user
-        for user in db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.full_name)
-        )
-        if user.has_role(Role.REP)
-    ]
-    if team_id:
-        reps = [rep for rep in reps if rep.team_id == team_id]
-    if cohort:
-        reps = [rep for rep in reps if rep.start_date and f"{rep.start_date:%Y-%m}" == cohort]
-    return reps
-
-
-def cohorts(actor: User) -> list[str]:
-    """The start months that reps have, newest first."""
-    months = {f"{rep.start_date:%Y-%m}" for rep in reps_in_group(actor) if rep.start_date}
-    return sorted(months, reverse=True)
-
-
-@dataclass(frozen=True)
-class BulkPreview:
-    rep: User
-    document: dict[str, Any]
-    problem: str = ""
-
-
-def preview_many(
-    actor: User, template_key: str, reps: Sequence[User], raw_values: Mapping[str, str | None]
-) -> list[BulkPreview]:
-    """Each rep's own document, from their record, before anything is saved."""
-    require_manage(actor)
-    if not reps:
-        raise Invalid("Nobody is in this group. Choose a team or a start cohort with reps.")
-    template = current_template(template_key)
-    spec = spec_of(template)
-    values = _checked_values(spec, raw_values)
-    today = audit.now().date()
-    previews = []
-    for rep in reps:
-        problem = ""
-        if "coach" in spec.countersign and rep.coach_id is None:
-            problem = "has no coach to countersign; this one will not be sent"
-        document = build_document(spec, template.version, values, rep_record(rep, today), today)
-        previews.append(BulkPreview(rep, document, problem))
-    return previews
-
-
-def bulk_fingerprint(
-    template_key: str, reps: Sequence[User], raw_values: Mapping[str, str | None]
-) -> str:
-    """Identifies one previewed batch, so that exactly what was previewed is sent."""
-    payload = {
-        "template": current_template(template_key).content_hash,
-        "reps": sorted(rep.id for rep in reps),
-        "values": dict(sorted(raw_values.items())),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def send_many(
-    actor: User,
-    template_key: str,
-    reps: Sequence[User],
-    raw_values: Mapping[str, str | None],
-    evidence: Evidence,
-) -> list[Agreement]:
-    """Draft and send one agreement per rep, each from that rep's own record."""
-    previews = preview_many(actor, template_key, reps, raw_values)
-    sent = []
-    for preview in previews:
-        if preview.problem:
-            continue
-        agreement = create_draft(actor, preview.rep, template_key, raw_values, evidence)
-        sent.append(send(actor, agreement, evidence))
-    return sent
 
 
 # --- finding ----------------------------------------------------------------------------------

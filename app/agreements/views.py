@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
 from app.accounts.views import mark_password_entered, password_entered_at
+from app.agreements import bulk as sending
 from app.agreements import export, rendering, service, signing
 from app.agreements.audit import Evidence, now, verify_chain
 from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
@@ -104,7 +105,7 @@ _FILTER_KEYS = ("status", "kind", "team", "rep", "date_from", "date_to")
 
 def _filter_choices(form: FilterForm) -> None:
     form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in accounts.teams())]
-    reps = service.reps_in_group(current_user) if service.can_manage(current_user) else []
+    reps = sending.reps_in_group(current_user) if service.can_manage(current_user) else []
     form.rep.choices = [("", "All reps"), *((str(r.id), r.full_name) for r in reps)]
 
 
@@ -147,7 +148,7 @@ def mine() -> str:
 def new() -> Response | str:
     service.require_manage(current_user)
     choose = ChooseForm(request.args)
-    reps = service.reps_in_group(current_user)
+    reps = sending.reps_in_group(current_user)
     choose.rep_id.choices = [("", "Choose a rep"), *((str(r.id), r.full_name) for r in reps)]
     choose.template.choices = [
         ("", "Choose an agreement"),
@@ -255,21 +256,21 @@ def bulk() -> Response | str:
     if key not in {t.template_key for t in templates}:
         return render_template("agreements/bulk_choose.html", templates=templates)
     spec = service.spec_of(service.current_template(key))
-    form = bulk_form(accounts.teams(), service.cohorts(current_user))
+    form = bulk_form(accounts.teams(), sending.cohorts(current_user))
     values = _values_form(spec, key)
     previews = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
         team_id = int(form.team.data) if (form.team.data or "").isdigit() else None
-        reps = service.reps_in_group(current_user, team_id, form.cohort.data or None)
+        reps = sending.reps_in_group(current_user, team_id, form.cohort.data or None)
         raw = typed_values(values, spec)
         try:
-            fingerprint = service.bulk_fingerprint(key, reps, raw)
+            fingerprint = sending.bulk_fingerprint(key, reps, raw)
             if request.form.get("action") == "send" and form.previewed.data == fingerprint:
-                sent = service.send_many(current_user, key, reps, raw, _evidence())
+                sent = sending.send_many(current_user, key, reps, raw, _evidence())
                 db.session.commit()
                 flash(f"Sent {len(sent)} agreements to sign.", "success")
                 return redirect(url_for("agreements.index", status="sent"))
-            previews = service.preview_many(current_user, key, reps, raw)
+            previews = sending.preview_many(current_user, key, reps, raw)
             form.previewed.data = fingerprint  # "send" now sends exactly this
         except Invalid as error:
             show_domain_error(values, _prefixed(error))

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from app.accounts.models import Role, User
-from app.agreements import audit, service, signing
+from app.agreements import audit, bulk, service, signing
 from app.agreements.audit import Evidence
 from app.agreements.models import (
     Agreement,
@@ -402,13 +402,13 @@ def test_sending_to_a_team_individualises_each_agreement(
     for rep in reps[:2]:
         rep.team = team
     db.session.commit()
-    group = service.reps_in_group(hr, team_id=team.id)  # type: ignore[attr-defined]
+    group = bulk.reps_in_group(hr, team_id=team.id)  # type: ignore[attr-defined]
     assert [r.full_name for r in group] == ["Ava Chen", "Ben Okafor"]
-    previews = service.preview_many(
+    previews = bulk.preview_many(
         hr, "performance-improvement", group, values["performance-improvement"]
     )
     assert ["Ava Chen" in p.document["body_html"] for p in previews] == [True, False]
-    sent = service.send_many(
+    sent = bulk.send_many(
         hr, "performance-improvement", group, values["performance-improvement"], evidence
     )
     assert [a.rep.full_name for a in sent] == ["Ava Chen", "Ben Okafor"]
@@ -425,7 +425,7 @@ def test_a_start_cohort_is_the_reps_who_started_in_that_month(
     early = make_user(Role.REP, name="Early Starter", start_date=date(2026, 9, 7))
     make_user(Role.REP, name="Later Starter", start_date=date(2026, 10, 5))
     make_user(Role.COACH, name="Not A Rep", start_date=date(2026, 9, 1))
-    assert service.cohorts(hr) == ["2026-10", "2026-09"]
-    assert service.reps_in_group(hr, cohort="2026-09") == [early]
+    assert bulk.cohorts(hr) == ["2026-10", "2026-09"]
+    assert bulk.reps_in_group(hr, cohort="2026-09") == [early]
     with pytest.raises(NotAllowed):
-        service.cohorts(early)
+        bulk.cohorts(early)
