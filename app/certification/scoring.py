@@ -57,7 +57,8 @@ class Shortfall:
     @property
     def sentence(self) -> str:
         where = "as a must-pass criterion" if self.must_pass else "on every criterion"
-        return f"{self.name} scored {format_score(self.score)}, at least {self.needed} needed {where}."
+        score = format_score(self.score)
+        return f"{self.name} scored {score}, at least {self.needed} needed {where}."
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,9 @@ def evaluate(
     for criterion in criteria:
         score = scores[criterion.key]
         needed, must = rule.min_level, False
-        if criterion.key in rule.must_pass and rule.must_pass_level is not None:
-            if rule.must_pass_level > needed:
-                needed, must = rule.must_pass_level, True
+        must_level = rule.must_pass_level if criterion.key in rule.must_pass else None
+        if must_level is not None and must_level > needed:
+            needed, must = must_level, True
         if score < needed - _EPSILON:
             shortfalls.append(Shortfall(criterion.key, criterion.name, score, needed, must))
     average = weighted_average(criteria, scores)

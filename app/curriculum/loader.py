@@ -355,7 +355,8 @@ def _check_rubric(rubric: Rubric, context: _Context) -> list[Finding]:
         loc: Loc = ("criteria", c)
         if criterion.key in seen:
             also = format_path(("criteria", seen[criterion.key]))
-            found.append(((*loc, "key"), f"duplicate criterion key '{criterion.key}' (also {also})"))
+            reason = f"duplicate criterion key '{criterion.key}' (also {also})"
+            found.append(((*loc, "key"), reason))
         seen.setdefault(criterion.key, c)
         if criterion.weight <= 0:
             found.append(((*loc, "weight"), f"must be greater than 0, not {criterion.weight!r}"))

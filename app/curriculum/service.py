@@ -48,7 +48,8 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
     for rubric in curriculum.rubrics:
         rubric_keys.add(rubric.id)
         _store_rubric(rubric, report)
-    for old in db.session.scalars(select(RubricTemplate).where(RubricTemplate.is_current.is_(True))):
+    current = select(RubricTemplate).where(RubricTemplate.is_current.is_(True))
+    for old in db.session.scalars(current):
         if old.rubric_key not in rubric_keys:
             old.is_current = False
             report.rubrics_retired.append(old.rubric_key)
