@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
-    import app.models
+    importlib.import_module("app.models")
 
 
 @event.listens_for(Engine, "connect")

@@ -169,6 +169,7 @@ def demo_command(force: bool, if_empty: bool) -> None:
     if not database_is_empty():
         if if_empty:
             click.echo("The database has people already; the demo organisation was not seeded.")
+            _print_logins(_demo_people())
             return
         if not force:
             click.echo("The database has people already. Use --force to replace them.", err=True)
@@ -180,7 +181,19 @@ def demo_command(force: bool, if_empty: bool) -> None:
         click.echo(str(error), err=True)
         raise click.exceptions.Exit(1) from error
     db.session.commit()
-    click.echo(f"Demo organisation ready. Sign in with any of these (password '{DEMO_PASSWORD}'):")
+    click.echo("Demo organisation ready.")
+    _print_logins(people)
+
+
+def _demo_people() -> list[User]:
+    query = select(User).where(User.email.like(f"%@{DEMO_DOMAIN}"), User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def _print_logins(people: list[User]) -> None:
+    if not people:
+        return
+    click.echo(f"Sign in with any of these (password '{DEMO_PASSWORD}'):")
     for user in people:
         roles = ", ".join(role.label for role in sorted(user.roles))
         click.echo(f"  {user.email:<28} {roles:<8} {user.full_name}")

@@ -25,7 +25,7 @@ class Role(enum.StrEnum):
         return {"rep": "Rep", "coach": "Coach", "hr": "HR", "admin": "Admin"}[self.value]
 
 
-class Team(db.Model):  # type: ignore[name-defined,misc]
+class Team(db.Model):  # type: ignore[name-defined]
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Team(db.Model):  # type: ignore[name-defined,misc]
         return f"<Team {self.name}>"
 
 
-class UserRole(db.Model):  # type: ignore[name-defined,misc]
+class UserRole(db.Model):  # type: ignore[name-defined]
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(
@@ -49,7 +49,7 @@ class UserRole(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.email}>"
 
 
-class Organisation(db.Model):  # type: ignore[name-defined,misc]
+class Organisation(db.Model):  # type: ignore[name-defined]
     """Organisation-wide settings; there is exactly one row."""
 
     __tablename__ = "organisation"

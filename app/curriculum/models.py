@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 
-class Stage(db.Model):  # type: ignore[name-defined,misc]
+class Stage(db.Model):  # type: ignore[name-defined]
     """A stage of the sales process (prospecting, discovery, ...)."""
 
     __tablename__ = "stages"
@@ -22,7 +22,7 @@ class Stage(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(Integer)
 
 
-class PlanTemplate(db.Model):  # type: ignore[name-defined,misc]
+class PlanTemplate(db.Model):  # type: ignore[name-defined]
     """One version of an onboarding plan template; a changed file becomes a new version."""
 
     __tablename__ = "plan_templates"

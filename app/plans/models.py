@@ -41,7 +41,7 @@ class MilestoneStatus(enum.StrEnum):
     DONE = "done"
 
 
-class Plan(db.Model):  # type: ignore[name-defined,misc]
+class Plan(db.Model):  # type: ignore[name-defined]
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class Plan(db.Model):  # type: ignore[name-defined,misc]
         return max(m.due_date for m in self.milestones) if self.milestones else self.start_date
 
 
-class Milestone(db.Model):  # type: ignore[name-defined,misc]
+class Milestone(db.Model):  # type: ignore[name-defined]
     """A SMART milestone copied from the template when the plan was assigned."""
 
     __tablename__ = "milestones"
@@ -117,7 +117,7 @@ class Milestone(db.Model):  # type: ignore[name-defined,misc]
         return self.status == MilestoneStatus.DONE
 
 
-class MilestoneEvent(db.Model):  # type: ignore[name-defined,misc]
+class MilestoneEvent(db.Model):  # type: ignore[name-defined]
     """Who changed a milestone, when, and how: the milestone's history, never edited."""
 
     __tablename__ = "milestone_events"

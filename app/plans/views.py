@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -112,7 +113,7 @@ def milestone(milestone_id: int) -> str:
 
 
 @bp.post("/milestones/<int:milestone_id>/progress")
-def report_progress(milestone_id: int) -> Response | str:
+def report_progress(milestone_id: int) -> ResponseReturnValue:
     item = service.get_milestone(current_user, milestone_id)
     form = ProgressForm()
     if not form.validate_on_submit():
@@ -145,7 +146,7 @@ def verify(milestone_id: int) -> Response:
 
 
 @bp.post("/milestones/<int:milestone_id>/send-back")
-def send_back(milestone_id: int) -> Response | str:
+def send_back(milestone_id: int) -> ResponseReturnValue:
     item = service.get_milestone(current_user, milestone_id)
     form = SendBackForm()
     if not form.validate_on_submit():
