@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
 from app.certification.service import AssessmentEntry, comment_field, score_field
@@ -17,8 +18,8 @@ class LevelField(RadioField):
     """A criterion's score: one of the scale's levels, with a message a rep can act on."""
 
     def pre_validate(self, form: Any) -> None:
-        if self.data is not None and self.data not in {value for value, *_ in self.iter_choices()}:
-            levels = [str(value) for value, *_ in self.iter_choices()]
+        levels = [choice.value for choice in self.choices or []]
+        if self.data is not None and self.data not in levels:
             raise ValidationError(f"Choose one of the levels {levels[0]}-{levels[-1]}.")
 
 
@@ -57,7 +58,7 @@ def assessment_form(
     class AssessmentForm(base):  # type: ignore[valid-type,misc]
         pass
 
-    choices = [(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]
+    choices = [SelectChoice(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]
     comment_label = "Your reflection" if self_assessment else "Comment"
     for criterion in rubric.criteria:
         setattr(

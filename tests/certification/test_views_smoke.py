@@ -2,6 +2,11 @@ from app.accounts.models import Role
 
 
 
+import pytest
+
+
+# WeasyPrint leaves its sRGB profile file for the garbage collector (PDF/A output intent).
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 def test_coach_assesses_and_rep_sees(make_rep, make_user, login, client, rubric, form_data):
     rep = make_rep(day_of_ramp=20)
     coach = rep.coach
