@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -142,6 +143,8 @@ def record_progress(
     if milestone.measure_kind == MeasureKind.NUMBER:
         if value is None:
             raise Invalid("Enter the number you reached.", field="value")
+        if not math.isfinite(value):
+            raise Invalid("Enter a number you actually reached.", field="value")
         if value < 0:
             raise Invalid("The number cannot be negative.", field="value")
         reached = milestone.target is not None and value >= milestone.target
