@@ -74,7 +74,9 @@ def assess(rubric: Callable[[str], Rubric]) -> Callable[..., Assessment]:
             comments={c.key: f"On {c.name}" for c in spec.criteria},
             feedback="Feedback",
             evidence_kind=spec.evidence.kinds[0],
-            evidence_url="https://example.com/call" if spec.evidence.kinds[0] == "recorded-call" else "",
+            evidence_url="https://example.com/call"
+            if spec.evidence.kinds[0] == "recorded-call"
+            else "",
             assessed_on=on or today(),
         )
         assessment = service.submit_assessment(
