@@ -1,4 +1,4 @@
-"""Fixtures for certification tests: rubrics by stage and a factory that assesses through the service."""
+"""Certification fixtures: rubrics by stage, valid form data, assessing through the service."""
 
 from __future__ import annotations
 
