@@ -63,6 +63,9 @@ def clear_people() -> None:
     for model in (CertificationAttempt, Plan, UserRole, User, Team):
         db.session.execute(model.__table__.delete())
     db.session.flush()
+    # The table deletes bypass the ORM: forget the rows the session still holds, or a new
+    # person given a reused id would clash with a deleted one left in the identity map.
+    db.session.expunge_all()
 
 
 def seed_demo(now: datetime | None = None) -> list[User]:

@@ -45,7 +45,8 @@ class PersonForm(FlaskForm):
     timezone = SelectField("Time zone", default="UTC")
     roles = MultiCheckboxField(
         "Roles",
-        choices=[(role.value, role.label) for role in Role],
+        # A callable: WTForms 3.3 deprecates (value, label) tuples given to the constructor.
+        choices=lambda: [(role.value, role.label) for role in Role],
         validators=[DataRequired(message="Give the person at least one role.")],
     )
     coach_id = SelectField("Coach", coerce=_optional_id, validate_choice=True)

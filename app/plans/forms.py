@@ -49,6 +49,7 @@ class TeamFilterForm(FlaskForm):
     coach = SelectField("Coach", coerce=str, validate_choice=False)
     status = SelectField(
         "Status",
-        choices=[("", "Any status"), *((s.value, s.value.capitalize()) for s in RepStatus)],
+        # A callable: WTForms 3.3 deprecates (value, label) tuples given to the constructor.
+        choices=lambda: [("", "Any status"), *((s.value, s.value.capitalize()) for s in RepStatus)],
         validate_choice=False,
     )

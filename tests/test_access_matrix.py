@@ -1,0 +1,372 @@
+"""Who may open and change what: every route x every role x someone else's record.
+
+The cases come from the app's URL map, so a route added without an entry in ``ACCESS`` fails
+here ("route X has no access rule") instead of shipping unchecked. Every case is about one
+person's record: Avery Quinlan, a rep coached by ``Actor.COACH``. The other actors look at
+Avery's record from their side: a rep with another coach, that other coach, HR and an admin.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask, session, url_for
+from flask.testing import FlaskClient
+from flask_login import login_user
+from sqlalchemy import select
+
+from app import create_app
+from app.accounts.models import Organisation, Role, Team, User
+from app.extensions import db
+from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.service import record_progress
+from tests.conftest import PASSWORD
+
+TARGET_NAME = "Avery Quinlan"
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+class Actor(enum.StrEnum):
+    ANONYMOUS = "anonymous"
+    REP = "rep-own-record"
+    OTHER_REP = "rep-other-record"
+    COACH = "coach-own-rep"
+    OTHER_COACH = "coach-other-rep"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+EVERYONE = frozenset(Actor)
+SIGNED_IN = EVERYONE - {Actor.ANONYMOUS}
+MANAGERS = frozenset({Actor.COACH, Actor.HR, Actor.ADMIN})  # may assign plans and verify
+VIEWERS = MANAGERS | {Actor.REP}  # may see the record
+OVERSEERS = frozenset({Actor.HR, Actor.ADMIN})
+ADMIN = frozenset({Actor.ADMIN})
+NOBODY: frozenset[Actor] = frozenset()
+
+
+@dataclass(frozen=True)
+class World:
+    """The people and records every case runs against."""
+
+    rep: User  # the record owner: Avery Quinlan
+    other_rep: User
+    coach: User
+    other_coach: User
+    hr: User
+    admin: User
+    open_milestone: Milestone  # a checkbox milestone the rep can mark done
+    submitted_milestone: Milestone  # waiting for the coach to verify
+
+    def user(self, actor: Actor) -> User | None:
+        return {
+            Actor.ANONYMOUS: None,
+            Actor.REP: self.rep,
+            Actor.OTHER_REP: self.other_rep,
+            Actor.COACH: self.coach,
+            Actor.OTHER_COACH: self.other_coach,
+            Actor.HR: self.hr,
+            Actor.ADMIN: self.admin,
+        }[actor]
+
+    def url_values(self) -> dict[str, Any]:
+        """What each URL parameter means in every case, unless a rule says otherwise."""
+        return {
+            "rep_id": self.rep.id,
+            "user_id": self.rep.id,
+            "milestone_id": self.open_milestone.id,
+            "key": "sdr-ramp",
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use one route with one method, and what everyone else gets.
+
+    ``sees``: actors whose page must show the record owner's name; everyone else's must not
+    (the owner's own name is in the navigation of every page, so the owner is not checked).
+    ``state``: what a forbidden POST must leave unchanged and an allowed one must change.
+    """
+
+    allowed: frozenset[Actor]
+    ok: int
+    denied: int = 403
+    sees: frozenset[Actor] = NOBODY
+    data: Callable[[World], dict[str, Any]] | None = None
+    state: Callable[[World], object] | None = None
+    url_values: Callable[[World], dict[str, Any]] | None = None
+
+
+def get(allowed: frozenset[Actor], *, ok: int = 200, **kwargs: Any) -> Rule:
+    return Rule(allowed, ok=ok, **kwargs)
+
+
+def post(allowed: frozenset[Actor], *, ok: int = 302, **kwargs: Any) -> Rule:
+    return Rule(allowed, ok=ok, **kwargs)
+
+
+# --- what a POST sends and what it may change ------------------------------------------------
+
+
+def _status_of(milestone: Callable[[World], Milestone]) -> Callable[[World], object]:
+    return lambda w: db.session.get(Milestone, milestone(w).id).status
+
+
+def _open(w: World) -> Milestone:
+    return w.open_milestone
+
+
+def _submitted(w: World) -> Milestone:
+    return w.submitted_milestone
+
+
+def _password_hashes(w: World) -> object:
+    return tuple(db.session.scalars(select(User.password_hash).order_by(User.id)))
+
+
+def _person_details(w: World) -> dict[str, Any]:
+    return {
+        "full_name": TARGET_NAME,
+        "email": w.rep.email,
+        "job_title": "Senior SDR",
+        "timezone": "UTC",
+        "roles": ["rep"],
+        "coach_id": str(w.coach.id),
+        "team_id": "",
+    }
+
+
+ACCESS: dict[str, dict[str, Rule]] = {
+    "accounts.login": {
+        "GET": get({Actor.ANONYMOUS}, denied=302),  # signed-in people go to their home page
+        "POST": post(EVERYONE, data=lambda w: {"email": w.rep.email, "password": PASSWORD}),
+    },
+    "accounts.logout": {"POST": post(EVERYONE)},
+    "accounts.change_password": {
+        "GET": get(SIGNED_IN),
+        "POST": post(
+            SIGNED_IN,  # always one's own password, never the record owner's
+            data=lambda w: {
+                "current_password": PASSWORD,
+                "new_password": "a brand new passphrase",
+                "confirm": "a brand new passphrase",
+            },
+            state=_password_hashes,
+        ),
+    },
+    "admin.people": {"GET": get(OVERSEERS, sees=OVERSEERS)},
+    "admin.new_person": {
+        "GET": get(ADMIN),
+        "POST": post(
+            ADMIN,
+            data=lambda w: {
+                **_person_details(w),
+                "full_name": "Newly Added",
+                "email": "newly.added@example.com",
+                "password": "a long first password",
+            },
+            state=lambda w: db.session.scalar(select(db.func.count(User.id))),
+        ),
+    },
+    "admin.edit_person": {
+        "GET": get(ADMIN, sees=ADMIN),
+        "POST": post(
+            ADMIN,
+            data=_person_details,
+            state=lambda w: db.session.get(User, w.rep.id).job_title,
+        ),
+    },
+    "admin.set_active": {
+        "POST": post(ADMIN, state=lambda w: db.session.get(User, w.rep.id).active),
+    },
+    "admin.reset_password": {
+        "POST": post(
+            ADMIN,
+            data=lambda w: {"reset-password": "a fresh reset password"},
+            state=_password_hashes,
+        ),
+    },
+    "admin.teams": {
+        "GET": get(ADMIN),
+        "POST": post(
+            ADMIN,
+            data=lambda w: {"name": "Team Matrix"},
+            state=lambda w: tuple(db.session.scalars(select(Team.name).order_by(Team.name))),
+        ),
+    },
+    "admin.organisation": {
+        "GET": get(ADMIN),
+        "POST": post(
+            ADMIN,
+            data=lambda w: {"name": "Matrix Org", "business_days": "y"},
+            state=lambda w: db.session.scalar(select(Organisation.name)),
+        ),
+    },
+    "curriculum.index": {"GET": get(SIGNED_IN)},
+    "curriculum.plan_template": {"GET": get(SIGNED_IN)},
+    "plans.home": {"GET": get(SIGNED_IN, ok=302)},
+    "plans.my_ramp": {"GET": get(SIGNED_IN)},  # always one's own ramp
+    "plans.rep_ramp": {"GET": get(VIEWERS, sees=MANAGERS)},
+    # Reps have no team page; another coach sees their own team, without Avery.
+    "plans.team": {"GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS)},
+    "plans.assign": {
+        "GET": get(MANAGERS, sees=MANAGERS),
+        "POST": post(
+            MANAGERS,
+            data=lambda w: {"template_key": "ae-ramp", "start_date": date.today().isoformat()},
+            state=lambda w: tuple(
+                db.session.scalars(select(Plan.id).where(Plan.rep_id == w.rep.id))
+            ),
+        ),
+    },
+    "plans.milestone": {"GET": get(VIEWERS, sees=MANAGERS)},
+    "plans.report_progress": {
+        "POST": post({Actor.REP}, data=lambda w: {"note": "Set up"}, state=_status_of(_open)),
+    },
+    "plans.verify": {
+        "POST": post(
+            MANAGERS,
+            data=lambda w: {"comment": "Good work"},
+            state=_status_of(_submitted),
+            url_values=lambda w: {"milestone_id": w.submitted_milestone.id},
+        ),
+    },
+    "plans.send_back": {
+        "POST": post(
+            MANAGERS,
+            data=lambda w: {"comment": "Add the call notes"},
+            state=_status_of(_submitted),
+            url_values=lambda w: {"milestone_id": w.submitted_milestone.id},
+        ),
+    },
+}
+
+
+# --- the cases, from the URL map -------------------------------------------------------------
+
+
+def _routes() -> list[tuple[str, str]]:
+    """(endpoint, method) for every route the app serves, static files aside."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collect", "TESTING": True}
+    )
+    return sorted(
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in (rule.methods or set()) - IGNORED_METHODS
+    )
+
+
+ROUTES = _routes()
+CASES = [
+    pytest.param(endpoint, method, actor, id=f"{endpoint}-{method}-{actor}")
+    for endpoint, method in ROUTES
+    for actor in Actor
+]
+
+
+def test_the_matrix_has_no_rules_for_routes_that_are_gone() -> None:
+    stale = {(e, m) for e, rules in ACCESS.items() for m in rules} - set(ROUTES)
+    assert not stale, f"access rules for routes the app no longer serves: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(make_user, make_rep) -> World:
+    coach = make_user(Role.COACH, name="Casey Coach")
+    other_coach = make_user(Role.COACH, name="Dana Elsewhere")
+    rep = make_rep(day_of_ramp=20, coach=coach, name=TARGET_NAME)
+    other_rep = make_rep(day_of_ramp=20, coach=other_coach, name="Blake Other")
+    plan = db.session.scalar(select(Plan).where(Plan.rep_id == rep.id))
+    by_key = {m.key: m for m in plan.milestones}
+    submitted = record_progress(rep, by_key["product-icp-training"], note="Finished the course")
+    assert submitted.status == MilestoneStatus.SUBMITTED
+    db.session.commit()
+    return World(
+        rep=rep,
+        other_rep=other_rep,
+        coach=coach,
+        other_coach=other_coach,
+        hr=make_user(Role.HR, name="Harper People"),
+        admin=make_user(Role.ADMIN, name="Alex Admin"),
+        open_milestone=by_key["crm-sequencing-setup"],
+        submitted_milestone=submitted,
+    )
+
+
+@pytest.mark.parametrize(("endpoint", "method", "actor"), CASES)
+def test_access(
+    endpoint: str,
+    method: str,
+    actor: Actor,
+    app: Flask,
+    client: FlaskClient,
+    request: pytest.FixtureRequest,
+) -> None:
+    rule = ACCESS.get(endpoint, {}).get(method)
+    if rule is None:
+        pytest.fail(f"route {endpoint} ({method}) has no access rule: add it to ACCESS")
+    w: World = request.getfixturevalue("world")
+    user = w.user(actor)
+    if user is not None:
+        _sign_in(app, client, user)
+    url = url_for(endpoint, **_url_values(app, endpoint, rule, w))
+    state = _state(rule, w)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data=rule.data(w) if rule.data else {})
+
+    body = response.get_data(as_text=True)
+    if actor in rule.allowed:
+        assert response.status_code == rule.ok, body
+    elif actor is Actor.ANONYMOUS:
+        assert response.status_code == 302
+        assert response.location.startswith("/login"), response.location
+    else:
+        assert response.status_code == rule.denied, body
+        assert response.status_code != 200
+    if actor in rule.sees:
+        assert TARGET_NAME in body
+    elif actor is not Actor.REP:
+        assert TARGET_NAME not in body, f"{actor} was shown {TARGET_NAME}'s data"
+    if rule.state is not None:
+        after = _state(rule, w)
+        if actor in rule.allowed:
+            assert after != state, "the allowed POST changed nothing"
+        else:
+            assert after == state, "a forbidden POST changed the database"
+
+
+def _sign_in(app: Flask, client: FlaskClient, user: User) -> None:
+    """Flask-Login's own session for ``user``, without the password form.
+
+    Verifying an Argon2 hash takes about 0.2 s, and there are 150 signed-in cases; the form
+    itself is covered by the ``accounts.login`` rows here and by the login tests.
+    """
+    with app.test_request_context(environ_base=client.environ_base):
+        login_user(user)
+        signed_in = dict(session)
+    with client.session_transaction() as client_session:
+        client_session.update(signed_in)
+
+
+def _url_values(app: Flask, endpoint: str, rule: Rule, w: World) -> dict[str, Any]:
+    values = {**w.url_values(), **(rule.url_values(w) if rule.url_values else {})}
+    (url_rule,) = app.url_map.iter_rules(endpoint)
+    missing = url_rule.arguments - values.keys()
+    assert not missing, f"World.url_values has nothing for {sorted(missing)} of {url_rule.rule}"
+    return {name: values[name] for name in url_rule.arguments}
+
+
+def _state(rule: Rule, w: World) -> object:
+    if rule.state is None:
+        return None
+    db.session.expire_all()  # read what the request committed, not what the session remembers
+    return rule.state(w)

@@ -1,0 +1,150 @@
+"""``flask demo``: the documented logins, reps all along their ramp, and care with real data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, User
+from app.accounts.service import authenticate
+from app.extensions import db
+from app.plans import service
+from app.plans.models import MilestoneStatus
+from app.plans.status import RepStatus
+
+DOCUMENTED_LOGINS = {
+    "admin@demo.salesramp": Role.ADMIN,
+    "hr@demo.salesramp": Role.HR,
+    "coach1@demo.salesramp": Role.COACH,
+    "coach2@demo.salesramp": Role.COACH,
+    "rep1@demo.salesramp": Role.REP,
+}
+
+
+def users() -> list[tuple[int, str]]:
+    db.session.rollback()
+    rows = db.session.execute(select(User.id, User.email).order_by(User.id))
+    return [(user_id, email) for user_id, email in rows]
+
+
+@pytest.fixture
+def seeded(runner, curriculum):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    return result
+
+
+@pytest.mark.parametrize(("email", "role"), DOCUMENTED_LOGINS.items())
+def test_the_documented_logins_work_with_password_demo(seeded, email, role):
+    user = authenticate(email, "demo")
+    assert user is not None, email
+    assert user.has_role(role)
+    assert email in seeded.output
+
+
+def test_there_are_at_least_eight_reps_spread_over_the_ramp(seeded):
+    admin = authenticate("admin@demo.salesramp", "demo")
+    summaries = service.team_overview(admin)
+    assert len(summaries) >= 8
+    days = [s.day for s in summaries]
+    assert all(3 <= day <= 85 for day in days)
+    assert min(days) <= 5
+    assert max(days) >= 80
+    assert len(set(days)) == len(days)  # everyone on a different day
+    assert all(s.plan is not None for s in summaries)
+    assert {s.rep.coach.email for s in summaries} == {
+        "coach1@demo.salesramp",
+        "coach2@demo.salesramp",
+    }
+
+
+def test_reps_have_done_pending_and_overdue_milestones(seeded):
+    admin = authenticate("admin@demo.salesramp", "demo")
+    summaries = service.team_overview(admin)
+    milestones = [m for s in summaries for m in s.plan.milestones]
+    assert any(m.status == MilestoneStatus.DONE for m in milestones)
+    assert any(m.status == MilestoneStatus.SUBMITTED for m in milestones)
+    assert any(s.overdue for s in summaries)
+    assert any(s.due_this_week for s in summaries)
+    # Done milestones carry their history: who did it, and a verifier where one was needed.
+    for milestone in milestones:
+        if milestone.status == MilestoneStatus.DONE:
+            assert milestone.events
+            if milestone.requires_verification:
+                assert milestone.verified_by is not None
+
+
+def test_the_demo_shows_every_status_a_coach_acts_on(seeded):
+    admin = authenticate("admin@demo.salesramp", "demo")
+    statuses = {s.status for s in service.team_overview(admin)}
+    assert {RepStatus.ON_TRACK, RepStatus.BEHIND, RepStatus.AT_RISK} <= statuses
+
+
+def test_each_coach_sees_only_their_own_demo_reps(seeded):
+    coach = authenticate("coach1@demo.salesramp", "demo")
+    mine = service.team_overview(coach)
+    assert mine
+    assert all(s.rep.coach_id == coach.id for s in mine)
+
+
+def test_demo_refuses_a_database_with_people(runner, curriculum, make_user):
+    existing = make_user(Role.ADMIN)
+    before = users()
+
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code != 0
+    assert "--force" in result.output
+    assert users() == before
+    assert db.session.get(User, existing.id) is not None
+
+
+def test_running_demo_twice_is_refused_the_second_time(runner, seeded):
+    before = users()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert users() == before
+
+
+def test_force_replaces_everyone(runner, curriculum, make_user):
+    existing = make_user(Role.ADMIN)
+    existing_email = existing.email
+
+    result = runner.invoke(args=["demo", "--force"])
+
+    assert result.exit_code == 0, result.output
+    emails = [email for _, email in users()]
+    assert existing_email not in emails
+    assert "admin@demo.salesramp" in emails
+    assert len(emails) == len(set(emails))
+
+
+def test_force_twice_gives_the_same_organisation(runner, seeded):
+    first = sorted(email for _, email in users())
+    assert runner.invoke(args=["demo", "--force"]).exit_code == 0
+    assert sorted(email for _, email in users()) == first
+
+
+def test_if_empty_skips_quietly_when_there_are_people(runner, curriculum, make_user):
+    make_user(Role.ADMIN)
+    before = users()
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert users() == before
+    assert "not seeded" in result.output
+
+
+def test_if_empty_seeds_an_empty_database(runner, curriculum):
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert authenticate("rep1@demo.salesramp", "demo") is not None
+
+
+def test_demo_needs_the_curriculum_first(runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "curriculum load" in result.output
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -1,0 +1,131 @@
+"""Migrations: one head; an empty database upgrades to exactly the models' schema, and back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import MetaData, inspect
+
+from app.accounts.models import Role, User, UserRole
+from app.accounts.passwords import hash_password
+from app.curriculum.service import store_curriculum
+from app.extensions import db, migrate
+from app.plans.service import assign_plan
+from tests.conftest import make_test_app, shipped_curriculum
+
+
+def wipe_database() -> None:
+    """Drop every table, Alembic's own included, whatever created it."""
+    db.session.remove()
+    existing = MetaData()
+    existing.reflect(bind=db.engine)
+    existing.drop_all(bind=db.engine)
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """Alembic's env.py calls fileConfig, which disables loggers that exist: put them back."""
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers))
+    loggers = {
+        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    yield
+    root.setLevel(saved_root[0])
+    root.handlers[:] = saved_root[1]
+    for name, logger in logging.root.manager.loggerDict.items():
+        if not isinstance(logger, logging.Logger):
+            continue
+        if name in loggers:
+            logger.disabled, level, handlers, logger.propagate = loggers[name]
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
+        else:
+            logger.disabled = False
+
+
+@pytest.fixture
+def empty_app(database_url: str, keep_logging: None) -> Iterator[Flask]:
+    """An app whose database has no tables at all; left that way afterwards."""
+    app = make_test_app(database_url)
+    with app.app_context():
+        wipe_database()
+        yield app
+        wipe_database()
+        db.engine.dispose()
+
+
+def schema_diff() -> list[object]:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+def test_there_is_exactly_one_head(empty_app):
+    scripts = ScriptDirectory.from_config(migrate.get_config())
+    assert len(scripts.get_heads()) == 1
+
+
+def test_every_revision_can_be_downgraded(empty_app):
+    scripts = ScriptDirectory.from_config(migrate.get_config())
+    for revision in scripts.walk_revisions():
+        assert revision.module.downgrade is not None
+
+
+def test_upgrade_gives_the_models_schema_and_downgrade_undoes_it(empty_app):
+    runner = empty_app.test_cli_runner()
+    model_tables = {table.name for table in db.metadata.sorted_tables}
+    assert tables() == set()
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert tables() == model_tables | {"alembic_version"}
+    assert schema_diff() == []
+
+    result = runner.invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code == 0, result.output
+    assert tables() <= {"alembic_version"}
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert schema_diff() == []
+
+
+def test_the_migrated_schema_works_for_the_app(empty_app):
+    """Not just the same shape: the app can store a rep with a plan in the migrated database."""
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    store_curriculum(shipped_curriculum())
+    coach = User(
+        email="coach@example.com",
+        full_name="Coach",
+        password_hash=hash_password("x" * 12),
+        role_rows=[UserRole(role=Role.COACH)],
+    )
+    rep = User(
+        email="rep@example.com",
+        full_name="Rep",
+        password_hash=coach.password_hash,
+        coach=coach,
+        role_rows=[UserRole(role=Role.REP)],
+    )
+    db.session.add_all([coach, rep])
+    db.session.flush()
+    plan = assign_plan(coach, rep, "sdr-ramp", date(2025, 3, 3))
+    db.session.commit()
+    assert plan.id is not None
+    assert rep.created_at is not None  # the server default exists in the migrated table
