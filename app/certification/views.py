@@ -88,7 +88,7 @@ def assess(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
     choices = [(str(u.id), u.full_name) for u in service.second_assessor_choices(current_user, rep)]
     form = assessment_form(rubric, self_assessment=False, today=today, second_assessors=choices)
     if form.validate_on_submit():
-        second = form.second_assessor.data
+        second = form.second_assessor.data or ""
         try:
             service.submit_assessment(
                 current_user, rep, stage, entry_from(form, rubric), today,

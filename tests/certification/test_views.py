@@ -228,11 +228,6 @@ def test_a_correction_over_http_is_visible_to_the_rep(make_rep, login, assess):
     assert login(rep).get(url).status_code == 403
 
 
-@pytest.mark.filterwarnings(
-    # WeasyPrint leaves its sRGB profile file to the garbage collector (PDF/A output intent).
-    "ignore::ResourceWarning",
-    "ignore::pytest.PytestUnraisableExceptionWarning",
-)
 def test_the_certificate_pdf_names_the_rep_stage_and_scores(make_rep, login, assess, tmp_path):
     rep = make_rep(day_of_ramp=20, name="Renée Okoro")
     attempt = assess(rep.coach, rep, "prospecting", level=3, research=4).attempt
