@@ -27,7 +27,7 @@ from app.curriculum.models import RubricTemplate
 from app.extensions import db
 
 
-class CertificationAttempt(db.Model):  # type: ignore[name-defined,misc]
+class CertificationAttempt(db.Model):  # type: ignore[name-defined]
     __tablename__ = "certification_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +70,7 @@ class CertificationAttempt(db.Model):  # type: ignore[name-defined,misc]
         return [a for a in self.assessor_assessments if not a.is_submitted]
 
 
-class Assessment(db.Model):  # type: ignore[name-defined,misc]
+class Assessment(db.Model):  # type: ignore[name-defined]
     """One person's scores on an attempt: the rep's self-assessment or an assessor's.
 
     An invited assessor's row exists, unsubmitted, from the invitation on.
@@ -115,7 +115,7 @@ class Assessment(db.Model):  # type: ignore[name-defined,misc]
         return any(score.corrections for score in self.scores)
 
 
-class Score(db.Model):  # type: ignore[name-defined,misc]
+class Score(db.Model):  # type: ignore[name-defined]
     """The level given to one criterion, with the assessor's comment (or the rep's reflection)."""
 
     __tablename__ = "assessment_scores"
@@ -136,7 +136,7 @@ class Score(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class ScoreCorrection(db.Model):  # type: ignore[name-defined,misc]
+class ScoreCorrection(db.Model):  # type: ignore[name-defined]
     """A recorded score changed after submission: who, when, from what to what, and why."""
 
     __tablename__ = "score_corrections"

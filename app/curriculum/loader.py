@@ -380,9 +380,13 @@ def _check_rubric(rubric: Rubric, context: _Context) -> list[Finding]:
     if not low <= rule.min_average <= high:
         reason = f"{rule.min_average:g} is outside the scale ({span})"
         found.append((("pass_rule", "min_average"), reason))
-    for name, level in (("min_level", rule.min_level), ("must_pass_level", rule.must_pass_level)):
-        if level is not None and level not in names:
-            found.append((("pass_rule", name), f"{level} is not a level of the scale ({span})"))
+    levels_named: tuple[tuple[str, int | None], ...] = (
+        ("min_level", rule.min_level),
+        ("must_pass_level", rule.must_pass_level),
+    )
+    for name, value in levels_named:
+        if value is not None and value not in names:
+            found.append((("pass_rule", name), f"{value} is not a level of the scale ({span})"))
     if rule.must_pass and rule.must_pass_level is None:
         reason = "must-pass criteria need a must_pass_level: the level they must reach"
         found.append((("pass_rule",), reason))

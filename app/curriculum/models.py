@@ -42,7 +42,7 @@ class PlanTemplate(db.Model):  # type: ignore[name-defined]
         return f"<PlanTemplate {self.template_key} v{self.version}>"
 
 
-class RubricTemplate(db.Model):  # type: ignore[name-defined,misc]
+class RubricTemplate(db.Model):  # type: ignore[name-defined]
     """One version of a certification rubric; assessments keep the version they were scored on."""
 
     __tablename__ = "rubric_templates"
