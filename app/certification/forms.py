@@ -79,7 +79,9 @@ def assessment_form(
             ),
         )
     form = AssessmentForm()
-    if not self_assessment:
+    if self_assessment:
+        form.feedback.label.text = "Your overall reflection"
+    else:
         form.evidence_kind.choices = [("", "Choose the evidence")] + [
             (kind, EVIDENCE_LABELS[kind]) for kind in rubric.evidence.kinds
         ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
@@ -13,6 +16,7 @@ from app.certification import service
 from app.certification.forms import CorrectionForm, assessment_form, entry_from
 from app.certification.models import CertificationAttempt
 from app.certification.scoring import format_score
+from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import EVIDENCE_LABELS
 from app.curriculum.service import stage_names
 from app.errors import Invalid
@@ -82,39 +86,27 @@ def certification(rep_id: int, stage: str) -> str:
 def assess(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
     rep = accounts.get_user(rep_id)
     today = accounts.local_today(rep)
-    cert = service.certification_of(current_user, rep, stage, today) if _sees(rep) else None
     row = service.assessment_rubric(current_user, rep, stage)
     rubric = service.rubric_spec(row)
     choices = [(str(u.id), u.full_name) for u in service.second_assessor_choices(current_user, rep)]
     form = assessment_form(rubric, self_assessment=False, today=today, second_assessors=choices)
     if form.validate_on_submit():
-        second = form.second_assessor.data or ""
         try:
-            service.submit_assessment(
-                current_user, rep, stage, entry_from(form, rubric), today,
-                second_assessor=accounts.get_user(int(second)) if second.isdigit() else None,
-            )  # fmt: skip
+            second = _second_assessor(form.second_assessor.data)
+            entry = entry_from(form, rubric)
+            service.submit_assessment(current_user, rep, stage, entry, today, second)
         except Invalid as error:
             show_domain_error(form, error)
         else:
             db.session.commit()
             flash(f"Assessment of {rep.full_name} recorded.", "success")
             return redirect(url_for("certification.certification", rep_id=rep.id, stage=stage))
-    page = render_template(
-        "certification/assess.html", form=form, rubric=rubric, row=row, rep=rep, cert=cert,
-        stage_name=stage_names().get(stage, stage), self_assessment=False,
-    )  # fmt: skip
-    return (page, 400) if form.is_submitted() else page
-
-
-def _sees(rep: User) -> bool:
-    return can_view_person(current_user, rep)
+    return _assessment_page(form, row, rep, stage, today, self_assessment=False)
 
 
 @bp.route("/mine/<stage>/self-assessment", methods=["GET", "POST"])
 def self_assess(stage: str) -> Response | tuple[str, int] | str:
     today = accounts.local_today(current_user)
-    cert = service.certification_of(current_user, current_user, stage, today)
     row = service.self_assessment_rubric(current_user, stage, today)
     rubric = service.rubric_spec(row)
     form = assessment_form(rubric, self_assessment=True, today=today)
@@ -128,9 +120,28 @@ def self_assess(stage: str) -> Response | tuple[str, int] | str:
             flash("Self-assessment saved. Your coach will see it next to their scores.", "success")
             target = url_for("certification.certification", rep_id=current_user.id, stage=stage)
             return redirect(target)
+    return _assessment_page(form, row, current_user, stage, today, self_assessment=True)
+
+
+def _second_assessor(value: str | None) -> User | None:
+    if not value:
+        return None
+    person = db.session.get(User, int(value)) if value.isdigit() else None
+    if person is None:
+        raise Invalid("Choose the second assessor from the list.", field="second_assessor")
+    return person
+
+
+def _assessment_page(
+    form: FlaskForm, row: RubricTemplate, rep: User, stage: str, today: date, self_assessment: bool
+) -> tuple[str, int] | str:
+    """The assessment form; the rep's certification alongside for those who may see it."""
+    sees = can_view_person(current_user, rep)  # an invited assessor may not
+    cert = service.certification_of(current_user, rep, stage, today) if sees else None
     page = render_template(
-        "certification/assess.html", form=form, rubric=rubric, row=row, rep=current_user,
-        cert=cert, stage_name=cert.stage_name, self_assessment=True,
+        "certification/assess.html", form=form, rubric=service.rubric_spec(row), row=row,
+        rep=rep, cert=cert, stage_name=stage_names().get(stage, stage),
+        self_assessment=self_assessment,
     )  # fmt: skip
     return (page, 400) if form.is_submitted() else page
 

@@ -326,3 +326,22 @@ def test_an_invited_assessor_sees_the_waiting_list(make_rep, make_user, login, a
     assert rep.coach.full_name not in page.text.split("<form")[1]  # blind: no other scores
     pending = db.session.scalars(db.select(Assessment).where(Assessment.assessor_id == second.id))
     assert pending.one().submitted_at is None
+
+
+def test_an_unknown_second_assessor_is_refused_next_to_the_field(
+    make_rep, login, form_data, rubric
+):
+    rep = make_rep(day_of_ramp=70, plan="ae-ramp")
+    data = form_data(rubric("negotiation"), second_assessor="99999")
+    response = login(rep.coach).post(f"/certifications/reps/{rep.id}/negotiation/assess", data=data)
+    assert response.status_code == 400
+    assert "from the list" in field_error(response.text, "second_assessor")
+    assert attempts() == []
+
+
+def test_an_assessor_cannot_score_the_same_attempt_twice(make_rep, make_user, login, assess):
+    rep = make_rep(day_of_ramp=70, plan="ae-ramp")
+    assess(rep.coach, rep, "negotiation", second=make_user(Role.ADMIN))
+    response = login(rep.coach).get(f"/certifications/reps/{rep.id}/negotiation/assess")
+    assert response.status_code == 409
+    assert "already assessed this attempt" in response.text
