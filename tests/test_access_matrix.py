@@ -328,7 +328,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "plans.verify": {
         "POST": post(
             MANAGERS,
-            data=lambda w: {"comment": "Good work"},
+            data=lambda w: {"verify-comment": "Good work"},
             state=_status_of(_submitted),
             url_values=lambda w: {"milestone_id": w.submitted_milestone.id},
         ),
@@ -336,7 +336,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "plans.send_back": {
         "POST": post(
             MANAGERS,
-            data=lambda w: {"comment": "Add the call notes"},
+            data=lambda w: {"send-back-comment": "Add the call notes"},
             state=_status_of(_submitted),
             url_values=lambda w: {"milestone_id": w.submitted_milestone.id},
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 from app.plans.status import RepStatus
 
@@ -15,7 +15,7 @@ class AssignPlanForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    value = DecimalField("Number reached", places=None, validators=[Optional(), NumberRange(min=0)])
+    value = DecimalField("Number reached", places=None, validators=[Optional()])
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
     evidence_url = URLField(
         "Evidence link (optional)",

@@ -384,13 +384,19 @@ def team_overview(
     if filters.coach_id:
         query = query.where(User.coach_id == filters.coach_id)
     if filters.search.strip():
-        query = query.where(User.full_name.ilike(f"%{filters.search.strip()}%"))
+        pattern = f"%{_escape_like(filters.search.strip())}%"
+        query = query.where(User.full_name.ilike(pattern, escape="\\"))
     reps = [user for user in db.session.scalars(query) if user.has_role(Role.REP)]
     plans = _active_plans_by_rep([rep.id for rep in reps])
     summaries = [summarise(rep, plans.get(rep.id), local_today(rep, now)) for rep in reps]
     if filters.status:
         summaries = [s for s in summaries if s.status == filters.status]
     return summaries
+
+
+def _escape_like(text: str) -> str:
+    """Make ``%`` and ``_`` in what a user typed match themselves, not any text."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _active_plans_by_rep(rep_ids: Sequence[int]) -> dict[int, Plan]:

@@ -137,7 +137,7 @@ def report_progress(milestone_id: int) -> ResponseReturnValue:
 @bp.post("/milestones/<int:milestone_id>/verify")
 def verify(milestone_id: int) -> Response:
     item = service.get_milestone(current_user, milestone_id)
-    form = VerifyForm()
+    form = VerifyForm(prefix="verify")
     form.validate_on_submit()
     service.verify(current_user, item, form.comment.data or "")
     db.session.commit()
@@ -148,7 +148,7 @@ def verify(milestone_id: int) -> Response:
 @bp.post("/milestones/<int:milestone_id>/send-back")
 def send_back(milestone_id: int) -> ResponseReturnValue:
     item = service.get_milestone(current_user, milestone_id)
-    form = SendBackForm()
+    form = SendBackForm(prefix="send-back")
     if not form.validate_on_submit():
         return _render_milestone(item, send_back_form=form), 400
     service.send_back(current_user, item, form.comment.data or "")
@@ -158,15 +158,15 @@ def send_back(milestone_id: int) -> ResponseReturnValue:
 
 
 def _milestone_forms() -> dict[str, object]:
-    return {"progress_form": ProgressForm(), "verify_form": VerifyForm()}
+    return {"progress_form": ProgressForm(), "verify_form": VerifyForm(prefix="verify")}
 
 
 def _render_milestone(item: Milestone, **forms: object) -> str:
     rep = item.plan.rep
     context: dict[str, object] = {
         "progress_form": ProgressForm(),
-        "verify_form": VerifyForm(),
-        "send_back_form": SendBackForm(),
+        "verify_form": VerifyForm(prefix="verify"),
+        "send_back_form": SendBackForm(prefix="send-back"),
         **forms,
     }
     summary = service.summarise(rep, item.plan, accounts.local_today(rep))

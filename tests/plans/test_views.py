@@ -95,7 +95,7 @@ def test_submitting_for_verification_says_so(make_rep, login):
     ("value", "message"),
     [
         ("lots", "Not a valid decimal value."),
-        ("-5", "Number must be at least 0."),
+        ("-5", "The number cannot be negative."),
         ("", "Enter the number you reached."),
         ("Infinity", "Enter a number you actually reached."),
     ],
@@ -180,7 +180,9 @@ def test_coach_verifies_over_http(make_rep, login):
     assert page.status_code == 200
     assert f'action="/milestones/{milestone.id}/verify"' in page.text
 
-    response = client.post(f"/milestones/{milestone.id}/verify", data={"comment": "Good work."})
+    response = client.post(
+        f"/milestones/{milestone.id}/verify", data={"verify-comment": "Good work."}
+    )
     assert response.status_code == 302
     assert response.location == f"/reps/{rep.id}#milestone-{milestone.id}"
     assert f"Verified: {milestone.title}." in client.get(response.location).text
@@ -196,7 +198,7 @@ def test_coach_sends_back_over_http_and_the_rep_sees_why(make_rep, login, client
     login(rep.coach)
 
     response = client.post(
-        f"/milestones/{milestone.id}/send-back", data={"comment": "Add the buyer titles."}
+        f"/milestones/{milestone.id}/send-back", data={"send-back-comment": "Add the buyer titles."}
     )
     assert response.status_code == 302
     assert reload(milestone).status == MilestoneStatus.OPEN
@@ -213,9 +215,11 @@ def test_sending_back_without_a_comment_shows_the_error_next_to_the_field(make_r
     milestone = pick(rep, MeasureKind.CHECKBOX, verify=True)
     submit(rep, milestone)
     client = login(rep.coach)
-    response = client.post(f"/milestones/{milestone.id}/send-back", data={"comment": comment})
+    response = client.post(
+        f"/milestones/{milestone.id}/send-back", data={"send-back-comment": comment}
+    )
     assert response.status_code == 400
-    assert field_error(response.text, "comment") == "Tell the rep what is still missing."
+    assert field_error(response.text, "send-back-comment") == "Tell the rep what is still missing."
     assert reload(milestone).status == MilestoneStatus.SUBMITTED
 
 
@@ -249,7 +253,9 @@ def test_someone_elses_coach_is_refused_over_http(make_rep, login):
     client = login(make_rep().coach)
     assert client.post(f"/milestones/{milestone.id}/verify", data={}).status_code == 403
     assert (
-        client.post(f"/milestones/{milestone.id}/send-back", data={"comment": "x"}).status_code
+        client.post(
+            f"/milestones/{milestone.id}/send-back", data={"send-back-comment": "x"}
+        ).status_code
         == 403
     )
     assert client.get(f"/reps/{rep.id}").status_code == 403
