@@ -11,15 +11,15 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 from app.accounts.service import organisation
-from app.certification import scoring
+from app.certification import calibration, scoring
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service.records import (
     Certification,
     _certification,
-    _certification_milestones,
+    _context_of,
     _day,
     _name,
-    attempts_of,
+    attempts_by_stage,
     final_scores,
 )
 from app.certification.service.rubrics import current_rubric, current_rubrics, rubric_spec
@@ -87,12 +87,10 @@ def team_certifications(actor: User, today: date) -> TeamCertifications:
     cells: dict[tuple[int, str], Certification] = {}
     upcoming: list[Upcoming] = []
     for rep in reps:
-        milestones = _certification_milestones(rep)
-        by_stage: dict[str, list[CertificationAttempt]] = {}
-        for attempt in attempts_of(rep):
-            by_stage.setdefault(attempt.stage, []).append(attempt)
+        context = _context_of(rep, rubrics)
+        by_stage = attempts_by_stage(rep)
         for key in stage_keys:
-            cert = _certification(rep, key, names, by_stage.get(key, []), milestones, today)
+            cert = _certification(rep, key, context, by_stage.get(key, []), today)
             cells[(rep.id, key)] = cert
             upcoming.extend(_upcoming(cert, today))
     rates = []
@@ -133,8 +131,8 @@ class CalibrationReport:
     rubric: RubricTemplate
     spec: Rubric
     attempts: int
-    spreads: list[Any]
-    leans: list[tuple[str, Any]]
+    spreads: list[calibration.Spread]
+    leans: list[tuple[str, calibration.Lean]]
 
 
 def calibration_report(actor: User, rubric_key: str) -> CalibrationReport:
@@ -142,8 +140,6 @@ def calibration_report(actor: User, rubric_key: str) -> CalibrationReport:
 
     HR and admins see every attempt; a coach sees those of their reps and those they scored.
     """
-    from app.certification import calibration
-
     if not (actor.sees_everyone or actor.has_role(Role.COACH)):
         raise NotAllowed("Calibration reports are for coaches, HR and admins.")
     row = current_rubric(rubric_key)

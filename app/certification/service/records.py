@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.access import can_view_person, require_view_person
 from app.accounts.models import Role, User
 from app.certification.models import Assessment, CertificationAttempt
-from app.certification.service.rubrics import rubric_for
+from app.certification.service.rubrics import current_rubrics, pick_rubric, plan_role
 from app.certification.status import (
     AttemptFacts,
     CertificationStatus,
@@ -133,26 +133,40 @@ class Certification:
         return next((a for a in reversed(self.decided_attempts) if a.passed), None)
 
 
+@dataclass(frozen=True)
+class _RepContext:
+    """What every certification of one rep is read against, looked up once."""
+
+    names: Mapping[str, str]
+    rubrics: Sequence[RubricTemplate]
+    role: str
+    milestones: Mapping[str, Milestone]
+
+
+def _context_of(rep: User, rubrics: Sequence[RubricTemplate] | None = None) -> _RepContext:
+    return _RepContext(
+        names=stage_names(),
+        rubrics=current_rubrics() if rubrics is None else rubrics,
+        role=plan_role(rep),
+        milestones=_certification_milestones(rep),
+    )
+
+
 def _certification(
     rep: User,
     stage: str,
-    names: Mapping[str, str],
+    context: _RepContext,
     attempts: list[CertificationAttempt],
-    milestones: Mapping[str, Milestone],
     today: date,
 ) -> Certification:
-    try:
-        rubric: RubricTemplate | None = rubric_for(rep, stage)
-    except NotFound:
-        rubric = None
     return Certification(
         rep=rep,
         stage=stage,
-        stage_name=names.get(stage, stage),
-        rubric=rubric,
+        stage_name=context.names.get(stage, stage),
+        rubric=pick_rubric(context.rubrics, stage, context.role),
         reading=certification_status([facts(a) for a in attempts], today),
         attempts=attempts,
-        milestone=milestones.get(stage),
+        milestone=context.milestones.get(stage),
     )
 
 
@@ -168,22 +182,25 @@ def _certification_milestones(rep: User) -> dict[str, Milestone]:
 def certifications_of(actor: User, rep: User, today: date) -> list[Certification]:
     """Every certification in the rep's plan, and any other stage they have attempted."""
     require_view_person(actor, rep)
-    names = stage_names()
-    milestones = _certification_milestones(rep)
+    context = _context_of(rep)
+    by_stage = attempts_by_stage(rep)
+    keys = [key for key in context.names if key in context.milestones or key in by_stage]
+    return [_certification(rep, key, context, by_stage.get(key, []), today) for key in keys]
+
+
+def attempts_by_stage(rep: User) -> dict[str, list[CertificationAttempt]]:
     by_stage: dict[str, list[CertificationAttempt]] = {}
     for attempt in attempts_of(rep):
         by_stage.setdefault(attempt.stage, []).append(attempt)
-    keys = [key for key in names if key in milestones or key in by_stage]
-    return [_certification(rep, k, names, by_stage.get(k, []), milestones, today) for k in keys]
+    return by_stage
 
 
 def certification_of(actor: User, rep: User, stage: str, today: date) -> Certification:
     require_view_person(actor, rep)
-    names = stage_names()
-    if stage not in names:
+    context = _context_of(rep)
+    if stage not in context.names:
         raise NotFound("No such sales stage.")
-    milestones = _certification_milestones(rep)
-    return _certification(rep, stage, names, attempts_of(rep, stage), milestones, today)
+    return _certification(rep, stage, context, attempts_of(rep, stage), today)
 
 
 def get_attempt(actor: User, attempt_id: int) -> CertificationAttempt:

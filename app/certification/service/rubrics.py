@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -50,15 +52,24 @@ def current_rubric(key: str) -> RubricTemplate:
     return row
 
 
-def rubric_for(rep: User, stage: str) -> RubricTemplate:
-    """The current rubric a rep is certified against: their plan's role's, else the stage's."""
+def plan_role(rep: User) -> str:
+    """The role of the rep's active plan (SDR, AE, ...): rubrics may be written for one role."""
     plan = plans.active_plan(rep)
-    role = (plan.template.role if plan else "").casefold()
-    rows = [r for r in current_rubrics() if r.stage == stage]
+    return plan.template.role if plan else ""
+
+
+def pick_rubric(rubrics: Sequence[RubricTemplate], stage: str, role: str) -> RubricTemplate | None:
+    """The stage's rubric for this role if there is one, else the stage's general rubric."""
+    rows = [r for r in rubrics if r.stage == stage]
     for row in rows:
-        if row.role and row.role.casefold() == role:
+        if row.role and row.role.casefold() == role.casefold():
             return row
-    general = next((r for r in rows if not r.role), None)
-    if general is None:
+    return next((r for r in rows if not r.role), None)
+
+
+def rubric_for(rep: User, stage: str) -> RubricTemplate:
+    """The current rubric a rep is certified against."""
+    row = pick_rubric(current_rubrics(), stage, plan_role(rep))
+    if row is None:
         raise NotFound(f"There is no rubric for the {stage} stage yet.")
-    return general
+    return row
