@@ -465,3 +465,39 @@ def test_the_certificate_gets_plain_values(make_rep, assess):
     failed = assess(rep.coach, make_rep(day_of_ramp=20, coach=rep.coach), objection_handling=1)
     with pytest.raises(Conflict):
         service.certificate_context(rep.coach, failed.attempt)
+
+
+def test_a_role_specific_rubric_wins_for_reps_of_that_role(make_rep, tmp_path):
+    import shutil
+
+    from tests.conftest import PROJECT_ROOT
+
+    copy = tmp_path / "curriculum"
+    shutil.copytree(PROJECT_ROOT / "curriculum", copy)
+    general = (copy / "rubrics" / "discovery.yaml").read_text()
+    for_aes = general.replace("id: discovery\n", "id: discovery-ae\n").replace(
+        "stage: discovery\n", "stage: discovery\nrole: AE\n"
+    )
+    (copy / "rubrics" / "discovery-ae.yaml").write_text(
+        for_aes.replace("title: Discovery certification", "title: Discovery certification (AE)")
+    )
+    store_curriculum(load_curriculum(copy))
+    db.session.commit()
+
+    ae = make_rep(plan="ae-ramp")
+    sdr = make_rep(plan="sdr-ramp")
+    assert service.rubric_for(ae, "discovery").rubric_key == "discovery-ae"
+    assert service.rubric_for(sdr, "discovery").rubric_key == "discovery"
+    (cert,) = [c for c in service.certifications_of(ae, ae, today()) if c.stage == "discovery"]
+    assert cert.rubric.title == "Discovery certification (AE)"
+
+
+def test_a_pass_expiring_within_14_days_is_listed(make_rep, assess, rubric):
+    rep = make_rep(day_of_ramp=40)
+    valid = rubric("prospecting").validity_days
+    assess(rep.coach, rep, "prospecting", on=today() - timedelta(days=valid - 10))
+    team = service.team_certifications(rep.coach, today())
+    expiring = [u for u in team.upcoming if u.kind == "expiring"]
+    assert [(u.certification.stage, u.on) for u in expiring] == [
+        ("prospecting", today() + timedelta(days=10))
+    ]

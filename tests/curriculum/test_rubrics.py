@@ -281,3 +281,33 @@ def test_rubrics_are_stored_by_content_version(app, tmp_path: Path) -> None:
     rows = db.session.scalars(db.select(RubricTemplate).order_by(RubricTemplate.version)).all()
     assert [(r.version, r.is_current) for r in rows] == [(1, False), (2, True)]
     assert rows[1].content["criteria"][1]["levels"]["3"] == "A dated next step, agreed on the call."
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_validate_reports_a_rubric_problem_with_file_line_and_path(runner, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "curriculum"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "rubrics" / "closing.yaml"
+    text = path.read_text()
+    path.write_text(edit(text, "  min_average: 3\n", "  min_average: 5\n"))
+
+    result = runner.invoke(args=["curriculum", "validate", str(copy)])
+    assert result.exit_code == 1
+    line = line_of(path.read_text(), "min_average: 5")
+    assert f"rubrics/closing.yaml:{line}: pass_rule.min_average: 5 is outside the scale (1-4)" in (
+        result.output
+    )
+
+
+def test_load_reports_rubrics_and_is_idempotent(runner) -> None:
+    first = runner.invoke(args=["curriculum", "load"])
+    assert first.exit_code == 0, first.output
+    assert "Rubrics: 7 new, 0 new versions, 0 unchanged." in first.output
+    second = runner.invoke(args=["curriculum", "load"])
+    assert "Rubrics: 0 new, 0 new versions, 7 unchanged." in second.output
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(RubricTemplate.id))) == 7
