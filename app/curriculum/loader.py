@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +273,8 @@ class _Context:
     """What the checks of one file may refer to in the rest of the curriculum."""
 
     stage_keys: tuple[str, ...] | None  # None when stages.yaml is broken: skip stage checks
+    # The stages the rubrics certify; None when there are no rubrics (yet) or they are broken.
+    rubric_stages: frozenset[str] | None = None
 
 
 def _unknown_stage(key: str, context: _Context) -> str | None:
@@ -326,7 +328,20 @@ def _check_plan(plan: PlanTemplate, context: _Context) -> list[Finding]:
                 unknown = stage and _unknown_stage(stage, context)
                 if unknown:
                     found.append((ref_loc, unknown))
+            if isinstance(milestone.measure, CertificationMeasure):
+                found += _rubric_missing(
+                    milestone.measure.stage, (*loc, "measure", "stage"), context
+                )
     return found
+
+
+def _rubric_missing(stage: str, loc: Loc, context: _Context) -> list[Finding]:
+    """A certification milestone is passed on its stage's rubric, so one must exist."""
+    if context.rubric_stages is None or stage in context.rubric_stages:
+        return []
+    if _unknown_stage(stage, context):
+        return []  # reported as an unknown stage already
+    return [(loc, f"no rubric certifies the '{stage}' stage: add one to rubrics/")]
 
 
 # Weights are percentages of the weighted average: a reader sees at once that questioning is
@@ -432,9 +447,7 @@ class _Collection:
 
 
 _COLLECTIONS: tuple[_Collection, ...] = (
-    _Collection(
-        directory="plans", model=PlanTemplate, check=_check_plan, fills="plans", label="plan"
-    ),
+    # Rubrics first: plans' certification milestones are checked against them.
     _Collection(
         directory="rubrics",
         model=Rubric,
@@ -443,6 +456,9 @@ _COLLECTIONS: tuple[_Collection, ...] = (
         label="rubric",
         unique=_rubric_audience,
         unique_reason="a second rubric for the same stage and role",
+    ),
+    _Collection(
+        directory="plans", model=PlanTemplate, check=_check_plan, fills="plans", label="plan"
     ),
 )
 
@@ -517,6 +533,9 @@ def _read_curriculum(root: Path) -> tuple[Curriculum | None, list[Problem]]:
                         audience_of[collection.unique(item)] = file
                     items[collection.fills].append(item)
             problems += document.problems
+        if collection.fills == "rubrics" and items["rubrics"] and not problems:
+            stages_certified = frozenset(rubric.stage for rubric in items["rubrics"])
+            context = replace(context, rubric_stages=stages_certified)
 
     if problems or stages is None:
         return None, problems

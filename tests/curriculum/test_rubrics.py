@@ -311,3 +311,24 @@ def test_load_reports_rubrics_and_is_idempotent(runner) -> None:
     assert "Rubrics: 0 new, 0 new versions, 7 unchanged." in second.output
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(RubricTemplate.id))) == 7
+
+
+def test_a_certification_milestone_needs_a_rubric_once_there_are_rubrics(tmp_path: Path) -> None:
+    from .test_loader import PLAN
+
+    root = write(tmp_path, {"r.yaml": RUBRIC})  # certifies discovery only
+    (root / "plans").mkdir()
+    (root / "plans" / "p.yaml").write_text(PLAN, encoding="utf-8")  # certifies prospecting
+    problems = validate_curriculum(root)
+    assert [(p.file, p.path, p.reason) for p in problems] == [
+        (
+            "plans/p.yaml",
+            "phases[0].milestones[1].measure.stage",
+            "no rubric certifies the 'prospecting' stage: add one to rubrics/",
+        )
+    ]
+    assert problems[0].line == line_of(PLAN, "          stage: prospecting")
+    # a broken rubric is reported on its own, without a knock-on complaint about the plan
+    broken = edit(RUBRIC, "weight: 40", "weight: 0")
+    (root / "rubrics" / "r.yaml").write_text(broken, encoding="utf-8")
+    assert [p.file for p in validate_curriculum(root)] == ["rubrics/r.yaml"]
