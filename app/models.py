@@ -1,15 +1,21 @@
 """Every feature's models in one import, so the metadata and Alembic see all tables."""
 
 from app.accounts.models import Organisation, Team, User, UserRole
-from app.curriculum.models import PlanTemplate, Stage
+from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
+from app.curriculum.models import PlanTemplate, RubricTemplate, Stage
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
+    "Assessment",
+    "CertificationAttempt",
     "Milestone",
     "MilestoneEvent",
     "Organisation",
     "Plan",
     "PlanTemplate",
+    "RubricTemplate",
+    "Score",
+    "ScoreCorrection",
     "Stage",
     "Team",
     "User",
