@@ -74,10 +74,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.agreements.views import bp as agreements_bp
     from app.agreements.views import public_bp as verify_bp
+    from app.certification.views import bp as certification_bp
     from app.curriculum.views import bp as curriculum_bp
     from app.plans.views import bp as plans_bp
 
-    for blueprint in (accounts_bp, admin_bp, agreements_bp, verify_bp, curriculum_bp, plans_bp):
+    for blueprint in (
+        accounts_bp,
+        admin_bp,
+        agreements_bp,
+        verify_bp,
+        certification_bp,
+        curriculum_bp,
+        plans_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

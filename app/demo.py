@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
+from app.certification.demo import seed_certifications
 from app.curriculum.service import has_curriculum
 from app.extensions import db
 from app.plans import service as plans
@@ -57,10 +58,11 @@ def database_is_empty() -> bool:
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
     from app.agreements.demo import clear_agreements
+    from app.certification.models import CertificationAttempt
     from app.plans.models import Plan
 
     clear_agreements()
-    for model in (Plan, UserRole, User, Team):
+    for model in (CertificationAttempt, Plan, UserRole, User, Team):
         db.session.execute(model.__table__.delete())
     db.session.flush()
     # The table deletes bypass the ORM: forget the rows the session still holds, or a new
@@ -115,6 +117,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
         _play_ramp(spec, rep, coaches[spec.team], plan.milestones, today)
         people.append(rep)
     db.session.flush()
+    seed_certifications(admin, coaches, people[4:], now)
     from app.agreements.demo import seed_agreements
 
     seed_agreements(hr, people[4:])
@@ -143,8 +146,7 @@ def _play_ramp(
 
 def _complete(rep: User, coach: User, milestone: Milestone, verify: bool) -> None:
     if milestone.measure_kind == MeasureKind.CERTIFICATION:
-        plans.verify(coach, milestone, "Passed the role-play certification.")
-        return
+        return  # completed by passing the certification: see seed_certifications
     value = milestone.target if milestone.measure_kind == MeasureKind.NUMBER else None
     plans.record_progress(rep, milestone, value=value, note=_note_for(milestone))
     if milestone.status == MilestoneStatus.SUBMITTED and verify:

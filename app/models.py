@@ -8,7 +8,8 @@ from app.agreements.models import (
     AgreementSignature,
     AgreementTemplate,
 )
-from app.curriculum.models import PlanTemplate, Stage
+from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
+from app.curriculum.models import PlanTemplate, RubricTemplate, Stage
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
@@ -17,11 +18,16 @@ __all__ = [
     "AgreementExport",
     "AgreementSignature",
     "AgreementTemplate",
+    "Assessment",
+    "CertificationAttempt",
     "Milestone",
     "MilestoneEvent",
     "Organisation",
     "Plan",
     "PlanTemplate",
+    "RubricTemplate",
+    "Score",
+    "ScoreCorrection",
     "Stage",
     "Team",
     "User",

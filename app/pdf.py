@@ -7,7 +7,9 @@ files and ``data:`` URIs and nothing else, so text a user typed (an ``<img>`` po
 
 from __future__ import annotations
 
+import gc
 import mimetypes
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -51,8 +53,14 @@ def static_path_for(url: str) -> Path | None:
 
 def render_html_to_pdf(html: str) -> bytes:
     """Lay out ``html`` as a PDF/A document with the restricted fetcher."""
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher())
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    # WeasyPrint opens its sRGB profile for the PDF/A output intent and leaves the file to the
+    # garbage collector; collect it here, where its ResourceWarning is known and harmless.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher())
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        del document
+        gc.collect()
     assert pdf is not None
     return pdf
 

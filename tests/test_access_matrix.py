@@ -27,10 +27,12 @@ from app.agreements import export as agreement_export
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
+from app.certification.models import Assessment, CertificationAttempt
+from app.certification.service import AssessmentEntry, submit_assessment
 from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shipped_curriculum
 
 TARGET_NAME = "Avery Quinlan"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -146,6 +148,42 @@ def _person_details(w: World) -> dict[str, Any]:
     }
 
 
+# --- certification: Avery's passed prospecting attempt, created when a case needs it ----------
+
+
+def _certification_attempt(w: World) -> CertificationAttempt:
+    """Avery's prospecting attempt, passed on her coach's scores."""
+    attempt = db.session.scalar(
+        select(CertificationAttempt).where(CertificationAttempt.rep_id == w.rep.id)
+    )
+    if attempt is None:
+        rubric = shipped_curriculum().rubric("prospecting")
+        entry = AssessmentEntry(
+            scores={c.key: 3 for c in rubric.criteria}, evidence_kind="role-play"
+        )
+        attempt = submit_assessment(w.coach, w.rep, "prospecting", entry, date.today()).attempt
+        db.session.commit()
+    return attempt
+
+
+def _certification_form(stage: str, *, self_assessment: bool = False) -> dict[str, Any]:
+    rubric = shipped_curriculum().rubric(stage)
+    data: dict[str, Any] = {f"score-{c.key}": "3" for c in rubric.criteria}
+    if not self_assessment:
+        data.update(evidence_kind=rubric.evidence.kinds[0], assessed_on=date.today().isoformat())
+    return data
+
+
+def _assessments(*, is_self: bool) -> Callable[[World], object]:
+    return lambda w: db.session.scalar(
+        select(db.func.count(Assessment.id)).where(Assessment.is_self.is_(is_self))
+    )
+
+
+ASSESSORS = frozenset({Actor.COACH, Actor.ADMIN})  # HR sees certifications but does not assess
+REPS = frozenset({Actor.REP, Actor.OTHER_REP})  # self-assessment: always one's own
+
+
 ACCESS: dict[str, dict[str, Rule]] = {
     "accounts.login": {
         "GET": get({Actor.ANONYMOUS}, denied=302),  # signed-in people go to their home page
@@ -211,6 +249,65 @@ ACCESS: dict[str, dict[str, Rule]] = {
             data=lambda w: {"name": "Matrix Org", "business_days": "y"},
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
+    },
+    "certification.index": {"GET": get(SIGNED_IN, ok=302)},
+    "certification.mine": {"GET": get(SIGNED_IN)},  # always one's own certifications
+    "certification.rep_certifications": {"GET": get(VIEWERS, sees=MANAGERS)},
+    "certification.certification": {
+        "GET": get(VIEWERS, sees=MANAGERS, url_values=lambda w: {"stage": "prospecting"})
+    },
+    "certification.assess": {
+        "GET": get(ASSESSORS, sees=ASSESSORS, url_values=lambda w: {"stage": "qualification"}),
+        "POST": post(
+            ASSESSORS,
+            data=lambda w: _certification_form("qualification"),
+            state=_assessments(is_self=False),
+            url_values=lambda w: {"stage": "qualification"},
+        ),
+    },
+    "certification.self_assess": {
+        "GET": get(REPS, url_values=lambda w: {"stage": "prospecting"}),
+        "POST": post(
+            REPS,
+            data=lambda w: _certification_form("prospecting", self_assessment=True),
+            state=_assessments(is_self=True),
+            url_values=lambda w: {"stage": "prospecting"},
+        ),
+    },
+    "certification.attempt": {
+        "GET": get(
+            VIEWERS,
+            sees=MANAGERS,
+            url_values=lambda w: {"attempt_id": _certification_attempt(w).id},
+        )
+    },
+    "certification.certificate": {
+        "GET": get(VIEWERS, url_values=lambda w: {"attempt_id": _certification_attempt(w).id})
+    },
+    "certification.correct": {
+        "GET": get(
+            ASSESSORS,
+            sees=ASSESSORS,
+            url_values=lambda w: {
+                "score_id": _certification_attempt(w).assessments[0].scores[0].id
+            },
+        ),
+        "POST": post(
+            ASSESSORS,
+            data=lambda w: {"level": "2", "reason": "Re-watched the recording."},
+            state=lambda w: _certification_attempt(w).assessments[0].scores[0].level,
+            url_values=lambda w: {
+                "score_id": _certification_attempt(w).assessments[0].scores[0].id
+            },
+        ),
+    },
+    # Reps have no team view; another coach sees their own team, without Avery.
+    "certification.team": {"GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS)},
+    "certification.rubrics": {"GET": get(SIGNED_IN)},
+    "certification.print_rubrics": {"GET": get(SIGNED_IN)},
+    "certification.rubric": {"GET": get(SIGNED_IN, url_values=lambda w: {"key": "prospecting"})},
+    "certification.calibration": {
+        "GET": get(MANAGERS | {Actor.OTHER_COACH}, url_values=lambda w: {"key": "prospecting"})
     },
     "curriculum.index": {"GET": get(SIGNED_IN)},
     "curriculum.plan_template": {"GET": get(SIGNED_IN)},

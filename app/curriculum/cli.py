@@ -53,8 +53,15 @@ def load_command(directory: str | None) -> None:
         f"{len(report.new_versions)} new versions, {len(report.unchanged)} unchanged"
         + (f", {len(report.retired)} retired." if report.retired else ".")
     )
+    click.echo(
+        f"Rubrics: {len(report.rubrics_added)} new, {len(report.rubrics_new_versions)} new "
+        f"versions, {len(report.rubrics_unchanged)} unchanged"
+        + (f", {len(report.rubrics_retired)} retired." if report.rubrics_retired else ".")
+    )
     for key in report.new_versions:
         click.echo(f"  new version of {key}; plans already assigned keep their version")
+    for key in report.rubrics_new_versions:
+        click.echo(f"  new version of rubric {key}; past assessments keep the version they used")
     click.echo(
         f"Agreement templates: {len(report.agreements_added)} new, "
         f"{len(report.agreements_new_versions)} new versions, "

@@ -4,6 +4,7 @@ Layout::
 
     stages.yaml        the sales stages, in pipeline order (required)
     plans/*.yaml       one plan template per file (the directory may be empty or absent)
+    rubrics/*.yaml     one certification rubric per file: a sales stage, optionally one role
     agreements/*.yaml  one agreement template per file: variables and Markdown text
 
 Each problem names the file (relative to the curriculum directory), the path inside it
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from app.curriculum.schema import (
     CertificationMeasure,
     Curriculum,
     PlanTemplate,
+    Rubric,
     Stage,
 )
 
@@ -187,6 +189,12 @@ _MISSING_HINTS = {
     "stage": "a certification names the sales stage it certifies",
     "due_day": "the day of the ramp the milestone is due",
     "milestones": "a phase lists its milestones",
+    "levels": "a descriptor for every level of the scale",
+    "weight": "the criterion's share of the weighted average, in percent",
+    "pass_rule": "min_average, min_level and optionally must_pass",
+    "evidence": "which evidence the assessor bases the score on",
+    "validity_days": "how many days a certification stays valid",
+    "cooldown_days": "days to wait after a failed attempt (0 for none)",
 }
 
 _TYPE_REASONS = {
@@ -281,6 +289,8 @@ class _Context:
     """What the checks of one file may refer to in the rest of the curriculum."""
 
     stage_keys: tuple[str, ...] | None  # None when stages.yaml is broken: skip stage checks
+    # The stages the rubrics certify; None when there are no rubrics (yet) or they are broken.
+    rubric_stages: frozenset[str] | None = None
 
 
 def _unknown_stage(key: str, context: _Context) -> str | None:
@@ -334,7 +344,99 @@ def _check_plan(plan: PlanTemplate, context: _Context) -> list[Finding]:
                 unknown = stage and _unknown_stage(stage, context)
                 if unknown:
                     found.append((ref_loc, unknown))
+            if isinstance(milestone.measure, CertificationMeasure):
+                found += _rubric_missing(
+                    milestone.measure.stage, (*loc, "measure", "stage"), context
+                )
     return found
+
+
+def _rubric_missing(stage: str, loc: Loc, context: _Context) -> list[Finding]:
+    """A certification milestone is passed on its stage's rubric, so one must exist."""
+    if context.rubric_stages is None or stage in context.rubric_stages:
+        return []
+    if _unknown_stage(stage, context):
+        return []  # reported as an unknown stage already
+    return [(loc, f"no rubric certifies the '{stage}' stage: add one to rubrics/")]
+
+
+# Weights are percentages of the weighted average: a reader sees at once that questioning is
+# "25% of the score". Allow for rounding in thirds (33.3 + 33.3 + 33.4).
+WEIGHT_TOTAL = 100
+WEIGHT_TOLERANCE = 0.01
+
+
+def _check_rubric(rubric: Rubric, context: _Context) -> list[Finding]:
+    """Rules across a rubric's fields: the scale, a descriptor per level, weights, the pass rule."""
+    found: list[Finding] = []
+    unknown = _unknown_stage(rubric.stage, context)
+    if unknown:
+        found.append((("stage",), unknown))
+    levels = [s.level for s in rubric.scale]
+    expected = list(range(1, len(levels) + 1))
+    if levels != expected:
+        reason = f"the scale's levels must be {_list(expected)} in order, not {_list(levels)}"
+        found.append((("scale",), reason))
+    names = {s.level: s.name for s in rubric.scale}
+    low, high = (min(levels), max(levels)) if levels else (1, 1)
+    span = f"{low}-{high}"
+
+    seen: dict[str, int] = {}
+    for c, criterion in enumerate(rubric.criteria):
+        loc: Loc = ("criteria", c)
+        if criterion.key in seen:
+            also = format_path(("criteria", seen[criterion.key]))
+            reason = f"duplicate criterion key '{criterion.key}' (also {also})"
+            found.append(((*loc, "key"), reason))
+        seen.setdefault(criterion.key, c)
+        if criterion.weight <= 0:
+            found.append(((*loc, "weight"), f"must be greater than 0, not {criterion.weight!r}"))
+        for level in levels:
+            if level not in criterion.levels:
+                reason = f"missing descriptor for level {level} ({names[level]})"
+                found.append(((*loc, "levels"), reason))
+        for level in criterion.levels:
+            if level not in names:
+                reason = f"level {level} is not on the scale ({span})"
+                found.append(((*loc, "levels", level), reason))
+    total = sum(c.weight for c in rubric.criteria)
+    if all(c.weight > 0 for c in rubric.criteria) and abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
+        reason = (
+            f"the weights add up to {total:g}; they are percentages of the score "
+            f"and must add up to {WEIGHT_TOTAL}"
+        )
+        found.append((("criteria",), reason))
+
+    rule = rubric.pass_rule
+    if not low <= rule.min_average <= high:
+        reason = f"{rule.min_average:g} is outside the scale ({span})"
+        found.append((("pass_rule", "min_average"), reason))
+    levels_named: tuple[tuple[str, int | None], ...] = (
+        ("min_level", rule.min_level),
+        ("must_pass_level", rule.must_pass_level),
+    )
+    for name, value in levels_named:
+        if value is not None and value not in names:
+            found.append((("pass_rule", name), f"{value} is not a level of the scale ({span})"))
+    if rule.must_pass and rule.must_pass_level is None:
+        reason = "must-pass criteria need a must_pass_level: the level they must reach"
+        found.append((("pass_rule",), reason))
+    keys = [criterion.key for criterion in rubric.criteria]
+    for m, key in enumerate(rule.must_pass):
+        if key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"criteria: {', '.join(keys)}"
+            found.append((("pass_rule", "must_pass", m), f"unknown criterion '{key}' ({hint})"))
+    return found
+
+
+def _list(numbers: Sequence[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _rubric_audience(rubric: Rubric) -> tuple[str, str]:
+    """One rubric per stage and role: a rep's certification must name exactly one rubric."""
+    return rubric.stage, (rubric.role or "").casefold()
 
 
 # --- the directory ------------------------------------------------------------------------
@@ -355,6 +457,9 @@ class _Collection:
     check: Callable[[Any, _Context], list[Finding]]
     fills: str  # the Curriculum field the items go into
     label: str  # how to name the item's id in messages
+    # Items must differ in this (besides their id), with a reason naming what is shared.
+    unique: Callable[[Any], Any] | None = None
+    unique_reason: str = ""
 
 
 def _check_agreement(template: AgreementTemplate, _context: _Context) -> list[Finding]:
@@ -364,6 +469,16 @@ def _check_agreement(template: AgreementTemplate, _context: _Context) -> list[Fi
 
 
 _COLLECTIONS: tuple[_Collection, ...] = (
+    # Rubrics first: plans' certification milestones are checked against them.
+    _Collection(
+        directory="rubrics",
+        model=Rubric,
+        check=_check_rubric,
+        fills="rubrics",
+        label="rubric",
+        unique=_rubric_audience,
+        unique_reason="a second rubric for the same stage and role",
+    ),
     _Collection(
         directory="plans", model=PlanTemplate, check=_check_plan, fills="plans", label="plan"
     ),
@@ -423,6 +538,7 @@ def _read_curriculum(root: Path) -> tuple[Curriculum | None, list[Problem]]:
     for collection in _COLLECTIONS:
         items[collection.fills] = []
         defined_in: dict[str, str] = {}
+        audience_of: dict[Any, str] = {}
         for path in _yaml_files(root / collection.directory):
             file = path.relative_to(root).as_posix()
             document = _read_yaml(path, file)
@@ -436,10 +552,19 @@ def _read_curriculum(root: Path) -> tuple[Curriculum | None, list[Problem]]:
                         f"{defined_in[item_id]} already uses it"
                     )
                     document.problems.append(document.problem(("id",), reason))
+                elif collection.unique and collection.unique(item) in audience_of:
+                    other = audience_of[collection.unique(item)]
+                    reason = f"{collection.unique_reason}: {other} already covers it"
+                    document.problems.append(document.problem(("stage",), reason))
                 else:
                     defined_in[item_id] = file
+                    if collection.unique:
+                        audience_of[collection.unique(item)] = file
                     items[collection.fills].append(item)
             problems += document.problems
+        if collection.fills == "rubrics" and items["rubrics"] and not problems:
+            stages_certified = frozenset(rubric.stage for rubric in items["rubrics"])
+            context = replace(context, rubric_stages=stages_certified)
 
     if problems or stages is None:
         return None, problems

@@ -40,3 +40,24 @@ class PlanTemplate(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<PlanTemplate {self.template_key} v{self.version}>"
+
+
+class RubricTemplate(db.Model):  # type: ignore[name-defined]
+    """One version of a certification rubric; assessments keep the version they were scored on."""
+
+    __tablename__ = "rubric_templates"
+    __table_args__ = (UniqueConstraint("rubric_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_key: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<RubricTemplate {self.rubric_key} v{self.version}>"

@@ -1,4 +1,4 @@
-"""Immutable data classes for the curriculum: sales stages and 30/60/90-day plan templates.
+"""Immutable data classes for the curriculum: stages, 30/60/90-day plans and certification rubrics.
 
 These models check the shape of one file (types, required fields, slugs, URLs). Rules that
 span fields or files (due days inside their phase, known stages, unique keys) live in
@@ -118,14 +118,8 @@ class Phase(_Frozen):
     milestones: tuple[Milestone, ...]
 
 
-class PlanTemplate(_Frozen):
-    """A 30/60/90-day plan for one role, copied into a rep's plan when they start."""
-
-    id: Slug
-    title: Text
-    role: Text
-    description: Text
-    phases: tuple[Phase, ...]
+class _Versioned(_Frozen):
+    """A file stored by content: a changed file becomes a new version in the database."""
 
     @property
     def content_hash(self) -> str:
@@ -137,12 +131,110 @@ class PlanTemplate(_Frozen):
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
+
+class PlanTemplate(_Versioned):
+    """A 30/60/90-day plan for one role, copied into a rep's plan when they start."""
+
+    id: Slug
+    title: Text
+    role: Text
+    description: Text
+    phases: tuple[Phase, ...]
+
     def milestones(self) -> Iterator[tuple[int, Milestone]]:
         """Every milestone in plan order, with its phase number (1, 2 or 3)."""
         for number, phase in enumerate(self.phases, start=1):
             for milestone in phase.milestones:
                 yield number, milestone
 
+
+# --- certification rubrics -----------------------------------------------------------------
+
+EvidenceKind = Literal["role-play", "recorded-call", "live-observation"]
+EVIDENCE_LABELS: dict[str, str] = {
+    "role-play": "Role-play with the assessor",
+    "recorded-call": "Recorded call (link)",
+    "live-observation": "Live observation of a real call",
+}
+Level = Annotated[int, Field(strict=True)]
+
+
+class ScaleLevel(_Frozen):
+    """One level of a rubric's scale, such as 3 Proficient."""
+
+    level: Level
+    name: Text
+
+
+class Criterion(_Frozen):
+    """What is scored: a behaviour, what good looks like, its weight and a descriptor per level.
+
+    Weights are percentages of the weighted average and add up to 100 (checked by the loader).
+    """
+
+    key: Slug
+    name: Text
+    good: Text
+    weight: Annotated[float, Field(strict=True), AfterValidator(_whole_number_as_int)]
+    levels: dict[Level, Text]
+
+
+class PassRule(_Frozen):
+    """Passing needs all three: the weighted average, a floor on every criterion, must-passes."""
+
+    min_average: Annotated[float, Field(strict=True)]
+    min_level: Level
+    must_pass: tuple[Slug, ...] = ()
+    must_pass_level: Level | None = None
+
+
+class EvidenceRule(_Frozen):
+    """What the assessor bases the score on; a recorded call always needs its link."""
+
+    required: Annotated[bool, Field(strict=True)] = True
+    kinds: Annotated[tuple[EvidenceKind, ...], Field(min_length=1)]
+
+
+class AssessorRule(_Frozen):
+    """How many assessors score each attempt, and how their results make the final one."""
+
+    required: Annotated[int, Field(strict=True, ge=1, le=2)] = 1
+    final_rule: Literal["all-must-pass", "average"] = "all-must-pass"
+
+
+class Rubric(_Versioned):
+    """The certification rubric for one sales stage (optionally for one role only)."""
+
+    id: Slug
+    stage: Slug
+    role: Text | None = None
+    title: Text
+    description: Text
+    scale: Annotated[tuple[ScaleLevel, ...], Field(min_length=2)]
+    criteria: Annotated[tuple[Criterion, ...], Field(min_length=1)]
+    pass_rule: PassRule
+    evidence: EvidenceRule
+    validity_days: Day
+    cooldown_days: Annotated[int, Field(strict=True, ge=0)]
+    self_assessment: Annotated[bool, Field(strict=True)] = True
+    assessors: AssessorRule = AssessorRule()
+
+    def criterion(self, key: str) -> Criterion:
+        """The criterion with this key; KeyError if there is none."""
+        for criterion in self.criteria:
+            if criterion.key == key:
+                return criterion
+        raise KeyError(key)
+
+    def level_name(self, level: int) -> str:
+        return next((s.name for s in self.scale if s.level == level), str(level))
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        return tuple(s.level for s in self.scale)
+
+
+# --- agreement templates -------------------------------------------------------------------
 
 VARIABLE_PATTERN = r"^[a-z][a-z0-9_]*$"
 VariableName = Annotated[str, StringConstraints(strict=True, pattern=VARIABLE_PATTERN)]
@@ -162,7 +254,7 @@ class AgreementVariable(_Frozen):
     max: float | None = None
 
 
-class AgreementTemplate(_Frozen):
+class AgreementTemplate(_Versioned):
     """An expectation or consequence agreement: Markdown text with placeholders to fill in."""
 
     id: Slug
@@ -174,19 +266,21 @@ class AgreementTemplate(_Frozen):
     # Not stripped: line numbers in problems count from the first line of the block.
     body: Annotated[str, StringConstraints(strict=True, min_length=1)]
 
-    @property
-    def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON of the content: the template's version in the DB."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
 
 class Curriculum(_Frozen):
     """Everything under the curriculum directory, validated."""
 
     stages: tuple[Stage, ...]
     plans: tuple[PlanTemplate, ...] = ()
+    rubrics: tuple[Rubric, ...] = ()
     agreements: tuple[AgreementTemplate, ...] = ()
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        """The rubric with this id; KeyError if there is none."""
+        for rubric in self.rubrics:
+            if rubric.id == rubric_id:
+                return rubric
+        raise KeyError(rubric_id)
 
     def stage(self, key: str) -> Stage:
         """The stage with this key; KeyError if there is none."""

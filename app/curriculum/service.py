@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from app.curriculum.models import PlanTemplate, Stage
-from app.curriculum.schema import Curriculum
+from app.curriculum.models import PlanTemplate, RubricTemplate, Stage
+from app.curriculum.schema import Curriculum, Rubric
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
 from app.errors import NotFound
 from app.extensions import db
@@ -22,6 +22,10 @@ class LoadReport:
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    rubrics_added: list[str] = field(default_factory=list)
+    rubrics_new_versions: list[str] = field(default_factory=list)
+    rubrics_unchanged: list[str] = field(default_factory=list)
+    rubrics_retired: list[str] = field(default_factory=list)
     agreements_added: list[str] = field(default_factory=list)
     agreements_new_versions: list[str] = field(default_factory=list)
     agreements_unchanged: list[str] = field(default_factory=list)
@@ -43,6 +47,15 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         if row.template_key not in loaded_keys:
             row.is_current = False
             report.retired.append(row.template_key)
+    rubric_keys = set()
+    for rubric in curriculum.rubrics:
+        rubric_keys.add(rubric.id)
+        _store_rubric(rubric, report)
+    current = select(RubricTemplate).where(RubricTemplate.is_current.is_(True))
+    for old in db.session.scalars(current):
+        if old.rubric_key not in rubric_keys:
+            old.is_current = False
+            report.rubrics_retired.append(old.rubric_key)
     from app.agreements.service import store_agreement_templates
 
     report.agreements_unchanged = store_agreement_templates(
@@ -50,6 +63,37 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
     )
     db.session.flush()
     return report
+
+
+def _store_rubric(rubric: Rubric, report: LoadReport) -> None:
+    """Like plan templates: unchanged content is left alone, changed content is a new version."""
+    versions = list(
+        db.session.scalars(
+            select(RubricTemplate)
+            .where(RubricTemplate.rubric_key == rubric.id)
+            .order_by(RubricTemplate.version.desc())
+        )
+    )
+    latest = versions[0] if versions else None
+    if latest is not None and latest.content_hash == rubric.content_hash:
+        latest.is_current = True
+        report.rubrics_unchanged.append(rubric.id)
+        return
+    for row in versions:
+        row.is_current = False
+    db.session.add(
+        RubricTemplate(
+            rubric_key=rubric.id,
+            version=(latest.version + 1) if latest else 1,
+            content_hash=rubric.content_hash,
+            stage=rubric.stage,
+            role=rubric.role,
+            title=rubric.title,
+            content=rubric.model_dump(mode="json"),
+            is_current=True,
+        )
+    )
+    (report.rubrics_new_versions if latest else report.rubrics_added).append(rubric.id)
 
 
 def _store_stages(curriculum: Curriculum, report: LoadReport) -> None:

@@ -165,13 +165,17 @@ def record_progress(
 
 
 def verify(actor: User, milestone: Milestone, comment: str = "") -> Milestone:
-    """The coach confirms a submitted milestone, or signs off a certification milestone."""
+    """The coach confirms a milestone the rep submitted for verification."""
     require_manage_plans_of(actor, milestone.plan.rep)
     _require_active(milestone)
-    is_certification = milestone.measure_kind == MeasureKind.CERTIFICATION
     if milestone.status == MilestoneStatus.DONE:
         raise Conflict("This milestone is already done.")
-    if milestone.status != MilestoneStatus.SUBMITTED and not is_certification:
+    if milestone.measure_kind == MeasureKind.CERTIFICATION:
+        raise Conflict(
+            "A certification milestone is completed by passing the certification: "
+            "assess it from the rep's certifications."
+        )
+    if milestone.status != MilestoneStatus.SUBMITTED:
         raise Conflict("The rep has not reported this milestone yet.")
     milestone.verified_by = actor
     _complete(milestone, actor, "verified", note=comment)
@@ -193,6 +197,48 @@ def send_back(actor: User, milestone: Milestone, comment: str) -> Milestone:
     _record(milestone, actor, "sent back", note=comment)
     db.session.flush()
     return milestone
+
+
+def open_certification_milestones(rep: User, stage: str) -> list[Milestone]:
+    """The milestones of the rep's active plan that passing ``stage``'s certification completes."""
+    plan = active_plan(rep)
+    if plan is None:
+        return []
+    return [
+        m
+        for m in plan.milestones
+        if m.measure_kind == MeasureKind.CERTIFICATION and m.certification_stage == stage
+    ]
+
+
+def complete_certification_milestones(
+    rep: User, stage: str, actor: User, note: str
+) -> list[Milestone]:
+    """Passing a certification completes its milestones; called by the certification service."""
+    completed = []
+    for milestone in open_certification_milestones(rep, stage):
+        if milestone.status != MilestoneStatus.DONE:
+            milestone.verified_by = actor
+            _complete(milestone, actor, "certified", note=note)
+            completed.append(milestone)
+    db.session.flush()
+    return completed
+
+
+def reopen_certification_milestones(
+    rep: User, stage: str, actor: User, note: str
+) -> list[Milestone]:
+    """A correction turned a pass into a fail: the milestone is open again, on the record."""
+    reopened = []
+    for milestone in open_certification_milestones(rep, stage):
+        if milestone.status == MilestoneStatus.DONE:
+            milestone.status = MilestoneStatus.OPEN
+            milestone.completed_at = None
+            milestone.verified_by = None
+            _record(milestone, actor, "reopened", note=note)
+            reopened.append(milestone)
+    db.session.flush()
+    return reopened
 
 
 def _require_active(milestone: Milestone) -> None:

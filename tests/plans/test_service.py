@@ -394,12 +394,14 @@ def test_nothing_to_verify_before_the_rep_reports_it(make_rep):
     assert milestone.status == MilestoneStatus.OPEN
 
 
-def test_the_coach_records_a_certification_pass(make_rep):
+def test_a_certification_milestone_is_not_signed_off_by_hand(make_rep):
+    """Only passing the certification completes it (see tests/certification)."""
     rep = make_rep()
     milestone = pick(plan_of(rep), MeasureKind.CERTIFICATION, verify=True)
-    service.verify(rep.coach, milestone, "Passed the role-play.")
-    assert milestone.status == MilestoneStatus.DONE
-    assert [(e.action, e.actor) for e in milestone.events] == [("verified", rep.coach)]
+    with pytest.raises(Conflict, match="completed by passing the certification"):
+        service.verify(rep.coach, milestone, "Passed the role-play.")
+    assert milestone.status == MilestoneStatus.OPEN
+    assert milestone.events == []
 
 
 def test_the_coach_sends_back_with_a_comment_and_the_rep_resubmits(make_rep):

@@ -1,0 +1,1 @@
+"""Certification: rubrics per sales stage, assessments, pass rules, attempts and expiry."""

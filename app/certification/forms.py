@@ -1,0 +1,122 @@
+"""Forms generated from a rubric: a radio group per criterion with its level descriptors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
+
+from app.certification.service import AssessmentEntry, comment_field, score_field
+from app.curriculum.schema import EVIDENCE_LABELS, Rubric
+
+
+class LevelField(RadioField):
+    """A criterion's score: one of the scale's levels, with a message a rep can act on."""
+
+    def pre_validate(self, form: Any) -> None:
+        levels = [choice.value for choice in self.choices or []]
+        if self.data is not None and self.data not in levels:
+            raise ValidationError(f"Choose one of the levels {levels[0]}-{levels[-1]}.")
+
+
+class _AssessmentBase(FlaskForm):
+    feedback = TextAreaField("Overall feedback", validators=[Optional(), Length(max=5000)])
+
+
+class _AssessorFields(_AssessmentBase):
+    evidence_kind = SelectField("Evidence", validate_choice=False)
+    evidence_url = URLField(
+        "Evidence link",
+        validators=[
+            Optional(),
+            URL(message="Enter a full link, starting with https://"),
+            Length(max=500),
+        ],
+        description="A recording or notes; required for a recorded call.",
+    )
+    assessed_on = DateField(
+        "Date of the assessment",
+        validators=[InputRequired(message="Enter the date of the assessment.")],
+    )
+    second_assessor = SelectField("Second assessor", validate_choice=False)
+
+
+def assessment_form(
+    rubric: Rubric,
+    *,
+    self_assessment: bool,
+    today: date,
+    second_assessors: list[tuple[str, str]] | None = None,
+) -> FlaskForm:
+    """A form for this rubric: ``score-<key>`` and ``comment-<key>`` per criterion."""
+    base = _AssessmentBase if self_assessment else _AssessorFields
+
+    class AssessmentForm(base):  # type: ignore[valid-type,misc]
+        pass
+
+    choices = [SelectChoice(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]
+    comment_label = "Your reflection" if self_assessment else "Comment"
+    for criterion in rubric.criteria:
+        setattr(
+            AssessmentForm,
+            score_field(criterion.key),
+            LevelField(
+                criterion.name,
+                choices=choices,
+                validators=[InputRequired(message=f"Score {criterion.name}: choose a level.")],
+            ),
+        )
+        setattr(
+            AssessmentForm,
+            comment_field(criterion.key),
+            TextAreaField(
+                f"{comment_label} on {criterion.name.lower()}",
+                validators=[Optional(), Length(max=2000)],
+            ),
+        )
+    form = AssessmentForm()
+    if self_assessment:
+        form.feedback.label.text = "Your overall reflection"
+    else:
+        form.evidence_kind.choices = [("", "Choose the evidence")] + [
+            (kind, EVIDENCE_LABELS[kind]) for kind in rubric.evidence.kinds
+        ]
+        required = rubric.assessors.required > 1
+        form.second_assessor.choices = [
+            ("", "Choose the second assessor" if required else "No second assessor"),
+            *(second_assessors or []),
+        ]
+        if form.assessed_on.data is None and not form.is_submitted():
+            form.assessed_on.data = today
+    return form
+
+
+def entry_from(form: FlaskForm, rubric: Rubric) -> AssessmentEntry:
+    """The form's data in the service's terms."""
+    scores: dict[str, int | None] = {}
+    comments: dict[str, str] = {}
+    for criterion in rubric.criteria:
+        raw = form[score_field(criterion.key)].data
+        scores[criterion.key] = int(raw) if raw and str(raw).isdigit() else None
+        comments[criterion.key] = form[comment_field(criterion.key)].data or ""
+    return AssessmentEntry(
+        scores=scores,
+        comments=comments,
+        feedback=form.feedback.data or "",
+        evidence_kind=form.evidence_kind.data or "" if hasattr(form, "evidence_kind") else "",
+        evidence_url=form.evidence_url.data or "" if hasattr(form, "evidence_url") else "",
+        assessed_on=form.assessed_on.data if hasattr(form, "assessed_on") else None,
+    )
+
+
+class CorrectionForm(FlaskForm):
+    level = SelectField("Corrected level", validators=[InputRequired(message="Choose a level.")])
+    reason = TextAreaField(
+        "Why is the score corrected?",
+        validators=[InputRequired(message="Say why the score is corrected."), Length(max=2000)],
+        description="The rep sees the correction, with this reason.",
+    )

@@ -1,0 +1,155 @@
+"""Certification attempts, the assessments scored on them, and audited score corrections.
+
+An attempt is one go at a stage's certification by a rep, scored on one rubric version. It
+holds the rep's optional self-assessment and one assessment per assessor; when every assessor
+has submitted (and as many as the rubric requires), the service decides the attempt.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.curriculum.models import RubricTemplate
+from app.extensions import db
+
+
+class CertificationAttempt(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "certification_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(64))
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric_templates.id"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    weighted_average: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    next_attempt_from: Mapped[date | None] = mapped_column(Date)
+
+    rep: Mapped[User] = relationship()
+    rubric: Mapped[RubricTemplate] = relationship()
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="attempt", order_by="Assessment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+    @property
+    def self_assessment(self) -> Assessment | None:
+        return next((a for a in self.assessments if a.is_self and a.is_submitted), None)
+
+    @property
+    def assessor_assessments(self) -> list[Assessment]:
+        return [a for a in self.assessments if not a.is_self]
+
+    @property
+    def submitted_assessor_assessments(self) -> list[Assessment]:
+        return [a for a in self.assessor_assessments if a.is_submitted]
+
+    @property
+    def pending_assessor_assessments(self) -> list[Assessment]:
+        return [a for a in self.assessor_assessments if not a.is_submitted]
+
+
+class Assessment(db.Model):  # type: ignore[name-defined]
+    """One person's scores on an attempt: the rep's self-assessment or an assessor's.
+
+    An invited assessor's row exists, unsubmitted, from the invitation on.
+    """
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("attempt_id", "assessor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_attempts.id", ondelete="CASCADE"), index=True
+    )
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    is_self: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    evidence_kind: Mapped[str] = mapped_column(String(32), default="")
+    evidence_url: Mapped[str] = mapped_column(String(500), default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    weighted_average: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+    attempt: Mapped[CertificationAttempt] = relationship(back_populates="assessments")
+    assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="assessment", order_by="Score.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def levels(self) -> dict[str, int]:
+        return {score.criterion_key: score.level for score in self.scores}
+
+    @property
+    def was_corrected(self) -> bool:
+        return any(score.corrections for score in self.scores)
+
+
+class Score(db.Model):  # type: ignore[name-defined]
+    """The level given to one criterion, with the assessor's comment (or the rep's reflection)."""
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    criterion_key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    assessment: Mapped[Assessment] = relationship(back_populates="scores")
+    corrections: Mapped[list[ScoreCorrection]] = relationship(
+        back_populates="score", order_by="ScoreCorrection.id", cascade="all, delete-orphan"
+    )
+
+
+class ScoreCorrection(db.Model):  # type: ignore[name-defined]
+    """A recorded score changed after submission: who, when, from what to what, and why."""
+
+    __tablename__ = "score_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_scores.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    old_level: Mapped[int] = mapped_column(Integer)
+    new_level: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+
+    score: Mapped[Score] = relationship(back_populates="corrections")
+    actor: Mapped[User | None] = relationship()

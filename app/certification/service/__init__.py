@@ -1,0 +1,97 @@
+"""Certification services: assessing reps against rubrics, deciding attempts, correcting scores.
+
+Who may do what (enforced here, whatever the pages show):
+
+* a rep sees their own certifications and self-assesses (when the rubric allows it);
+* the rep's coach, or an admin, assesses the rep; an assessor invited to an attempt assesses
+  that attempt; nobody assesses themselves;
+* HR and admins see everyone's certifications, a coach sees their own reps';
+* an assessor's scores stay hidden from other assessors of the same open attempt until those
+  have submitted their own (blind scoring), and from the rep until the attempt is decided.
+
+The package's modules: ``rubrics`` (versions), ``records`` (reading, permissions),
+``assessing`` (scoring, deciding, corrections), ``oversight`` (team view, calibration,
+certificate). Callers use the names re-exported here.
+"""
+
+from app.certification.service.assessing import (
+    AssessmentEntry,
+    assessment_rubric,
+    comment_field,
+    correct_score,
+    get_score,
+    require_may_correct,
+    score_field,
+    self_assessment_rubric,
+    submit_assessment,
+    submit_self_assessment,
+)
+from app.certification.service.oversight import (
+    DUE_WINDOW_DAYS,
+    CalibrationReport,
+    StagePassRate,
+    TeamCertifications,
+    Upcoming,
+    calibration_report,
+    certificate_context,
+    team_certifications,
+    visible_reps,
+)
+from app.certification.service.records import (
+    Certification,
+    attempts_of,
+    can_assess,
+    can_be_second_assessor,
+    certification_of,
+    certifications_of,
+    facts,
+    final_scores,
+    get_attempt,
+    second_assessor_choices,
+    visible_assessments,
+    waiting_for,
+)
+from app.certification.service.rubrics import (
+    current_rubric,
+    current_rubrics,
+    rubric_for,
+    rubric_spec,
+)
+
+__all__ = [
+    "DUE_WINDOW_DAYS",
+    "AssessmentEntry",
+    "CalibrationReport",
+    "Certification",
+    "StagePassRate",
+    "TeamCertifications",
+    "Upcoming",
+    "assessment_rubric",
+    "attempts_of",
+    "calibration_report",
+    "can_assess",
+    "can_be_second_assessor",
+    "certificate_context",
+    "certification_of",
+    "certifications_of",
+    "comment_field",
+    "correct_score",
+    "current_rubric",
+    "current_rubrics",
+    "facts",
+    "final_scores",
+    "get_attempt",
+    "get_score",
+    "require_may_correct",
+    "rubric_for",
+    "rubric_spec",
+    "score_field",
+    "second_assessor_choices",
+    "self_assessment_rubric",
+    "submit_assessment",
+    "submit_self_assessment",
+    "team_certifications",
+    "visible_assessments",
+    "visible_reps",
+    "waiting_for",
+]

@@ -1,0 +1,331 @@
+"""Assessing: self-assessments, assessors' scores, deciding attempts, audited corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from app.accounts.models import Role, User
+from app.certification import scoring
+from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
+from app.certification.service.records import (
+    _assessment_of,
+    _day,
+    _name,
+    _now,
+    _open_attempt,
+    _require_assessor,
+    attempts_of,
+    can_be_second_assessor,
+    facts,
+    get_attempt,
+)
+from app.certification.service.rubrics import rubric_for, rubric_spec
+from app.certification.status import cooldown_ends
+from app.curriculum.models import RubricTemplate
+from app.curriculum.schema import EVIDENCE_LABELS, Rubric
+from app.curriculum.service import stage_names
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.extensions import db
+from app.plans import service as plans
+
+# --- assessing -------------------------------------------------------------------------------
+
+
+@dataclass
+class AssessmentEntry:
+    """What an assessor (or the rep, for a self-assessment) fills in."""
+
+    scores: Mapping[str, int | None]
+    comments: Mapping[str, str] = field(default_factory=dict)
+    feedback: str = ""
+    evidence_kind: str = ""
+    evidence_url: str = ""
+    assessed_on: date | None = None
+
+
+def score_field(key: str) -> str:
+    """The form field a criterion's score is entered in (and errors are shown next to)."""
+    return f"score-{key}"
+
+
+def comment_field(key: str) -> str:
+    return f"comment-{key}"
+
+
+def _check_scores(rubric: Rubric, entry: AssessmentEntry) -> dict[str, int]:
+    levels = rubric.levels
+    scale = f"{levels[0]}-{levels[-1]}"
+    checked = {}
+    for criterion in rubric.criteria:
+        level = entry.scores.get(criterion.key)
+        if level is None:
+            message = f"Score {criterion.name}: choose a level."
+            raise Invalid(message, field=score_field(criterion.key))
+        if level not in levels:
+            raise Invalid(
+                f"{level} is not a level of this rubric's scale ({scale}).",
+                field=score_field(criterion.key),
+            )
+        checked[criterion.key] = level
+    unknown = set(entry.scores) - set(checked)
+    if unknown:
+        raise Invalid(f"This rubric has no criterion {', '.join(sorted(unknown))}.")
+    return checked
+
+
+def _check_evidence(rubric: Rubric, entry: AssessmentEntry) -> None:
+    kind, url = entry.evidence_kind.strip(), entry.evidence_url.strip()
+    if kind and kind not in rubric.evidence.kinds:
+        allowed = ", ".join(EVIDENCE_LABELS[k].lower() for k in rubric.evidence.kinds)
+        raise Invalid(f"This rubric accepts: {allowed}.", field="evidence_kind")
+    if rubric.evidence.required and not kind:
+        message = "Say what the scores are based on: this rubric needs evidence."
+        raise Invalid(message, field="evidence_kind")
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise Invalid("Enter a full link, starting with https://", field="evidence_url")
+    if kind == "recorded-call" and not url:
+        raise Invalid("Link the recorded call the scores are based on.", field="evidence_url")
+
+
+def _check_date(attempts: Sequence[CertificationAttempt], assessed_on: date, today: date) -> None:
+    if assessed_on > today:
+        raise Invalid("The assessment date cannot be in the future.", field="assessed_on")
+    ends = cooldown_ends([facts(a) for a in attempts])
+    if ends is not None and assessed_on < ends:
+        last = next(a for a in reversed(attempts) if a.is_decided)
+        when = _day(last.assessed_on) if last.assessed_on else "the last attempt"
+        raise Invalid(
+            f"Not passed on {when}; the next attempt is possible from {_day(ends)}.",
+            field="assessed_on",
+        )
+
+
+def assessment_rubric(actor: User, rep: User, stage: str) -> RubricTemplate:
+    """Check the actor may assess ``rep`` on ``stage`` now; the rubric version to score on."""
+    if stage not in stage_names():
+        raise NotFound("No such sales stage.")
+    open_attempt = _open_attempt(rep, stage)
+    invited = _assessment_of(open_attempt, actor) if open_attempt else None
+    if invited is None:
+        _require_assessor(actor, rep)
+    elif invited.is_submitted:
+        raise Conflict("You have already assessed this attempt; the others are still scoring it.")
+    return open_attempt.rubric if open_attempt else rubric_for(rep, stage)
+
+
+def submit_assessment(
+    actor: User,
+    rep: User,
+    stage: str,
+    entry: AssessmentEntry,
+    today: date,
+    second_assessor: User | None = None,
+) -> Assessment:
+    """Record an assessor's scores; the attempt is decided when all its assessors have scored.
+
+    Every check runs before anything changes, so a refused assessment leaves no trace.
+    """
+    row = assessment_rubric(actor, rep, stage)
+    rubric = rubric_spec(row)
+    levels = _check_scores(rubric, entry)
+    _check_evidence(rubric, entry)
+    assessed_on = entry.assessed_on or today
+    _check_date(attempts_of(rep, stage), assessed_on, today)
+    open_attempt = _open_attempt(rep, stage)
+    invited = _assessment_of(open_attempt, actor) if open_attempt else None
+    others = [
+        a for a in (open_attempt.assessor_assessments if open_attempt else []) if a is not invited
+    ]
+    if second_assessor is not None:
+        if not can_be_second_assessor(second_assessor, rep, actor):
+            raise Invalid(
+                "The second assessor must be another active coach or admin, not the rep.",
+                field="second_assessor",
+            )
+        if any(a.assessor_id == second_assessor.id for a in others):
+            name = second_assessor.full_name
+            raise Invalid(f"{name} already assesses this attempt.", field="second_assessor")
+    if rubric.assessors.required > 1 and not others and second_assessor is None:
+        raise Invalid(
+            "This certification needs two assessors: choose the second assessor.",
+            field="second_assessor",
+        )
+
+    attempt = open_attempt or _new_attempt(rep, stage, row)
+    assessment = invited or Assessment(assessor=actor, is_self=False, created_at=_now())
+    if invited is None:
+        attempt.assessments.append(assessment)
+    _fill(assessment, rubric, levels, entry, assessed_on)
+    if second_assessor is not None:
+        attempt.assessments.append(
+            Assessment(assessor=second_assessor, is_self=False, invited_by=actor, created_at=_now())
+        )
+    _score(assessment, rubric)
+    db.session.flush()
+    _decide_if_complete(attempt, rubric, actor)
+    db.session.flush()
+    return assessment
+
+
+def self_assessment_rubric(actor: User, stage: str, today: date) -> RubricTemplate:
+    """Check the rep may self-assess ``stage`` now; the rubric version to score on."""
+    if not actor.has_role(Role.REP):
+        raise NotAllowed("Self-assessment is for reps.")
+    if stage not in stage_names():
+        raise NotFound("No such sales stage.")
+    attempts = attempts_of(actor, stage)
+    open_attempt = next((a for a in reversed(attempts) if not a.is_decided), None)
+    row = open_attempt.rubric if open_attempt else rubric_for(actor, stage)
+    if not rubric_spec(row).self_assessment:
+        raise Conflict("This certification has no self-assessment; your coach assesses it.")
+    if open_attempt is not None and open_attempt.self_assessment is not None:
+        raise Conflict("You have already self-assessed this attempt.")
+    if open_attempt is not None and open_attempt.assessor_assessments:
+        raise Conflict("Your assessors have started on this attempt; self-assess the next one.")
+    ends = cooldown_ends([facts(a) for a in attempts])
+    if ends is not None and today < ends:
+        raise Conflict(f"Your next attempt is possible from {_day(ends)}.")
+    return row
+
+
+def submit_self_assessment(
+    actor: User, stage: str, entry: AssessmentEntry, today: date
+) -> Assessment:
+    """The rep scores themselves before the coach does, with a reflection per criterion."""
+    row = self_assessment_rubric(actor, stage, today)
+    rubric = rubric_spec(row)
+    levels = _check_scores(rubric, entry)
+    attempt = _open_attempt(actor, stage) or _new_attempt(actor, stage, row)
+    assessment = Assessment(assessor=actor, is_self=True, created_at=_now())
+    attempt.assessments.append(assessment)
+    _fill(assessment, rubric, levels, entry, today)
+    _score(assessment, rubric)
+    db.session.flush()
+    return assessment
+
+
+def _new_attempt(rep: User, stage: str, row: RubricTemplate) -> CertificationAttempt:
+    attempt = CertificationAttempt(rep=rep, stage=stage, rubric=row, opened_at=_now())
+    db.session.add(attempt)
+    return attempt
+
+
+def _fill(
+    assessment: Assessment,
+    rubric: Rubric,
+    levels: Mapping[str, int],
+    entry: AssessmentEntry,
+    assessed_on: date,
+) -> None:
+    assessment.scores = [
+        Score(
+            criterion_key=criterion.key,
+            position=position,
+            level=levels[criterion.key],
+            comment=(entry.comments.get(criterion.key) or "").strip(),
+        )
+        for position, criterion in enumerate(rubric.criteria)
+    ]
+    assessment.feedback = entry.feedback.strip()
+    assessment.evidence_kind = entry.evidence_kind.strip()
+    assessment.evidence_url = entry.evidence_url.strip()
+    assessment.assessed_on = assessed_on
+    assessment.submitted_at = _now()
+
+
+def _score(assessment: Assessment, rubric: Rubric) -> None:
+    criteria, rule = scoring.rules_of(rubric)
+    outcome = scoring.evaluate(criteria, rule, assessment.levels())
+    assessment.passed = outcome.passed
+    assessment.weighted_average = outcome.weighted_average
+    assessment.explanation = outcome.explanation
+
+
+def _decide_if_complete(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
+    submitted = attempt.submitted_assessor_assessments
+    if attempt.pending_assessor_assessments or len(submitted) < rubric.assessors.required:
+        return
+    _decide(attempt, rubric, actor)
+
+
+def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
+    """Apply the rubric's final rule; passing completes the rep's certification milestones."""
+    submitted = attempt.submitted_assessor_assessments
+    criteria, rule = scoring.rules_of(rubric)
+    outcome = scoring.combine(
+        criteria,
+        rule,
+        rubric.assessors.final_rule,
+        [(_name(a.assessor), a.levels()) for a in submitted],
+    )
+    was_passed = attempt.is_decided and bool(attempt.passed)
+    assessed_on = max(a.assessed_on for a in submitted if a.assessed_on)
+    attempt.passed = outcome.passed
+    attempt.weighted_average = outcome.weighted_average
+    attempt.explanation = outcome.explanation
+    attempt.assessed_on = assessed_on
+    attempt.decided_at = attempt.decided_at or _now()
+    if outcome.passed:
+        attempt.expires_on = assessed_on + timedelta(days=rubric.validity_days)
+        attempt.next_attempt_from = None
+    else:
+        attempt.expires_on = None
+        attempt.next_attempt_from = assessed_on + timedelta(days=rubric.cooldown_days)
+    stage_name = stage_names().get(attempt.stage, attempt.stage)
+    if outcome.passed and not was_passed:
+        average = scoring.format_score(outcome.weighted_average)
+        note = f"Passed the {stage_name} certification (weighted average {average})."
+        plans.complete_certification_milestones(attempt.rep, attempt.stage, actor, note)
+    elif was_passed and not outcome.passed:
+        note = f"A score correction means the {stage_name} certification is no longer passed."
+        plans.reopen_certification_milestones(attempt.rep, attempt.stage, actor, note)
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+def get_score(actor: User, score_id: int) -> Score:
+    score = db.session.get(Score, score_id)
+    if score is None:
+        raise NotFound("No such score.")
+    get_attempt(actor, score.assessment.attempt_id)
+    return score
+
+
+def require_may_correct(actor: User, score: Score) -> None:
+    """The assessor who gave a submitted score, or an admin; self-assessments are not corrected."""
+    assessment = score.assessment
+    if assessment.is_self:
+        raise Conflict("Self-assessments are the rep's own view and are not corrected.")
+    if not (assessment.assessor_id == actor.id or actor.has_role(Role.ADMIN)):
+        raise NotAllowed("Only the assessor who gave this score, or an admin, can correct it.")
+    if actor.id == assessment.attempt.rep_id:
+        raise NotAllowed("You cannot correct scores of your own certification.")
+    if not assessment.is_submitted:
+        raise Conflict("This assessment has not been submitted yet.")
+
+
+def correct_score(actor: User, score: Score, new_level: int | None, reason: str) -> ScoreCorrection:
+    """Change a recorded score on the record: who, when, old and new level, and why."""
+    require_may_correct(actor, score)
+    assessment = score.assessment
+    attempt = assessment.attempt
+    rubric = rubric_spec(attempt.rubric)
+    if new_level is None or new_level not in rubric.levels:
+        raise Invalid("Choose a level of the rubric's scale.", field="level")
+    if new_level == score.level:
+        raise Invalid("That is the level already recorded.", field="level")
+    if not reason.strip():
+        raise Invalid("Say why the score is corrected; the rep will see it.", field="reason")
+    correction = ScoreCorrection(
+        actor=actor, at=_now(), old_level=score.level, new_level=new_level, reason=reason.strip()
+    )
+    score.corrections.append(correction)
+    score.level = new_level
+    _score(assessment, rubric)
+    if attempt.is_decided:
+        _decide(attempt, rubric, actor)
+    db.session.flush()
+    return correction

@@ -1,0 +1,230 @@
+"""My certifications, a rep's certification, assessing, corrections, team matrix, rubrics."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.accounts import service as accounts
+from app.accounts.access import can_view_person
+from app.accounts.models import Role, User
+from app.certification import service
+from app.certification.forms import CorrectionForm, assessment_form, entry_from
+from app.certification.models import CertificationAttempt
+from app.certification.scoring import format_score
+from app.curriculum.models import RubricTemplate
+from app.curriculum.schema import EVIDENCE_LABELS
+from app.curriculum.service import stage_names
+from app.errors import Invalid
+from app.extensions import db
+from app.pdf import render_pdf
+from app.web import show_domain_error
+
+bp = Blueprint("certification", __name__, url_prefix="/certifications")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in user; the service decides what they may see."""
+
+
+# Globals rather than context, so that imported macros see them too.
+bp.add_app_template_global(EVIDENCE_LABELS, "evidence_labels")  # type: ignore[arg-type]
+bp.add_app_template_global(service.rubric_spec, "rubric_spec")
+
+
+@bp.app_template_filter("score")
+def _score(value: float | None) -> str:
+    return "—" if value is None else format_score(value)
+
+
+@bp.get("/")
+def index() -> Response:
+    oversees = current_user.has_role(Role.COACH, Role.HR, Role.ADMIN)
+    if current_user.has_role(Role.REP) and not oversees:
+        return redirect(url_for("certification.mine"))
+    return redirect(url_for("certification.team"))
+
+
+@bp.get("/mine")
+def mine() -> str:
+    return _render_certifications(current_user)
+
+
+@bp.get("/reps/<int:rep_id>")
+def rep_certifications(rep_id: int) -> str:
+    return _render_certifications(accounts.get_user(rep_id))
+
+
+def _render_certifications(rep: User) -> str:
+    today = accounts.local_today(rep)
+    certifications = service.certifications_of(current_user, rep, today)
+    return render_template(
+        "certification/mine.html", rep=rep, own=rep.id == current_user.id,
+        certifications=certifications, today=today,
+        can_assess=service.can_assess(current_user, rep),
+    )  # fmt: skip
+
+
+@bp.get("/reps/<int:rep_id>/<stage>")
+def certification(rep_id: int, stage: str) -> str:
+    rep = accounts.get_user(rep_id)
+    today = accounts.local_today(rep)
+    cert = service.certification_of(current_user, rep, stage, today)
+    return render_template(
+        "certification/certification.html", cert=cert, rep=rep, today=today,
+        own=rep.id == current_user.id, can_assess=service.can_assess(current_user, rep),
+    )  # fmt: skip
+
+
+@bp.route("/reps/<int:rep_id>/<stage>/assess", methods=["GET", "POST"])
+def assess(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
+    rep = accounts.get_user(rep_id)
+    today = accounts.local_today(rep)
+    row = service.assessment_rubric(current_user, rep, stage)
+    rubric = service.rubric_spec(row)
+    choices = [(str(u.id), u.full_name) for u in service.second_assessor_choices(current_user, rep)]
+    form = assessment_form(rubric, self_assessment=False, today=today, second_assessors=choices)
+    if form.validate_on_submit():
+        try:
+            second = _second_assessor(form.second_assessor.data)
+            entry = entry_from(form, rubric)
+            service.submit_assessment(current_user, rep, stage, entry, today, second)
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Assessment of {rep.full_name} recorded.", "success")
+            return redirect(url_for("certification.certification", rep_id=rep.id, stage=stage))
+    return _assessment_page(form, row, rep, stage, today, self_assessment=False)
+
+
+@bp.route("/mine/<stage>/self-assessment", methods=["GET", "POST"])
+def self_assess(stage: str) -> Response | tuple[str, int] | str:
+    today = accounts.local_today(current_user)
+    row = service.self_assessment_rubric(current_user, stage, today)
+    rubric = service.rubric_spec(row)
+    form = assessment_form(rubric, self_assessment=True, today=today)
+    if form.validate_on_submit():
+        try:
+            service.submit_self_assessment(current_user, stage, entry_from(form, rubric), today)
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Self-assessment saved. Your coach will see it next to their scores.", "success")
+            target = url_for("certification.certification", rep_id=current_user.id, stage=stage)
+            return redirect(target)
+    return _assessment_page(form, row, current_user, stage, today, self_assessment=True)
+
+
+def _second_assessor(value: str | None) -> User | None:
+    if not value:
+        return None
+    person = db.session.get(User, int(value)) if value.isdigit() else None
+    if person is None:
+        raise Invalid("Choose the second assessor from the list.", field="second_assessor")
+    return person
+
+
+def _assessment_page(
+    form: FlaskForm, row: RubricTemplate, rep: User, stage: str, today: date, self_assessment: bool
+) -> tuple[str, int] | str:
+    """The assessment form; the rep's certification alongside for those who may see it."""
+    sees = can_view_person(current_user, rep)  # an invited assessor may not
+    cert = service.certification_of(current_user, rep, stage, today) if sees else None
+    page = render_template(
+        "certification/assess.html", form=form, rubric=service.rubric_spec(row), row=row,
+        rep=rep, cert=cert, stage_name=stage_names().get(stage, stage),
+        self_assessment=self_assessment,
+    )  # fmt: skip
+    return (page, 400) if form.is_submitted() else page
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt(attempt_id: int) -> str:
+    item = service.get_attempt(current_user, attempt_id)
+    return render_template(
+        "certification/attempt.html", attempt=item, rubric=service.rubric_spec(item.rubric),
+        assessments=service.visible_assessments(current_user, item),
+        final_scores=service.final_scores(item) if item.is_decided else {},
+        stage_name=stage_names().get(item.stage, item.stage),
+    )  # fmt: skip
+
+
+@bp.get("/attempts/<int:attempt_id>/certificate.pdf")
+def certificate(attempt_id: int) -> Response:
+    item: CertificationAttempt = service.get_attempt(current_user, attempt_id)
+    pdf = render_pdf("pdf/certificate.html", service.certificate_context(current_user, item))
+    name = f"certificate-{item.stage}-{item.rep_id}.pdf"
+    return Response(
+        pdf, mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )  # fmt: skip
+
+
+@bp.route("/scores/<int:score_id>/correct", methods=["GET", "POST"])
+def correct(score_id: int) -> Response | tuple[str, int] | str:
+    score = service.get_score(current_user, score_id)
+    service.require_may_correct(current_user, score)
+    rubric = service.rubric_spec(score.assessment.attempt.rubric)
+    form = CorrectionForm()
+    form.level.choices = [(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]
+    if request.method == "GET":
+        form.level.data = str(score.level)
+    if form.validate_on_submit():
+        try:
+            service.correct_score(current_user, score, int(form.level.data), form.reason.data or "")
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Score corrected; the correction is on the record.", "success")
+            attempt_id = score.assessment.attempt_id
+            return redirect(url_for("certification.attempt", attempt_id=attempt_id))
+    page = render_template("certification/correct.html", form=form, score=score, rubric=rubric)
+    return (page, 400) if form.is_submitted() else page
+
+
+@bp.get("/team")
+def team() -> str:
+    today = accounts.local_today(current_user)
+    overview = service.team_certifications(current_user, today)
+    return render_template(
+        "certification/team.html", overview=overview, today=today,
+        waiting=service.waiting_for(current_user), window=service.DUE_WINDOW_DAYS,
+    )  # fmt: skip
+
+
+@bp.get("/rubrics")
+def rubrics() -> str:
+    return render_template(
+        "certification/rubrics.html", rubrics=service.current_rubrics(), stage_names=stage_names()
+    )
+
+
+@bp.get("/rubrics/print")
+def print_rubrics() -> str:
+    return render_template(
+        "certification/print.html", rubrics=service.current_rubrics(), stage_names=stage_names()
+    )
+
+
+@bp.get("/rubrics/<key>")
+def rubric(key: str) -> str:
+    row = service.current_rubric(key)
+    return render_template(
+        "certification/rubric.html", row=row, rubric=service.rubric_spec(row),
+        stage_names=stage_names(),
+    )  # fmt: skip
+
+
+@bp.get("/calibration/<key>")
+def calibration(key: str) -> str:
+    report = service.calibration_report(current_user, key)
+    return render_template("certification/calibration.html", report=report)
