@@ -26,6 +26,9 @@ class LoadReport:
     rubrics_new_versions: list[str] = field(default_factory=list)
     rubrics_unchanged: list[str] = field(default_factory=list)
     rubrics_retired: list[str] = field(default_factory=list)
+    agreements_added: list[str] = field(default_factory=list)
+    agreements_new_versions: list[str] = field(default_factory=list)
+    agreements_unchanged: list[str] = field(default_factory=list)
 
 
 def store_curriculum(curriculum: Curriculum) -> LoadReport:
@@ -53,6 +56,11 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         if old.rubric_key not in rubric_keys:
             old.is_current = False
             report.rubrics_retired.append(old.rubric_key)
+    from app.agreements.service import store_agreement_templates
+
+    report.agreements_unchanged = store_agreement_templates(
+        curriculum.agreements, report.agreements_added, report.agreements_new_versions
+    )
     db.session.flush()
     return report
 
