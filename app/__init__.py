@@ -73,10 +73,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.certification.views import bp as certification_bp
+    from app.coaching.views import bp as coaching_bp
     from app.curriculum.views import bp as curriculum_bp
     from app.plans.views import bp as plans_bp
 
-    for blueprint in (accounts_bp, admin_bp, certification_bp, curriculum_bp, plans_bp):
+    blueprints = (accounts_bp, admin_bp, certification_bp, coaching_bp, curriculum_bp, plans_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -2,18 +2,24 @@
 
 from app.accounts.models import Organisation, Team, User, UserRole
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
-from app.curriculum.models import PlanTemplate, RubricTemplate, Stage
+from app.coaching.models import Commitment, Debrief, DebriefScore, Notification
+from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
     "Assessment",
     "CertificationAttempt",
+    "Commitment",
+    "Debrief",
+    "DebriefScore",
     "Milestone",
     "MilestoneEvent",
+    "Notification",
     "Organisation",
     "Plan",
     "PlanTemplate",
     "RubricTemplate",
+    "ScenarioTemplate",
     "Score",
     "ScoreCorrection",
     "Stage",

@@ -5,6 +5,7 @@ Layout::
     stages.yaml        the sales stages, in pipeline order (required)
     plans/*.yaml       one plan template per file (the directory may be empty or absent)
     rubrics/*.yaml     one certification rubric per file: a sales stage, optionally one role
+    scenarios/*.yaml   one role-play scenario per file, for a sales stage
 
 Each problem names the file (relative to the curriculum directory), the path inside it
 (``phases[0].milestones[2].due_day``), the line when known, and a reason a sales manager can
@@ -26,7 +27,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
-from app.curriculum.schema import CertificationMeasure, Curriculum, PlanTemplate, Rubric, Stage
+from app.curriculum.schema import (
+    CertificationMeasure,
+    Curriculum,
+    PlanTemplate,
+    Rubric,
+    Scenario,
+    Stage,
+)
 
 STAGES_FILE = "stages.yaml"
 PHASE_DAYS: tuple[tuple[int, int], ...] = ((1, 30), (31, 60), (61, 90))
@@ -181,6 +189,11 @@ _MISSING_HINTS = {
     "evidence": "which evidence the assessor bases the score on",
     "validity_days": "how many days a certification stays valid",
     "cooldown_days": "days to wait after a failed attempt (0 for none)",
+    "persona": "who the buyer is: the person the coach plays",
+    "situation": "what is going on at the buyer when the conversation starts",
+    "objective": "what the rep must achieve in the role-play",
+    "objections": "the objections the buyer is likely to raise",
+    "strong_answer": "what a strong answer includes",
 }
 
 _TYPE_REASONS = {
@@ -423,6 +436,22 @@ def _rubric_audience(rubric: Rubric) -> tuple[str, str]:
     return rubric.stage, (rubric.role or "").casefold()
 
 
+def _check_scenario(scenario: Scenario, context: _Context) -> list[Finding]:
+    """A scenario belongs to a known stage and lists each objection and answer point once."""
+    found: list[Finding] = []
+    unknown = _unknown_stage(scenario.stage, context)
+    if unknown:
+        found.append((("stage",), unknown))
+    for name in ("objections", "strong_answer"):
+        seen: dict[str, int] = {}
+        for index, text in enumerate(getattr(scenario, name)):
+            if text.casefold() in seen:
+                reason = f"given twice (also {format_path((name, seen[text.casefold()]))})"
+                found.append(((name, index), reason))
+            seen.setdefault(text.casefold(), index)
+    return found
+
+
 # --- the directory ------------------------------------------------------------------------
 
 
@@ -434,7 +463,7 @@ class _StagesFile(BaseModel):
 
 @dataclass(frozen=True)
 class _Collection:
-    """A directory of files, one item per file (plans/ now; rubrics/, scenarios/ later)."""
+    """A directory of files, one item per file (rubrics/, plans/, scenarios/)."""
 
     directory: str
     model: type[BaseModel]
@@ -459,6 +488,13 @@ _COLLECTIONS: tuple[_Collection, ...] = (
     ),
     _Collection(
         directory="plans", model=PlanTemplate, check=_check_plan, fills="plans", label="plan"
+    ),
+    _Collection(
+        directory="scenarios",
+        model=Scenario,
+        check=_check_scenario,
+        fills="scenarios",
+        label="scenario",
     ),
 )
 
