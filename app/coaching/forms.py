@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.certification.forms import add_criterion_fields, score_levels
@@ -32,7 +33,7 @@ class DebriefSetupForm(FlaskForm):
     held_on = DateField("Date", validators=[InputRequired(message="Enter the date.")])
     kind = SelectField(
         "Kind",
-        choices=[(kind.value, kind.label) for kind in DebriefKind],
+        choices=[SelectChoice(kind.value, kind.label) for kind in DebriefKind],
         validators=[InputRequired(message="Choose the kind of debrief.")],
     )
     stage = SelectField("Sales stage", validate_choice=False)
@@ -160,7 +161,7 @@ def record_from(form: FlaskForm, rubric: Rubric | None) -> DebriefRecord:
 class ReviewForm(FlaskForm):
     outcome = RadioField(
         "Outcome",
-        choices=[(o.value, o.label) for o in Outcome],
+        choices=[SelectChoice(o.value, o.label) for o in Outcome],
         validators=[InputRequired(message="Choose kept, partly kept or missed.")],
     )
     note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
