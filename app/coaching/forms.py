@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     Form,
     FormField,
     RadioField,
@@ -18,12 +17,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.certification.forms import add_criterion_fields, score_levels
 from app.coaching.followthrough import Outcome
 from app.coaching.models import REFLECTION_QUESTIONS, DebriefKind
-from app.coaching.service import MAX_COMMITMENTS, CommitmentEntry, DebriefRecord
+from app.coaching.service import CommitmentEntry, DebriefRecord
 from app.curriculum.schema import Rubric
 
 COMMITMENT_ROWS = 3  # blank rows are ignored; "Add another" is not needed without JavaScript
@@ -87,28 +86,34 @@ def record_form(rubric: Rubric | None, today: date) -> FlaskForm:
     base = _reflection_fields(labels)
 
     class RecordForm(base):  # type: ignore[valid-type,misc]
-        commitments = FieldList(
-            FormField(CommitmentRow), min_entries=COMMITMENT_ROWS, max_entries=MAX_COMMITMENTS
-        )
+        commitments_error = ""
 
-        def validate_commitments(self, field: FieldList) -> None:
-            filled = 0
-            for row in field:
-                if _row_blank(row.form):
-                    continue
-                filled += 1
-                _check_row(row.form, today)
+        @property
+        def commitment_rows(self) -> list[CommitmentRow]:
+            return [self[f"commitments-{i}"].form for i in range(COMMITMENT_ROWS)]
+
+        def validate(self, extra_validators: Any = None) -> bool:
+            valid: bool = super().validate(extra_validators)
+            filled = [row for row in self.commitment_rows if not _row_blank(row)]
+            for row in filled:
+                valid = _check_row(row, today) and valid
             if not filled:
-                raise ValidationError("End the debrief with at least one commitment.")
+                self.commitments_error = "End the debrief with at least one commitment."
+                valid = False
+            return valid
 
+    # Fixed rows named commitments-0 ... rather than a FieldList, whose renumbering of posted
+    # rows can read one row twice when an earlier row is left out.
+    for index in range(COMMITMENT_ROWS):
+        setattr(RecordForm, f"commitments-{index}", FormField(CommitmentRow))
     if rubric is not None:
         add_criterion_fields(RecordForm, rubric, required=False, comment_label="Comment")
     form = RecordForm()
     criteria = [("", "No particular criterion")]
     if rubric is not None:
         criteria += [(c.key, c.name) for c in rubric.criteria]
-    for row in form.commitments:
-        row.form.criterion.choices = criteria
+    for row in form.commitment_rows:
+        row.criterion.choices = criteria
     return form
 
 
@@ -121,7 +126,7 @@ def _row_blank(row: CommitmentRow) -> bool:
     )
 
 
-def _check_row(row: CommitmentRow, today: date) -> None:
+def _check_row(row: CommitmentRow, today: date) -> bool:
     """SMART in the form, next to each field; the service checks the same again."""
     problems = False
     if not (row.action.data or "").strip():
@@ -137,22 +142,21 @@ def _check_row(row: CommitmentRow, today: date) -> None:
     elif row.due_on.data <= today:
         row.due_on.errors = [*row.due_on.errors, "The due date must be in the future."]
         problems = True
-    if problems:
-        raise ValidationError("")  # the messages are next to the fields of the row
+    return not problems
 
 
 def record_from(form: FlaskForm, rubric: Rubric | None) -> DebriefRecord:
     scores, comments = score_levels(form, rubric) if rubric is not None else ({}, {})
     commitments = [
         CommitmentEntry(
-            action=row.form.action.data or "",
-            measure=row.form.measure.data or "",
-            due_on=row.form.due_on.data,
-            criterion=row.form.criterion.data or None,
+            action=row.action.data or "",
+            measure=row.measure.data or "",
+            due_on=row.due_on.data,
+            criterion=row.criterion.data or None,
             row=index,
         )
-        for index, row in enumerate(form.commitments)
-        if not _row_blank(row.form)
+        for index, row in enumerate(form.commitment_rows)
+        if not _row_blank(row)
     ]
     notes = {key: form[key].data or "" for key, _ in REFLECTION_QUESTIONS}
     return DebriefRecord(notes=notes, scores=scores, comments=comments, commitments=commitments)
