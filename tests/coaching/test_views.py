@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.coaching import service
-from app.config import PROJECT_ROOT
 from app.coaching.models import Debrief
+from app.config import PROJECT_ROOT
 from app.extensions import db
 from tests.coaching.conftest import commitment
 
