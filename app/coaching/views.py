@@ -29,6 +29,7 @@ from app.web import show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 bp.add_app_template_global(REFLECTION_QUESTIONS, "reflection_questions")  # type: ignore[arg-type]
+bp.add_app_template_global(service.criterion_name, "criterion_name")
 
 
 @bp.before_request

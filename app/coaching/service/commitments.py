@@ -12,7 +12,7 @@ from app.accounts.access import can_view_person, require_view_person
 from app.accounts.models import User
 from app.coaching.followthrough import Due, Outcome, closes, due_state
 from app.coaching.models import Commitment
-from app.coaching.service.debriefs import debrief_link, now, require_coach
+from app.coaching.service.debriefs import debrief_link, now, require_coach, rubric_of
 from app.coaching.service.notices import notify
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
@@ -43,6 +43,17 @@ def open_commitments(actor: User, rep: User, today: date) -> list[OpenCommitment
         for c in commitments_of(actor, rep)
         if c.is_open
     ]
+
+
+def criterion_name(commitment: Commitment) -> str | None:
+    """The name of the criterion the commitment improves, on its debrief's rubric version."""
+    rubric = rubric_of(commitment.debrief)
+    if commitment.criterion_key is None or rubric is None:
+        return commitment.criterion_key
+    try:
+        return rubric.criterion(commitment.criterion_key).name
+    except KeyError:
+        return commitment.criterion_key
 
 
 def get_commitment(actor: User, commitment_id: int) -> Commitment:
