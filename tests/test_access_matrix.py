@@ -347,6 +347,19 @@ ACCESS: dict[str, dict[str, Rule]] = {
         "GET": get(MANAGERS | {Actor.OTHER_COACH}, url_values=lambda w: {"key": "prospecting"})
     },
     "coaching.mine": {"GET": get(SIGNED_IN)},  # always one's own debriefs
+    "coaching.start": {  # a rep asks their own coach for a debrief about themselves
+        "GET": get(REPS),
+        "POST": post(
+            REPS,
+            ok=303,
+            data=lambda w: {
+                "held_on": date.today().isoformat(),
+                "kind": "call-review",
+                "went_well": "The opener",
+            },
+            state=lambda w: db.session.scalar(select(db.func.count(Debrief.id))),
+        ),
+    },
     "coaching.notifications": {"GET": get(SIGNED_IN)},  # always one's own notifications
     "coaching.read_all": {"POST": post(SIGNED_IN, ok=303)},
     "coaching.rep_debriefs": {"GET": get(VIEWERS, sees=MANAGERS)},

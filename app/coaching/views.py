@@ -60,6 +60,33 @@ def mine() -> str:
     )  # fmt: skip
 
 
+@bp.route("/mine/new", methods=["GET", "POST"])
+def start() -> Response | str:
+    """A rep asks their coach for a debrief, answering the reflection questions first."""
+    service.require_may_start(current_user)
+    today = accounts.local_today(current_user)
+    form = _setup_form(today)
+    reflection = reflection_form()
+    if form.validate_on_submit() and reflection.validate():
+        answers = {key: reflection[key].data or "" for key, _ in REFLECTION_QUESTIONS}
+        try:
+            debrief = service.start_debrief(current_user, _setup(form), answers, today)
+        except Invalid as error:
+            show_domain_error(reflection if error.field == "went_well" else form, error)
+        else:
+            db.session.commit()
+            flash("Sent to your coach with your answers.", "success")
+            return redirect(url_for("coaching.debrief", debrief_id=debrief.id), 303)
+    return render_template("coaching/start.html", form=form, reflection=reflection)
+
+
+def _setup(form: DebriefSetupForm) -> service.DebriefSetup:
+    return service.DebriefSetup(
+        held_on=form.held_on.data, kind=DebriefKind(form.kind.data),
+        stage=form.stage.data or None, scenario_key=form.scenario.data or None,
+    )  # fmt: skip
+
+
 @bp.get("/notifications")
 def notifications() -> str:
     items = service.notifications_of(current_user)
@@ -91,12 +118,8 @@ def new_debrief(rep_id: int) -> Response | str:
     today = accounts.local_today(rep)
     form = _setup_form(today)
     if form.validate_on_submit():
-        setup = service.DebriefSetup(
-            held_on=form.held_on.data, kind=DebriefKind(form.kind.data),
-            stage=form.stage.data or None, scenario_key=form.scenario.data or None,
-        )  # fmt: skip
         try:
-            debrief = service.create_debrief(current_user, rep, setup, today)
+            debrief = service.create_debrief(current_user, rep, _setup(form), today)
         except Invalid as error:
             show_domain_error(form, error)
         else:

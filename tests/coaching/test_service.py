@@ -345,3 +345,20 @@ def test_kinds_are_listed(make_debrief: Callable[..., Debrief]) -> None:
         "Deal review",
         "One-on-one",
     ]
+
+
+def test_a_rep_asks_their_coach_for_a_debrief_answering_first(coach, rep, others) -> None:
+    setup = service.DebriefSetup(TODAY, DebriefKind.CALL_REVIEW, "discovery")
+    with pytest.raises(Invalid):
+        service.start_debrief(rep, setup, {}, TODAY)
+    too_old = service.DebriefSetup(TODAY - timedelta(days=40), DebriefKind.CALL_REVIEW)
+    with pytest.raises(Invalid) as caught:
+        service.start_debrief(rep, too_old, {"went_well": "x"}, TODAY)
+    assert caught.value.field == "held_on"
+    for name in ("admin", "hr"):
+        with pytest.raises(NotAllowed):
+            service.start_debrief(others[name], setup, {"went_well": "x"}, TODAY)
+    debrief = service.start_debrief(rep, setup, {"better": "The pricing question"}, TODAY)
+    assert debrief.coach is coach and debrief.rep_answered and not debrief.is_recorded
+    assert service.unread_count(coach) == 1
+    service.record_debrief(coach, debrief, service.DebriefRecord(commitments=[commitment()]), TODAY)

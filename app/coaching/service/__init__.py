@@ -36,8 +36,10 @@ from app.coaching.service.debriefs import (
     get_debrief,
     record_debrief,
     require_coach,
+    require_may_start,
     rubric_of,
     scenario_spec,
+    start_debrief,
 )
 from app.coaching.service.notices import (
     mark_all_read,
@@ -88,9 +90,11 @@ __all__ = [
     "record_debrief",
     "repeated_gaps_of",
     "require_coach",
+    "require_may_start",
     "review_commitment",
     "rubric_of",
     "scenario_spec",
     "scored_sessions",
+    "start_debrief",
     "unread_count",
 ]

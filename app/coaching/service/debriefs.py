@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,7 @@ from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 
 MAX_COMMITMENTS = 5
+RECENT_DAYS = 30  # how far back a rep may date a debrief they ask for
 
 
 def now() -> datetime:
@@ -48,6 +49,12 @@ def can_coach(actor: User, rep: User) -> bool:
 def require_coach(actor: User, rep: User) -> None:
     if not can_coach(actor, rep):
         raise NotAllowed("Only the rep's coach or an admin can do this.")
+
+
+def require_may_start(actor: User) -> None:
+    """Asking for a debrief: a rep who has a coach to ask."""
+    if not actor.has_role(Role.REP) or actor.coach is None:
+        raise NotAllowed("Only a rep with a coach can ask for a debrief.")
 
 
 def _require_rep(actor: User, debrief: Debrief) -> None:
@@ -88,9 +95,8 @@ class DebriefSetup:
     scenario_key: str | None = None
 
 
-def create_debrief(actor: User, rep: User, setup: DebriefSetup, today: date) -> Debrief:
-    """A debrief waiting for the coach's notes; the rep is asked to answer the questions first."""
-    require_coach(actor, rep)
+def _new_debrief(rep: User, coach: User | None, setup: DebriefSetup) -> Debrief:
+    """A debrief with its stage, scenario and the rubric version it will be scored on."""
     stage = setup.stage or None
     if stage is not None and stage not in stage_names():
         raise Invalid("Choose one of the sales stages.", field="stage")
@@ -111,7 +117,7 @@ def create_debrief(actor: User, rep: User, setup: DebriefSetup, today: date) -> 
             rubric = None  # a stage without a rubric: a debrief without scores
     debrief = Debrief(
         rep=rep,
-        coach=actor,
+        coach=coach,
         held_on=setup.held_on,
         kind=setup.kind,
         stage=stage,
@@ -120,6 +126,13 @@ def create_debrief(actor: User, rep: User, setup: DebriefSetup, today: date) -> 
         created_at=now(),
     )
     db.session.add(debrief)
+    return debrief
+
+
+def create_debrief(actor: User, rep: User, setup: DebriefSetup, today: date) -> Debrief:
+    """A debrief waiting for the coach's notes; the rep is asked to answer the questions first."""
+    require_coach(actor, rep)
+    debrief = _new_debrief(rep, actor, setup)
     db.session.flush()
     when = "today" if setup.held_on == today else f"on {setup.held_on.day} {setup.held_on:%b}"
     notify(
@@ -130,6 +143,18 @@ def create_debrief(actor: User, rep: User, setup: DebriefSetup, today: date) -> 
         debrief_link(debrief.id),
     )
     return debrief
+
+
+def start_debrief(
+    actor: User, setup: DebriefSetup, answers: Mapping[str, str], today: date
+) -> Debrief:
+    """A rep asks their coach for a debrief (a call they want to review), answering first."""
+    require_may_start(actor)
+    if setup.held_on < today - timedelta(days=RECENT_DAYS):
+        raise Invalid(f"Choose a date in the last {RECENT_DAYS} days or later.", field="held_on")
+    debrief = _new_debrief(actor, actor.coach, setup)
+    db.session.flush()
+    return answer_reflection(actor, debrief, answers)
 
 
 def get_debrief(actor: User, debrief_id: int) -> Debrief:
@@ -175,8 +200,8 @@ def answer_reflection(actor: User, debrief: Debrief, answers: Mapping[str, str])
         notify(
             debrief.coach,
             "debrief-answered",
-            f"{actor.full_name} answered the reflection questions for the debrief of "
-            f"{debrief.held_on.day} {debrief.held_on:%b}.",
+            f"{actor.full_name} answered the reflection questions for the "
+            f"{debrief.kind.label.lower()} debrief of {debrief.held_on.day} {debrief.held_on:%b}.",
             debrief_link(debrief.id),
         )
     db.session.flush()
