@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
 # Distinguishable in colour and in print (each series also has its own marker shape).
-COLOURS = ("#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0f766e", "#a16207")
+COLOURS = ("#1f5fa8", "#d97706", "#15803d", "#7e22ce", "#404040", "#0e7490", "#be185d")
+NUDGE = 3  # pixels between series that share a value, so no line hides another
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def line_chart(
         )
     for index, s in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
-        coords = [(_x(d, first, last), _y(v, low, high)) for d, v in s.points]
+        nudge = (index - (len(series) - 1) / 2) * NUDGE
+        coords = [(_x(d, first, last), _y(v, low, high) + nudge) for d, v in s.points]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<g aria-hidden="true"><title>{escape(s.name)}</title>')
         if len(coords) > 1:
