@@ -72,19 +72,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.agreements.views import bp as agreements_bp
+    from app.agreements.views import public_bp as verify_bp
     from app.certification.views import bp as certification_bp
     from app.coaching.views import bp as coaching_bp
     from app.curriculum.views import bp as curriculum_bp
     from app.plans.views import bp as plans_bp
 
-    blueprints = (accounts_bp, admin_bp, certification_bp, coaching_bp, curriculum_bp, plans_bp)
-    for blueprint in blueprints:
+    for blueprint in (
+        accounts_bp,
+        admin_bp,
+        agreements_bp,
+        verify_bp,
+        certification_bp,
+        coaching_bp,
+        curriculum_bp,
+        plans_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    from app.agreements.cli import agreements_cli
     from app.curriculum.cli import curriculum_cli
     from app.demo import demo_command
 
+    app.cli.add_command(agreements_cli)
     app.cli.add_command(curriculum_cli)
     app.cli.add_command(demo_command)

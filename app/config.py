@@ -19,6 +19,10 @@ class Settings:
     secret_key: str
     curriculum_dir: Path
     instance_path: Path
+    seal_p12: Path | None = None  # the organisation's PKCS#12 for sealing agreements
+    seal_passphrase: str | None = None
+    reauth_minutes: int = 5  # signing needs a password entered within this many minutes
+    public_url: str = "http://127.0.0.1:5000"  # where QR codes on sealed PDFs point
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -30,6 +34,15 @@ class Settings:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "WTF_CSRF_TIME_LIMIT": None,
+            "SEAL_P12": self.seal_p12,
+            "SEAL_PASSPHRASE": self.seal_passphrase,
+            # Without SEAL_P12, a self-signed organisation certificate is generated here once.
+            "SEAL_KEY_DIR": self.instance_path,
+            "REAUTH_MINUTES": self.reauth_minutes,
+            "PUBLIC_URL": self.public_url,
+            "EXPORT_DIR": self.instance_path / "exports",
+            # Exports of more agreements than this are built in the background with progress.
+            "EXPORT_INLINE_LIMIT": 100,
         }
 
 
@@ -43,7 +56,19 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         secret_key=env.get("SALESRAMP_SECRET_KEY") or _instance_secret_key(instance_path),
         curriculum_dir=Path(env.get("SALESRAMP_CURRICULUM_DIR") or PROJECT_ROOT / "curriculum"),
         instance_path=instance_path,
+        seal_p12=Path(env["SALESRAMP_SEAL_P12"]) if env.get("SALESRAMP_SEAL_P12") else None,
+        seal_passphrase=env.get("SALESRAMP_SEAL_PASSPHRASE"),
+        reauth_minutes=_positive_int(env.get("SALESRAMP_REAUTH_MINUTES"), default=5),
+        public_url=env.get("SALESRAMP_PUBLIC_URL") or f"http://127.0.0.1:{env.get('PORT') or 5000}",
     )
+
+
+def _positive_int(value: str | None, default: int) -> int:
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        return default
+    return number if number > 0 else default
 
 
 def _instance_secret_key(instance_path: Path) -> str:

@@ -58,10 +58,12 @@ def database_is_empty() -> bool:
 
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
+    from app.agreements.demo import clear_agreements
     from app.certification.models import CertificationAttempt
     from app.coaching.models import Debrief, Notification
     from app.plans.models import Plan
 
+    clear_agreements()
     for model in (Notification, Debrief, CertificationAttempt, Plan, UserRole, User, Team):
         db.session.execute(model.__table__.delete())
     db.session.flush()
@@ -119,6 +121,9 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     db.session.flush()
     seed_certifications(admin, coaches, people[4:], now)
     seed_coaching(coaches, people[4:], now)
+    from app.agreements.demo import seed_agreements
+
+    seed_agreements(hr, people[4:])
     return people
 
 

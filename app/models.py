@@ -1,12 +1,24 @@
 """Every feature's models in one import, so the metadata and Alembic see all tables."""
 
 from app.accounts.models import Organisation, Team, User, UserRole
+from app.agreements.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementExport,
+    AgreementSignature,
+    AgreementTemplate,
+)
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore, Notification
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
+    "Agreement",
+    "AgreementEvent",
+    "AgreementExport",
+    "AgreementSignature",
+    "AgreementTemplate",
     "Assessment",
     "CertificationAttempt",
     "Commitment",

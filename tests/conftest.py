@@ -7,6 +7,7 @@ gets a fresh SQLite file.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -37,6 +38,17 @@ def password_hash() -> str:
 
 
 @cache
+def _scratch_dir() -> Path:
+    """Files the app writes (the generated seal key, exports) go here, never into instance/."""
+    directory = tempfile.TemporaryDirectory(prefix="salesramp-test-")
+    _KEEP.append(directory)
+    return Path(directory.name)
+
+
+_KEEP: list[tempfile.TemporaryDirectory[str]] = []
+
+
+@cache
 def shipped_curriculum() -> Curriculum:
     return load_curriculum(PROJECT_ROOT / "curriculum")
 
@@ -48,6 +60,8 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        "SEAL_KEY_DIR": _scratch_dir() / "seal",
+        "EXPORT_DIR": _scratch_dir() / "exports",
         **overrides,
     }
     return create_app(config)

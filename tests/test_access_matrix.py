@@ -12,16 +12,21 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, session, url_for
+from flask import Flask, current_app, session, url_for
 from flask.testing import FlaskClient
 from flask_login import login_user
 from sqlalchemy import select
 
 from app import create_app
 from app.accounts.models import Organisation, Role, Team, User
+from app.agreements import export as agreement_export
+from app.agreements import service as agreements
+from app.agreements.audit import Evidence
+from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
@@ -471,6 +476,155 @@ ACCESS: dict[str, dict[str, Rule]] = {
 }
 
 
+# --- agreements: each case makes one agreement for Avery in the state the route needs -------
+
+AGREEMENT_VALUES = {
+    "gap_summary": "Meetings booked: 2 a week against 6.",
+    "support_offered": "Two call reviews a week.",
+    "improvement_targets": "6 meetings a week",
+    "period_start": "2027-01-04",
+    "period_end": "2027-02-26",
+    "review_dates": "every Friday",
+    "consequences": "Employment may end.",
+}
+
+
+def _agreement_for(w: World, status: AgreementStatus) -> Agreement:
+    """Avery's agreement: a draft, sent, or completed (with stand-in PDF bytes: no rendering)."""
+    existing = db.session.scalar(select(Agreement).where(Agreement.rep_id == w.rep.id))
+    if existing is not None:
+        return existing
+    evidence = Evidence.system("access matrix")
+    agreement = agreements.create_draft(
+        w.hr, w.rep, "performance-improvement", AGREEMENT_VALUES, evidence
+    )
+    if status != AgreementStatus.DRAFT:
+        agreements.send(w.hr, agreement, evidence)
+    if status == AgreementStatus.COMPLETED:
+        agreement.status = AgreementStatus.COMPLETED
+        agreement.pdf = b"%PDF-1.7 stand-in for a sealed agreement"
+        agreement.pdf_sha256 = "0" * 64
+    db.session.commit()
+    return agreement
+
+
+def _on(status: AgreementStatus) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"agreement_id": _agreement_for(w, status).id}
+
+
+def _verification_code(w: World) -> dict[str, Any]:
+    return {"code": _agreement_for(w, AgreementStatus.SENT).verification_code}
+
+
+def _agreement_state(w: World) -> object:
+    agreement = db.session.scalar(select(Agreement).where(Agreement.rep_id == w.rep.id))
+    if agreement is None:
+        return None
+    events = db.session.scalar(
+        select(db.func.count(AgreementEvent.id)).where(AgreementEvent.agreement_id == agreement.id)
+    )
+    return agreement.status, agreement.values, events
+
+
+def _export_by_hr(w: World) -> dict[str, Any]:
+    """A finished export of Avery's agreement, requested by HR (only they may fetch it)."""
+    ids = [_agreement_for(w, AgreementStatus.SENT).id]
+    job = agreement_export.start_export(w.hr, ids)
+    directory = Path(current_app.config["EXPORT_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    with agreement_export.export_path(directory, job).open("wb") as target:
+        agreement_export.write_zip(ids, target)
+    job.status, job.done = ExportStatus.DONE, len(ids)
+    db.session.commit()
+    return {"token": job.token}
+
+
+SIGNERS = frozenset({Actor.REP})
+AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
+    # Reps have no list: they are sent to their own agreements; another coach sees an empty one.
+    "agreements.index": {
+        "GET": get(
+            MANAGERS | {Actor.OTHER_COACH},
+            denied=302,
+            sees=MANAGERS,
+            url_values=_on(AgreementStatus.SENT),
+        )
+    },
+    "agreements.mine": {"GET": get(SIGNED_IN, url_values=_on(AgreementStatus.SENT))},
+    "agreements.new": {
+        "GET": get(OVERSEERS, sees=OVERSEERS),
+        "POST": post(OVERSEERS, ok=200, sees=OVERSEERS),  # without a rep and template: step 1
+    },
+    "agreements.detail": {
+        "GET": get(VIEWERS, sees=MANAGERS, url_values=_on(AgreementStatus.SENT)),
+    },
+    "agreements.edit": {
+        "GET": get(OVERSEERS, sees=OVERSEERS, url_values=_on(AgreementStatus.DRAFT)),
+        "POST": post(
+            OVERSEERS,
+            data=lambda w: (
+                {f"v_{k}": v for k, v in AGREEMENT_VALUES.items()}
+                | {"v_review_dates": "every Monday"}
+            ),
+            state=_agreement_state,
+            url_values=_on(AgreementStatus.DRAFT),
+        ),
+    },
+    "agreements.send": {
+        "POST": post(OVERSEERS, state=_agreement_state, url_values=_on(AgreementStatus.DRAFT)),
+    },
+    "agreements.void": {
+        "POST": post(
+            OVERSEERS,
+            data=lambda w: {"reason": "Wrong dates"},
+            state=_agreement_state,
+            url_values=_on(AgreementStatus.SENT),
+        ),
+    },
+    "agreements.preview_pdf": {"GET": get(VIEWERS, url_values=_on(AgreementStatus.SENT))},
+    "agreements.print_view": {
+        "GET": get(VIEWERS, sees=MANAGERS, url_values=_on(AgreementStatus.SENT)),
+    },
+    "agreements.download": {"GET": get(VIEWERS, url_values=_on(AgreementStatus.COMPLETED))},
+    "agreements.sign": {
+        "GET": get(SIGNERS, url_values=_on(AgreementStatus.SENT)),
+        "POST": post(
+            SIGNERS,
+            data=lambda w: {
+                "consent": "y",
+                "consent_version": "2026-11-v1",
+                "typed_name": TARGET_NAME,
+                "password": PASSWORD,  # signed in without the form: the login is not fresh
+            },
+            state=_agreement_state,
+            url_values=_on(AgreementStatus.SENT),
+        ),
+    },
+    "agreements.reached_end": {
+        "POST": post(SIGNERS, ok=200, state=_agreement_state, url_values=_on(AgreementStatus.SENT)),
+    },
+    "agreements.decline": {
+        "POST": post(
+            SIGNERS,
+            data=lambda w: {"reason": "Never discussed"},
+            state=_agreement_state,
+            url_values=_on(AgreementStatus.SENT),
+        ),
+    },
+    "agreements.bulk": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
+    "agreements.verify": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
+    "agreements.start_export": {
+        "POST": post(OVERSEERS, ok=200, url_values=_on(AgreementStatus.SENT)),
+    },
+    "agreements.export_progress": {"GET": get({Actor.HR}, url_values=_export_by_hr)},
+    "agreements.export_status": {"GET": get({Actor.HR}, url_values=_export_by_hr)},
+    "agreements.export_download": {"GET": get({Actor.HR}, url_values=_export_by_hr)},
+    # The QR code's page: status and hashes for anyone, never the content or the rep's name.
+    "verification.public_verify": {"GET": get(EVERYONE, url_values=_verification_code)},
+}
+ACCESS.update(AGREEMENT_ACCESS)
+
+
 # --- the cases, from the URL map -------------------------------------------------------------
 
 
@@ -547,7 +701,8 @@ def test_access(
     else:
         response = client.post(url, data=rule.data(w) if rule.data else {})
 
-    body = response.get_data().decode("utf-8", "replace")  # a PDF is bytes
+    body = response.get_data().decode("utf-8", "replace")  # PDFs and ZIPs too
+    response.close()
     if actor in rule.allowed:
         assert response.status_code == rule.ok, body
     elif actor is Actor.ANONYMOUS:

@@ -67,3 +67,10 @@ def load_command(directory: str | None) -> None:
         click.echo(f"  new version of {key}; plans already assigned keep their version")
     for key in report.rubrics_new_versions:
         click.echo(f"  new version of rubric {key}; past assessments keep the version they used")
+    click.echo(
+        f"Agreement templates: {len(report.agreements_added)} new, "
+        f"{len(report.agreements_new_versions)} new versions, "
+        f"{len(report.agreements_unchanged)} unchanged."
+    )
+    for key in report.agreements_new_versions:
+        click.echo(f"  new version of {key}; agreements already drafted keep their version")

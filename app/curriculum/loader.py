@@ -6,6 +6,7 @@ Layout::
     plans/*.yaml       one plan template per file (the directory may be empty or absent)
     rubrics/*.yaml     one certification rubric per file: a sales stage, optionally one role
     scenarios/*.yaml   one role-play scenario per file, for a sales stage
+    agreements/*.yaml  one agreement template per file: variables and Markdown text
 
 Each problem names the file (relative to the curriculum directory), the path inside it
 (``phases[0].milestones[2].due_day``), the line when known, and a reason a sales manager can
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.curriculum.schema import (
+    AgreementTemplate,
     CertificationMeasure,
     Curriculum,
     PlanTemplate,
@@ -164,6 +166,12 @@ def _index_nodes(node: yaml.Node, loc: Loc, document: _Document, active: set[int
             else:
                 first_seen[key] = line
             document.lines[child] = line
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+                # Each line of a block of text, so a problem in it (agreement text) can be
+                # reported as ``body[12]`` on the very line of the file.
+                first = value_node.start_mark.line + 2
+                for offset in range(str(value_node.value).count("\n") + 1):
+                    document.lines[(*child, offset)] = first + offset
             _index_nodes(value_node, child, document, active)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -255,6 +263,8 @@ def _reason(detail: ErrorDetails) -> str:
         return f"unknown kind {ctx.get('tag')!r} (expected one of {ctx.get('expected_tags')})"
     if kind == "union_tag_not_found":
         return "missing kind (checkbox, number, certification or meeting)"
+    if kind == "literal_error":
+        return f"{given!r} is not allowed here (expected {ctx.get('expected')})"
     if kind == "string_pattern_mismatch":
         return (
             f"{given!r} is not a valid key: use lowercase letters, digits and hyphens, "
@@ -475,6 +485,12 @@ class _Collection:
     unique_reason: str = ""
 
 
+def _check_agreement(template: AgreementTemplate, _context: _Context) -> list[Finding]:
+    from app.agreements.document import check_template
+
+    return check_template(template)
+
+
 _COLLECTIONS: tuple[_Collection, ...] = (
     # Rubrics first: plans' certification milestones are checked against them.
     _Collection(
@@ -495,6 +511,13 @@ _COLLECTIONS: tuple[_Collection, ...] = (
         check=_check_scenario,
         fills="scenarios",
         label="scenario",
+    ),
+    _Collection(
+        directory="agreements",
+        model=AgreementTemplate,
+        check=_check_agreement,
+        fills="agreements",
+        label="agreement template",
     ),
 )
 

@@ -251,12 +251,46 @@ class Scenario(_Versioned):
     role: Text | None = None
 
 
+# --- agreement templates -------------------------------------------------------------------
+
+VARIABLE_PATTERN = r"^[a-z][a-z0-9_]*$"
+VariableName = Annotated[str, StringConstraints(strict=True, pattern=VARIABLE_PATTERN)]
+
+
+class AgreementVariable(_Frozen):
+    """A value HR fills in when drafting an agreement, in a form generated from this."""
+
+    name: VariableName
+    label: Text
+    type: Literal["text", "multiline", "number", "money", "percent", "date"]
+    required: Annotated[bool, Field(strict=True)] = True
+    help: Text | None = None
+    unit: Text | None = None  # a currency for money ("EUR"), a unit for a number ("calls")
+    default: Annotated[str | int | float, Field(union_mode="left_to_right")] | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class AgreementTemplate(_Versioned):
+    """An expectation or consequence agreement: Markdown text with placeholders to fill in."""
+
+    id: Slug
+    kind: Literal["expectation", "consequence"]
+    title: Text
+    description: Text
+    countersign: tuple[Literal["hr", "coach"], ...] = ("hr",)
+    variables: tuple[AgreementVariable, ...] = ()
+    # Not stripped: line numbers in problems count from the first line of the block.
+    body: Annotated[str, StringConstraints(strict=True, min_length=1)]
+
+
 class Curriculum(_Frozen):
     """Everything under the curriculum directory, validated."""
 
     stages: tuple[Stage, ...]
     plans: tuple[PlanTemplate, ...] = ()
     rubrics: tuple[Rubric, ...] = ()
+    agreements: tuple[AgreementTemplate, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
 
     def scenario(self, scenario_id: str) -> Scenario:

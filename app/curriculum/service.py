@@ -30,6 +30,9 @@ class LoadReport:
     scenarios_new_versions: list[str] = field(default_factory=list)
     scenarios_unchanged: list[str] = field(default_factory=list)
     scenarios_retired: list[str] = field(default_factory=list)
+    agreements_added: list[str] = field(default_factory=list)
+    agreements_new_versions: list[str] = field(default_factory=list)
+    agreements_unchanged: list[str] = field(default_factory=list)
 
 
 def store_curriculum(curriculum: Curriculum) -> LoadReport:
@@ -66,6 +69,11 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         if row.scenario_key not in scenario_keys:
             row.is_current = False
             report.scenarios_retired.append(row.scenario_key)
+    from app.agreements.service import store_agreement_templates
+
+    report.agreements_unchanged = store_agreement_templates(
+        curriculum.agreements, report.agreements_added, report.agreements_new_versions
+    )
     db.session.flush()
     return report
 

@@ -1,0 +1,109 @@
+"""Sending one template to many reps: a team or a start cohort, each from their own record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.models import Role, User
+from app.agreements import audit
+from app.agreements.audit import Evidence
+from app.agreements.document import build_document
+from app.agreements.models import Agreement
+from app.agreements.record import rep_record
+from app.agreements.service import (
+    checked_values,
+    create_draft,
+    current_template,
+    require_manage,
+    send,
+    spec_of,
+)
+from app.errors import Invalid
+from app.extensions import db
+
+
+def reps_in_group(actor: User, team_id: int | None = None, cohort: str | None = None) -> list[User]:
+    """Active reps of a team, or of a start cohort (the month they started, ``YYYY-MM``)."""
+    require_manage(actor)
+    reps = [
+        user
+        for user in db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.full_name)
+        )
+        if user.has_role(Role.REP)
+    ]
+    if team_id:
+        reps = [rep for rep in reps if rep.team_id == team_id]
+    if cohort:
+        reps = [rep for rep in reps if rep.start_date and f"{rep.start_date:%Y-%m}" == cohort]
+    return reps
+
+
+def cohorts(actor: User) -> list[str]:
+    """The start months that reps have, newest first."""
+    months = {f"{rep.start_date:%Y-%m}" for rep in reps_in_group(actor) if rep.start_date}
+    return sorted(months, reverse=True)
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    rep: User
+    document: dict[str, Any]
+    problem: str = ""
+
+
+def preview_many(
+    actor: User, template_key: str, reps: Sequence[User], raw_values: Mapping[str, str | None]
+) -> list[BulkPreview]:
+    """Each rep's own document, from their record, before anything is saved."""
+    require_manage(actor)
+    if not reps:
+        raise Invalid("Nobody is in this group. Choose a team or a start cohort with reps.")
+    template = current_template(template_key)
+    spec = spec_of(template)
+    values = checked_values(spec, raw_values)
+    today = audit.now().date()
+    previews = []
+    for rep in reps:
+        problem = ""
+        if "coach" in spec.countersign and rep.coach_id is None:
+            problem = "has no coach to countersign; this one will not be sent"
+        document = build_document(spec, template.version, values, rep_record(rep, today), today)
+        previews.append(BulkPreview(rep, document, problem))
+    return previews
+
+
+def bulk_fingerprint(
+    template_key: str, reps: Sequence[User], raw_values: Mapping[str, str | None]
+) -> str:
+    """Identifies one previewed batch, so that exactly what was previewed is sent."""
+    payload = {
+        "template": current_template(template_key).content_hash,
+        "reps": sorted(rep.id for rep in reps),
+        "values": dict(sorted(raw_values.items())),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def send_many(
+    actor: User,
+    template_key: str,
+    reps: Sequence[User],
+    raw_values: Mapping[str, str | None],
+    evidence: Evidence,
+) -> list[Agreement]:
+    """Draft and send one agreement per rep, each from that rep's own record."""
+    previews = preview_many(actor, template_key, reps, raw_values)
+    sent = []
+    for preview in previews:
+        if preview.problem:
+            continue
+        agreement = create_draft(actor, preview.rep, template_key, raw_values, evidence)
+        sent.append(send(actor, agreement, evidence))
+    return sent

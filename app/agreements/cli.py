@@ -1,0 +1,35 @@
+"""``flask agreements verify FILE.pdf`` and ``flask agreements export DIR``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from app.agreements import export
+from app.agreements.verification import verify_pdf
+
+agreements_cli = click.Group("agreements", help="Verify sealed agreement PDFs and export them.")
+
+
+@agreements_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def verify_command(file: Path) -> None:
+    """Exit 0 if FILE is an intact sealed SalesRamp agreement, 1 otherwise, saying why."""
+    verdict = verify_pdf(file.read_bytes())
+    click.echo(f"{file}: {verdict.summary}")
+    click.echo(f"SHA-256 {verdict.sha256}")
+    if not verdict.intact:
+        raise click.exceptions.Exit(1)
+
+
+@agreements_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(directory: Path) -> None:
+    """Write every completed agreement's sealed PDF and a manifest.csv into DIRECTORY."""
+    ids = export.completed_ids()
+    written = export.write_directory(ids, directory)
+    click.echo(f"Wrote {written} sealed PDFs and {export.MANIFEST_NAME} to {directory}.")

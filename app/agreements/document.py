@@ -1,0 +1,366 @@
+"""From an agreement template, the rep's record and HR's values to the document a rep signs.
+
+Pure functions, no database and no Flask: the curriculum loader checks templates with them,
+the service builds documents with them, and the tests cover them directly.
+
+Safety: the template's Markdown is rendered with raw HTML and images switched off, and
+placeholders are replaced *after* the Markdown is rendered, with values escaped. Nothing a
+user types can become markup, a link or an image, so it can never make the PDF renderer
+fetch anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from app.curriculum.schema import AgreementTemplate, AgreementVariable
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)\s*\}\}")
+# A block placeholder stands alone in its paragraph and becomes a table from the record.
+BLOCK_PARAGRAPH = re.compile(r"<p>\{\{\s*([a-z][a-z0-9_]*)\s*\}\}</p>")
+
+# What the agreement pulls from the rep's record, with what each is, for template authors.
+RECORD_FIELDS: dict[str, str] = {
+    "organisation.name": "the organisation's name",
+    "rep.name": "the rep's full name",
+    "rep.email": "the rep's email address",
+    "rep.job_title": "the rep's job title",
+    "rep.start_date": "the rep's start date",
+    "rep.team": "the rep's team",
+    "coach.name": "the rep's coach",
+    "plan.title": "the title of the rep's onboarding plan",
+    "plan.start_date": "day 1 of the plan",
+    "plan.end_date": "the last due date of the plan",
+    "ramp.day": "the day of the ramp the rep is on today",
+    "ramp.done": "milestones done so far",
+    "ramp.total": "milestones in the plan",
+    "ramp.overdue": "milestones past their due date and not done",
+    "agreement.date": "the date the agreement is issued",
+}
+BLOCKS: dict[str, str] = {
+    "plan_milestones": "every milestone of the plan, by phase, with its due date",
+    "certifications": "the certifications in the plan with their due dates",
+    "overdue_milestones": "milestones past their due date and not done",
+}
+RECORD_DATE_FIELDS = {"rep.start_date", "plan.start_date", "plan.end_date", "agreement.date"}
+COUNTERSIGNER_LABELS = {"rep": "Rep", "hr": "HR", "coach": "Coach"}
+
+Finding = tuple[tuple[str | int, ...], str]
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.disable("image")
+    return md
+
+
+_MD = _markdown()
+
+
+# --- checking a template -------------------------------------------------------------------
+
+
+def check_template(template: AgreementTemplate) -> list[Finding]:
+    """Problems the schema cannot see: unknown placeholders, unused or clashing variables."""
+    found: list[Finding] = []
+    declared: dict[str, int] = {}
+    for index, variable in enumerate(template.variables):
+        loc: tuple[str | int, ...] = ("variables", index)
+        if variable.name in declared:
+            found.append(
+                (
+                    (*loc, "name"),
+                    f"duplicate variable '{variable.name}' "
+                    f"(also variables[{declared[variable.name]}])",
+                )
+            )
+        declared.setdefault(variable.name, index)
+        if variable.name in BLOCKS:
+            found.append(((*loc, "name"), f"'{variable.name}' is filled from the record"))
+        if variable.default is not None and parse_value(variable, str(variable.default))[1]:
+            reason = parse_value(variable, str(variable.default))[1]
+            found.append(((*loc, "default"), f"default {variable.default!r}: {reason}"))
+        if variable.min is not None and variable.max is not None and variable.min > variable.max:
+            found.append(((*loc, "min"), f"min {variable.min} is greater than max {variable.max}"))
+        if variable.type == "money" and not variable.unit:
+            found.append(((*loc, "unit"), 'a money variable names its currency, e.g. "EUR"'))
+    if len(set(template.countersign)) != len(template.countersign):
+        found.append((("countersign",), "each countersigner is listed once"))
+    if "hr" not in template.countersign:
+        found.append((("countersign",), "HR countersigns every agreement: include 'hr'"))
+    used: set[str] = set()
+    for number, line in enumerate(template.body.split("\n")):
+        for match in PLACEHOLDER.finditer(line):
+            name = match.group(1)
+            used.add(name)
+            if name in BLOCKS:
+                if line.strip() != match.group(0):
+                    found.append(
+                        (
+                            ("body", number),
+                            f"{{{{ {name} }}}} is a table: put it on a line of its own",
+                        )
+                    )
+            elif name not in RECORD_FIELDS and name not in declared:
+                found.append((("body", number), _unknown_placeholder(name, declared)))
+    for name, index in declared.items():
+        if name not in used:
+            found.append(
+                (("variables", index, "name"), f"variable '{name}' is never used in the body")
+            )
+    return found
+
+
+def _unknown_placeholder(name: str, declared: Mapping[str, int]) -> str:
+    import difflib
+
+    known = [*declared, *RECORD_FIELDS, *BLOCKS]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "declare it under variables"
+    return f"unknown placeholder {{{{ {name} }}}} ({hint})"
+
+
+# --- values HR fills in ---------------------------------------------------------------------
+
+
+def parse_value(variable: AgreementVariable, raw: str | None) -> tuple[str | None, str | None]:
+    """The canonical stored form of one value, or an error message; ``None`` for empty."""
+    text = (raw or "").strip() if variable.type != "multiline" else (raw or "").strip("\n ")
+    if not text:
+        return None, ("Fill this in." if variable.required else None)
+    if variable.type in ("text", "multiline"):
+        limit = 300 if variable.type == "text" else 5000
+        if len(text) > limit:
+            return None, f"Keep it under {limit} characters."
+        return text.replace("\r\n", "\n"), None
+    if variable.type == "date":
+        try:
+            return date.fromisoformat(text).isoformat(), None
+        except ValueError:
+            return None, "Enter a date as YYYY-MM-DD."
+    try:
+        number = Decimal(text.replace(",", "").removesuffix("%").strip())
+    except InvalidOperation:
+        return None, "Enter a number."
+    if not number.is_finite():
+        return None, "Enter a number."
+    if variable.min is not None and number < Decimal(str(variable.min)):
+        return None, f"Enter at least {_plain_number(Decimal(str(variable.min)))}."
+    if variable.max is not None and number > Decimal(str(variable.max)):
+        return None, f"Enter at most {_plain_number(Decimal(str(variable.max)))}."
+    return _plain_number(number), None
+
+
+def parse_values(
+    template: AgreementTemplate, raw: Mapping[str, str | None]
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """All values in stored form, and an error message per variable that is not right."""
+    values: dict[str, str | None] = {}
+    errors: dict[str, str] = {}
+    for variable in template.variables:
+        value, error = parse_value(variable, raw.get(variable.name))
+        values[variable.name] = value
+        if error:
+            errors[variable.name] = error
+    return values, errors
+
+
+def default_values(template: AgreementTemplate) -> dict[str, str | None]:
+    return {v.name: None if v.default is None else str(v.default) for v in template.variables}
+
+
+def _plain_number(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def format_value(variable: AgreementVariable, value: str | None) -> str:
+    """How a stored value reads in the document."""
+    if value is None or value == "":
+        return "—"
+    if variable.type == "date":
+        return format_date(date.fromisoformat(value))
+    if variable.type in ("number", "money", "percent"):
+        number = Decimal(value)
+        if variable.type == "money":
+            shown = f"{number:,.2f}" if number % 1 else f"{number:,.0f}"
+        else:
+            shown = f"{number.normalize():,f}"
+        if variable.type == "percent":
+            return f"{shown}%"
+        return f"{shown} {variable.unit}" if variable.unit else shown
+    return value
+
+
+def format_date(value: date | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {value:%B %Y}"
+
+
+# --- the rep's record -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneLine:
+    phase: int
+    title: str
+    measure: str
+    due: date
+    done: bool
+
+
+@dataclass(frozen=True)
+class RepRecord:
+    """What an agreement pulls from the rep's record, as plain values."""
+
+    organisation: str
+    rep_name: str
+    rep_email: str
+    rep_job_title: str = ""
+    rep_start_date: date | None = None
+    team: str = ""
+    coach: str = ""
+    plan_title: str = ""
+    plan_start_date: date | None = None
+    plan_end_date: date | None = None
+    ramp_day: int | None = None
+    overdue: int = 0
+    milestones: tuple[MilestoneLine, ...] = ()
+    certifications: tuple[MilestoneLine, ...] = ()
+    overdue_milestones: tuple[MilestoneLine, ...] = ()
+    phase_names: tuple[str, ...] = field(default_factory=tuple)
+
+    def fields(self, issued: date) -> dict[str, str]:
+        done = sum(1 for m in self.milestones if m.done)
+        values: dict[str, Any] = {
+            "organisation.name": self.organisation,
+            "rep.name": self.rep_name,
+            "rep.email": self.rep_email,
+            "rep.job_title": self.rep_job_title or "Sales representative",
+            "rep.start_date": self.rep_start_date,
+            "rep.team": self.team,
+            "coach.name": self.coach,
+            "plan.title": self.plan_title,
+            "plan.start_date": self.plan_start_date,
+            "plan.end_date": self.plan_end_date,
+            "ramp.day": self.ramp_day,
+            "ramp.done": done if self.milestones else None,
+            "ramp.total": len(self.milestones) if self.milestones else None,
+            "ramp.overdue": self.overdue if self.milestones else None,
+            "agreement.date": issued,
+        }
+        return {
+            key: format_date(value)
+            if isinstance(value, date)
+            else ("—" if value in (None, "") else str(value))
+            for key, value in values.items()
+        }
+
+
+# --- building the document ------------------------------------------------------------------
+
+
+def render_body(
+    template: AgreementTemplate,
+    values: Mapping[str, str | None],
+    record: RepRecord,
+    issued: date,
+) -> str:
+    """The agreement's text as HTML: Markdown from the template, every value escaped."""
+    html = _MD.render(template.body)
+    variables = {v.name: v for v in template.variables}
+    fields = record.fields(issued)
+
+    def block(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return _block_html(name, record) if name in BLOCKS else match.group(0)
+
+    def inline(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in variables:
+            text = format_value(variables[name], values.get(name))
+        else:
+            text = fields.get(name, "—")
+        return str(Markup("<br>").join(escape(line) for line in text.split("\n")))
+
+    html = BLOCK_PARAGRAPH.sub(block, html)
+    return PLACEHOLDER.sub(inline, html)
+
+
+def _block_html(name: str, record: RepRecord) -> str:
+    rows: Sequence[MilestoneLine]
+    if name == "plan_milestones":
+        rows, empty = record.milestones, "No onboarding plan is assigned yet."
+    elif name == "certifications":
+        rows, empty = record.certifications, "The plan has no certifications."
+    elif name == "overdue_milestones":
+        rows, empty = record.overdue_milestones, "Nothing is overdue."
+    else:
+        return str(escape(f"{{{{ {name} }}}}"))
+    if not rows:
+        return str(Markup('<p class="muted">{}</p>').format(empty))
+    lines = [
+        Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
+            _phase_label(row.phase, record), row.title, row.measure, format_date(row.due)
+        )
+        for row in rows
+    ]
+    head = Markup(
+        '<table class="record-table"><thead><tr><th scope="col">Phase</th>'
+        '<th scope="col">Milestone</th><th scope="col">How it is measured</th>'
+        '<th scope="col">Due</th></tr></thead><tbody>'
+    )
+    return str(head + Markup("").join(lines) + Markup("</tbody></table>"))
+
+
+def _phase_label(phase: int, record: RepRecord) -> str:
+    days = {1: "days 1-30", 2: "days 31-60", 3: "days 61-90"}.get(phase, "")
+    return f"Phase {phase} ({days})" if days else f"Phase {phase}"
+
+
+def build_document(
+    template: AgreementTemplate,
+    template_version: int,
+    values: Mapping[str, str | None],
+    record: RepRecord,
+    issued: date,
+) -> dict[str, Any]:
+    """The complete document as plain, JSON-serialisable values: what is frozen and hashed."""
+    return {
+        "title": template.title,
+        "kind": template.kind,
+        "template": {"id": template.id, "version": template_version},
+        "organisation": record.organisation,
+        "rep": {"name": record.rep_name, "email": record.rep_email, "title": record.rep_job_title},
+        "coach": record.coach,
+        "issued_on": issued.isoformat(),
+        "issued_on_text": format_date(issued),
+        "countersign": list(template.countersign),
+        "body_html": render_body(template, values, record, issued),
+    }
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """SHA-256 of the document's canonical JSON: what every audit event records."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def names_match(typed: str, on_record: str) -> bool:
+    """The typed name is the name on record, ignoring case and spacing."""
+
+    def normal(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return bool(normal(typed)) and normal(typed) == normal(on_record)

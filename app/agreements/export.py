@@ -1,0 +1,253 @@
+"""Exporting agreements: the stored sealed PDFs plus a CSV manifest, as a ZIP or a directory.
+
+Exports copy the stored bytes (never a re-render), so every exported PDF's SHA-256 is the one
+in the manifest and in the audit trail. A large selection is built in a background thread
+that records its progress on an ``AgreementExport`` row, which the progress page polls.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload, undefer
+
+from app.accounts.models import User
+from app.agreements.audit import now
+from app.agreements.models import Agreement, AgreementExport, AgreementStatus, ExportStatus
+from app.agreements.service import AgreementFilters, agreements_query, require_manage
+from app.errors import NotAllowed, NotFound
+from app.extensions import db
+
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_FIELDS = (
+    "file",
+    "agreement_id",
+    "verification_code",
+    "rep",
+    "rep_email",
+    "kind",
+    "title",
+    "status",
+    "sent_at",
+    "rep_signed_at",
+    "completed_at",
+    "closed_at",
+    "pdf_sha256",
+    "content_sha256",
+)
+CHUNK = 50
+Progress = Callable[[int], None]
+
+
+def selection(actor: User, filters: AgreementFilters) -> list[int]:
+    """The ids of the agreements the actor may export that match the filters."""
+    require_manage(actor)
+    query = agreements_query(actor, filters).with_only_columns(Agreement.id)
+    return list(db.session.scalars(query))
+
+
+def completed_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Agreement.id)
+            .where(Agreement.status == AgreementStatus.COMPLETED)
+            .order_by(Agreement.id)
+        )
+    )
+
+
+def file_name(agreement: Agreement) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", agreement.rep.full_name.lower()).strip("-") or "rep"
+    return f"{agreement.id:05d}-{slug}-{agreement.kind.value}.pdf"
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat(sep=" ") + "Z" if moment else ""
+
+
+def manifest_row(agreement: Agreement, stored_file: str) -> dict[str, Any]:
+    return {
+        "file": stored_file,
+        "agreement_id": agreement.id,
+        "verification_code": agreement.verification_code,
+        "rep": agreement.rep.full_name,
+        "rep_email": agreement.rep.email,
+        "kind": agreement.kind.value,
+        "title": agreement.title,
+        "status": agreement.status.value,
+        "sent_at": _stamp(agreement.sent_at),
+        "rep_signed_at": _stamp(agreement.rep_signed_at),
+        "completed_at": _stamp(agreement.completed_at),
+        "closed_at": _stamp(agreement.closed_at),
+        "pdf_sha256": agreement.pdf_sha256 or "",
+        "content_sha256": agreement.content_hash or "",
+    }
+
+
+def _in_chunks(ids: Sequence[int]) -> Iterator[Agreement]:
+    """Agreements with their PDFs, a chunk at a time, so memory stays flat for big exports."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = db.session.scalars(
+            select(Agreement)
+            .where(Agreement.id.in_(chunk))
+            .options(undefer(Agreement.pdf), selectinload(Agreement.rep))
+        )
+        by_id = {row.id: row for row in rows}
+        for agreement_id in chunk:
+            if agreement_id in by_id:
+                yield by_id[agreement_id]
+        for row in by_id.values():  # let the PDFs of this chunk go
+            db.session.expunge(row)
+
+
+def _write(
+    ids: Sequence[int],
+    put_file: Callable[[str, bytes], None],
+    on_progress: Progress | None = None,
+) -> bytes:
+    """Hand each stored PDF to ``put_file``; returns the manifest's CSV bytes."""
+    manifest = io.StringIO()
+    writer = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for count, agreement in enumerate(_in_chunks(ids), start=1):
+        stored = ""
+        if agreement.pdf is not None:
+            stored = file_name(agreement)
+            put_file(stored, agreement.pdf)
+        writer.writerow(manifest_row(agreement, stored))
+        if on_progress and (count % 10 == 0 or count == len(ids)):
+            on_progress(count)
+    return manifest.getvalue().encode("utf-8")
+
+
+def write_zip(ids: Sequence[int], target: IO[bytes], on_progress: Progress | None = None) -> None:
+    """A ZIP of the stored PDFs (stored as they are: PDFs are compressed already) + manifest."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+
+        def put(name: str, data: bytes) -> None:
+            archive.writestr(name, data)
+
+        manifest = _write(ids, put, on_progress)
+        archive.writestr(MANIFEST_NAME, manifest, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def write_directory(ids: Sequence[int], directory: Path) -> int:
+    """Each stored PDF as a file in ``directory`` plus the manifest; returns the PDFs written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+
+    def put(name: str, data: bytes) -> None:
+        nonlocal written
+        (directory / name).write_bytes(data)
+        written += 1
+
+    (directory / MANIFEST_NAME).write_bytes(_write(ids, put))
+    return written
+
+
+# --- background exports -----------------------------------------------------------------------
+
+
+def start_export(actor: User, ids: Sequence[int]) -> AgreementExport:
+    """Record an export to build in the background; the caller commits, then ``run_in_thread``."""
+    require_manage(actor)
+    job = AgreementExport(
+        token=secrets.token_urlsafe(24),
+        requested_by_id=actor.id,
+        agreement_ids=list(ids),
+        status=ExportStatus.RUNNING,
+        total=len(ids),
+        done=0,
+        file_name="",
+        error="",
+        created_at=now(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def get_export(actor: User, token: str) -> AgreementExport:
+    job = db.session.scalar(
+        select(AgreementExport)
+        .where(AgreementExport.token == token)
+        .execution_options(populate_existing=True)  # progress is written by another thread
+    )
+    if job is None:
+        raise NotFound("There is no such export.")
+    if job.requested_by_id != actor.id:
+        raise NotAllowed("This export was requested by someone else.")
+    return job
+
+
+def export_path(directory: Path, job: AgreementExport) -> Path:
+    return directory / f"agreements-{job.token}.zip"
+
+
+def run_in_thread(app: Flask, export_id: int) -> threading.Thread:
+    thread = threading.Thread(
+        target=build_export, args=(app, export_id), name=f"export-{export_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def build_export(app: Flask, export_id: int) -> None:
+    """Build the ZIP for one export, committing progress as it goes (runs in its own thread)."""
+    with app.app_context():
+        try:
+            _build(Path(app.config["EXPORT_DIR"]), export_id)
+        finally:
+            db.session.remove()
+
+
+def _build(directory: Path, export_id: int) -> None:
+    job = db.session.get(AgreementExport, export_id)
+    if job is None:
+        return
+    ids, target = list(job.agreement_ids), export_path(directory, job)
+
+    def progress(done: int) -> None:
+        _update(export_id, done=done)
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        _remove_stale(directory)
+        partial = target.with_suffix(".part")
+        with partial.open("wb") as stream:
+            write_zip(ids, stream, progress)
+        partial.rename(target)
+    except Exception as exc:  # tell the progress page, then let the thread report it
+        db.session.rollback()
+        _update(export_id, status=ExportStatus.FAILED, error=str(exc)[:500], finished_at=now())
+        raise
+    _update(export_id, status=ExportStatus.DONE, done=len(ids), finished_at=now())
+
+
+def _remove_stale(directory: Path, max_age: timedelta = timedelta(days=1)) -> None:
+    """Export ZIPs are for downloading now, not for keeping: drop those older than a day."""
+    cutoff = time.time() - max_age.total_seconds()
+    for old in directory.glob("agreements-*.*"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
+def _update(export_id: int, **values: Any) -> None:
+    """Write progress straight away, in its own commit, for the progress page to read."""
+    db.session.execute(
+        AgreementExport.__table__.update().where(AgreementExport.id == export_id).values(**values)
+    )
+    db.session.commit()

@@ -1,0 +1,195 @@
+"""Forms for drafting, sending, signing, declining, voiding, verifying and exporting.
+
+The drafting form is generated from the variables a template declares; the service checks
+the values again, so the CLI and the tests get the same rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.agreements.consent import CURRENT_CONSENT_VERSION
+from app.agreements.models import AgreementKind, AgreementStatus
+from app.curriculum.schema import AgreementTemplate as TemplateSpec
+from app.curriculum.schema import AgreementVariable
+
+VALUE_PREFIX = "v_"  # form field names for template variables, clear of the form's own fields
+
+
+class ChooseForm(FlaskForm):
+    """Step one of drafting: which rep and which template (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    rep_id = SelectField("Rep", validators=[DataRequired()])
+    template = SelectField("Agreement", validators=[DataRequired()])
+
+
+def _field_for(variable: AgreementVariable) -> Field:
+    presence: list[Any] = [InputRequired()] if variable.required else [Optional()]
+    label = variable.label + ("" if variable.required else " (optional)")
+    help_text = variable.help or ""
+    if variable.type == "date":
+        return DateField(label, validators=presence, description=help_text)
+    if variable.type in ("number", "money", "percent"):
+        bounds = NumberRange(min=variable.min, max=variable.max)
+        unit = {"percent": "%", "money": variable.unit}.get(variable.type, variable.unit)
+        description = " ".join(part for part in (help_text, f"In {unit}." if unit else "") if part)
+        return DecimalField(
+            label, places=None, validators=[*presence, bounds], description=description
+        )
+    if variable.type == "multiline":
+        return TextAreaField(
+            label,
+            validators=[*presence, Length(max=5000)],
+            description=help_text,
+            render_kw={"rows": 4},
+        )
+    return StringField(label, validators=[*presence, Length(max=300)], description=help_text)
+
+
+def values_form(spec: TemplateSpec, data: dict[str, Any] | None = None) -> FlaskForm:
+    """A form with one field per declared variable, named ``v_<name>``."""
+
+    class ValuesForm(FlaskForm):
+        pass
+
+    for variable in spec.variables:
+        setattr(ValuesForm, VALUE_PREFIX + variable.name, _field_for(variable))
+    initial = {VALUE_PREFIX + key: value for key, value in (data or {}).items()}
+    return ValuesForm(data=initial) if data is not None else ValuesForm()
+
+
+def typed_values(form: FlaskForm, spec: TemplateSpec) -> dict[str, str | None]:
+    """The submitted values as text, for the service to parse and check."""
+    values: dict[str, str | None] = {}
+    for variable in spec.variables:
+        raw = form[VALUE_PREFIX + variable.name].data
+        values[variable.name] = None if raw is None or raw == "" else str(raw)
+    return values
+
+
+def form_values(spec: TemplateSpec, stored: dict[str, Any]) -> dict[str, Any]:
+    """Stored values converted for the generated form's fields (dates and numbers typed)."""
+    from datetime import date
+    from decimal import Decimal
+
+    converted: dict[str, Any] = {}
+    for variable in spec.variables:
+        value = stored.get(variable.name)
+        if value is None or value == "":
+            converted[variable.name] = None
+        elif variable.type == "date":
+            converted[variable.name] = date.fromisoformat(str(value))
+        elif variable.type in ("number", "money", "percent"):
+            converted[variable.name] = Decimal(str(value))
+        else:
+            converted[variable.name] = str(value)
+    return converted
+
+
+class SendForm(FlaskForm):
+    """Sending a draft: a button with CSRF protection."""
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it voided?",
+        validators=[DataRequired(message="Say why the agreement is voided."), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+
+
+class SignForm(FlaskForm):
+    consent = BooleanField("I agree to sign electronically (read the text above).")
+    consent_version = HiddenField(default=CURRENT_CONSENT_VERSION)
+    typed_name = StringField(
+        "Type your full legal name",
+        validators=[Length(max=120)],
+        description="It must match the name on record, shown above.",
+        render_kw={"autocomplete": "name"},
+    )
+    password = PasswordField(
+        "Your password",
+        validators=[Optional(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        "Why do you decline?",
+        validators=[DataRequired(message="Say why you decline, so HR can follow up.")],
+        render_kw={"rows": 3},
+    )
+
+
+class BulkForm(FlaskForm):
+    """Sending one template to a team or a start cohort."""
+
+    team = SelectField("Team", validators=[Optional()])
+    cohort = SelectField("Start cohort (month started)", validators=[Optional()])
+    # Set by the preview: sending happens only for exactly what was previewed.
+    previewed = HiddenField()
+
+
+def bulk_form(teams: Any, cohorts: list[str]) -> BulkForm:
+    form = BulkForm()
+    form.team.choices = [("", "Any team"), *((str(t.id), t.name) for t in teams)]
+    form.cohort.choices = [("", "Any start month"), *((c, c) for c in cohorts)]
+    return form
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    # Callables: WTForms 3.3 deprecates (value, label) tuples given to the constructor.
+    status = SelectField(
+        "Status",
+        choices=lambda: [("", "Any status"), *((s.value, s.short_label) for s in AgreementStatus)],
+        validators=[Optional()],
+    )
+    kind = SelectField(
+        "Kind",
+        choices=lambda: [("", "Any kind"), *((k.value, k.label) for k in AgreementKind)],
+        validators=[Optional()],
+    )
+    team = SelectField("Team", validators=[Optional()])
+    rep = SelectField("Rep", validators=[Optional()])
+    date_from = DateField("Sent from", validators=[Optional()])
+    date_to = DateField("Sent until", validators=[Optional()])
+
+
+class ExportForm(FlaskForm):
+    """Exporting the current selection; the filters travel as hidden fields."""
+
+    status = HiddenField()
+    kind = HiddenField()
+    team = HiddenField()
+    rep = HiddenField()
+    date_from = HiddenField()
+    date_to = HiddenField()
+
+
+class VerifyForm(FlaskForm):
+    pdf = FileField(
+        "Agreement PDF",
+        validators=[FileRequired("Choose a PDF file."), FileAllowed(["pdf"], "Choose a PDF file.")],
+    )

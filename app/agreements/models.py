@@ -1,0 +1,253 @@
+"""Agreement templates as loaded, agreements, their signatures, audit events and exports."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from app.accounts.models import User
+from app.extensions import db
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class AgreementKind(enum.StrEnum):
+    EXPECTATION = "expectation"
+    CONSEQUENCE = "consequence"
+
+    @property
+    def label(self) -> str:
+        return {"expectation": "Expectation", "consequence": "Consequence"}[self.value]
+
+
+class AgreementStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    SIGNED_BY_REP = "signed_by_rep"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    VOIDED = "voided"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft",
+            "sent": "Sent, waiting for the rep",
+            "signed_by_rep": "Signed by the rep, waiting for countersignature",
+            "completed": "Completed",
+            "declined": "Declined",
+            "voided": "Voided",
+        }[self.value]
+
+    @property
+    def short_label(self) -> str:
+        return {
+            "draft": "Draft",
+            "sent": "Sent",
+            "signed_by_rep": "Signed by rep",
+            "completed": "Completed",
+            "declined": "Declined",
+            "voided": "Voided",
+        }[self.value]
+
+
+class SignerRole(enum.StrEnum):
+    REP = "rep"
+    HR = "hr"
+    COACH = "coach"
+
+    @property
+    def label(self) -> str:
+        return {"rep": "Rep", "hr": "HR", "coach": "Coach"}[self.value]
+
+
+class AgreementTemplate(db.Model):  # type: ignore[name-defined]
+    """One version of an agreement template; a changed file becomes a new version."""
+
+    __tablename__ = "agreement_templates"
+    __table_args__ = (UniqueConstraint("template_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_key: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[AgreementKind] = mapped_column(_enum(AgreementKind))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<AgreementTemplate {self.template_key} v{self.version}>"
+
+
+class Agreement(db.Model):  # type: ignore[name-defined]
+    """An agreement for one rep: a draft until sent, then frozen, signed and sealed."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("agreement_templates.id"))
+    kind: Mapped[AgreementKind] = mapped_column(_enum(AgreementKind), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[AgreementStatus] = mapped_column(
+        _enum(AgreementStatus), default=AgreementStatus.DRAFT, index=True
+    )
+    # Bumped by every change of state with a conditional UPDATE, so that two submissions of
+    # the same action (two tabs, a double click) cannot both succeed.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    verification_code: Mapped[str] = mapped_column(String(20), unique=True)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Frozen when sent: the document as plain values, and the SHA-256 of its canonical JSON.
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    # The hash of the last audit event, so that removing events from the end is noticed too.
+    trail_head: Mapped[str] = mapped_column(String(64), default="")
+    countersign_coach: Mapped[bool] = mapped_column(Boolean, default=False)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    rep_signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # declined or voided
+    close_reason: Mapped[str] = mapped_column(Text, default="")
+    # The sealed PDF, rendered once on completion; downloads return exactly these bytes.
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+
+    rep: Mapped[User] = relationship(foreign_keys=[rep_id])
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    template: Mapped[AgreementTemplate] = relationship()
+    signatures: Mapped[list[AgreementSignature]] = relationship(
+        back_populates="agreement", order_by="AgreementSignature.signed_at"
+    )
+    events: Mapped[list[AgreementEvent]] = relationship(
+        back_populates="agreement", order_by="AgreementEvent.seq"
+    )
+
+    @property
+    def required_signers(self) -> tuple[SignerRole, ...]:
+        roles = [SignerRole.REP, SignerRole.HR]
+        if self.countersign_coach:
+            roles.append(SignerRole.COACH)
+        return tuple(roles)
+
+    def signature_by(self, role: SignerRole) -> AgreementSignature | None:
+        return next((s for s in self.signatures if s.role == role), None)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != AgreementStatus.DRAFT
+
+    def __repr__(self) -> str:
+        return f"<Agreement {self.id} {self.status}>"
+
+
+class AgreementSignature(db.Model):  # type: ignore[name-defined]
+    """One signer's electronic signature: typed name, consent given, and when."""
+
+    __tablename__ = "agreement_signatures"
+    __table_args__ = (UniqueConstraint("agreement_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    role: Mapped[SignerRole] = mapped_column(_enum(SignerRole))
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name_on_record: Mapped[str] = mapped_column(String(120))
+    typed_name: Mapped[str] = mapped_column(String(120))
+    consent_version: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reached_end_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_at: Mapped[datetime] = mapped_column(DateTime)
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="signatures")
+    signer: Mapped[User | None] = relationship()
+
+
+class AgreementEvent(db.Model):  # type: ignore[name-defined]
+    """One entry in an agreement's audit trail: append-only, chained by hashes.
+
+    ``hash`` covers every other column and ``prev_hash`` is the previous event's ``hash``,
+    so changing, removing or reordering any event breaks verification (see ``audit.py``).
+    """
+
+    __tablename__ = "agreement_events"
+    __table_args__ = (UniqueConstraint("agreement_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(120))
+    actor_email: Mapped[str] = mapped_column(String(254), default="")
+    at: Mapped[datetime] = mapped_column(DateTime)
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AgreementEvent, "before_update")
+@event.listens_for(AgreementEvent, "before_delete")
+def _events_are_append_only(_mapper: Any, _connection: Any, target: AgreementEvent) -> None:
+    raise RuntimeError(f"Audit events are append-only; event {target.id} cannot be changed.")
+
+
+class ExportStatus(enum.StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class AgreementExport(db.Model):  # type: ignore[name-defined]
+    """A ZIP of sealed PDFs and a manifest, built in the background for a large selection."""
+
+    __tablename__ = "agreement_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    agreement_ids: Mapped[list[int]] = mapped_column(JSON)
+    status: Mapped[ExportStatus] = mapped_column(_enum(ExportStatus), default=ExportStatus.RUNNING)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100

@@ -1,0 +1,202 @@
+"""Signing: reading evidence, the rep's signature or decline, countersignatures, and the seal.
+
+Every check happens here, whatever the page did: the consent box, the typed name, a fresh
+login, and that the actor is the one whose signature is due. ``claim`` makes a second
+submission of the same signature fail without a second event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.accounts.models import User
+from app.accounts.passwords import verify_password
+from app.agreements import audit, rendering
+from app.agreements.audit import Evidence
+from app.agreements.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
+from app.agreements.document import names_match
+from app.agreements.models import (
+    Agreement,
+    AgreementSignature,
+    AgreementStatus,
+    SignerRole,
+)
+from app.agreements.service import claim, pending_role
+from app.errors import Conflict, Invalid, NotAllowed
+from app.extensions import db
+
+SIGNED_ACTIONS = {
+    SignerRole.REP: "signed by rep",
+    SignerRole.HR: "countersigned by HR",
+    SignerRole.COACH: "countersigned by coach",
+}
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    """What the signer submitted, and when they last proved who they are."""
+
+    typed_name: str
+    consent: bool
+    consent_version: str = CURRENT_CONSENT_VERSION
+    password: str = ""
+    signed_in_at: datetime | None = None  # the last password entry in this session (UTC)
+
+
+def require_signer(actor: User, agreement: Agreement) -> SignerRole:
+    """The signature the actor owes now, or why they cannot sign."""
+    role = pending_role(actor, agreement)
+    if role is not None:
+        return role
+    if any(signature.signer_id == actor.id for signature in agreement.signatures):
+        raise Conflict("You have signed this agreement already; nothing was changed.")
+    if actor.id not in (agreement.rep_id, agreement.coach_id) and not actor.sees_everyone:
+        raise NotAllowed("This agreement is not yours to sign.")
+    if agreement.status == AgreementStatus.SENT:
+        raise NotAllowed("The rep signs first; the countersignature comes after.")
+    if agreement.status == AgreementStatus.SIGNED_BY_REP:
+        raise NotAllowed("This agreement is waiting for someone else's signature, not yours.")
+    messages = {
+        AgreementStatus.DRAFT: "This agreement has not been sent yet.",
+        AgreementStatus.COMPLETED: "This agreement is completed already.",
+        AgreementStatus.DECLINED: "This agreement was declined.",
+        AgreementStatus.VOIDED: "This agreement was voided.",
+    }
+    raise Conflict(messages[agreement.status])
+
+
+def needs_password(signed_in_at: datetime | None, now: datetime, window: timedelta) -> bool:
+    """Signing needs a fresh login: a password entered within ``window``."""
+    return signed_in_at is None or now - signed_in_at > window
+
+
+def record_opened(actor: User, agreement: Agreement, evidence: Evidence) -> None:
+    """The signer opened the document to sign it: evidence that it was put in front of them."""
+    if pending_role(actor, agreement) is not None:
+        audit.record(agreement, actor, "opened", evidence, _hash(agreement))
+
+
+def record_reached_end(actor: User, agreement: Agreement, evidence: Evidence) -> bool:
+    """The signer scrolled to the end of the document; recorded once per opening."""
+    if pending_role(actor, agreement) is None:
+        return False
+    own = [e for e in audit.events_of(agreement) if e.actor_id == actor.id]
+    if own and own[-1].action == "read to the end":
+        return False
+    audit.record(agreement, actor, "read to the end", evidence, _hash(agreement))
+    return True
+
+
+def sign(
+    actor: User,
+    agreement: Agreement,
+    given: SignatureInput,
+    evidence: Evidence,
+    reauth_window: timedelta,
+) -> AgreementSignature:
+    """Sign as the rep, or countersign as HR or the coach; the last signature seals it."""
+    role = require_signer(actor, agreement)
+    moment = audit.now()
+    if needs_password(given.signed_in_at, moment, reauth_window):
+        if not given.password:
+            raise Invalid("For your security, enter your password again to sign.", "password")
+        if not verify_password(actor.password_hash, given.password):
+            raise Invalid("That password is not right.", field="password")
+    if given.consent_version not in CONSENT_TEXTS:
+        raise Invalid("The consent text changed; reload the page and read it again.", "consent")
+    if not given.consent:
+        raise Invalid("Tick the box to agree to sign electronically.", field="consent")
+    if not given.typed_name.strip():
+        raise Invalid("Type your full legal name to sign.", field="typed_name")
+    if not names_match(given.typed_name, actor.full_name):
+        raise Invalid(
+            f"The name you typed does not match the name on record ({actor.full_name}). "
+            "If your name on record is wrong, ask HR to correct it before you sign.",
+            field="typed_name",
+        )
+    expected = AgreementStatus.SENT if role == SignerRole.REP else AgreementStatus.SIGNED_BY_REP
+    changes: dict[str, object] = {"updated_at": moment}
+    if role == SignerRole.REP:
+        changes |= {"status": AgreementStatus.SIGNED_BY_REP, "rep_signed_at": moment}
+    claim(agreement, expected, **changes)
+    opened, reached = _reading_times(agreement, actor)
+    signature = AgreementSignature(
+        agreement=agreement,
+        role=role,
+        signer_id=actor.id,
+        name_on_record=actor.full_name,
+        typed_name=" ".join(given.typed_name.split()),
+        consent_version=given.consent_version,
+        opened_at=opened,
+        reached_end_at=reached,
+        signed_at=moment,
+        ip_address=evidence.ip_address[:64],
+        user_agent=evidence.user_agent[:300],
+        content_hash=_hash(agreement),
+    )
+    db.session.add(signature)
+    db.session.flush()
+    detail = f'Typed name "{signature.typed_name}"; consent {given.consent_version}'
+    audit.record(agreement, actor, SIGNED_ACTIONS[role], evidence, _hash(agreement), detail, moment)
+    db.session.refresh(agreement, ["signatures"])
+    if all(agreement.signature_by(r) for r in agreement.required_signers):
+        _complete(agreement, moment)
+    return signature
+
+
+def decline(actor: User, agreement: Agreement, reason: str, evidence: Evidence) -> Agreement:
+    """The rep declines to sign, saying why; HR sees the reason and can send a new one."""
+    role = require_signer(actor, agreement)
+    if role != SignerRole.REP:
+        raise Conflict("Only the rep can decline; to stop an agreement, void it with a reason.")
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Say why you decline, so HR can follow up.", field="reason")
+    moment = audit.now()
+    claim(
+        agreement,
+        AgreementStatus.SENT,
+        status=AgreementStatus.DECLINED,
+        closed_at=moment,
+        close_reason=reason,
+        updated_at=moment,
+    )
+    audit.record(agreement, actor, "declined", evidence, _hash(agreement), reason, moment)
+    return agreement
+
+
+def _complete(agreement: Agreement, moment: datetime) -> None:
+    """All signatures are in: render the final PDF once, seal it, store the bytes and hash."""
+    claim(
+        agreement,
+        AgreementStatus.SIGNED_BY_REP,
+        status=AgreementStatus.COMPLETED,
+        completed_at=moment,
+        updated_at=moment,
+    )
+    system = Evidence.system("sealing")
+    audit.record(agreement, None, "completed", system, _hash(agreement), at=moment)
+    pdf = rendering.sealed_pdf(agreement)
+    digest = hashlib.sha256(pdf).hexdigest()
+    claim(agreement, AgreementStatus.COMPLETED, pdf=pdf, pdf_sha256=digest)
+    audit.record(agreement, None, "sealed", system, _hash(agreement), f"PDF SHA-256 {digest}")
+
+
+def _hash(agreement: Agreement) -> str:
+    assert agreement.content_hash is not None, "only a sent agreement is signed"
+    return agreement.content_hash
+
+
+def _reading_times(agreement: Agreement, actor: User) -> tuple[datetime | None, datetime | None]:
+    """When the signer last opened the document, and reached its end after that."""
+    opened = reached = None
+    for event in audit.events_of(agreement):
+        if event.actor_id != actor.id:
+            continue
+        if event.action == "opened":
+            opened, reached = event.at, None
+        elif event.action == "read to the end" and opened is not None:
+            reached = event.at
+    return opened, reached
