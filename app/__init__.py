@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.agreements.views import bp as agreements_bp
     from app.agreements.views import public_bp as verify_bp
     from app.certification.views import bp as certification_bp
+    from app.coaching.views import bp as coaching_bp
     from app.curriculum.views import bp as curriculum_bp
     from app.plans.views import bp as plans_bp
 
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         verify_bp,
         certification_bp,
+        coaching_bp,
         curriculum_bp,
         plans_bp,
     ):

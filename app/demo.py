@@ -13,6 +13,7 @@ from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
 from app.certification.demo import seed_certifications
+from app.coaching.demo import seed_coaching
 from app.curriculum.service import has_curriculum
 from app.extensions import db
 from app.plans import service as plans
@@ -59,10 +60,11 @@ def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
     from app.agreements.demo import clear_agreements
     from app.certification.models import CertificationAttempt
+    from app.coaching.models import Debrief, Notification
     from app.plans.models import Plan
 
     clear_agreements()
-    for model in (CertificationAttempt, Plan, UserRole, User, Team):
+    for model in (Notification, Debrief, CertificationAttempt, Plan, UserRole, User, Team):
         db.session.execute(model.__table__.delete())
     db.session.flush()
     # The table deletes bypass the ORM: forget the rows the session still holds, or a new
@@ -118,6 +120,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
         people.append(rep)
     db.session.flush()
     seed_certifications(admin, coaches, people[4:], now)
+    seed_coaching(coaches, people[4:], now)
     from app.agreements.demo import seed_agreements
 
     seed_agreements(hr, people[4:])

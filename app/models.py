@@ -9,7 +9,8 @@ from app.agreements.models import (
     AgreementTemplate,
 )
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
-from app.curriculum.models import PlanTemplate, RubricTemplate, Stage
+from app.coaching.models import Commitment, Debrief, DebriefScore, Notification
+from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
@@ -20,12 +21,17 @@ __all__ = [
     "AgreementTemplate",
     "Assessment",
     "CertificationAttempt",
+    "Commitment",
+    "Debrief",
+    "DebriefScore",
     "Milestone",
     "MilestoneEvent",
+    "Notification",
     "Organisation",
     "Plan",
     "PlanTemplate",
     "RubricTemplate",
+    "ScenarioTemplate",
     "Score",
     "ScoreCorrection",
     "Stage",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import AssessmentEntry, submit_assessment
+from app.coaching import service as coaching
+from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
@@ -180,6 +182,46 @@ def _assessments(*, is_self: bool) -> Callable[[World], object]:
     )
 
 
+# --- coaching: Avery's debriefs, created when a case needs them ---------------------------------
+
+
+def _debrief(w: World, *, recorded: bool) -> Debrief:
+    """Avery's discovery role-play: recorded with one commitment, or waiting for the coach."""
+    query = select(Debrief).where(Debrief.rep_id == w.rep.id)
+    debrief = next((d for d in db.session.scalars(query) if d.is_recorded == recorded), None)
+    if debrief is None:
+        today = date.today()
+        setup = coaching.DebriefSetup(today, DebriefKind.ROLE_PLAY, "discovery")
+        debrief = coaching.create_debrief(w.coach, w.rep, setup, today)
+        if recorded:
+            entry = coaching.CommitmentEntry(
+                "Ask about impact", "Five calls", today + timedelta(days=7)
+            )
+            record = coaching.DebriefRecord(commitments=[entry])
+            coaching.record_debrief(w.coach, debrief, record, today)
+        db.session.commit()
+    return debrief
+
+
+def _commitment(w: World) -> Commitment:
+    return _debrief(w, recorded=True).commitments[0]
+
+
+def _debrief_state(attribute: str, *, recorded: bool) -> Callable[[World], object]:
+    return lambda w: getattr(db.session.get(Debrief, _debrief(w, recorded=recorded).id), attribute)
+
+
+def _record_form(w: World) -> dict[str, Any]:
+    due = (date.today() + timedelta(days=7)).isoformat()
+    return {
+        "went_well": "Good opening",
+        "commitments-0-action": "Ask about impact",
+        "commitments-0-measure": "Five calls",
+        "commitments-0-due_on": due,
+        "score-questioning": "2",
+    }
+
+
 ASSESSORS = frozenset({Actor.COACH, Actor.ADMIN})  # HR sees certifications but does not assess
 REPS = frozenset({Actor.REP, Actor.OTHER_REP})  # self-assessment: always one's own
 
@@ -308,6 +350,91 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "certification.rubric": {"GET": get(SIGNED_IN, url_values=lambda w: {"key": "prospecting"})},
     "certification.calibration": {
         "GET": get(MANAGERS | {Actor.OTHER_COACH}, url_values=lambda w: {"key": "prospecting"})
+    },
+    "coaching.mine": {"GET": get(SIGNED_IN)},  # always one's own debriefs
+    "coaching.start": {  # a rep asks their own coach for a debrief about themselves
+        "GET": get(REPS),
+        "POST": post(
+            REPS,
+            ok=303,
+            data=lambda w: {
+                "held_on": date.today().isoformat(),
+                "kind": "call-review",
+                "went_well": "The opener",
+            },
+            state=lambda w: db.session.scalar(select(db.func.count(Debrief.id))),
+        ),
+    },
+    "coaching.notifications": {"GET": get(SIGNED_IN)},  # always one's own notifications
+    "coaching.read_all": {"POST": post(SIGNED_IN, ok=303)},
+    "coaching.rep_debriefs": {"GET": get(VIEWERS, sees=MANAGERS)},
+    "coaching.one_on_one": {"GET": get(ASSESSORS, sees=ASSESSORS)},
+    "coaching.new_debrief": {
+        "GET": get(ASSESSORS, sees=ASSESSORS),
+        "POST": post(
+            ASSESSORS,
+            ok=303,
+            data=lambda w: {"held_on": date.today().isoformat(), "kind": "one-on-one"},
+            state=lambda w: db.session.scalar(select(db.func.count(Debrief.id))),
+        ),
+    },
+    "coaching.debrief": {
+        "GET": get(
+            VIEWERS,
+            sees=MANAGERS,
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id},
+        )
+    },
+    "coaching.reflect": {
+        "POST": post(
+            {Actor.REP},
+            ok=303,
+            data=lambda w: {"went_well": "My opening", "better": "The pricing question"},
+            state=_debrief_state("rep_better", recorded=False),
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=False).id},
+        )
+    },
+    "coaching.record": {
+        "GET": get(
+            ASSESSORS,
+            sees=ASSESSORS,
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=False).id},
+        ),
+        "POST": post(
+            ASSESSORS,
+            ok=303,
+            data=_record_form,
+            state=lambda w: db.session.scalar(
+                select(db.func.count(Debrief.id)).where(Debrief.recorded_at.is_not(None))
+            ),
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=False).id},
+        ),
+    },
+    "coaching.acknowledge": {
+        "POST": post(
+            {Actor.REP},
+            ok=303,
+            state=_debrief_state("acknowledged_at", recorded=True),
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id},
+        )
+    },
+    "coaching.follow_up": {
+        "POST": post(
+            {Actor.REP},
+            ok=303,
+            data=lambda w: {"follow_up": "You coached me on impact; I asked it on six calls."},
+            state=_debrief_state("follow_up", recorded=True),
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id},
+        )
+    },
+    "coaching.review": {
+        "POST": post(
+            ASSESSORS,
+            ok=303,
+            data=lambda w: {f"commitment-{_commitment(w).id}-outcome": "kept"},
+            state=lambda w: db.session.get(Commitment, _commitment(w).id).outcome,
+            url_values=lambda w: {"commitment_id": _commitment(w).id},
+        )
     },
     "curriculum.index": {"GET": get(SIGNED_IN)},
     "curriculum.plan_template": {"GET": get(SIGNED_IN)},

@@ -45,6 +45,44 @@ class _AssessorFields(_AssessmentBase):
     second_assessor = SelectField("Second assessor", validate_choice=False)
 
 
+def add_criterion_fields(
+    form_class: type[FlaskForm], rubric: Rubric, *, required: bool, comment_label: str
+) -> None:
+    """A level choice (``score-<key>``) and a comment (``comment-<key>``) per criterion.
+
+    Shared by the certification assessment and the coaching debrief, where scores are optional.
+    """
+    choices = [SelectChoice(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]
+    for criterion in rubric.criteria:
+        needed = InputRequired(message=f"Score {criterion.name}: choose a level.")
+        setattr(
+            form_class,
+            score_field(criterion.key),
+            LevelField(
+                criterion.name, choices=choices, validators=[needed if required else Optional()]
+            ),
+        )
+        setattr(
+            form_class,
+            comment_field(criterion.key),
+            TextAreaField(
+                f"{comment_label} on {criterion.name.lower()}",
+                validators=[Optional(), Length(max=2000)],
+            ),
+        )
+
+
+def score_levels(form: FlaskForm, rubric: Rubric) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The levels and comments entered per criterion (None where no level was chosen)."""
+    scores: dict[str, int | None] = {}
+    comments: dict[str, str] = {}
+    for criterion in rubric.criteria:
+        raw = form[score_field(criterion.key)].data
+        scores[criterion.key] = int(raw) if raw and str(raw).isdigit() else None
+        comments[criterion.key] = form[comment_field(criterion.key)].data or ""
+    return scores, comments
+
+
 def assessment_form(
     rubric: Rubric,
     *,
@@ -58,26 +96,12 @@ def assessment_form(
     class AssessmentForm(base):  # type: ignore[valid-type,misc]
         pass
 
-    choices = [SelectChoice(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]
-    comment_label = "Your reflection" if self_assessment else "Comment"
-    for criterion in rubric.criteria:
-        setattr(
-            AssessmentForm,
-            score_field(criterion.key),
-            LevelField(
-                criterion.name,
-                choices=choices,
-                validators=[InputRequired(message=f"Score {criterion.name}: choose a level.")],
-            ),
-        )
-        setattr(
-            AssessmentForm,
-            comment_field(criterion.key),
-            TextAreaField(
-                f"{comment_label} on {criterion.name.lower()}",
-                validators=[Optional(), Length(max=2000)],
-            ),
-        )
+    add_criterion_fields(
+        AssessmentForm,
+        rubric,
+        required=True,
+        comment_label="Your reflection" if self_assessment else "Comment",
+    )
     form = AssessmentForm()
     if self_assessment:
         form.feedback.label.text = "Your overall reflection"
@@ -97,12 +121,7 @@ def assessment_form(
 
 def entry_from(form: FlaskForm, rubric: Rubric) -> AssessmentEntry:
     """The form's data in the service's terms."""
-    scores: dict[str, int | None] = {}
-    comments: dict[str, str] = {}
-    for criterion in rubric.criteria:
-        raw = form[score_field(criterion.key)].data
-        scores[criterion.key] = int(raw) if raw and str(raw).isdigit() else None
-        comments[criterion.key] = form[comment_field(criterion.key)].data or ""
+    scores, comments = score_levels(form, rubric)
     return AssessmentEntry(
         scores=scores,
         comments=comments,

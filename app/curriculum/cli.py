@@ -58,6 +58,11 @@ def load_command(directory: str | None) -> None:
         f"versions, {len(report.rubrics_unchanged)} unchanged"
         + (f", {len(report.rubrics_retired)} retired." if report.rubrics_retired else ".")
     )
+    click.echo(
+        f"Scenarios: {len(report.scenarios_added)} new, {len(report.scenarios_new_versions)} new "
+        f"versions, {len(report.scenarios_unchanged)} unchanged"
+        + (f", {len(report.scenarios_retired)} retired." if report.scenarios_retired else ".")
+    )
     for key in report.new_versions:
         click.echo(f"  new version of {key}; plans already assigned keep their version")
     for key in report.rubrics_new_versions:

@@ -5,6 +5,7 @@ Layout::
     stages.yaml        the sales stages, in pipeline order (required)
     plans/*.yaml       one plan template per file (the directory may be empty or absent)
     rubrics/*.yaml     one certification rubric per file: a sales stage, optionally one role
+    scenarios/*.yaml   one role-play scenario per file, for a sales stage
     agreements/*.yaml  one agreement template per file: variables and Markdown text
 
 Each problem names the file (relative to the curriculum directory), the path inside it
@@ -33,6 +34,7 @@ from app.curriculum.schema import (
     Curriculum,
     PlanTemplate,
     Rubric,
+    Scenario,
     Stage,
 )
 
@@ -195,6 +197,11 @@ _MISSING_HINTS = {
     "evidence": "which evidence the assessor bases the score on",
     "validity_days": "how many days a certification stays valid",
     "cooldown_days": "days to wait after a failed attempt (0 for none)",
+    "persona": "who the buyer is: the person the coach plays",
+    "situation": "what is going on at the buyer when the conversation starts",
+    "objective": "what the rep must achieve in the role-play",
+    "objections": "the objections the buyer is likely to raise",
+    "strong_answer": "what a strong answer includes",
 }
 
 _TYPE_REASONS = {
@@ -439,6 +446,22 @@ def _rubric_audience(rubric: Rubric) -> tuple[str, str]:
     return rubric.stage, (rubric.role or "").casefold()
 
 
+def _check_scenario(scenario: Scenario, context: _Context) -> list[Finding]:
+    """A scenario belongs to a known stage and lists each objection and answer point once."""
+    found: list[Finding] = []
+    unknown = _unknown_stage(scenario.stage, context)
+    if unknown:
+        found.append((("stage",), unknown))
+    for name in ("objections", "strong_answer"):
+        seen: dict[str, int] = {}
+        for index, text in enumerate(getattr(scenario, name)):
+            if text.casefold() in seen:
+                reason = f"given twice (also {format_path((name, seen[text.casefold()]))})"
+                found.append(((name, index), reason))
+            seen.setdefault(text.casefold(), index)
+    return found
+
+
 # --- the directory ------------------------------------------------------------------------
 
 
@@ -450,7 +473,7 @@ class _StagesFile(BaseModel):
 
 @dataclass(frozen=True)
 class _Collection:
-    """A directory of files, one item per file (plans/ now; rubrics/, scenarios/ later)."""
+    """A directory of files, one item per file (rubrics/, plans/, scenarios/)."""
 
     directory: str
     model: type[BaseModel]
@@ -481,6 +504,13 @@ _COLLECTIONS: tuple[_Collection, ...] = (
     ),
     _Collection(
         directory="plans", model=PlanTemplate, check=_check_plan, fills="plans", label="plan"
+    ),
+    _Collection(
+        directory="scenarios",
+        model=Scenario,
+        check=_check_scenario,
+        fills="scenarios",
+        label="scenario",
     ),
     _Collection(
         directory="agreements",

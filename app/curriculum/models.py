@@ -61,3 +61,23 @@ class RubricTemplate(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<RubricTemplate {self.rubric_key} v{self.version}>"
+
+
+class ScenarioTemplate(db.Model):  # type: ignore[name-defined]
+    """One version of a role-play scenario; debriefs keep the version they were played on."""
+
+    __tablename__ = "scenario_templates"
+    __table_args__ = (UniqueConstraint("scenario_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_key: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<ScenarioTemplate {self.scenario_key} v{self.version}>"

@@ -1,4 +1,4 @@
-"""Immutable data classes for the curriculum: stages, 30/60/90-day plans and certification rubrics.
+"""Immutable data classes for the curriculum: stages, plans, rubrics and role-play scenarios.
 
 These models check the shape of one file (types, required fields, slugs, URLs). Rules that
 span fields or files (due days inside their phase, known stages, unique keys) live in
@@ -234,6 +234,23 @@ class Rubric(_Versioned):
         return tuple(s.level for s in self.scale)
 
 
+# --- role-play scenarios -------------------------------------------------------------------
+
+
+class Scenario(_Versioned):
+    """A role-play for one sales stage: the buyer, the situation, what good sounds like."""
+
+    id: Slug
+    stage: Slug
+    title: Text
+    persona: Text  # the buyer the coach plays
+    situation: Text
+    objective: Text  # what the rep must achieve in the role-play
+    objections: Annotated[tuple[Text, ...], Field(min_length=1)]
+    strong_answer: Annotated[tuple[Text, ...], Field(min_length=1)]
+    role: Text | None = None
+
+
 # --- agreement templates -------------------------------------------------------------------
 
 VARIABLE_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -274,6 +291,14 @@ class Curriculum(_Frozen):
     plans: tuple[PlanTemplate, ...] = ()
     rubrics: tuple[Rubric, ...] = ()
     agreements: tuple[AgreementTemplate, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id; KeyError if there is none."""
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        raise KeyError(scenario_id)
 
     def rubric(self, rubric_id: str) -> Rubric:
         """The rubric with this id; KeyError if there is none."""

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from app.curriculum.models import PlanTemplate, RubricTemplate, Stage
-from app.curriculum.schema import Curriculum, Rubric
+from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.curriculum.schema import Curriculum, Rubric, Scenario
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
 from app.errors import NotFound
 from app.extensions import db
@@ -26,6 +26,10 @@ class LoadReport:
     rubrics_new_versions: list[str] = field(default_factory=list)
     rubrics_unchanged: list[str] = field(default_factory=list)
     rubrics_retired: list[str] = field(default_factory=list)
+    scenarios_added: list[str] = field(default_factory=list)
+    scenarios_new_versions: list[str] = field(default_factory=list)
+    scenarios_unchanged: list[str] = field(default_factory=list)
+    scenarios_retired: list[str] = field(default_factory=list)
     agreements_added: list[str] = field(default_factory=list)
     agreements_new_versions: list[str] = field(default_factory=list)
     agreements_unchanged: list[str] = field(default_factory=list)
@@ -56,6 +60,15 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         if old.rubric_key not in rubric_keys:
             old.is_current = False
             report.rubrics_retired.append(old.rubric_key)
+    scenario_keys = set()
+    for scenario in curriculum.scenarios:
+        scenario_keys.add(scenario.id)
+        _store_scenario(scenario, report)
+    current_scenarios = select(ScenarioTemplate).where(ScenarioTemplate.is_current.is_(True))
+    for row in db.session.scalars(current_scenarios):
+        if row.scenario_key not in scenario_keys:
+            row.is_current = False
+            report.scenarios_retired.append(row.scenario_key)
     from app.agreements.service import store_agreement_templates
 
     report.agreements_unchanged = store_agreement_templates(
@@ -63,6 +76,36 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
     )
     db.session.flush()
     return report
+
+
+def _store_scenario(scenario: Scenario, report: LoadReport) -> None:
+    """Like rubrics: unchanged content is left alone, changed content is a new version."""
+    versions = list(
+        db.session.scalars(
+            select(ScenarioTemplate)
+            .where(ScenarioTemplate.scenario_key == scenario.id)
+            .order_by(ScenarioTemplate.version.desc())
+        )
+    )
+    latest = versions[0] if versions else None
+    if latest is not None and latest.content_hash == scenario.content_hash:
+        latest.is_current = True
+        report.scenarios_unchanged.append(scenario.id)
+        return
+    for row in versions:
+        row.is_current = False
+    db.session.add(
+        ScenarioTemplate(
+            scenario_key=scenario.id,
+            version=(latest.version + 1) if latest else 1,
+            content_hash=scenario.content_hash,
+            stage=scenario.stage,
+            title=scenario.title,
+            content=scenario.model_dump(mode="json"),
+            is_current=True,
+        )
+    )
+    (report.scenarios_new_versions if latest else report.scenarios_added).append(scenario.id)
 
 
 def _store_rubric(rubric: Rubric, report: LoadReport) -> None:

@@ -350,8 +350,8 @@ def test_missing_stages_file_is_a_problem_but_no_plans_is_fine(tmp_path: Path) -
 
 def test_other_directories_are_ignored(tmp_path: Path) -> None:
     write_curriculum(tmp_path, {"p.yaml": PLAN})
-    (tmp_path / "scenarios").mkdir()
-    (tmp_path / "scenarios" / "later.yaml").write_text("not: [a plan", encoding="utf-8")
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks" / "later.yaml").write_text("not: [a plan", encoding="utf-8")
     (tmp_path / "plans" / "README.md").write_text("# notes", encoding="utf-8")
 
     assert validate_curriculum(tmp_path) == []

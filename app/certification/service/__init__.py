@@ -35,6 +35,7 @@ from app.certification.service.oversight import (
     calibration_report,
     certificate_context,
     team_certifications,
+    upcoming_of,
     visible_reps,
 )
 from app.certification.service.records import (
@@ -91,6 +92,7 @@ __all__ = [
     "submit_assessment",
     "submit_self_assessment",
     "team_certifications",
+    "upcoming_of",
     "visible_assessments",
     "visible_reps",
     "waiting_for",

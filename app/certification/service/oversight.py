@@ -110,6 +110,11 @@ def team_certifications(actor: User, today: date) -> TeamCertifications:
     return TeamCertifications(reps, rubrics, stage_keys, names, cells, rates, upcoming)
 
 
+def upcoming_of(cert: Certification, today: date) -> list[Upcoming]:
+    """The certification if it is due, overdue or expiring within the window (else nothing)."""
+    return _upcoming(cert, today)
+
+
 def _upcoming(cert: Certification, today: date) -> list[Upcoming]:
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     if cert.status == CertificationStatus.PASSED:

@@ -1,0 +1,1 @@
+"""Coaching: debriefs, SMART commitments, follow-through and repeated gaps."""

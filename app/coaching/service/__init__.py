@@ -1,0 +1,100 @@
+"""Coaching services: debriefs, commitments and their follow-through, notifications, progress.
+
+Who may do what (enforced here, whatever the pages show):
+
+* a rep sees their own debriefs, answers the reflection questions, acknowledges a recorded
+  debrief and adds a follow-up; nobody else does those for them;
+* the rep's coach, or an admin, opens and records debriefs and reviews commitments;
+* HR and admins read everyone's debriefs; a coach reads their own reps'.
+
+Modules: ``debriefs`` (recording and reading), ``commitments`` (follow-through), ``notices``
+(in-app notifications), ``progress`` (repeated gaps, trends, one-on-one preparation).
+"""
+
+from app.coaching.service.commitments import (
+    OpenCommitment,
+    commitments_of,
+    criterion_name,
+    get_commitment,
+    open_commitments,
+    review_commitment,
+)
+from app.coaching.service.debriefs import (
+    MAX_COMMITMENTS,
+    CommitmentEntry,
+    DebriefRecord,
+    DebriefSetup,
+    acknowledge,
+    add_follow_up,
+    answer_reflection,
+    can_coach,
+    check_commitment,
+    create_debrief,
+    current_scenarios,
+    debrief_link,
+    debriefs_of,
+    get_debrief,
+    record_debrief,
+    require_coach,
+    require_may_start,
+    rubric_of,
+    scenario_spec,
+    start_debrief,
+)
+from app.coaching.service.notices import (
+    mark_all_read,
+    mark_read,
+    notifications_of,
+    notify,
+    open_notification,
+    unread_count,
+)
+from app.coaching.service.progress import (
+    OneOnOnePrep,
+    RepProgress,
+    one_on_one_prep,
+    progress_of,
+    repeated_gaps_of,
+    scored_sessions,
+)
+
+__all__ = [
+    "MAX_COMMITMENTS",
+    "CommitmentEntry",
+    "DebriefRecord",
+    "DebriefSetup",
+    "OneOnOnePrep",
+    "OpenCommitment",
+    "RepProgress",
+    "acknowledge",
+    "add_follow_up",
+    "answer_reflection",
+    "can_coach",
+    "check_commitment",
+    "commitments_of",
+    "create_debrief",
+    "criterion_name",
+    "current_scenarios",
+    "debrief_link",
+    "debriefs_of",
+    "get_commitment",
+    "get_debrief",
+    "mark_all_read",
+    "mark_read",
+    "notifications_of",
+    "notify",
+    "one_on_one_prep",
+    "open_commitments",
+    "open_notification",
+    "progress_of",
+    "record_debrief",
+    "repeated_gaps_of",
+    "require_coach",
+    "require_may_start",
+    "review_commitment",
+    "rubric_of",
+    "scenario_spec",
+    "scored_sessions",
+    "start_debrief",
+    "unread_count",
+]

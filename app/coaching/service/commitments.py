@@ -1,0 +1,94 @@
+"""Following commitments through: what is open, reviewing each as kept, partly kept or missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.access import can_view_person, require_view_person
+from app.accounts.models import User
+from app.coaching.followthrough import Due, Outcome, closes, due_state
+from app.coaching.models import Commitment
+from app.coaching.service.debriefs import debrief_link, now, require_coach, rubric_of
+from app.coaching.service.notices import notify
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class OpenCommitment:
+    commitment: Commitment
+    due: Due
+
+
+def commitments_of(actor: User, rep: User) -> list[Commitment]:
+    """Every commitment of the rep, by due date."""
+    require_view_person(actor, rep)
+    query = (
+        select(Commitment)
+        .where(Commitment.rep_id == rep.id)
+        .options(selectinload(Commitment.debrief))
+        .order_by(Commitment.due_on, Commitment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def open_commitments(actor: User, rep: User, today: date) -> list[OpenCommitment]:
+    """Not yet closed (never reviewed, or missed and kept visible), the most urgent first."""
+    return [
+        OpenCommitment(c, due_state(c.due_on, today))
+        for c in commitments_of(actor, rep)
+        if c.is_open
+    ]
+
+
+def criterion_name(commitment: Commitment) -> str | None:
+    """The name of the criterion the commitment improves, on its debrief's rubric version."""
+    rubric = rubric_of(commitment.debrief)
+    if commitment.criterion_key is None or rubric is None:
+        return commitment.criterion_key
+    try:
+        return rubric.criterion(commitment.criterion_key).name
+    except KeyError:
+        return commitment.criterion_key
+
+
+def get_commitment(actor: User, commitment_id: int) -> Commitment:
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise NotFound("No such commitment.")
+    if not can_view_person(actor, commitment.rep):
+        raise NotAllowed("You can only see your own commitments or those of reps you coach.")
+    return commitment
+
+
+def review_commitment(
+    actor: User, commitment: Commitment, outcome: Outcome | None, note: str, close: bool = False
+) -> Commitment:
+    """Kept and partly kept close the commitment; a missed one stays open unless closed too."""
+    require_coach(actor, commitment.rep)
+    if not commitment.is_open:
+        raise Conflict("This commitment is already closed.")
+    if outcome is None:
+        raise Invalid("Choose kept, partly kept or missed.", field="outcome")
+    note = note.strip()
+    if outcome is not Outcome.KEPT and not note:
+        raise Invalid("Say what happened, so the next conversation starts from it.", field="note")
+    commitment.outcome = outcome
+    commitment.outcome_note = note
+    commitment.reviewed_at = now()
+    commitment.reviewed_by = actor
+    if closes(outcome) or close:
+        commitment.closed_at = commitment.reviewed_at
+    notify(
+        commitment.rep,
+        "commitment-reviewed",
+        f"{actor.full_name} marked your commitment \u201c{commitment.action[:80]}\u201d "
+        f"{outcome.label.lower()}.",
+        debrief_link(commitment.debrief_id),
+    )
+    db.session.flush()
+    return commitment

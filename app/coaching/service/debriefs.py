@@ -1,0 +1,341 @@
+"""Debriefs: who may record and read them, the rep's reflection, the coach's notes and scores,
+SMART commitments, acknowledgement and the rep's follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.access import can_view_person, require_view_person
+from app.accounts.models import Role, User
+from app.certification import service as certification
+from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind, DebriefScore
+from app.coaching.service.notices import notify
+from app.curriculum.models import ScenarioTemplate
+from app.curriculum.schema import Rubric, Scenario
+from app.curriculum.service import stage_names
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.extensions import db
+
+MAX_COMMITMENTS = 5
+RECENT_DAYS = 30  # how far back a rep may date a debrief they ask for
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def debrief_link(debrief_id: int) -> str:
+    """Where a notification about a debrief points (tests check it matches the route)."""
+    return f"/coaching/debriefs/{debrief_id}"
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def can_coach(actor: User, rep: User) -> bool:
+    """Recording debriefs and reviewing commitments: the rep's coach or an admin, not the rep."""
+    if actor.id == rep.id or not actor.is_active or not rep.has_role(Role.REP):
+        return False
+    if actor.has_role(Role.ADMIN):
+        return True
+    return actor.has_role(Role.COACH) and rep.coach_id == actor.id
+
+
+def require_coach(actor: User, rep: User) -> None:
+    if not can_coach(actor, rep):
+        raise NotAllowed("Only the rep's coach or an admin can do this.")
+
+
+def require_may_start(actor: User) -> None:
+    """Asking for a debrief: a rep who has a coach to ask."""
+    if not actor.has_role(Role.REP) or actor.coach is None:
+        raise NotAllowed("Only a rep with a coach can ask for a debrief.")
+
+
+def _require_rep(actor: User, debrief: Debrief) -> None:
+    if actor.id != debrief.rep_id:
+        raise NotAllowed("Only the rep the debrief is about can do this.")
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+_SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario_spec(row: ScenarioTemplate) -> Scenario:
+    """The stored scenario version as its validated data class (versions never change)."""
+    spec = _SCENARIOS.get(row.content_hash)
+    if spec is None:
+        spec = _SCENARIOS[row.content_hash] = Scenario.model_validate(row.content)
+    return spec
+
+
+def current_scenarios(stage: str | None = None) -> list[ScenarioTemplate]:
+    query = select(ScenarioTemplate).where(ScenarioTemplate.is_current.is_(True))
+    if stage is not None:
+        query = query.where(ScenarioTemplate.stage == stage)
+    return list(db.session.scalars(query.order_by(ScenarioTemplate.stage, ScenarioTemplate.title)))
+
+
+# --- creating and reading --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DebriefSetup:
+    """What the coach chooses before the session: when, what kind, which stage and scenario."""
+
+    held_on: date
+    kind: DebriefKind
+    stage: str | None = None
+    scenario_key: str | None = None
+
+
+def _new_debrief(rep: User, coach: User | None, setup: DebriefSetup) -> Debrief:
+    """A debrief with its stage, scenario and the rubric version it will be scored on."""
+    stage = setup.stage or None
+    if stage is not None and stage not in stage_names():
+        raise Invalid("Choose one of the sales stages.", field="stage")
+    if setup.kind is DebriefKind.ROLE_PLAY and stage is None:
+        raise Invalid("A role-play practises one sales stage: choose it.", field="stage")
+    scenario = None
+    if setup.scenario_key:
+        scenario = next(
+            (r for r in current_scenarios(stage) if r.scenario_key == setup.scenario_key), None
+        )
+        if scenario is None:
+            raise Invalid("Choose a scenario of the debrief's stage.", field="scenario")
+    rubric = None
+    if stage is not None:
+        try:
+            rubric = certification.rubric_for(rep, stage)
+        except NotFound:
+            rubric = None  # a stage without a rubric: a debrief without scores
+    debrief = Debrief(
+        rep=rep,
+        coach=coach,
+        held_on=setup.held_on,
+        kind=setup.kind,
+        stage=stage,
+        scenario=scenario,
+        rubric=rubric,
+        created_at=now(),
+    )
+    db.session.add(debrief)
+    return debrief
+
+
+def create_debrief(actor: User, rep: User, setup: DebriefSetup, today: date) -> Debrief:
+    """A debrief waiting for the coach's notes; the rep is asked to answer the questions first."""
+    require_coach(actor, rep)
+    debrief = _new_debrief(rep, actor, setup)
+    db.session.flush()
+    when = "today" if setup.held_on == today else f"on {setup.held_on.day} {setup.held_on:%b}"
+    notify(
+        rep,
+        "debrief-prepare",
+        f"{actor.full_name} opened a {setup.kind.label.lower()} debrief {when}: "
+        "answer the reflection questions first.",
+        debrief_link(debrief.id),
+    )
+    return debrief
+
+
+def start_debrief(
+    actor: User, setup: DebriefSetup, answers: Mapping[str, str], today: date
+) -> Debrief:
+    """A rep asks their coach for a debrief (a call they want to review), answering first."""
+    require_may_start(actor)
+    if setup.held_on < today - timedelta(days=RECENT_DAYS):
+        raise Invalid(f"Choose a date in the last {RECENT_DAYS} days or later.", field="held_on")
+    debrief = _new_debrief(actor, actor.coach, setup)
+    db.session.flush()
+    return answer_reflection(actor, debrief, answers)
+
+
+def get_debrief(actor: User, debrief_id: int) -> Debrief:
+    debrief = db.session.get(Debrief, debrief_id)
+    if debrief is None:
+        raise NotFound("No such debrief.")
+    if not can_view_person(actor, debrief.rep):
+        raise NotAllowed("You can only see your own debriefs or those of reps you coach.")
+    return debrief
+
+
+def debriefs_of(actor: User, rep: User) -> list[Debrief]:
+    """Newest first."""
+    require_view_person(actor, rep)
+    query = (
+        select(Debrief)
+        .where(Debrief.rep_id == rep.id)
+        .options(selectinload(Debrief.scores), selectinload(Debrief.commitments))
+        .order_by(Debrief.held_on.desc(), Debrief.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def rubric_of(debrief: Debrief) -> Rubric | None:
+    return certification.rubric_spec(debrief.rubric) if debrief.rubric is not None else None
+
+
+# --- the rep's reflection --------------------------------------------------------------------
+
+
+def answer_reflection(actor: User, debrief: Debrief, answers: Mapping[str, str]) -> Debrief:
+    """The rep's answers, before the coach records theirs (so the rep gets there themselves)."""
+    _require_rep(actor, debrief)
+    if debrief.is_recorded:
+        raise Conflict("Your coach has recorded this debrief; add a follow-up instead.")
+    cleaned = {key: (answers.get(key) or "").strip() for key, _ in REFLECTION_QUESTIONS}
+    if not any(cleaned.values()):
+        raise Invalid("Answer at least one of the questions.", field="went_well")
+    for key, text in cleaned.items():
+        setattr(debrief, f"rep_{key}", text)
+    debrief.rep_answered_at = now()
+    if debrief.coach is not None:
+        notify(
+            debrief.coach,
+            "debrief-answered",
+            f"{actor.full_name} answered the reflection questions for the "
+            f"{debrief.kind.label.lower()} debrief of {debrief.held_on.day} {debrief.held_on:%b}.",
+            debrief_link(debrief.id),
+        )
+    db.session.flush()
+    return debrief
+
+
+# --- the coach's record ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentEntry:
+    """One SMART commitment as entered; ``row`` names the form row for messages."""
+
+    action: str
+    measure: str
+    due_on: date | None
+    criterion: str | None = None
+    row: int = 0
+
+
+@dataclass
+class DebriefRecord:
+    notes: Mapping[str, str] = field(default_factory=dict)  # went_well, better, differently
+    scores: Mapping[str, int | None] = field(default_factory=dict)
+    comments: Mapping[str, str] = field(default_factory=dict)
+    commitments: Sequence[CommitmentEntry] = ()
+
+
+def check_commitment(entry: CommitmentEntry, today: date, rubric: Rubric | None) -> None:
+    """SMART: a specific action, how it is measured, a due date in the future."""
+    prefix = f"commitments-{entry.row}-"
+    if not entry.action.strip():
+        raise Invalid("Say what the rep will do.", field=prefix + "action")
+    if not entry.measure.strip():
+        raise Invalid("Say how you will both know it was done.", field=prefix + "measure")
+    if entry.due_on is None:
+        raise Invalid("Give the date it is due.", field=prefix + "due_on")
+    if entry.due_on <= today:
+        raise Invalid("The due date must be in the future.", field=prefix + "due_on")
+    if entry.criterion:
+        keys = [c.key for c in rubric.criteria] if rubric else []
+        if entry.criterion not in keys:
+            raise Invalid("Choose a criterion of this stage's rubric.", field=prefix + "criterion")
+
+
+def record_debrief(actor: User, debrief: Debrief, record: DebriefRecord, today: date) -> Debrief:
+    """The coach's notes, optional scores and the commitments; the rep is notified."""
+    require_coach(actor, debrief.rep)
+    if debrief.is_recorded:
+        raise Conflict("This debrief is already recorded.")
+    rubric = rubric_of(debrief)
+    if not record.commitments:
+        raise Invalid("End the debrief with at least one commitment.")
+    if len(record.commitments) > MAX_COMMITMENTS:
+        raise Invalid(f"Keep it to {MAX_COMMITMENTS} commitments at most: focus helps.")
+    for entry in record.commitments:
+        check_commitment(entry, today, rubric)
+    given = {key: level for key, level in record.scores.items() if level is not None}
+    if given and rubric is None:
+        raise Invalid("This debrief has no rubric to score on.")
+    if rubric is not None:
+        for position, criterion in enumerate(rubric.criteria):
+            level = given.pop(criterion.key, None)
+            if level is None:
+                continue
+            if level not in rubric.levels:
+                raise Invalid(
+                    f"Choose one of the levels {rubric.levels[0]}-{rubric.levels[-1]}.",
+                    field=certification.score_field(criterion.key),
+                )
+            debrief.scores.append(
+                DebriefScore(
+                    criterion_key=criterion.key,
+                    position=position,
+                    level=level,
+                    comment=(record.comments.get(criterion.key) or "").strip(),
+                )
+            )
+        if given:
+            raise Invalid(f"Unknown criterion: {', '.join(sorted(given))}.")
+    for key, _ in REFLECTION_QUESTIONS:
+        setattr(debrief, f"coach_{key}", (record.notes.get(key) or "").strip())
+    for entry in record.commitments:
+        debrief.commitments.append(
+            Commitment(
+                rep=debrief.rep,
+                action=entry.action.strip(),
+                measure=entry.measure.strip(),
+                due_on=entry.due_on,
+                criterion_key=entry.criterion or None,
+            )
+        )
+    debrief.coach = debrief.coach or actor
+    debrief.recorded_at = now()
+    notify(
+        debrief.rep,
+        "debrief-recorded",
+        f"New debrief from {actor.full_name}: read it and acknowledge it.",
+        debrief_link(debrief.id),
+    )
+    db.session.flush()
+    return debrief
+
+
+# --- the rep's side afterwards ---------------------------------------------------------------
+
+
+def acknowledge(actor: User, debrief: Debrief) -> Debrief:
+    _require_rep(actor, debrief)
+    if not debrief.is_recorded:
+        raise Conflict("Your coach has not recorded this debrief yet.")
+    if debrief.acknowledged_at is not None:
+        raise Conflict("You have already acknowledged this debrief.")
+    debrief.acknowledged_at = now()
+    db.session.flush()
+    return debrief
+
+
+def add_follow_up(actor: User, debrief: Debrief, text: str) -> Debrief:
+    """The rep's own words on what changed since: "You coached me on X; I changed Y"."""
+    _require_rep(actor, debrief)
+    if not debrief.is_recorded:
+        raise Conflict("Your coach has not recorded this debrief yet.")
+    if not text.strip():
+        raise Invalid("Write what you changed since the debrief.", field="follow_up")
+    debrief.follow_up = text.strip()
+    debrief.follow_up_at = now()
+    if debrief.coach is not None:
+        notify(
+            debrief.coach,
+            "debrief-follow-up",
+            f"{actor.full_name} added a follow-up to the debrief of "
+            f"{debrief.held_on.day} {debrief.held_on:%b}.",
+            debrief_link(debrief.id),
+        )
+    db.session.flush()
+    return debrief
