@@ -8,7 +8,7 @@ checks what they may do, raises domain errors, and flushes; the caller commits.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,46 +49,9 @@ FROZEN_MESSAGE = (
 # --- templates --------------------------------------------------------------------------------
 
 
-def store_agreement_templates(
-    templates: Iterable[TemplateSpec], added: list[str], new_versions: list[str]
-) -> list[str]:
-    """Store each template version once, by content hash; returns the keys unchanged."""
-    unchanged: list[str] = []
-    loaded = set()
-    for template in templates:
-        loaded.add(template.id)
-        versions = list(
-            db.session.scalars(
-                select(AgreementTemplate)
-                .where(AgreementTemplate.template_key == template.id)
-                .order_by(AgreementTemplate.version.desc())
-            )
-        )
-        latest = versions[0] if versions else None
-        if latest is not None and latest.content_hash == template.content_hash:
-            latest.is_current = True
-            unchanged.append(template.id)
-            continue
-        for row in versions:
-            row.is_current = False
-        db.session.add(
-            AgreementTemplate(
-                template_key=template.id,
-                version=(latest.version + 1) if latest else 1,
-                content_hash=template.content_hash,
-                kind=AgreementKind(template.kind),
-                title=template.title,
-                content=template.model_dump(mode="json"),
-                is_current=True,
-            )
-        )
-        (new_versions if latest else added).append(template.id)
-    current = select(AgreementTemplate).where(AgreementTemplate.is_current.is_(True))
-    for row in db.session.scalars(current):
-        if row.template_key not in loaded:
-            row.is_current = False
-    db.session.flush()
-    return unchanged
+def agreement_template_row(template: TemplateSpec) -> AgreementTemplate:
+    """The agreement columns of a stored template version; the curriculum sets the rest."""
+    return AgreementTemplate(kind=AgreementKind(template.kind), title=template.title)
 
 
 def current_templates() -> list[AgreementTemplate]:

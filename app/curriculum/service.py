@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
+from app.agreements.models import AgreementTemplate
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.curriculum.schema import Curriculum, Rubric, Scenario
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
@@ -33,110 +37,140 @@ class LoadReport:
     agreements_added: list[str] = field(default_factory=list)
     agreements_new_versions: list[str] = field(default_factory=list)
     agreements_unchanged: list[str] = field(default_factory=list)
+    agreements_retired: list[str] = field(default_factory=list)
 
 
 def store_curriculum(curriculum: Curriculum) -> LoadReport:
-    """Store stages and plan templates; an unchanged template is left as it is (idempotent).
+    """Store stages and every versioned item; an unchanged item is left as it is (idempotent).
 
-    A template whose content changed becomes a new version; plans already assigned keep
-    pointing at the version they were assigned with.
+    An item whose content changed becomes a new version; plans, assessments, debriefs and
+    agreements already made keep pointing at the version they were made with.
     """
+    from app.agreements.service import agreement_template_row
+
     report = LoadReport()
     _store_stages(curriculum, report)
-    loaded_keys = set()
-    for template in curriculum.plans:
-        loaded_keys.add(template.id)
-        _store_plan_template(template, report)
-    for row in db.session.scalars(select(PlanTemplate).where(PlanTemplate.is_current.is_(True))):
-        if row.template_key not in loaded_keys:
-            row.is_current = False
-            report.retired.append(row.template_key)
-    rubric_keys = set()
-    for rubric in curriculum.rubrics:
-        rubric_keys.add(rubric.id)
-        _store_rubric(rubric, report)
-    current = select(RubricTemplate).where(RubricTemplate.is_current.is_(True))
-    for old in db.session.scalars(current):
-        if old.rubric_key not in rubric_keys:
-            old.is_current = False
-            report.rubrics_retired.append(old.rubric_key)
-    scenario_keys = set()
-    for scenario in curriculum.scenarios:
-        scenario_keys.add(scenario.id)
-        _store_scenario(scenario, report)
-    current_scenarios = select(ScenarioTemplate).where(ScenarioTemplate.is_current.is_(True))
-    for row in db.session.scalars(current_scenarios):
-        if row.scenario_key not in scenario_keys:
-            row.is_current = False
-            report.scenarios_retired.append(row.scenario_key)
-    from app.agreements.service import store_agreement_templates
-
-    report.agreements_unchanged = store_agreement_templates(
-        curriculum.agreements, report.agreements_added, report.agreements_new_versions
+    _store_versions(
+        PlanTemplate.template_key,
+        curriculum.plans,
+        _plan_template_row,
+        VersionOutcome(report.added, report.new_versions, report.unchanged, report.retired),
+    )
+    _store_versions(
+        RubricTemplate.rubric_key,
+        curriculum.rubrics,
+        _rubric_row,
+        VersionOutcome(
+            report.rubrics_added,
+            report.rubrics_new_versions,
+            report.rubrics_unchanged,
+            report.rubrics_retired,
+        ),
+    )
+    _store_versions(
+        ScenarioTemplate.scenario_key,
+        curriculum.scenarios,
+        _scenario_row,
+        VersionOutcome(
+            report.scenarios_added,
+            report.scenarios_new_versions,
+            report.scenarios_unchanged,
+            report.scenarios_retired,
+        ),
+    )
+    _store_versions(
+        AgreementTemplate.template_key,
+        curriculum.agreements,
+        agreement_template_row,
+        VersionOutcome(
+            report.agreements_added,
+            report.agreements_new_versions,
+            report.agreements_unchanged,
+            report.agreements_retired,
+        ),
     )
     db.session.flush()
     return report
 
 
-def _store_scenario(scenario: Scenario, report: LoadReport) -> None:
-    """Like rubrics: unchanged content is left alone, changed content is a new version."""
-    versions = list(
-        db.session.scalars(
-            select(ScenarioTemplate)
-            .where(ScenarioTemplate.scenario_key == scenario.id)
-            .order_by(ScenarioTemplate.version.desc())
-        )
-    )
-    latest = versions[0] if versions else None
-    if latest is not None and latest.content_hash == scenario.content_hash:
-        latest.is_current = True
-        report.scenarios_unchanged.append(scenario.id)
-        return
-    for row in versions:
-        row.is_current = False
-    db.session.add(
-        ScenarioTemplate(
-            scenario_key=scenario.id,
-            version=(latest.version + 1) if latest else 1,
-            content_hash=scenario.content_hash,
-            stage=scenario.stage,
-            title=scenario.title,
-            content=scenario.model_dump(mode="json"),
-            is_current=True,
-        )
-    )
-    (report.scenarios_new_versions if latest else report.scenarios_added).append(scenario.id)
+SpecT = TypeVar("SpecT", bound="VersionedSpec")
 
 
-def _store_rubric(rubric: Rubric, report: LoadReport) -> None:
-    """Like plan templates: unchanged content is left alone, changed content is a new version."""
-    versions = list(
-        db.session.scalars(
-            select(RubricTemplate)
-            .where(RubricTemplate.rubric_key == rubric.id)
-            .order_by(RubricTemplate.version.desc())
+class VersionedSpec(Protocol):
+    """A validated curriculum item that is stored by version: it has an id and a content hash."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def content_hash(self) -> str: ...
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+@dataclass
+class VersionOutcome:
+    """Where the keys of one kind of item go, by what loading did to them."""
+
+    added: list[str]
+    new_versions: list[str]
+    unchanged: list[str]
+    retired: list[str]
+
+
+def _store_versions(
+    key_column: InstrumentedAttribute[str],
+    specs: Iterable[SpecT],
+    make_row: Callable[[SpecT], Any],
+    outcome: VersionOutcome,
+) -> None:
+    """One rule for every kind of curriculum item, stored in the table of ``key_column``.
+
+    Unchanged content is left alone, changed content becomes a new current version, and an item
+    no longer in the files stops being current. ``make_row`` fills the kind's own columns.
+    """
+    model = key_column.class_
+    key_name = key_column.key
+    loaded: set[str] = set()
+    for spec in specs:
+        loaded.add(spec.id)
+        versions = list(
+            db.session.scalars(
+                select(model).where(key_column == spec.id).order_by(model.version.desc())
+            )
         )
-    )
-    latest = versions[0] if versions else None
-    if latest is not None and latest.content_hash == rubric.content_hash:
-        latest.is_current = True
-        report.rubrics_unchanged.append(rubric.id)
-        return
-    for row in versions:
-        row.is_current = False
-    db.session.add(
-        RubricTemplate(
-            rubric_key=rubric.id,
-            version=(latest.version + 1) if latest else 1,
-            content_hash=rubric.content_hash,
-            stage=rubric.stage,
-            role=rubric.role,
-            title=rubric.title,
-            content=rubric.model_dump(mode="json"),
-            is_current=True,
-        )
-    )
-    (report.rubrics_new_versions if latest else report.rubrics_added).append(rubric.id)
+        latest = versions[0] if versions else None
+        if latest is not None and latest.content_hash == spec.content_hash:
+            latest.is_current = True
+            outcome.unchanged.append(spec.id)
+            continue
+        for row in versions:
+            row.is_current = False
+        row = make_row(spec)
+        setattr(row, key_name, spec.id)
+        row.version = (latest.version + 1) if latest else 1
+        row.content_hash = spec.content_hash
+        row.content = spec.model_dump(mode="json")
+        row.is_current = True
+        db.session.add(row)
+        (outcome.new_versions if latest else outcome.added).append(spec.id)
+    for row in db.session.scalars(select(model).where(model.is_current.is_(True))):
+        key = getattr(row, key_name)
+        if key not in loaded:
+            row.is_current = False
+            outcome.retired.append(key)
+
+
+def _plan_template_row(template: PlanTemplateSpec) -> PlanTemplate:
+    return PlanTemplate(title=template.title, role=template.role)
+
+
+def _rubric_row(rubric: Rubric) -> RubricTemplate:
+    return RubricTemplate(stage=rubric.stage, role=rubric.role, title=rubric.title)
+
+
+def _scenario_row(scenario: Scenario) -> ScenarioTemplate:
+    return ScenarioTemplate(stage=scenario.stage, title=scenario.title)
 
 
 def _store_stages(curriculum: Curriculum, report: LoadReport) -> None:
@@ -148,37 +182,6 @@ def _store_stages(curriculum: Curriculum, report: LoadReport) -> None:
         row.position = position
         db.session.add(row)
         report.stages += 1
-
-
-def _store_plan_template(template: PlanTemplateSpec, report: LoadReport) -> None:
-    key = template.id
-    content_hash = template.content_hash
-    versions = list(
-        db.session.scalars(
-            select(PlanTemplate)
-            .where(PlanTemplate.template_key == key)
-            .order_by(PlanTemplate.version.desc())
-        )
-    )
-    latest = versions[0] if versions else None
-    if latest is not None and latest.content_hash == content_hash:
-        latest.is_current = True
-        report.unchanged.append(key)
-        return
-    for row in versions:
-        row.is_current = False
-    db.session.add(
-        PlanTemplate(
-            template_key=key,
-            version=(latest.version + 1) if latest else 1,
-            content_hash=content_hash,
-            title=template.title,
-            role=template.role,
-            content=template.model_dump(mode="json"),
-            is_current=True,
-        )
-    )
-    (report.new_versions if latest else report.added).append(key)
 
 
 def current_plan_templates() -> list[PlanTemplate]:
