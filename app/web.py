@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, flash, g, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -37,14 +37,36 @@ def register_web_behaviour(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
+    app.after_request(_end_transaction)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["current_user"] = current_user
 
 
-def _domain_error(error: DomainError) -> Response | tuple[str, int]:
+def _end_transaction(response: Response) -> Response:
+    """The one place a request's writes are committed: all of them, or none.
+
+    Views and services never commit. A request that ends well (below 400, no domain error shown
+    on a form) commits everything it changed; any other outcome rolls everything back, so an
+    error halfway through a request leaves nothing half-written. An exception raised by the
+    commit itself (a constraint a concurrent request got to first) becomes the error page.
+    """
+    if response.status_code < 400 and not g.get("discard_writes"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def discard_writes() -> None:
+    """Roll back what this request changed so far, and commit nothing when it ends."""
     db.session.rollback()
+    g.discard_writes = True
+
+
+def _domain_error(error: DomainError) -> Response | tuple[str, int]:
+    discard_writes()
     status = next((code for cls, code in STATUS_FOR.items() if isinstance(error, cls)), 400)
     referrer = request.referrer or ""
     if request.method == "POST" and status in (400, 409) and referrer.startswith(request.host_url):
@@ -81,7 +103,11 @@ def _security_headers(response: Response) -> Response:
 
 
 def show_domain_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's complaint next to the field it is about, or at the top of the form."""
+    """Put a service's complaint next to the field it is about, or at the top of the form.
+
+    The service refused, so whatever it had flushed before refusing is rolled back.
+    """
+    discard_writes()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from app.accounts import service
 from app.accounts.forms import ChangePasswordForm, LoginForm
 from app.errors import Invalid
-from app.extensions import db
 from app.web import show_domain_error
 
 bp = Blueprint("accounts", __name__)
@@ -30,7 +29,6 @@ def login() -> Response | str:
         if user is not None:
             login_user(user, remember=form.remember.data)
             mark_password_entered()
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("Email or password is not right, or the account is deactivated.")
     return render_template("accounts/login.html", form=form)
@@ -77,7 +75,6 @@ def change_password() -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash("Your password is changed.", "success")
             return redirect(url_for("plans.home"))
     return render_template("accounts/password.html", form=form)

@@ -12,7 +12,6 @@ from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
 from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
 from app.errors import Invalid
-from app.extensions import db
 from app.web import show_domain_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,7 +38,6 @@ def new_person() -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"{person.full_name} can now sign in.", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/person_form.html", form=form, person=None)
@@ -56,7 +54,6 @@ def edit_person(user_id: int) -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"Saved {person.full_name}.", "success")
             return redirect(url_for("admin.people"))
     reset = ResetPasswordForm(prefix="reset")
@@ -67,7 +64,6 @@ def edit_person(user_id: int) -> Response | str:
 def set_active(user_id: int) -> Response:
     person = service.get_user(user_id)
     service.set_active(current_user, person, active=not person.active)
-    db.session.commit()
     state = "reactivated" if person.active else "deactivated; their records stay"
     flash(f"{person.full_name} is {state}.", "success")
     return redirect(url_for("admin.people"))
@@ -80,7 +76,6 @@ def reset_password(user_id: int) -> Response | str:
     reset = ResetPasswordForm(prefix="reset")
     if reset.validate_on_submit():
         service.reset_password(current_user, person, reset.password.data or "")
-        db.session.commit()
         flash(f"{person.full_name}'s password is reset.", "success")
         return redirect(url_for("admin.edit_person", user_id=person.id))
     form = _with_choices(PersonForm(data=_form_data(person)))
@@ -97,7 +92,6 @@ def teams() -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"Team {team.name} created.", "success")
             return redirect(url_for("admin.teams"))
     return render_template("admin/teams.html", form=form, teams=service.teams())
@@ -110,7 +104,6 @@ def organisation() -> Response | str:
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
         service.update_organisation(current_user, form.name.data or "", form.business_days.data)
-        db.session.commit()
         flash("Organisation settings saved.", "success")
         return redirect(url_for("admin.organisation"))
     return render_template("admin/organisation.html", form=form)

@@ -46,7 +46,7 @@ from app.agreements.models import Agreement, AgreementKind, AgreementStatus, Exp
 from app.agreements.verification import MAX_UPLOAD_BYTES, verify_pdf
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Conflict, Invalid, NotFound
-from app.extensions import db
+from app.transaction import after_commit
 from app.web import show_domain_error
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -168,7 +168,6 @@ def new() -> Response | str:
         except Invalid as error:
             show_domain_error(form, _prefixed(error))
         else:
-            db.session.commit()
             flash("Draft saved. Check the preview, then send it.", "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_template("agreements/edit.html", form=form, spec=spec, rep=rep, agreement=None)
@@ -194,7 +193,6 @@ def edit(agreement_id: int) -> Response | str:
         except Invalid as error:
             show_domain_error(form, _prefixed(error))
         else:
-            db.session.commit()
             flash("Draft updated.", "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_template(
@@ -222,7 +220,6 @@ def send(agreement_id: int) -> Response:
     agreement = service.get_agreement(current_user, agreement_id)
     if SendForm().validate_on_submit():
         service.send(current_user, agreement, _evidence())
-        db.session.commit()
         flash(f"Sent to {agreement.rep.full_name} to sign.", "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
@@ -233,7 +230,6 @@ def void(agreement_id: int) -> Response | str:
     form = VoidForm()
     if form.validate_on_submit():
         service.void(current_user, agreement, form.reason.data or "", _evidence())
-        db.session.commit()
         flash("The agreement is voided. To change it, draft and send a new one.", "info")
     else:
         flash(" ".join(form.reason.errors) or "Say why the agreement is voided.", "warning")
@@ -267,7 +263,6 @@ def bulk() -> Response | str:
             fingerprint = sending.bulk_fingerprint(key, reps, raw)
             if request.form.get("action") == "send" and form.previewed.data == fingerprint:
                 sent = sending.send_many(current_user, key, reps, raw, _evidence())
-                db.session.commit()
                 flash(f"Sent {len(sent)} agreements to sign.", "success")
                 return redirect(url_for("agreements.index", status="sent"))
             previews = sending.preview_many(current_user, key, reps, raw)
@@ -297,18 +292,15 @@ def sign(agreement_id: int) -> Response | str:
     window = timedelta(minutes=current_app.config["REAUTH_MINUTES"])
     if request.method == "GET":
         signing.record_opened(current_user, agreement, _evidence())
-        db.session.commit()
     elif form.validate_on_submit():
         given = _signature_input(form)
         try:
             signing.sign(current_user, agreement, given, _evidence(), window)
         except Invalid as error:
-            db.session.rollback()
             show_domain_error(form, error)
         else:
             if given.password:
                 mark_password_entered()
-            db.session.commit()
             flash(_signed_message(agreement), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_template(
@@ -345,7 +337,6 @@ def reached_end(agreement_id: int) -> Response:
     agreement = service.get_agreement(current_user, agreement_id)
     signing.require_signer(current_user, agreement)
     recorded = signing.record_reached_end(current_user, agreement, _evidence())
-    db.session.commit()
     return jsonify(recorded=recorded)
 
 
@@ -357,7 +348,6 @@ def decline(agreement_id: int) -> Response:
         flash(" ".join(form.reason.errors) or "Say why you decline.", "warning")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
     signing.decline(current_user, agreement, form.reason.data or "", _evidence())
-    db.session.commit()
     flash("You declined this agreement. HR has your reason and will follow up.", "info")
     return redirect(url_for("agreements.mine"))
 
@@ -425,8 +415,8 @@ def start_export() -> Response:
         name = f"agreements-{now():%Y%m%d-%H%M%S}.zip"
         return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)
     job = export.start_export(current_user, ids)
-    db.session.commit()
-    export.run_in_thread(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    app, job_id = current_app._get_current_object(), job.id  # type: ignore[attr-defined]
+    after_commit(lambda: export.run_in_thread(app, job_id))
     return redirect(url_for("agreements.export_progress", token=job.token), 303)
 
 

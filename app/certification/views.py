@@ -98,7 +98,6 @@ def assess(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"Assessment of {rep.full_name} recorded.", "success")
             return redirect(url_for("certification.certification", rep_id=rep.id, stage=stage))
     return _assessment_page(form, row, rep, stage, today, self_assessment=False)
@@ -116,7 +115,6 @@ def self_assess(stage: str) -> Response | tuple[str, int] | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash("Self-assessment saved. Your coach will see it next to their scores.", "success")
             target = url_for("certification.certification", rep_id=current_user.id, stage=stage)
             return redirect(target)
@@ -183,7 +181,6 @@ def correct(score_id: int) -> Response | tuple[str, int] | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash("Score corrected; the correction is on the record.", "success")
             attempt_id = score.assessment.attempt_id
             return redirect(url_for("certification.attempt", attempt_id=attempt_id))

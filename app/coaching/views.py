@@ -24,7 +24,6 @@ from app.coaching.forms import (
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind
 from app.curriculum.service import stage_names
 from app.errors import Invalid
-from app.extensions import db
 from app.web import show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
@@ -74,7 +73,6 @@ def start() -> Response | str:
         except Invalid as error:
             show_domain_error(reflection if error.field == "went_well" else form, error)
         else:
-            db.session.commit()
             flash("Sent to your coach with your answers.", "success")
             return redirect(url_for("coaching.debrief", debrief_id=debrief.id), 303)
     return render_template("coaching/start.html", form=form, reflection=reflection)
@@ -97,7 +95,6 @@ def notifications() -> str:
 def read_all() -> Response:
     if ConfirmForm().validate_on_submit():
         service.mark_all_read(current_user)
-        db.session.commit()
     return redirect(url_for("coaching.notifications"), 303)
 
 
@@ -123,7 +120,6 @@ def new_debrief(rep_id: int) -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"Debrief opened. {rep.first_name} can answer the questions first.", "success")
             return redirect(url_for("coaching.debrief", debrief_id=debrief.id), 303)
     open_commitments = service.open_commitments(current_user, rep, today)
@@ -149,8 +145,7 @@ def _setup_form(today: object) -> DebriefSetupForm:
 @bp.get("/debriefs/<int:debrief_id>")
 def debrief(debrief_id: int) -> str:
     item = service.get_debrief(current_user, debrief_id)
-    if service.mark_read(current_user, service.debrief_link(item.id)):
-        db.session.commit()
+    service.mark_read(current_user, service.debrief_link(item.id))
     answers = {key: getattr(item, f"rep_{key}") for key, _ in REFLECTION_QUESTIONS}
     return _debrief_page(item, reflection_form(answers), FollowUpForm())
 
@@ -176,7 +171,6 @@ def reflect(debrief_id: int) -> Response | tuple[str, int]:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash("Your answers are saved; your coach sees them before adding theirs.", "success")
             return redirect(url_for("coaching.debrief", debrief_id=item.id), 303)
     return _debrief_page(item, form, FollowUpForm(formdata=None)), 400
@@ -194,7 +188,6 @@ def record(debrief_id: int) -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"Debrief recorded; {item.rep.first_name} has been notified.", "success")
             return redirect(url_for("coaching.debrief", debrief_id=item.id), 303)
     return render_template(
@@ -210,7 +203,6 @@ def acknowledge(debrief_id: int) -> Response:
     item = service.get_debrief(current_user, debrief_id)
     if ConfirmForm().validate_on_submit():
         service.acknowledge(current_user, item)
-        db.session.commit()
         flash("Acknowledged. Your coach sees that you have read it.", "success")
     return redirect(url_for("coaching.debrief", debrief_id=item.id), 303)
 
@@ -225,7 +217,6 @@ def follow_up(debrief_id: int) -> Response | tuple[str, int]:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash("Follow-up added; your coach has been notified.", "success")
             return redirect(url_for("coaching.debrief", debrief_id=item.id), 303)
     return _debrief_page(item, reflection_form(formdata=None), form), 400
@@ -245,7 +236,6 @@ def review(commitment_id: int) -> Response | tuple[str, int]:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"Commitment marked {outcome.label.lower()}.", "success")
             return redirect(_back_to(commitment.rep), 303)
     page = render_template("coaching/review.html", commitment=commitment, form=form)

@@ -14,7 +14,6 @@ from app.accounts.access import can_manage_plans_of, require_manage_plans_of
 from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
-from app.extensions import db
 from app.plans import service
 from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
 from app.plans.models import Milestone, MilestoneStatus
@@ -99,7 +98,6 @@ def assign(rep_id: int) -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             flash(f"{rep.full_name} now has the plan {plan.template.title}.", "success")
             return redirect(url_for("plans.rep_ramp", rep_id=rep.id))
     current = service.active_plan(rep)
@@ -129,7 +127,6 @@ def report_progress(milestone_id: int) -> ResponseReturnValue:
     except Invalid as error:
         show_domain_error(form, error)
         return _render_milestone(item, progress_form=form), 400
-    db.session.commit()
     flash(_progress_message(item), "success")
     return redirect(_back_to(item))
 
@@ -140,7 +137,6 @@ def verify(milestone_id: int) -> Response:
     form = VerifyForm(prefix="verify")
     form.validate_on_submit()
     service.verify(current_user, item, form.comment.data or "")
-    db.session.commit()
     flash(f"Verified: {item.title}.", "success")
     return redirect(_back_to(item))
 
@@ -152,7 +148,6 @@ def send_back(milestone_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_milestone(item, send_back_form=form), 400
     service.send_back(current_user, item, form.comment.data or "")
-    db.session.commit()
     flash(f"Sent back to {item.plan.rep.first_name}: {item.title}.", "success")
     return redirect(_back_to(item))
 

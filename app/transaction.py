@@ -1,0 +1,38 @@
+"""Work that must wait until the request's transaction is committed.
+
+Services only ``flush()``; the web layer commits once at the end of a request (see
+``app.web``). Some work may only start once the rows it reads are committed: a background
+thread reading a job row, for example. A service registers it with :func:`after_commit`; it
+runs right after the next successful commit of the same session and is dropped on rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.extensions import db
+
+_KEY = "salesramp.after_commit"
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the current transaction commits; never if it rolls back."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any query still drops the callback
+    session.info.setdefault(_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_callbacks(session: Session) -> None:
+    for callback in session.info.pop(_KEY, []):
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_callbacks(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint in it
+        session.info.pop(_KEY, None)
