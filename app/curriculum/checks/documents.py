@@ -6,7 +6,7 @@ loader build on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,6 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.path or '(file)'}: {self.reason}"
-
-
-class CurriculumError(Exception):
-    """The curriculum directory has problems; ``problems`` lists all of them."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems: list[Problem] = list(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  {problem}" for problem in self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the curriculum:\n{lines}")
 
 
 def format_path(loc: Iterable[str | int]) -> str:
@@ -137,6 +127,7 @@ def _index_nodes(node: yaml.Node, loc: Loc, document: Document, active: set[int]
 
 
 def yaml_files(directory: Path) -> list[Path]:
+    """The YAML files of one directory of the curriculum, in name order; none if it is absent."""
     if not directory.is_dir():
         return []
     return sorted(

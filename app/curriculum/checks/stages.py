@@ -24,6 +24,7 @@ class Context:
 
 
 def unknown_stage(key: str, context: Context) -> str | None:
+    """Why ``key`` is not a stage (with the closest one), or None if it is one."""
     if context.stage_keys is None or key in context.stage_keys:
         return None
     close = difflib.get_close_matches(key, context.stage_keys, n=1)
@@ -32,6 +33,7 @@ def unknown_stage(key: str, context: Context) -> str | None:
 
 
 def check_stages(stages: Sequence[Stage]) -> list[Finding]:
+    """Each stage key is given once."""
     findings: list[Finding] = []
     first: dict[str, int] = {}
     for index, stage in enumerate(stages):
