@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.accounts.freshness import PASSWORD_AT
 from app.accounts.models import Role, User
-from app.accounts.views import PASSWORD_AT
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
