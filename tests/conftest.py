@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.accounts.models import Role, Team, User, UserRole
@@ -80,12 +81,31 @@ def _fast_test_engine(database_url: str) -> dict[str, Any]:
 def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
     """One app and one schema for the whole run; each test restores a snapshot of it."""
     workdir = tmp_path_factory.mktemp("database")
-    url = TEST_DATABASE_URL or f"sqlite:///{workdir / 'test.sqlite3'}"
+    url = _worker_database(TEST_DATABASE_URL) or f"sqlite:///{workdir / 'test.sqlite3'}"
     database = TestDatabase(make_test_app(url), url, workdir, shipped_curriculum())
     database.create_schema()
     yield database
     with database.app.app_context():
         db.engine.dispose()
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, made if missing.
+
+    (A SQLite run needs nothing: each worker's files are in its own temporary folder.)
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        found = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture

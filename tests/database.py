@@ -75,6 +75,7 @@ class TestDatabase:
     empty: Snapshot = field(init=False)
     with_curriculum: Snapshot = field(init=False)
     _committed: Snapshot | None = None  # PostgreSQL: what the database holds now
+    _snapshots: dict[str, Snapshot] = field(default_factory=dict)
     _engines: dict[Any, Any] | None = None
 
     __test__ = False  # not a test class, whatever its name says
@@ -111,8 +112,14 @@ class TestDatabase:
     def snapshot(
         self, name: str, build: Callable[[], Any], parent: Snapshot | None = None
     ) -> Snapshot:
-        """A snapshot built lazily, the first time a test needs it, on top of ``parent``."""
-        return Snapshot(name, parent or self.with_curriculum, build)
+        """A snapshot built lazily, the first time a test needs it, on top of ``parent``.
+
+        Asking again by the same name gives the same snapshot, so a module fixture set up
+        again (pytest-xdist may interleave modules on a worker) does not build it twice.
+        """
+        if name not in self._snapshots:
+            self._snapshots[name] = Snapshot(name, parent or self.with_curriculum, build)
+        return self._snapshots[name]
 
     def _ensure_built(self, snapshot: Snapshot) -> None:
         """SQLite: make sure the snapshot's file exists (its ancestors' first)."""
