@@ -23,7 +23,6 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
-from app.accounts.views import mark_password_entered, password_entered_at
 from app.agreements import bulk as sending
 from app.agreements import export, rendering, service, signing
 from app.agreements.audit import Evidence, now, verify_chain
@@ -46,6 +45,7 @@ from app.agreements.models import Agreement, AgreementKind, AgreementStatus, Exp
 from app.agreements.verification import MAX_UPLOAD_BYTES, verify_pdf
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Conflict, Invalid, NotFound
+from app.reauth import mark_password_entered, password_entered_at
 from app.transaction import after_commit
 from app.web import show_domain_error
 

@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
-from app.accounts.views import PASSWORD_AT
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
+from app.reauth import PASSWORD_AT
 
 Login = Callable[[User], FlaskClient]
 
