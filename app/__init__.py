@@ -72,8 +72,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.agreements.public_views import bp as verify_bp
     from app.agreements.views import bp as agreements_bp
-    from app.agreements.views import public_bp as verify_bp
     from app.certification.views import bp as certification_bp
     from app.coaching.views import bp as coaching_bp
     from app.curriculum.views import bp as curriculum_bp

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from app.accounts.models import Role, User
-from app.agreements import service, signing
+from app.agreements import service
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement
+from app.agreements.service import signing
 from app.extensions import db
 
 EVIDENCE = Evidence(ip_address="203.0.113.7", user_agent="pytest browser")

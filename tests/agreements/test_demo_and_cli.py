@@ -9,7 +9,7 @@ from flask.testing import FlaskCliRunner
 
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
-from app.agreements.verification import verify_pdf
+from app.agreements.service.verification import verify_pdf
 from app.curriculum.schema import Curriculum
 from app.demo import seed_demo
 from app.extensions import db
