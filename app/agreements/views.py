@@ -6,7 +6,7 @@ The public page the QR code opens is in ``public_views``.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,23 @@ from app.agreements import rendering, service
 from app.agreements.audit import Evidence, now, verify_chain
 from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
 from app.agreements.forms import (
-    ChooseForm,
+    FILTER_KEYS,
+    BulkForm,
     DeclineForm,
     ExportForm,
-    FilterForm,
     SendForm,
     SignForm,
     VerifyForm,
     VoidForm,
     bulk_form,
+    choose_form,
+    filter_form,
+    filters_from,
     form_values,
     typed_values,
     values_form,
 )
-from app.agreements.models import Agreement, AgreementKind, AgreementStatus, ExportStatus
+from app.agreements.models import Agreement, AgreementStatus, ExportStatus, SignerRole
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Invalid
 from app.reauth import mark_password_entered, password_entered_at
@@ -89,43 +92,16 @@ def _to_detail(agreement: Agreement) -> Response:
 def index() -> Response | str:
     if not service.can_list(current_user):
         return redirect(url_for("agreements.mine"))
-    form = FilterForm(request.args)
-    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in accounts.teams())]
     reps = service.rep_choices(current_user)
-    form.rep.choices = [("", "All reps"), *((str(r.id), r.full_name) for r in reps)]
-    agreements = service.list_agreements(current_user, _filters(request.args))
-    export_form = ExportForm(data={k: request.args.get(k, "") for k in _FILTER_KEYS})
+    form = filter_form(request.args, accounts.teams(), reps)
+    agreements = service.list_agreements(current_user, filters_from(request.args))
+    export_form = ExportForm(data={k: request.args.get(k, "") for k in FILTER_KEYS})
     return render_template(
         "agreements/index.html",
         form=form,
         agreements=agreements,
         export_form=export_form,
         can_manage=service.can_manage(current_user),
-    )
-
-
-_FILTER_KEYS = ("status", "kind", "team", "rep", "date_from", "date_to")
-
-
-def _filters(args: Any) -> service.AgreementFilters:
-    def number(key: str) -> int | None:
-        value = args.get(key, "")
-        return int(value) if value.isdigit() else None
-
-    def day(key: str) -> date | None:
-        try:
-            return date.fromisoformat(args.get(key, ""))
-        except ValueError:
-            return None
-
-    status, kind = args.get("status", ""), args.get("kind", "")
-    return service.AgreementFilters(
-        status=AgreementStatus(status) if status in set(AgreementStatus) else None,
-        kind=AgreementKind(kind) if kind in set(AgreementKind) else None,
-        team_id=number("team"),
-        rep_id=number("rep"),
-        date_from=day("date_from"),
-        date_to=day("date_to"),
     )
 
 
@@ -145,7 +121,9 @@ def new() -> Response | str:
     service.require_manage(current_user)
     rep_id, key = request.args.get("rep_id", ""), request.args.get("template", "")
     if not (rep_id.isdigit() and key):
-        return render_template("agreements/choose.html", choose=_choose_form())
+        reps, templates = service.reps_in_group(current_user), service.current_templates()
+        choose = choose_form(request.args, reps, templates)
+        return render_template("agreements/choose.html", choose=choose)
     rep = accounts.get_user(int(rep_id))
     spec = service.spec_of(service.current_template(key))
     form = _values_form(spec, key)
@@ -159,17 +137,6 @@ def new() -> Response | str:
             flash("Draft saved. Check the preview, then send it.", "success")
             return _to_detail(agreement)
     return render_template("agreements/edit.html", form=form, spec=spec, rep=rep, agreement=None)
-
-
-def _choose_form() -> ChooseForm:
-    choose = ChooseForm(request.args)
-    reps = service.reps_in_group(current_user)
-    choose.rep_id.choices = [("", "Choose a rep"), *((str(r.id), r.full_name) for r in reps)]
-    choose.template.choices = [
-        ("", "Choose an agreement"),
-        *((t.template_key, f"{t.title} ({t.kind.label})") for t in service.current_templates()),
-    ]
-    return choose
 
 
 def _prefixed(error: Invalid) -> Invalid:
@@ -257,25 +224,33 @@ def bulk() -> Response | str:
     spec = service.spec_of(service.current_template(key))
     form = bulk_form(accounts.teams(), service.cohorts(current_user))
     values = _values_form(spec, key)
-    previews = None
+    done = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
-        team_id = int(form.team.data) if (form.team.data or "").isdigit() else None
-        confirmed = form.previewed.data if request.form.get("action") == "send" else None
-        raw, cohort = typed_values(values, spec), form.cohort.data or None
-        try:
-            done = service.preview_or_send(
-                current_user, key, team_id, cohort, raw, _evidence(), confirmed
-            )
-        except Invalid as error:
-            show_domain_error(values, _prefixed(error))
-        else:
-            if done.sent is not None:
-                flash(f"Sent {len(done.sent)} agreements to sign.", "success")
-                return redirect(url_for("agreements.index", status="sent"))
-            previews, form.previewed.data = done.previews, done.fingerprint  # "send" sends these
+        done = _preview_or_send(key, spec, form, values)
+        if done is not None and done.sent is not None:
+            flash(f"Sent {len(done.sent)} agreements to sign.", "success")
+            return redirect(url_for("agreements.index", status="sent"))
+    previews = done.previews if done is not None else None
     return render_template(
         "agreements/bulk.html", form=form, values=values, spec=spec, previews=previews
     )
+
+
+def _preview_or_send(
+    key: str, spec: TemplateSpec, form: BulkForm, values: FlaskForm
+) -> service.BulkRound | None:
+    """Send if "send" was pressed on an unchanged preview, else preview; None if refused."""
+    confirmed = form.previewed.data if request.form.get("action") == "send" else None
+    raw, cohort = typed_values(values, spec), form.cohort.data or None
+    try:
+        done = service.preview_or_send(
+            current_user, key, form.team_id, cohort, raw, _evidence(), confirmed
+        )
+    except Invalid as error:
+        show_domain_error(values, _prefixed(error))
+        return None
+    form.previewed.data = done.fingerprint  # "send" now sends exactly what is previewed
+    return done
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -289,7 +264,7 @@ def sign(agreement_id: int) -> Response | str:
     if request.method == "GET":
         service.record_opened(current_user, agreement, _evidence())
     elif form.validate_on_submit():
-        given = _signature_input(form)
+        given = form.signature(password_entered_at())
         try:
             service.sign(current_user, agreement, given, _evidence(), _reauth_window())
         except Invalid as error:
@@ -299,6 +274,10 @@ def sign(agreement_id: int) -> Response | str:
                 mark_password_entered()
             flash(_signed_message(agreement), "success")
             return _to_detail(agreement)
+    return _sign_page(agreement, role, form)
+
+
+def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
     return render_template(
         "agreements/sign.html",
         agreement=agreement,
@@ -313,16 +292,6 @@ def sign(agreement_id: int) -> Response | str:
 
 def _reauth_window() -> timedelta:
     return timedelta(minutes=current_app.config["REAUTH_MINUTES"])
-
-
-def _signature_input(form: SignForm) -> service.SignatureInput:
-    return service.SignatureInput(
-        typed_name=form.typed_name.data or "",
-        consent=bool(form.consent.data),
-        consent_version=form.consent_version.data or "",
-        password=form.password.data or "",
-        signed_in_at=password_entered_at(),
-    )
 
 
 def _signed_message(agreement: Agreement) -> str:
@@ -391,7 +360,7 @@ def verify() -> str:
 def start_export() -> Response:
     ExportForm().validate_on_submit()
     limit = current_app.config["EXPORT_INLINE_LIMIT"]
-    export = service.export_selection(current_user, _filters(request.form), limit)
+    export = service.export_selection(current_user, filters_from(request.form), limit)
     if isinstance(export, service.InlineExport):
         return send_file(
             io.BytesIO(export.data),
