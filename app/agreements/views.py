@@ -179,6 +179,7 @@ def detail(agreement_id: int) -> str:
         view=rendering.agreement_view(agreement),
         chain=verify_chain(agreement),
         can_manage=service.can_manage(current_user),
+        can_edit=service.can_edit(current_user, agreement),
         pending=service.pending_role(current_user, agreement),
         send_form=SendForm(),
         void_form=VoidForm(),
