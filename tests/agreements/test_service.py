@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, Team, User
 from app.agreements import service
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementExport, AgreementStatus
@@ -43,18 +43,20 @@ def test_lists_are_for_hr_and_coaches(make_user: Callable[..., User], hr: User) 
     assert service.rep_choices(coach) == [] and rep in service.rep_choices(hr)
 
 
-def test_bulk_sends_only_what_was_previewed(
-    make_rep: Callable[..., User],
-    make_team: Callable[..., object],
-    hr: User,
-    values: dict,
-    evidence: Evidence,
-) -> None:
+@pytest.fixture
+def north(make_rep: Callable[..., User], make_team: Callable[..., Team]) -> int:
+    """The id of Team North, with two reps."""
     team = make_team("Team North")
     for name in ("Ava Chen", "Ben Okafor"):
         make_rep(name=name).team = team
     db.session.commit()
-    team_id = team.id  # type: ignore[attr-defined]
+    return team.id
+
+
+def test_bulk_sends_only_what_was_previewed(
+    north: int, hr: User, values: dict, evidence: Evidence
+) -> None:
+    team_id = north
     raw = values[PIP]
     first = service.preview_or_send(hr, PIP, team_id, None, raw, evidence)
     assert first.sent is None and first.previews is not None and len(first.previews) == 2
