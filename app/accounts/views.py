@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.accounts import service
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.accounts.freshness import mark_password_entered
 from app.errors import Invalid
-from app.reauth import mark_password_entered
 from app.web import show_domain_error
 
 bp = Blueprint("accounts", __name__)

@@ -43,7 +43,6 @@ from app.agreements.service.bulk import (
     send_many,
 )
 from app.agreements.service.drafting import (
-    agreement_template_row,
     create_draft,
     current_template,
     current_templates,
@@ -102,7 +101,6 @@ __all__ = [
     "InlineExport",
     "SignatureInput",
     "Verdict",
-    "agreement_template_row",
     "agreements_of",
     "can_edit",
     "can_list",

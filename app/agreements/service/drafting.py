@@ -25,7 +25,6 @@ from app.agreements.document import (
 )
 from app.agreements.models import (
     Agreement,
-    AgreementKind,
     AgreementStatus,
     AgreementTemplate,
 )
@@ -33,7 +32,8 @@ from app.agreements.service.access import FROZEN_MESSAGE, require_edit, require_
 from app.agreements.service.finding import find_by_code, get_agreement
 from app.agreements.service.record import rep_record
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
-from app.errors import Conflict, Invalid, NotFound
+from app.curriculum.service import current_version, current_versions
+from app.errors import Conflict, Invalid
 from app.extensions import db
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
@@ -42,30 +42,14 @@ OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SI
 # --- templates --------------------------------------------------------------------------------
 
 
-def agreement_template_row(template: TemplateSpec) -> AgreementTemplate:
-    """The agreement columns of a stored template version; the curriculum sets the rest."""
-    return AgreementTemplate(kind=AgreementKind(template.kind), title=template.title)
-
-
 def current_templates() -> list[AgreementTemplate]:
-    return list(
-        db.session.scalars(
-            select(AgreementTemplate)
-            .where(AgreementTemplate.is_current.is_(True))
-            .order_by(AgreementTemplate.kind, AgreementTemplate.title)
-        )
-    )
+    order = (AgreementTemplate.kind, AgreementTemplate.title)
+    return current_versions(AgreementTemplate, order_by=order)
 
 
 def current_template(key: str) -> AgreementTemplate:
-    row = db.session.scalar(
-        select(AgreementTemplate).where(
-            AgreementTemplate.template_key == key, AgreementTemplate.is_current.is_(True)
-        )
-    )
-    if row is None:
-        raise NotFound(f"There is no agreement template '{key}'.")
-    return row
+    missing = f"There is no agreement template '{key}'."
+    return current_version(AgreementTemplate, key, missing)
 
 
 def spec_of(template: AgreementTemplate) -> TemplateSpec:

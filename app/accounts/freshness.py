@@ -1,6 +1,6 @@
 """When this browser session last proved the password: signing an agreement needs a fresh one.
 
-Web layer: it reads and writes Flask's session, so services get the moment as an argument.
+Web-side state (the Flask session), shared by the sign-in page and the signing pages.
 """
 
 from __future__ import annotations
