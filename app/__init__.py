@@ -14,8 +14,8 @@ from app.accounts.models import User
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
+from app.agreements.public_views import bp as verify_bp
 from app.agreements.views import bp as agreements_bp
-from app.agreements.views import public_bp as verify_bp
 from app.certification.views import bp as certification_bp
 from app.coaching.views import bp as coaching_bp
 from app.config import PROJECT_ROOT, read_settings

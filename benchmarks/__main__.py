@@ -56,7 +56,7 @@ def main() -> int:
     from app import create_app
     from app.accounts.models import Role, User, UserRole
     from app.accounts.passwords import hash_password
-    from app.agreements import export, rendering, service, signing
+    from app.agreements import rendering, service
     from app.agreements.audit import Evidence
     from app.agreements.models import Agreement
     from app.agreements.seal import seal_pdf
@@ -100,8 +100,8 @@ def main() -> int:
         service.send(hr, agreement, evidence)
         for signer in (rep, hr, coach):
             just_now = datetime.now(UTC).replace(tzinfo=None)
-            given = signing.SignatureInput(signer.full_name, True, signed_in_at=just_now)
-            signing.sign(signer, agreement, given, evidence, window)
+            given = service.SignatureInput(signer.full_name, True, signed_in_at=just_now)
+            service.sign(signer, agreement, given, evidence, window)
         db.session.commit()
 
         # --- sealing ---------------------------------------------------------------------------
@@ -130,14 +130,14 @@ def main() -> int:
         db.session.execute(insert(Agreement), rows)
         db.session.commit()
         db.session.expunge_all()
-        ids = export.completed_ids()
+        ids = service.completed_ids()
         assert len(ids) == EXPORT_COUNT, len(ids)
         size = 0
 
         def export_all() -> None:
             nonlocal size
             buffer = io.BytesIO()
-            export.write_zip(export.completed_ids(), buffer)
+            service.write_zip(service.completed_ids(), buffer)
             size = buffer.tell()
 
         export_seconds = best_of(1, export_all)

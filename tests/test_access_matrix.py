@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from app import create_app
 from app.accounts.models import Organisation, Role, Team, User
-from app.agreements import export as agreement_export
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
+from app.agreements.service import export as agreement_export
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching

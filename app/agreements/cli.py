@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from app.agreements import export
-from app.agreements.verification import verify_pdf
+from app.agreements import service
 
 agreements_cli = click.Group("agreements", help="Verify sealed agreement PDFs and export them.")
 
@@ -18,7 +17,7 @@ agreements_cli = click.Group("agreements", help="Verify sealed agreement PDFs an
 @with_appcontext
 def verify_command(file: Path) -> None:
     """Exit 0 if FILE is an intact sealed SalesRamp agreement, 1 otherwise, saying why."""
-    verdict = verify_pdf(file.read_bytes())
+    verdict = service.verify_pdf(file.read_bytes())
     click.echo(f"{file}: {verdict.summary}")
     click.echo(f"SHA-256 {verdict.sha256}")
     if not verdict.intact:
@@ -30,6 +29,6 @@ def verify_command(file: Path) -> None:
 @with_appcontext
 def export_command(directory: Path) -> None:
     """Write every completed agreement's sealed PDF and a manifest.csv into DIRECTORY."""
-    ids = export.completed_ids()
-    written = export.write_directory(ids, directory)
-    click.echo(f"Wrote {written} sealed PDFs and {export.MANIFEST_NAME} to {directory}.")
+    ids = service.completed_ids()
+    written = service.write_directory(ids, directory)
+    click.echo(f"Wrote {written} sealed PDFs and {service.MANIFEST_NAME} to {directory}.")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from app.accounts.models import User
-from app.agreements import service, signing
+from app.agreements import service
 from app.agreements.audit import Evidence, now
 from app.agreements.models import (
     Agreement,
@@ -57,10 +57,10 @@ def _improvement(rep: User, today: date) -> dict[str, str | None]:
 
 
 def _sign(user: User, agreement: Agreement) -> None:
-    given = signing.SignatureInput(user.full_name, consent=True, signed_in_at=now())
-    signing.record_opened(user, agreement, DEMO)
-    signing.record_reached_end(user, agreement, DEMO)
-    signing.sign(user, agreement, given, DEMO, WINDOW)
+    given = service.SignatureInput(user.full_name, consent=True, signed_in_at=now())
+    service.record_opened(user, agreement, DEMO)
+    service.record_reached_end(user, agreement, DEMO)
+    service.sign(user, agreement, given, DEMO, WINDOW)
 
 
 def seed_agreements(hr: User, reps: Sequence[User]) -> list[Agreement]:
@@ -89,7 +89,7 @@ def seed_agreements(hr: User, reps: Sequence[User]) -> list[Agreement]:
         assert rep.coach is not None
         _sign(rep.coach, done)  # completed and sealed
     declined = sent(diego, improvement, _improvement(diego, today))
-    signing.decline(
+    service.decline(
         diego,
         declined,
         "The meeting targets were never agreed with me; I'd like to talk first.",

@@ -6,7 +6,7 @@ the values again, so the CLI and the tests get the same rules.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.agreements.consent import CURRENT_CONSENT_VERSION
-from app.agreements.models import AgreementKind, AgreementStatus
+from app.agreements.models import AgreementKind, AgreementStatus, AgreementTemplate
+from app.agreements.service import AgreementFilters, SignatureInput
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.schema import AgreementVariable
 
@@ -41,6 +42,16 @@ class ChooseForm(FlaskForm):
 
     rep_id = SelectField("Rep", validators=[DataRequired()])
     template = SelectField("Agreement", validators=[DataRequired()])
+
+
+def choose_form(args: Any, reps: Any, templates: list[AgreementTemplate]) -> ChooseForm:
+    form = ChooseForm(args)
+    form.rep_id.choices = [("", "Choose a rep"), *((str(r.id), r.full_name) for r in reps)]
+    form.template.choices = [
+        ("", "Choose an agreement"),
+        *((t.template_key, f"{t.title} ({t.kind.label})") for t in templates),
+    ]
+    return form
 
 
 def _field_for(variable: AgreementVariable) -> Field:
@@ -130,6 +141,16 @@ class SignForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
 
+    def signature(self, signed_in_at: datetime | None) -> SignatureInput:
+        """What was submitted, for the service to check; ``signed_in_at`` is the last login."""
+        return SignatureInput(
+            typed_name=self.typed_name.data or "",
+            consent=bool(self.consent.data),
+            consent_version=self.consent_version.data or "",
+            password=self.password.data or "",
+            signed_in_at=signed_in_at,
+        )
+
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
@@ -146,6 +167,10 @@ class BulkForm(FlaskForm):
     cohort = SelectField("Start cohort (month started)", validators=[Optional()])
     # Set by the preview: sending happens only for exactly what was previewed.
     previewed = HiddenField()
+
+    @property
+    def team_id(self) -> int | None:
+        return int(self.team.data) if (self.team.data or "").isdigit() else None
 
 
 def bulk_form(teams: Any, cohorts: list[str]) -> BulkForm:
@@ -174,6 +199,40 @@ class FilterForm(FlaskForm):
     rep = SelectField("Rep", validators=[Optional()])
     date_from = DateField("Sent from", validators=[Optional()])
     date_to = DateField("Sent until", validators=[Optional()])
+
+
+def filter_form(args: Any, teams: Any, reps: Any) -> FilterForm:
+    form = FilterForm(args)
+    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in teams)]
+    form.rep.choices = [("", "All reps"), *((str(r.id), r.full_name) for r in reps)]
+    return form
+
+
+FILTER_KEYS = ("status", "kind", "team", "rep", "date_from", "date_to")
+
+
+def filters_from(args: Any) -> AgreementFilters:
+    """The list's filters from a query string or the export form; anything unreadable is unset."""
+
+    def number(key: str) -> int | None:
+        value = args.get(key, "")
+        return int(value) if value.isdigit() else None
+
+    def day(key: str) -> date | None:
+        try:
+            return date.fromisoformat(args.get(key, ""))
+        except ValueError:
+            return None
+
+    status, kind = args.get("status", ""), args.get("kind", "")
+    return AgreementFilters(
+        status=AgreementStatus(status) if status in set(AgreementStatus) else None,
+        kind=AgreementKind(kind) if kind in set(AgreementKind) else None,
+        team_id=number("team"),
+        rep_id=number("rep"),
+        date_from=day("date_from"),
+        date_to=day("date_to"),
+    )
 
 
 class ExportForm(FlaskForm):

@@ -20,7 +20,7 @@ from app.agreements.audit import events_of
 from app.agreements.consent import CONSENT_TEXTS
 from app.agreements.models import Agreement, AgreementEvent, AgreementSignature
 from app.agreements.seal import SealKey, load_seal_key, seal_pdf
-from app.agreements.service import document_hash, document_of
+from app.agreements.service.drafting import document_hash, document_of
 from app.extensions import db
 from app.pdf import render_pdf
 

@@ -1,9 +1,12 @@
-"""Agreements pages: HR's list, drafting and sending, signing, downloads, verification, export."""
+"""Agreements pages: HR's list, drafting and sending, signing, downloads, verifying, export.
+
+The public page the QR code opens is in ``public_views``.
+"""
 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,33 +27,32 @@ from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
 from app.accounts.freshness import mark_password_entered, password_entered_at
-from app.agreements import bulk as sending
-from app.agreements import export, rendering, service, signing
+from app.agreements import rendering, service
 from app.agreements.audit import Evidence, now, verify_chain
 from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
 from app.agreements.forms import (
-    ChooseForm,
+    FILTER_KEYS,
+    BulkForm,
     DeclineForm,
     ExportForm,
-    FilterForm,
     SendForm,
     SignForm,
     VerifyForm,
     VoidForm,
     bulk_form,
+    choose_form,
+    filter_form,
+    filters_from,
     form_values,
     typed_values,
     values_form,
 )
-from app.agreements.models import Agreement, AgreementKind, AgreementStatus, ExportStatus
-from app.agreements.verification import MAX_UPLOAD_BYTES, verify_pdf
+from app.agreements.models import Agreement, AgreementStatus, ExportStatus, SignerRole
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
-from app.errors import Conflict, Invalid, NotFound
-from app.transaction import after_commit
+from app.errors import Invalid
 from app.web import show_domain_error
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
-public_bp = Blueprint("verification", __name__)
 
 
 @bp.before_request
@@ -79,55 +81,27 @@ def _pdf_response(data: bytes, name: str, inline: bool = False) -> Response:
     return response
 
 
+def _to_detail(agreement: Agreement) -> Response:
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
 # --- lists ------------------------------------------------------------------------------------
 
 
 @bp.get("")
 def index() -> Response | str:
-    if not service.can_manage(current_user) and not current_user.has_role("coach"):
+    if not service.can_list(current_user):
         return redirect(url_for("agreements.mine"))
-    form = FilterForm(request.args)
-    _filter_choices(form)
-    filters = _filters(request.args)
-    agreements = service.list_agreements(current_user, filters)
-    export_form = ExportForm(data={k: request.args.get(k, "") for k in _FILTER_KEYS})
+    reps = service.rep_choices(current_user)
+    form = filter_form(request.args, accounts.teams(), reps)
+    agreements = service.list_agreements(current_user, filters_from(request.args))
+    export_form = ExportForm(data={k: request.args.get(k, "") for k in FILTER_KEYS})
     return render_template(
         "agreements/index.html",
         form=form,
         agreements=agreements,
         export_form=export_form,
         can_manage=service.can_manage(current_user),
-    )
-
-
-_FILTER_KEYS = ("status", "kind", "team", "rep", "date_from", "date_to")
-
-
-def _filter_choices(form: FilterForm) -> None:
-    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in accounts.teams())]
-    reps = sending.reps_in_group(current_user) if service.can_manage(current_user) else []
-    form.rep.choices = [("", "All reps"), *((str(r.id), r.full_name) for r in reps)]
-
-
-def _filters(args: Any) -> service.AgreementFilters:
-    def number(key: str) -> int | None:
-        value = args.get(key, "")
-        return int(value) if value.isdigit() else None
-
-    def day(key: str) -> Any:
-        try:
-            return date.fromisoformat(args.get(key, ""))
-        except ValueError:
-            return None
-
-    status, kind = args.get("status", ""), args.get("kind", "")
-    return service.AgreementFilters(
-        status=AgreementStatus(status) if status in set(AgreementStatus) else None,
-        kind=AgreementKind(kind) if kind in set(AgreementKind) else None,
-        team_id=number("team"),
-        rep_id=number("rep"),
-        date_from=day("date_from"),
-        date_to=day("date_to"),
     )
 
 
@@ -145,29 +119,23 @@ def mine() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Response | str:
     service.require_manage(current_user)
-    choose = ChooseForm(request.args)
-    reps = sending.reps_in_group(current_user)
-    choose.rep_id.choices = [("", "Choose a rep"), *((str(r.id), r.full_name) for r in reps)]
-    choose.template.choices = [
-        ("", "Choose an agreement"),
-        *((t.template_key, f"{t.title} ({t.kind.label})") for t in service.current_templates()),
-    ]
     rep_id, key = request.args.get("rep_id", ""), request.args.get("template", "")
     if not (rep_id.isdigit() and key):
+        reps, templates = service.reps_in_group(current_user), service.current_templates()
+        choose = choose_form(request.args, reps, templates)
         return render_template("agreements/choose.html", choose=choose)
     rep = accounts.get_user(int(rep_id))
     spec = service.spec_of(service.current_template(key))
     form = _values_form(spec, key)
     if form.validate_on_submit():
+        values = typed_values(form, spec)
         try:
-            agreement = service.create_draft(
-                current_user, rep, key, typed_values(form, spec), _evidence()
-            )
+            agreement = service.create_draft(current_user, rep, key, values, _evidence())
         except Invalid as error:
             show_domain_error(form, _prefixed(error))
         else:
             flash("Draft saved. Check the preview, then send it.", "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+            return _to_detail(agreement)
     return render_template("agreements/edit.html", form=form, spec=spec, rep=rep, agreement=None)
 
 
@@ -176,12 +144,16 @@ def _prefixed(error: Invalid) -> Invalid:
     return Invalid(error.message, field=f"v_{error.field}" if error.field else None)
 
 
+def _values_form(spec: TemplateSpec, key: str) -> FlaskForm:
+    """The variables form: what was posted, or the template's defaults on a first visit."""
+    if request.method == "POST":
+        return values_form(spec)
+    return values_form(spec, form_values(spec, service.initial_values(key)))
+
+
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 def edit(agreement_id: int) -> Response | str:
-    agreement = service.get_agreement(current_user, agreement_id)
-    service.require_manage(current_user)
-    if agreement.status != AgreementStatus.DRAFT:
-        raise Conflict(service.FROZEN_MESSAGE)
+    agreement = service.draft_to_edit(current_user, agreement_id)
     spec = service.spec_of(agreement.template)
     stored = None if request.method == "POST" else form_values(spec, agreement.values)
     form = values_form(spec, stored)
@@ -192,7 +164,7 @@ def edit(agreement_id: int) -> Response | str:
             show_domain_error(form, _prefixed(error))
         else:
             flash("Draft updated.", "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+            return _to_detail(agreement)
     return render_template(
         "agreements/edit.html", form=form, spec=spec, rep=agreement.rep, agreement=agreement
     )
@@ -207,6 +179,7 @@ def detail(agreement_id: int) -> str:
         view=rendering.agreement_view(agreement),
         chain=verify_chain(agreement),
         can_manage=service.can_manage(current_user),
+        can_edit=service.can_edit(current_user, agreement),
         pending=service.pending_role(current_user, agreement),
         send_form=SendForm(),
         void_form=VoidForm(),
@@ -219,7 +192,7 @@ def send(agreement_id: int) -> Response:
     if SendForm().validate_on_submit():
         service.send(current_user, agreement, _evidence())
         flash(f"Sent to {agreement.rep.full_name} to sign.", "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return _to_detail(agreement)
 
 
 @bp.post("/<int:agreement_id>/void")
@@ -231,7 +204,7 @@ def void(agreement_id: int) -> Response | str:
         flash("The agreement is voided. To change it, draft and send a new one.", "info")
     else:
         flash(" ".join(form.reason.errors) or "Say why the agreement is voided.", "warning")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return _to_detail(agreement)
 
 
 @bp.get("/<int:agreement_id>/preview.pdf")
@@ -250,33 +223,35 @@ def bulk() -> Response | str:
     if key not in {t.template_key for t in templates}:
         return render_template("agreements/bulk_choose.html", templates=templates)
     spec = service.spec_of(service.current_template(key))
-    form = bulk_form(accounts.teams(), sending.cohorts(current_user))
+    form = bulk_form(accounts.teams(), service.cohorts(current_user))
     values = _values_form(spec, key)
-    previews = None
+    done = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
-        team_id = int(form.team.data) if (form.team.data or "").isdigit() else None
-        reps = sending.reps_in_group(current_user, team_id, form.cohort.data or None)
-        raw = typed_values(values, spec)
-        try:
-            fingerprint = sending.bulk_fingerprint(key, reps, raw)
-            if request.form.get("action") == "send" and form.previewed.data == fingerprint:
-                sent = sending.send_many(current_user, key, reps, raw, _evidence())
-                flash(f"Sent {len(sent)} agreements to sign.", "success")
-                return redirect(url_for("agreements.index", status="sent"))
-            previews = sending.preview_many(current_user, key, reps, raw)
-            form.previewed.data = fingerprint  # "send" now sends exactly this
-        except Invalid as error:
-            show_domain_error(values, _prefixed(error))
+        done = _preview_or_send(key, spec, form, values)
+        if done is not None and done.sent is not None:
+            flash(f"Sent {len(done.sent)} agreements to sign.", "success")
+            return redirect(url_for("agreements.index", status="sent"))
+    previews = done.previews if done is not None else None
     return render_template(
         "agreements/bulk.html", form=form, values=values, spec=spec, previews=previews
     )
 
 
-def _values_form(spec: TemplateSpec, key: str) -> FlaskForm:
-    """The variables form: what was posted, or the template's defaults on a first visit."""
-    if request.method == "POST":
-        return values_form(spec)
-    return values_form(spec, form_values(spec, service.initial_values(key)))
+def _preview_or_send(
+    key: str, spec: TemplateSpec, form: BulkForm, values: FlaskForm
+) -> service.BulkRound | None:
+    """Send if "send" was pressed on an unchanged preview, else preview; None if refused."""
+    confirmed = form.previewed.data if request.form.get("action") == "send" else None
+    raw, cohort = typed_values(values, spec), form.cohort.data or None
+    try:
+        done = service.preview_or_send(
+            current_user, key, form.team_id, cohort, raw, _evidence(), confirmed
+        )
+    except Invalid as error:
+        show_domain_error(values, _prefixed(error))
+        return None
+    form.previewed.data = done.fingerprint  # "send" now sends exactly what is previewed
+    return done
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -285,22 +260,25 @@ def _values_form(spec: TemplateSpec, key: str) -> FlaskForm:
 @bp.route("/<int:agreement_id>/sign", methods=["GET", "POST"])
 def sign(agreement_id: int) -> Response | str:
     agreement = service.get_agreement(current_user, agreement_id)
-    role = signing.require_signer(current_user, agreement)
+    role = service.require_sign(current_user, agreement)
     form = SignForm()
-    window = timedelta(minutes=current_app.config["REAUTH_MINUTES"])
     if request.method == "GET":
-        signing.record_opened(current_user, agreement, _evidence())
+        service.record_opened(current_user, agreement, _evidence())
     elif form.validate_on_submit():
-        given = _signature_input(form)
+        given = form.signature(password_entered_at())
         try:
-            signing.sign(current_user, agreement, given, _evidence(), window)
+            service.sign(current_user, agreement, given, _evidence(), _reauth_window())
         except Invalid as error:
             show_domain_error(form, error)
         else:
             if given.password:
                 mark_password_entered()
             flash(_signed_message(agreement), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+            return _to_detail(agreement)
+    return _sign_page(agreement, role, form)
+
+
+def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
     return render_template(
         "agreements/sign.html",
         agreement=agreement,
@@ -309,18 +287,12 @@ def sign(agreement_id: int) -> Response | str:
         form=form,
         decline_form=DeclineForm(),
         consent=consent_text(CURRENT_CONSENT_VERSION),
-        needs_password=signing.needs_password(password_entered_at(), now(), window),
+        needs_password=service.needs_password(password_entered_at(), now(), _reauth_window()),
     )
 
 
-def _signature_input(form: SignForm) -> signing.SignatureInput:
-    return signing.SignatureInput(
-        typed_name=form.typed_name.data or "",
-        consent=bool(form.consent.data),
-        consent_version=form.consent_version.data or "",
-        password=form.password.data or "",
-        signed_in_at=password_entered_at(),
-    )
+def _reauth_window() -> timedelta:
+    return timedelta(minutes=current_app.config["REAUTH_MINUTES"])
 
 
 def _signed_message(agreement: Agreement) -> str:
@@ -333,8 +305,8 @@ def _signed_message(agreement: Agreement) -> str:
 def reached_end(agreement_id: int) -> Response:
     """Called by the signing page's script when the signer reaches the end of the document."""
     agreement = service.get_agreement(current_user, agreement_id)
-    signing.require_signer(current_user, agreement)
-    recorded = signing.record_reached_end(current_user, agreement, _evidence())
+    service.require_sign(current_user, agreement)
+    recorded = service.record_reached_end(current_user, agreement, _evidence())
     return jsonify(recorded=recorded)
 
 
@@ -345,7 +317,7 @@ def decline(agreement_id: int) -> Response:
     if not form.validate_on_submit():
         flash(" ".join(form.reason.errors) or "Say why you decline.", "warning")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
-    signing.decline(current_user, agreement, form.reason.data or "", _evidence())
+    service.decline(current_user, agreement, form.reason.data or "", _evidence())
     flash("You declined this agreement. HR has your reason and will follow up.", "info")
     return redirect(url_for("agreements.mine"))
 
@@ -357,7 +329,7 @@ def decline(agreement_id: int) -> Response:
 def download(agreement_id: int) -> Response:
     agreement = service.get_agreement(current_user, agreement_id)
     pdf = service.sealed_pdf_of(agreement)
-    return _pdf_response(pdf, export.file_name(agreement))
+    return _pdf_response(pdf, service.file_name(agreement))
 
 
 @bp.get("/<int:agreement_id>/print")
@@ -371,31 +343,15 @@ def print_view(agreement_id: int) -> str:
 @bp.route("/verify", methods=["GET", "POST"])
 def verify() -> str:
     service.require_manage(current_user)
-    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024  # refuse huge uploads early
+    request.max_content_length = service.MAX_UPLOAD_BYTES + 64 * 1024  # refuse huge uploads early
     form = VerifyForm()
     verdict = None
     if form.validate_on_submit():
-        data = form.pdf.data.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            form.pdf.errors = ["This file is too large to be a SalesRamp agreement."]
-        else:
-            verdict = verify_pdf(data)
+        try:
+            verdict = service.verify_upload(current_user, form.pdf.data)
+        except Invalid as error:
+            show_domain_error(form, error)
     return render_template("agreements/verify.html", form=form, verdict=verdict)
-
-
-@public_bp.get("/verify/<code>")
-def public_verify(code: str) -> str:
-    """What the QR code on a sealed PDF opens: status and hashes, never the content."""
-    agreement = service.find_by_code(code)
-    if agreement is None or agreement.status == AgreementStatus.DRAFT:
-        raise NotFound("There is no agreement with this verification code.")
-    has_access = current_user.is_authenticated and service.can_view(current_user, agreement)
-    return render_template(
-        "agreements/public_verify.html",
-        agreement=agreement,
-        has_access=has_access,
-        chain=verify_chain(agreement),
-    )
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -403,30 +359,28 @@ def public_verify(code: str) -> str:
 
 @bp.post("/export")
 def start_export() -> Response:
-    form = ExportForm()
-    form.validate_on_submit()
-    ids = export.selection(current_user, _filters(request.form))
-    if len(ids) <= current_app.config["EXPORT_INLINE_LIMIT"]:
-        buffer = io.BytesIO()
-        export.write_zip(ids, buffer)
-        buffer.seek(0)
-        name = f"agreements-{now():%Y%m%d-%H%M%S}.zip"
-        return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)
-    job = export.start_export(current_user, ids)
-    app, job_id = current_app._get_current_object(), job.id  # type: ignore[attr-defined]
-    after_commit(lambda: export.run_in_thread(app, job_id))
-    return redirect(url_for("agreements.export_progress", token=job.token), 303)
+    ExportForm().validate_on_submit()
+    limit = current_app.config["EXPORT_INLINE_LIMIT"]
+    export = service.export_selection(current_user, filters_from(request.form), limit)
+    if isinstance(export, service.InlineExport):
+        return send_file(
+            io.BytesIO(export.data),
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=export.name,
+        )
+    return redirect(url_for("agreements.export_progress", token=export.token), 303)
 
 
 @bp.get("/exports/<token>")
 def export_progress(token: str) -> str:
-    job = export.get_export(current_user, token)
+    job = service.get_export(current_user, token)
     return render_template("agreements/export.html", job=job)
 
 
 @bp.get("/exports/<token>/status")
 def export_status(token: str) -> Response:
-    job = export.get_export(current_user, token)
+    job = service.get_export(current_user, token)
     return jsonify(
         status=job.status.value,
         done=job.done,
@@ -440,8 +394,6 @@ def export_status(token: str) -> Response:
 
 @bp.get("/exports/<token>/download")
 def export_download(token: str) -> Response:
-    job = export.get_export(current_user, token)
-    if job.status != ExportStatus.DONE:
-        raise Conflict("This export is not ready yet.")
-    path = export.export_path(Path(current_app.config["EXPORT_DIR"]), job)
+    directory = Path(current_app.config["EXPORT_DIR"])
+    path = service.finished_export(current_user, token, directory)
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name)

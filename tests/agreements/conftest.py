@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 
 from app.accounts.models import Role, User
-from app.agreements import service, signing
+from app.agreements import service
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement
+from app.agreements.service import signing
 from app.extensions import db
 from tests.conftest import create_rep, create_user
 from tests.database import Snapshot, TestDatabase

@@ -10,7 +10,7 @@ from flask.testing import FlaskCliRunner
 
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
-from app.agreements.verification import verify_pdf
+from app.agreements.service.verification import verify_pdf
 from app.extensions import db
 from tests.database import Snapshot
 

@@ -21,7 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from app.agreements import rendering
 from app.agreements.models import Agreement
 from app.agreements.seal import check_seal, load_seal_key, seal_pdf
-from app.agreements.verification import verify_pdf
+from app.agreements.service.verification import verify_pdf
 from app.pdf import StaticOnlyFetcher, render_html_to_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdfsig") is None, reason="needs poppler-utils")

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from app.accounts.models import Role, User
-from app.agreements import audit, bulk, service, signing
+from app.agreements import audit, service
 from app.agreements.audit import Evidence
 from app.agreements.models import (
     Agreement,
@@ -20,6 +20,7 @@ from app.agreements.models import (
     AgreementSignature,
     AgreementStatus,
 )
+from app.agreements.service import bulk, signing
 from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
 

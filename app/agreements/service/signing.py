@@ -23,8 +23,9 @@ from app.agreements.models import (
     AgreementStatus,
     SignerRole,
 )
-from app.agreements.service import claim, pending_role
-from app.errors import Conflict, Invalid, NotAllowed
+from app.agreements.service.access import pending_role, require_sign
+from app.agreements.service.drafting import claim
+from app.errors import Conflict, Invalid
 from app.extensions import db
 
 SIGNED_ACTIONS = {
@@ -43,28 +44,6 @@ class SignatureInput:
     consent_version: str = CURRENT_CONSENT_VERSION
     password: str = ""
     signed_in_at: datetime | None = None  # the last password entry in this session (UTC)
-
-
-def require_signer(actor: User, agreement: Agreement) -> SignerRole:
-    """The signature the actor owes now, or why they cannot sign."""
-    role = pending_role(actor, agreement)
-    if role is not None:
-        return role
-    if any(signature.signer_id == actor.id for signature in agreement.signatures):
-        raise Conflict("You have signed this agreement already; nothing was changed.")
-    if actor.id not in (agreement.rep_id, agreement.coach_id) and not actor.sees_everyone:
-        raise NotAllowed("This agreement is not yours to sign.")
-    if agreement.status == AgreementStatus.SENT:
-        raise NotAllowed("The rep signs first; the countersignature comes after.")
-    if agreement.status == AgreementStatus.SIGNED_BY_REP:
-        raise NotAllowed("This agreement is waiting for someone else's signature, not yours.")
-    messages = {
-        AgreementStatus.DRAFT: "This agreement has not been sent yet.",
-        AgreementStatus.COMPLETED: "This agreement is completed already.",
-        AgreementStatus.DECLINED: "This agreement was declined.",
-        AgreementStatus.VOIDED: "This agreement was voided.",
-    }
-    raise Conflict(messages[agreement.status])
 
 
 def needs_password(signed_in_at: datetime | None, now: datetime, window: timedelta) -> bool:
@@ -97,7 +76,7 @@ def sign(
     reauth_window: timedelta,
 ) -> AgreementSignature:
     """Sign as the rep, or countersign as HR or the coach; the last signature seals it."""
-    role = require_signer(actor, agreement)
+    role = require_sign(actor, agreement)
     moment = audit.now()
     if needs_password(given.signed_in_at, moment, reauth_window):
         if not given.password:
@@ -146,9 +125,16 @@ def sign(
     return signature
 
 
+def sealed_pdf_of(agreement: Agreement) -> bytes:
+    """The stored sealed PDF, byte for byte; it exists once everyone has signed."""
+    if agreement.status != AgreementStatus.COMPLETED or agreement.pdf is None:
+        raise Conflict("The signed PDF is available once everyone has signed.")
+    return agreement.pdf
+
+
 def decline(actor: User, agreement: Agreement, reason: str, evidence: Evidence) -> Agreement:
     """The rep declines to sign, saying why; HR sees the reason and can send a new one."""
-    role = require_signer(actor, agreement)
+    role = require_sign(actor, agreement)
     if role != SignerRole.REP:
         raise Conflict("Only the rep can decline; to stop an agreement, void it with a reason.")
     reason = reason.strip()

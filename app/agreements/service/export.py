@@ -15,20 +15,23 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
 from app.accounts.models import User
 from app.agreements.audit import now
 from app.agreements.models import Agreement, AgreementExport, AgreementStatus, ExportStatus
-from app.agreements.service import AgreementFilters, agreements_query, require_manage
-from app.errors import NotAllowed, NotFound
+from app.agreements.service.access import require_manage
+from app.agreements.service.finding import AgreementFilters, agreements_query
+from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
+from app.transaction import after_commit
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_FIELDS = (
@@ -158,6 +161,32 @@ def write_directory(ids: Sequence[int], directory: Path) -> int:
     return written
 
 
+@dataclass(frozen=True)
+class InlineExport:
+    """A selection small enough to build during the request: the ZIP to download now."""
+
+    data: bytes
+    name: str
+
+
+def export_selection(
+    actor: User, filters: AgreementFilters, inline_limit: int
+) -> InlineExport | AgreementExport:
+    """Up to ``inline_limit`` agreements as a ZIP at once; more as a background job.
+
+    The job's thread starts once the request commits, so that it finds the job's row.
+    """
+    ids = selection(actor, filters)
+    if len(ids) <= inline_limit:
+        buffer = io.BytesIO()
+        write_zip(ids, buffer)
+        return InlineExport(buffer.getvalue(), f"agreements-{now():%Y%m%d-%H%M%S}.zip")
+    job = start_export(actor, ids)
+    app, job_id = current_app._get_current_object(), job.id  # type: ignore[attr-defined]
+    after_commit(lambda: run_in_thread(app, job_id))
+    return job
+
+
 # --- background exports -----------------------------------------------------------------------
 
 
@@ -195,6 +224,14 @@ def get_export(actor: User, token: str) -> AgreementExport:
 
 def export_path(directory: Path, job: AgreementExport) -> Path:
     return directory / f"agreements-{job.token}.zip"
+
+
+def finished_export(actor: User, token: str, directory: Path) -> Path:
+    """The ZIP of the actor's finished export; a conflict while it is still being built."""
+    job = get_export(actor, token)
+    if job.status != ExportStatus.DONE:
+        raise Conflict("This export is not ready yet.")
+    return export_path(directory, job)
 
 
 def run_in_thread(app: Flask, export_id: int) -> threading.Thread:

@@ -1,19 +1,24 @@
 """Is this PDF an intact, sealed SalesRamp agreement, and which one? Or why not.
 
-The web page, the public ``/verify/<code>`` page and ``flask agreements verify`` all ask here.
+HR's upload page, the public ``/verify/<code>`` page (what the QR code on a sealed PDF opens)
+and ``flask agreements verify`` all ask here.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import IO
 
 from sqlalchemy import select
 
-from app.agreements.models import Agreement
-from app.agreements.rendering import seal_key
+from app.accounts.models import User
+from app.agreements import rendering
+from app.agreements.models import Agreement, AgreementStatus
 from app.agreements.seal import check_seal
-from app.agreements.service import find_by_code
+from app.agreements.service.access import require_manage
+from app.agreements.service.finding import find_by_code
+from app.errors import Invalid, NotFound
 from app.extensions import db
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -44,7 +49,7 @@ def verify_pdf(data: bytes) -> Verdict:
     digest = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF"):
         return Verdict(False, "This is not a PDF file.", digest)
-    check = check_seal(data, seal_key())
+    check = check_seal(data, rendering.seal_key())
     stored = db.session.scalar(select(Agreement).where(Agreement.pdf_sha256 == digest))
     if not check.intact:
         agreement = find_by_code(check.verification_code) if check.verification_code else None
@@ -66,3 +71,20 @@ def verify_pdf(data: bytes) -> Verdict:
         digest,
         named,
     )
+
+
+def verify_upload(actor: User, upload: IO[bytes]) -> Verdict:
+    """HR checks a PDF someone handed them; a file too large to be ours is refused unread."""
+    require_manage(actor)
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise Invalid("This file is too large to be a SalesRamp agreement.", field="pdf")
+    return verify_pdf(data)
+
+
+def published(code: str) -> Agreement:
+    """The agreement a verification code names, for anyone holding the code; never a draft."""
+    agreement = find_by_code(code)
+    if agreement is None or agreement.status == AgreementStatus.DRAFT:
+        raise NotFound("There is no agreement with this verification code.")
+    return agreement

@@ -15,15 +15,15 @@ from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import build_document
 from app.agreements.models import Agreement
-from app.agreements.record import rep_record
-from app.agreements.service import (
+from app.agreements.service.access import can_manage, require_manage
+from app.agreements.service.drafting import (
     checked_values,
     create_draft,
     current_template,
-    require_manage,
     send,
     spec_of,
 )
+from app.agreements.service.record import rep_record
 from app.errors import Invalid
 from app.extensions import db
 
@@ -43,6 +43,11 @@ def reps_in_group(actor: User, team_id: int | None = None, cohort: str | None = 
     if cohort:
         reps = [rep for rep in reps if rep.start_date and f"{rep.start_date:%Y-%m}" == cohort]
     return reps
+
+
+def rep_choices(actor: User) -> list[User]:
+    """The reps the agreement list can be filtered by: HR's all reps; a coach filters by team."""
+    return reps_in_group(actor) if can_manage(actor) else []
 
 
 def cohorts(actor: User) -> list[str]:
@@ -107,3 +112,35 @@ def send_many(
         agreement = create_draft(actor, preview.rep, template_key, raw_values, evidence)
         sent.append(send(actor, agreement, evidence))
     return sent
+
+
+@dataclass(frozen=True)
+class BulkRound:
+    """One round of the bulk page: a preview and its fingerprint, or the agreements sent."""
+
+    fingerprint: str
+    previews: list[BulkPreview] | None = None
+    sent: list[Agreement] | None = None
+
+
+def preview_or_send(
+    actor: User,
+    template_key: str,
+    team_id: int | None,
+    cohort: str | None,
+    raw_values: Mapping[str, str | None],
+    evidence: Evidence,
+    confirmed: str | None = None,
+) -> BulkRound:
+    """Preview the batch for a team or cohort; send it only if ``confirmed`` is its fingerprint.
+
+    The fingerprint covers the template version, the reps and the values, so a change to any of
+    them since the preview (a rep joined, a value edited) shows a fresh preview instead of
+    sending something nobody looked at.
+    """
+    reps = reps_in_group(actor, team_id, cohort)
+    fingerprint = bulk_fingerprint(template_key, reps, raw_values)
+    if confirmed == fingerprint:
+        sent = send_many(actor, template_key, reps, raw_values, evidence)
+        return BulkRound(fingerprint, sent=sent)
+    return BulkRound(fingerprint, previews=preview_many(actor, template_key, reps, raw_values))

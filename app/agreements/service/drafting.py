@@ -1,23 +1,19 @@
-"""Agreements: templates as loaded, drafting from the rep's record, sending, voiding, finding.
+"""Drafting agreements from templates and the rep's record, sending, voiding.
 
-What is pulled from the rep's record is in ``record.py``, sending to many in ``bulk.py``,
-signing, declining and sealing in ``signing.py``. Every function takes the acting user,
-checks what they may do, raises domain errors, and flushes; the caller commits.
+``claim`` is the one way an agreement's row changes (here and in ``signing``): a conditional
+update that refuses a second submission of the same action.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
 
-from app.accounts.access import require_view_person
 from app.accounts.models import Role, User
 from app.agreements import audit
 from app.agreements.audit import Evidence
@@ -29,22 +25,18 @@ from app.agreements.document import (
 )
 from app.agreements.models import (
     Agreement,
-    AgreementKind,
     AgreementStatus,
     AgreementTemplate,
-    SignerRole,
 )
-from app.agreements.record import rep_record
+from app.agreements.service.access import FROZEN_MESSAGE, require_edit, require_manage
+from app.agreements.service.finding import find_by_code, get_agreement
+from app.agreements.service.record import rep_record
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.service import current_version, current_versions
-from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.errors import Conflict, Invalid
 from app.extensions import db
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
-FROZEN_MESSAGE = (
-    "This agreement has been sent, so its content is frozen. To change it, void it with a "
-    "reason and send a new one."
-)
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -65,43 +57,6 @@ def spec_of(template: AgreementTemplate) -> TemplateSpec:
     return TemplateSpec.model_validate(template.content)
 
 
-# --- who may do what ---------------------------------------------------------------------------
-
-
-def can_manage(actor: User) -> bool:
-    """Drafting, sending, voiding, listing everyone's and exporting: HR and admins."""
-    return actor.sees_everyone
-
-
-def require_manage(actor: User) -> None:
-    if not can_manage(actor):
-        raise NotAllowed("Only HR and admins prepare and send agreements.")
-
-
-def can_view(actor: User, agreement: Agreement) -> bool:
-    if can_manage(actor):
-        return True
-    if agreement.status == AgreementStatus.DRAFT:
-        return False  # a draft is HR's work in progress, not yet the rep's
-    if agreement.rep_id == actor.id or agreement.coach_id == actor.id:
-        return True
-    return actor.has_role(Role.COACH) and agreement.rep.coach_id == actor.id
-
-
-def get_agreement(actor: User, agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        raise NotFound("There is no such agreement.")
-    if not can_view(actor, agreement):
-        raise NotAllowed("You can only see your own agreements or those of reps you coach.")
-    return agreement
-
-
-def find_by_code(code: str) -> Agreement | None:
-    normal = code.strip().upper()
-    return db.session.scalar(select(Agreement).where(Agreement.verification_code == normal))
-
-
 # --- drafting and sending ---------------------------------------------------------------------
 
 
@@ -120,7 +75,7 @@ def checked_values(spec: TemplateSpec, raw: Mapping[str, str | None]) -> dict[st
     return values
 
 
-def require_rep(rep: User) -> None:
+def check_recipient(rep: User) -> None:
     """Agreements are for active people with the Rep role."""
     if not rep.has_role(Role.REP):
         raise Invalid("Agreements are for people with the Rep role.", field="rep_id")
@@ -137,7 +92,7 @@ def create_draft(
 ) -> Agreement:
     """A draft agreement for ``rep`` from the current version of a template."""
     require_manage(actor)
-    require_rep(rep)
+    check_recipient(rep)
     template = current_template(template_key)
     spec = spec_of(template)
     values = checked_values(spec, raw_values)
@@ -163,13 +118,18 @@ def create_draft(
     return agreement
 
 
+def draft_to_edit(actor: User, agreement_id: int) -> Agreement:
+    """A draft the actor may change; a sent agreement's content is frozen (a conflict)."""
+    agreement = get_agreement(actor, agreement_id)
+    require_edit(actor, agreement)
+    return agreement
+
+
 def update_draft(
     actor: User, agreement: Agreement, raw_values: Mapping[str, str | None], evidence: Evidence
 ) -> Agreement:
     """Change HR's values; only a draft can change, a sent agreement's content is frozen."""
-    require_manage(actor)
-    if agreement.status != AgreementStatus.DRAFT:
-        raise Conflict(FROZEN_MESSAGE)
+    require_edit(actor, agreement)
     values = checked_values(spec_of(agreement.template), raw_values)
     claim(agreement, AgreementStatus.DRAFT, values=values, updated_at=audit.now())
     audit.record(agreement, actor, "edited", evidence, content_hash(document_of(agreement)))
@@ -200,7 +160,7 @@ def send(actor: User, agreement: Agreement, evidence: Evidence) -> Agreement:
     if agreement.status != AgreementStatus.DRAFT:
         raise Conflict("This agreement has been sent already.")
     rep = agreement.rep
-    require_rep(rep)
+    check_recipient(rep)
     if agreement.countersign_coach and rep.coach_id is None:
         raise Invalid("This agreement is countersigned by the coach, but the rep has no coach.")
     document = document_of(agreement)
@@ -287,99 +247,3 @@ def _moved_on(agreement: Agreement) -> str:
     if status in (AgreementStatus.DECLINED, AgreementStatus.VOIDED):
         return f"This agreement was {status.short_label.lower()}; nothing was changed."
     return "This agreement was changed meanwhile; reload the page and try again."
-
-
-def sealed_pdf_of(agreement: Agreement) -> bytes:
-    """The stored sealed PDF, byte for byte; it exists once everyone has signed."""
-    if agreement.status != AgreementStatus.COMPLETED or agreement.pdf is None:
-        raise Conflict("The signed PDF is available once everyone has signed.")
-    return agreement.pdf
-
-
-# --- finding ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgreementFilters:
-    status: AgreementStatus | None = None
-    kind: AgreementKind | None = None
-    team_id: int | None = None
-    rep_id: int | None = None
-    date_from: date | None = None  # sent (or drafted) on or after
-    date_to: date | None = None
-
-
-def agreements_query(actor: User, filters: AgreementFilters = AgreementFilters()) -> Select[Any]:
-    """The agreements the actor may see that match the filters, newest first."""
-    query = select(Agreement).join(User, Agreement.rep_id == User.id)
-    if not can_manage(actor):
-        if not actor.has_role(Role.COACH):
-            raise NotAllowed("Only HR, admins and coaches see agreement lists.")
-        query = query.where(
-            Agreement.status != AgreementStatus.DRAFT,
-            or_(User.coach_id == actor.id, Agreement.coach_id == actor.id),
-        )
-    if filters.status:
-        query = query.where(Agreement.status == filters.status)
-    if filters.kind:
-        query = query.where(Agreement.kind == filters.kind)
-    if filters.team_id:
-        query = query.where(User.team_id == filters.team_id)
-    if filters.rep_id:
-        query = query.where(Agreement.rep_id == filters.rep_id)
-    moment = func.coalesce(Agreement.sent_at, Agreement.created_at)
-    if filters.date_from:
-        query = query.where(moment >= datetime.combine(filters.date_from, datetime.min.time()))
-    if filters.date_to:
-        query = query.where(moment < datetime.combine(filters.date_to, datetime.max.time()))
-    return query.order_by(moment.desc(), Agreement.id.desc())
-
-
-def list_agreements(actor: User, filters: AgreementFilters = AgreementFilters()) -> list[Agreement]:
-    query = agreements_query(actor, filters).options(
-        selectinload(Agreement.rep).selectinload(User.team)
-    )
-    return list(db.session.scalars(query))
-
-
-def agreements_of(actor: User, rep: User) -> list[Agreement]:
-    """A rep's agreements as the actor may see them (a rep: their own, once sent)."""
-    require_view_person(actor, rep)
-    query = select(Agreement).where(Agreement.rep_id == rep.id)
-    if not can_manage(actor):
-        query = query.where(Agreement.status != AgreementStatus.DRAFT)
-    return list(db.session.scalars(query.order_by(Agreement.created_at.desc())))
-
-
-def waiting_for(actor: User) -> list[Agreement]:
-    """Agreements waiting for the actor's signature: as the rep, HR or the coach."""
-    conditions = [
-        (Agreement.rep_id == actor.id) & (Agreement.status == AgreementStatus.SENT),
-        (Agreement.coach_id == actor.id)
-        & (Agreement.status == AgreementStatus.SIGNED_BY_REP)
-        & Agreement.countersign_coach.is_(True),
-    ]
-    if actor.sees_everyone:
-        conditions.append(
-            (Agreement.status == AgreementStatus.SIGNED_BY_REP) & (Agreement.rep_id != actor.id)
-        )
-    query = select(Agreement).where(or_(*conditions)).order_by(Agreement.sent_at)
-    found = db.session.scalars(query.options(selectinload(Agreement.signatures)))
-    return [a for a in found if pending_role(actor, a) is not None]
-
-
-def pending_role(actor: User, agreement: Agreement) -> SignerRole | None:
-    """The signature the actor still owes on this agreement, if any."""
-    if agreement.status == AgreementStatus.SENT and agreement.rep_id == actor.id:
-        return SignerRole.REP
-    if agreement.status != AgreementStatus.SIGNED_BY_REP or agreement.rep_id == actor.id:
-        return None
-    if actor.sees_everyone and agreement.signature_by(SignerRole.HR) is None:
-        return SignerRole.HR
-    if (
-        agreement.countersign_coach
-        and agreement.coach_id == actor.id
-        and agreement.signature_by(SignerRole.COACH) is None
-    ):
-        return SignerRole.COACH
-    return None

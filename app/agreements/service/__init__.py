@@ -1,0 +1,154 @@
+"""Agreements services: drafting from the rep's record, sending, signing, sealing, exporting.
+
+Who may do what (enforced here, whatever the pages show; the rules are in ``access``):
+
+* HR and admins draft, edit (drafts only: once sent, the content is frozen), send, send to a
+  team or cohort, void, list and export everyone's agreements, and verify an uploaded PDF;
+* a rep sees and signs or declines their own agreements once sent, never a draft;
+* a coach sees the agreements of the reps they coach, and countersigns those that ask for it;
+  HR countersigns after the rep;
+* an export belongs to whoever asked for it;
+* anyone holding a verification code sees the agreement's status and hashes, not its content.
+
+The package's modules: ``access`` (the rules above), ``finding`` (by id or code, lists, what
+waits for whom), ``drafting`` (templates, drafts, sending, voiding), ``record`` (what a document
+pulls from the rep's record), ``bulk`` (one template to many reps: preview, then send exactly
+what was previewed), ``signing`` (evidence, signatures, declining, the seal), ``export`` (ZIPs
+of the stored PDFs, inline or in the background) and ``verification`` (is this PDF intact, and
+which agreement is it). Every function takes the acting user where one acts, raises domain
+errors and flushes; the caller commits. Callers use the names re-exported here.
+"""
+
+from app.agreements.service.access import (
+    can_edit,
+    can_list,
+    can_manage,
+    can_sign,
+    can_view,
+    pending_role,
+    require_edit,
+    require_list,
+    require_manage,
+    require_sign,
+    require_view,
+)
+from app.agreements.service.bulk import (
+    BulkPreview,
+    BulkRound,
+    cohorts,
+    preview_many,
+    preview_or_send,
+    rep_choices,
+    reps_in_group,
+    send_many,
+)
+from app.agreements.service.drafting import (
+    create_draft,
+    current_template,
+    current_templates,
+    document_of,
+    draft_to_edit,
+    initial_values,
+    send,
+    spec_of,
+    update_draft,
+    void,
+)
+from app.agreements.service.export import (
+    MANIFEST_NAME,
+    InlineExport,
+    completed_ids,
+    export_path,
+    export_selection,
+    file_name,
+    finished_export,
+    get_export,
+    start_export,
+    write_directory,
+    write_zip,
+)
+from app.agreements.service.finding import (
+    AgreementFilters,
+    agreements_of,
+    find_by_code,
+    get_agreement,
+    list_agreements,
+    waiting_for,
+)
+from app.agreements.service.signing import (
+    SignatureInput,
+    decline,
+    needs_password,
+    record_opened,
+    record_reached_end,
+    sealed_pdf_of,
+    sign,
+)
+from app.agreements.service.verification import (
+    MAX_UPLOAD_BYTES,
+    Verdict,
+    published,
+    verify_pdf,
+    verify_upload,
+)
+
+__all__ = [
+    "MANIFEST_NAME",
+    "MAX_UPLOAD_BYTES",
+    "AgreementFilters",
+    "BulkPreview",
+    "BulkRound",
+    "InlineExport",
+    "SignatureInput",
+    "Verdict",
+    "agreements_of",
+    "can_edit",
+    "can_list",
+    "can_manage",
+    "can_sign",
+    "can_view",
+    "cohorts",
+    "completed_ids",
+    "create_draft",
+    "current_template",
+    "current_templates",
+    "decline",
+    "document_of",
+    "draft_to_edit",
+    "export_path",
+    "export_selection",
+    "file_name",
+    "find_by_code",
+    "finished_export",
+    "get_agreement",
+    "get_export",
+    "initial_values",
+    "list_agreements",
+    "needs_password",
+    "pending_role",
+    "preview_many",
+    "preview_or_send",
+    "published",
+    "record_opened",
+    "record_reached_end",
+    "rep_choices",
+    "reps_in_group",
+    "require_edit",
+    "require_list",
+    "require_manage",
+    "require_sign",
+    "require_view",
+    "sealed_pdf_of",
+    "send",
+    "send_many",
+    "sign",
+    "spec_of",
+    "start_export",
+    "update_draft",
+    "verify_pdf",
+    "verify_upload",
+    "void",
+    "waiting_for",
+    "write_directory",
+    "write_zip",
+]
