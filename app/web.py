@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import time
+from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, flash, g, redirect, render_template, request
+from flask import Flask, flash, g, redirect, render_template, request, session
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -113,6 +114,24 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+# --- password freshness: signing an agreement needs a password entered moments ago ------------
+
+PASSWORD_AT = "password_at"
+
+
+def mark_password_entered() -> None:
+    """Remember when this session last proved the password: signing needs a fresh login."""
+    session[PASSWORD_AT] = int(time.time())
+
+
+def password_entered_at() -> datetime | None:
+    """When this session last entered the password (UTC, naive), or None if never."""
+    stamp = session.get(PASSWORD_AT)
+    if not isinstance(stamp, int):
+        return None
+    return datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None)
 
 
 def format_day(value: date | None, missing: str = "—") -> str:

@@ -10,9 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.accounts import service
 from app.accounts.forms import ChangePasswordForm, LoginForm
-from app.accounts.freshness import mark_password_entered
 from app.errors import Invalid
-from app.web import show_domain_error
+from app.web import mark_password_entered, show_domain_error
 
 bp = Blueprint("accounts", __name__)
 

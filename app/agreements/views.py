@@ -26,7 +26,6 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
-from app.accounts.freshness import mark_password_entered, password_entered_at
 from app.agreements import rendering, service
 from app.agreements.audit import Evidence, now, verify_chain
 from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
@@ -50,7 +49,7 @@ from app.agreements.forms import (
 from app.agreements.models import Agreement, AgreementStatus, ExportStatus, SignerRole
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Invalid
-from app.web import show_domain_error
+from app.web import mark_password_entered, password_entered_at, show_domain_error
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 

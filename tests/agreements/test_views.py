@@ -12,11 +12,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.freshness import PASSWORD_AT
 from app.accounts.models import Role, User
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
+from app.web import PASSWORD_AT
 
 Login = Callable[[User], FlaskClient]
 
