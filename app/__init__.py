@@ -10,8 +10,21 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.accounts.models import User
+from app.accounts.views import bp as accounts_bp
+from app.admin.views import bp as admin_bp
+from app.agreements.cli import agreements_cli
+from app.agreements.views import bp as agreements_bp
+from app.agreements.views import public_bp as verify_bp
+from app.certification.views import bp as certification_bp
+from app.coaching.views import bp as coaching_bp
 from app.config import PROJECT_ROOT, read_settings
+from app.curriculum.cli import curriculum_cli
+from app.curriculum.views import bp as curriculum_bp
+from app.demo import demo_command
 from app.extensions import csrf, db, login_manager, migrate
+from app.plans.views import bp as plans_bp
+from app.web import register_web_behaviour
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -30,8 +43,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
-    from app.web import register_web_behaviour
-
     register_web_behaviour(app)
     return app
 
@@ -45,8 +56,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-
-    from app.accounts.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -70,15 +79,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts.views import bp as accounts_bp
-    from app.admin.views import bp as admin_bp
-    from app.agreements.views import bp as agreements_bp
-    from app.agreements.views import public_bp as verify_bp
-    from app.certification.views import bp as certification_bp
-    from app.coaching.views import bp as coaching_bp
-    from app.curriculum.views import bp as curriculum_bp
-    from app.plans.views import bp as plans_bp
-
     for blueprint in (
         accounts_bp,
         admin_bp,
@@ -93,10 +93,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.agreements.cli import agreements_cli
-    from app.curriculum.cli import curriculum_cli
-    from app.demo import demo_command
-
     app.cli.add_command(agreements_cli)
     app.cli.add_command(curriculum_cli)
     app.cli.add_command(demo_command)

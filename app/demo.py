@@ -12,12 +12,15 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
+from app.agreements.demo import clear_agreements, seed_agreements
 from app.certification.demo import seed_certifications
+from app.certification.models import CertificationAttempt
 from app.coaching.demo import seed_coaching
+from app.coaching.models import Debrief, Notification
 from app.curriculum.service import has_curriculum
 from app.extensions import db
 from app.plans import service as plans
-from app.plans.models import MeasureKind, Milestone, MilestoneStatus
+from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 
 DEMO_PASSWORD = "demo"
 DEMO_DOMAIN = "demo.salesramp"
@@ -58,11 +61,6 @@ def database_is_empty() -> bool:
 
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
-    from app.agreements.demo import clear_agreements
-    from app.certification.models import CertificationAttempt
-    from app.coaching.models import Debrief, Notification
-    from app.plans.models import Plan
-
     clear_agreements()
     for model in (Notification, Debrief, CertificationAttempt, Plan, UserRole, User, Team):
         db.session.execute(model.__table__.delete())
@@ -121,8 +119,6 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     db.session.flush()
     seed_certifications(admin, coaches, people[4:], now)
     seed_coaching(coaches, people[4:], now)
-    from app.agreements.demo import seed_agreements
-
     seed_agreements(hr, people[4:])
     return people
 

@@ -1,11 +1,12 @@
-"""Fixtures: an app per test with its own empty database, a client, and factories.
+"""Fixtures: one app and schema per run, each test on a restored snapshot, and factories.
 
-Set ``SALESRAMP_TEST_DATABASE_URL`` to run the suite against PostgreSQL; by default each test
-gets a fresh SQLite file.
+Set ``SALESRAMP_TEST_DATABASE_URL`` to run the suite against PostgreSQL; by default the run
+uses a SQLite file of its own. How snapshots are kept and restored: ``tests/database.py``.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -17,7 +18,6 @@ from typing import Any
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
 
 from app import create_app
 from app.accounts.models import Role, Team, User, UserRole
@@ -25,8 +25,9 @@ from app.accounts.passwords import hash_password
 from app.config import PROJECT_ROOT
 from app.curriculum.loader import load_curriculum
 from app.curriculum.schema import Curriculum
-from app.curriculum.service import store_curriculum
 from app.extensions import db
+from app.plans.service import assign_plan
+from tests.database import Commits, Snapshot, TestDatabase
 
 PASSWORD = "correct horse battery"
 TEST_DATABASE_URL = os.environ.get("SALESRAMP_TEST_DATABASE_URL", "")
@@ -75,30 +76,51 @@ def _fast_test_engine(database_url: str) -> dict[str, Any]:
     return {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": "-c synchronous_commit=off"}}}
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-
-
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_test_app(database_url)
-    with app.app_context():
-        # Creating only what is missing and emptying the rest is much cheaper on PostgreSQL
-        # than dropping and recreating every table for every test.
-        db.create_all()
-        _empty_database()
-        yield app
-        db.session.remove()
-        _empty_database()
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """One app and one schema for the whole run; each test restores a snapshot of it."""
+    workdir = tmp_path_factory.mktemp("database")
+    url = TEST_DATABASE_URL or f"sqlite:///{workdir / 'test.sqlite3'}"
+    database = TestDatabase(make_test_app(url), url, workdir, shipped_curriculum())
+    database.create_schema()
+    yield database
+    with database.app.app_context():
         db.engine.dispose()
 
 
-def _empty_database() -> None:
-    if db.engine.dialect.name == "postgresql":
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+@pytest.fixture
+def database_url(test_database: TestDatabase) -> Iterator[str]:
+    """The database's URL, for a test that reaches it through an app or connection of its own.
+
+    What such a test writes is committed for real, so the database is rebuilt after it.
+    """
+    yield test_database.url
+    test_database.forget_committed()
+
+
+def _snapshot_for(request: pytest.FixtureRequest, database: TestDatabase) -> Snapshot:
+    """The snapshot a test starts from: a ``*_snapshot`` fixture it uses, else a base one."""
+    names = [name for name in request.fixturenames if name.endswith("_snapshot")]
+    if len(names) > 1:
+        pytest.fail(f"a test can start from one snapshot only, not {names}")
+    if names:
+        snapshot: Snapshot = request.getfixturevalue(names[0])
+        return snapshot
+    return database.with_curriculum if "curriculum" in request.fixturenames else database.empty
+
+
+def _commits_for(request: pytest.FixtureRequest) -> Commits:
+    """Real commits for tests whose other connections (a live server, threads) must see them."""
+    if "database_url" in request.fixturenames or request.node.get_closest_marker("real_commits"):
+        return Commits.REAL
+    return Commits.ROLLED_BACK
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, test_database: TestDatabase) -> Iterator[Flask]:
+    """The app, in its own app context, on a database restored to the test's snapshot."""
+    with test_database.test(_snapshot_for(request, test_database), _commits_for(request)) as app:
+        yield app
 
 
 class FreshRequestClient(FlaskClient):
@@ -115,6 +137,21 @@ class FreshRequestClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(test_database: TestDatabase) -> Snapshot:
+    """The demo organisation as ``flask demo`` seeds it: seeded (and its PDFs sealed) once.
+
+    Its value is what the command printed.
+    """
+
+    def seed() -> str:
+        result = test_database.app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return test_database.snapshot("demo", seed)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     app.test_client_class = FreshRequestClient
@@ -128,76 +165,77 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def curriculum(app: Flask) -> Curriculum:
-    """The shipped curriculum, stored in the test database."""
-    loaded = shipped_curriculum()
-    store_curriculum(loaded)
+    """The shipped curriculum, stored in the test database (the snapshot already holds it)."""
+    return shipped_curriculum()
+
+
+_numbers = itertools.count(1)  # unique emails across snapshots and tests
+
+
+def create_team(name: str = "Team North") -> Team:
+    team = Team(name=name)
+    db.session.add(team)
     db.session.commit()
-    return loaded
+    return team
+
+
+def create_user(
+    *roles: Role,
+    name: str | None = None,
+    coach: User | None = None,
+    team: Team | None = None,
+    active: bool = True,
+    timezone: str = "UTC",
+    start_date: date | None = None,
+) -> User:
+    """A person who can sign in with ``PASSWORD``; a rep unless ``roles`` says otherwise."""
+    number = next(_numbers)
+    roles = roles or (Role.REP,)
+    user = User(
+        email=f"{roles[0].value}{number}@example.com",
+        full_name=name or f"{roles[0].label} Person {number}",
+        password_hash=password_hash(),
+        active=active,
+        coach=coach,
+        team=team,
+        timezone=timezone,
+        start_date=start_date,
+        role_rows=[UserRole(role=role) for role in roles],
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_rep(
+    day_of_ramp: int = 10,
+    plan: str = "sdr-ramp",
+    coach: User | None = None,
+    name: str | None = None,
+) -> User:
+    """A rep with a coach and a plan started ``day_of_ramp`` days ago (UTC)."""
+    coach = coach or create_user(Role.COACH)
+    rep = create_user(Role.REP, coach=coach, name=name)
+    start = datetime.now(UTC).date() - timedelta(days=day_of_ramp - 1)
+    assign_plan(coach, rep, plan, start)
+    db.session.commit()
+    return rep
 
 
 @pytest.fixture
 def make_team(app: Flask) -> Callable[..., Team]:
-    def make(name: str = "Team North") -> Team:
-        team = Team(name=name)
-        db.session.add(team)
-        db.session.commit()
-        return team
-
-    return make
+    return create_team
 
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    counter = iter(range(1, 10_000))
-
-    def make(
-        *roles: Role,
-        name: str | None = None,
-        coach: User | None = None,
-        team: Team | None = None,
-        active: bool = True,
-        timezone: str = "UTC",
-        start_date: date | None = None,
-    ) -> User:
-        number = next(counter)
-        roles = roles or (Role.REP,)
-        user = User(
-            email=f"{roles[0].value}{number}@example.com",
-            full_name=name or f"{roles[0].label} Person {number}",
-            password_hash=password_hash(),
-            active=active,
-            coach=coach,
-            team=team,
-            timezone=timezone,
-            start_date=start_date,
-            role_rows=[UserRole(role=role) for role in roles],
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    return create_user
 
 
 @pytest.fixture
 def make_rep(make_user: Callable[..., User], curriculum: Curriculum) -> Callable[..., User]:
-    """A rep with a coach and a plan started ``day_of_ramp`` days ago (UTC)."""
-    from app.plans.service import assign_plan
-
-    def make(
-        day_of_ramp: int = 10,
-        plan: str = "sdr-ramp",
-        coach: User | None = None,
-        name: str | None = None,
-    ) -> User:
-        coach = coach or make_user(Role.COACH)
-        rep = make_user(Role.REP, coach=coach, name=name)
-        start = datetime.now(UTC).date() - timedelta(days=day_of_ramp - 1)
-        assign_plan(coach, rep, plan, start)
-        db.session.commit()
-        return rep
-
-    return make
+    """``make_rep(day_of_ramp=40)``: a rep with a coach and a plan (see ``create_rep``)."""
+    return create_rep
 
 
 @pytest.fixture

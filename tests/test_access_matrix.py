@@ -34,7 +34,8 @@ from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
-from tests.conftest import PASSWORD, shipped_curriculum
+from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
+from tests.database import Snapshot, TestDatabase
 
 TARGET_NAME = "Avery Quinlan"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -654,26 +655,61 @@ def test_the_matrix_has_no_rules_for_routes_that_are_gone() -> None:
     assert not stale, f"access rules for routes the app no longer serves: {sorted(stale)}"
 
 
-@pytest.fixture
-def world(make_user, make_rep) -> World:
-    coach = make_user(Role.COACH, name="Casey Coach")
-    other_coach = make_user(Role.COACH, name="Dana Elsewhere")
-    rep = make_rep(day_of_ramp=20, coach=coach, name=TARGET_NAME)
-    other_rep = make_rep(day_of_ramp=20, coach=other_coach, name="Blake Other")
+@dataclass(frozen=True)
+class WorldIds:
+    """The world as stored in its snapshot: the ids of its people and milestones."""
+
+    rep: int
+    other_rep: int
+    coach: int
+    other_coach: int
+    hr: int
+    admin: int
+    open_milestone: int
+    submitted_milestone: int
+
+
+def _build_world() -> WorldIds:
+    """Built once per module (see ``world_snapshot``); every case starts from a copy."""
+    coach = create_user(Role.COACH, name="Casey Coach")
+    other_coach = create_user(Role.COACH, name="Dana Elsewhere")
+    rep = create_rep(day_of_ramp=20, coach=coach, name=TARGET_NAME)
+    other_rep = create_rep(day_of_ramp=20, coach=other_coach, name="Blake Other")
     plan = db.session.scalar(select(Plan).where(Plan.rep_id == rep.id))
     by_key = {m.key: m for m in plan.milestones}
     submitted = record_progress(rep, by_key["product-icp-training"], note="Finished the course")
     assert submitted.status == MilestoneStatus.SUBMITTED
     db.session.commit()
+    return WorldIds(
+        rep=rep.id,
+        other_rep=other_rep.id,
+        coach=coach.id,
+        other_coach=other_coach.id,
+        hr=create_user(Role.HR, name="Harper People").id,
+        admin=create_user(Role.ADMIN, name="Alex Admin").id,
+        open_milestone=by_key["crm-sequencing-setup"].id,
+        submitted_milestone=submitted.id,
+    )
+
+
+@pytest.fixture(scope="module")
+def world_snapshot(test_database: TestDatabase) -> Snapshot:
+    return test_database.snapshot("access-matrix-world", _build_world)
+
+
+@pytest.fixture
+def world(world_snapshot: Snapshot, app: Flask) -> World:
+    """The world's people and milestones, loaded in this case's session."""
+    ids: WorldIds = world_snapshot.value
     return World(
-        rep=rep,
-        other_rep=other_rep,
-        coach=coach,
-        other_coach=other_coach,
-        hr=make_user(Role.HR, name="Harper People"),
-        admin=make_user(Role.ADMIN, name="Alex Admin"),
-        open_milestone=by_key["crm-sequencing-setup"],
-        submitted_milestone=submitted,
+        rep=db.session.get(User, ids.rep),
+        other_rep=db.session.get(User, ids.other_rep),
+        coach=db.session.get(User, ids.coach),
+        other_coach=db.session.get(User, ids.other_coach),
+        hr=db.session.get(User, ids.hr),
+        admin=db.session.get(User, ids.admin),
+        open_milestone=db.session.get(Milestone, ids.open_milestone),
+        submitted_milestone=db.session.get(Milestone, ids.submitted_milestone),
     )
 
 
@@ -682,6 +718,7 @@ def test_access(
     endpoint: str,
     method: str,
     actor: Actor,
+    world_snapshot: Snapshot,
     app: Flask,
     client: FlaskClient,
     request: pytest.FixtureRequest,

@@ -7,7 +7,6 @@ switched on, as in production.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -18,19 +17,14 @@ from app.accounts.models import Role, User
 from app.extensions import db
 from app.plans import service
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus
-from tests.conftest import PASSWORD, make_test_app
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+def app(app: Flask) -> Flask:
+    """The test app with CSRF protection on, as in production (restored after the test)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
 
 
 def token_from(client: FlaskClient, path: str) -> str:

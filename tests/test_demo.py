@@ -28,11 +28,9 @@ def users() -> list[tuple[int, str]]:
 
 
 @pytest.fixture
-def seeded(runner, curriculum):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    db.session.rollback()
-    return result
+def seeded(demo_snapshot, app):
+    """The demo as ``flask demo`` seeds it (seeded once per run, see ``demo_snapshot``)."""
+    return demo_snapshot.value
 
 
 @pytest.mark.parametrize(("email", "role"), DOCUMENTED_LOGINS.items())
@@ -40,7 +38,7 @@ def test_the_documented_logins_work_with_password_demo(seeded, email, role):
     user = authenticate(email, "demo")
     assert user is not None, email
     assert user.has_role(role)
-    assert email in seeded.output
+    assert email in seeded
 
 
 def test_there_are_at_least_eight_reps_spread_over_the_ramp(seeded):

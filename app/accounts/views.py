@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts import service
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.accounts.freshness import mark_password_entered
 from app.errors import Invalid
 from app.web import show_domain_error
 
 bp = Blueprint("accounts", __name__)
-PASSWORD_AT = "password_at"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,19 +30,6 @@ def login() -> Response | str:
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("Email or password is not right, or the account is deactivated.")
     return render_template("accounts/login.html", form=form)
-
-
-def mark_password_entered() -> None:
-    """Remember when this session last proved the password: signing needs a fresh login."""
-    session[PASSWORD_AT] = int(time.time())
-
-
-def password_entered_at() -> datetime | None:
-    """When this session last entered the password (UTC, naive), or None if never."""
-    stamp = session.get(PASSWORD_AT)
-    if not isinstance(stamp, int):
-        return None
-    return datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None)
 
 
 def _safe_next(target: str | None) -> str:

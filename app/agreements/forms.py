@@ -6,6 +6,8 @@ the values again, so the CLI and the tests get the same rules.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -87,9 +89,6 @@ def typed_values(form: FlaskForm, spec: TemplateSpec) -> dict[str, str | None]:
 
 def form_values(spec: TemplateSpec, stored: dict[str, Any]) -> dict[str, Any]:
     """Stored values converted for the generated form's fields (dates and numbers typed)."""
-    from datetime import date
-    from decimal import Decimal
-
     converted: dict[str, Any] = {}
     for variable in spec.variables:
         value = stored.get(variable.name)

@@ -1,4 +1,8 @@
-"""Agreement templates as loaded, agreements, their signatures, audit events and exports."""
+"""Agreements, their signatures, audit events and exports.
+
+Agreement templates are curriculum (``app.curriculum.models``); an agreement keeps the version
+it was drafted from.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -18,25 +21,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
-    func,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.accounts.models import User
+from app.curriculum.models import AgreementKind, AgreementTemplate
+from app.db import string_enum as _enum
 from app.extensions import db
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
-
-
-class AgreementKind(enum.StrEnum):
-    EXPECTATION = "expectation"
-    CONSEQUENCE = "consequence"
-
-    @property
-    def label(self) -> str:
-        return {"expectation": "Expectation", "consequence": "Consequence"}[self.value]
 
 
 class AgreementStatus(enum.StrEnum):
@@ -78,26 +69,6 @@ class SignerRole(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"rep": "Rep", "hr": "HR", "coach": "Coach"}[self.value]
-
-
-class AgreementTemplate(db.Model):  # type: ignore[name-defined]
-    """One version of an agreement template; a changed file becomes a new version."""
-
-    __tablename__ = "agreement_templates"
-    __table_args__ = (UniqueConstraint("template_key", "version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    template_key: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[AgreementKind] = mapped_column(_enum(AgreementKind))
-    title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
-
-    def __repr__(self) -> str:
-        return f"<AgreementTemplate {self.template_key} v{self.version}>"
 
 
 class Agreement(db.Model):  # type: ignore[name-defined]

@@ -36,6 +36,7 @@ from app.agreements.models import (
 )
 from app.agreements.record import rep_record
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
+from app.curriculum.service import current_version, current_versions
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 
@@ -49,30 +50,14 @@ FROZEN_MESSAGE = (
 # --- templates --------------------------------------------------------------------------------
 
 
-def agreement_template_row(template: TemplateSpec) -> AgreementTemplate:
-    """The agreement columns of a stored template version; the curriculum sets the rest."""
-    return AgreementTemplate(kind=AgreementKind(template.kind), title=template.title)
-
-
 def current_templates() -> list[AgreementTemplate]:
-    return list(
-        db.session.scalars(
-            select(AgreementTemplate)
-            .where(AgreementTemplate.is_current.is_(True))
-            .order_by(AgreementTemplate.kind, AgreementTemplate.title)
-        )
-    )
+    order = (AgreementTemplate.kind, AgreementTemplate.title)
+    return current_versions(AgreementTemplate, order_by=order)
 
 
 def current_template(key: str) -> AgreementTemplate:
-    row = db.session.scalar(
-        select(AgreementTemplate).where(
-            AgreementTemplate.template_key == key, AgreementTemplate.is_current.is_(True)
-        )
-    )
-    if row is None:
-        raise NotFound(f"There is no agreement template '{key}'.")
-    return row
+    missing = f"There is no agreement template '{key}'."
+    return current_version(AgreementTemplate, key, missing)
 
 
 def spec_of(template: AgreementTemplate) -> TemplateSpec:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
-from app.accounts.views import mark_password_entered, password_entered_at
+from app.accounts.freshness import mark_password_entered, password_entered_at
 from app.agreements import bulk as sending
 from app.agreements import export, rendering, service, signing
 from app.agreements.audit import Evidence, now, verify_chain
@@ -115,8 +115,6 @@ def _filters(args: Any) -> service.AgreementFilters:
         return int(value) if value.isdigit() else None
 
     def day(key: str) -> Any:
-        from datetime import date
-
         try:
             return date.fromisoformat(args.get(key, ""))
         except ValueError:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, declared_attr, mapped_column
 
+from app.db import string_enum
 from app.extensions import db
+
+# Columns shared by every versioned template keep the tables' column order: the id, the key
+# (declared by each template, as its name differs) and the version first, the content last.
+_FIRST, _KEY, _AFTER_KEY, _LAST = -3, -2, -1, 1
 
 
 class Stage(db.Model):  # type: ignore[name-defined]
@@ -22,62 +28,103 @@ class Stage(db.Model):  # type: ignore[name-defined]
     position: Mapped[int] = mapped_column(Integer)
 
 
-class PlanTemplate(db.Model):  # type: ignore[name-defined]
+class VersionedTemplate(db.Model):  # type: ignore[name-defined]
+    """One version of a curriculum file: a changed file becomes a new version, old ones stay.
+
+    Each kind names its key column (``key_name``) and declares it with ``key_column()``; this
+    base adds the unique (key, version) constraint and the index on the key. ``noun`` is what
+    a sales manager calls one item, for messages.
+    """
+
+    __abstract__ = True
+    key_name: ClassVar[str]
+    noun: ClassVar[str]
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=_FIRST)
+    version: Mapped[int] = mapped_column(Integer, sort_order=_AFTER_KEY)
+    content_hash: Mapped[str] = mapped_column(String(64), sort_order=_AFTER_KEY)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, sort_order=_LAST)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, sort_order=_LAST)
+    loaded_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.now(), sort_order=_LAST
+    )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (UniqueConstraint(cls.key_name, "version"), Index(None, cls.key_name))
+
+    @classmethod
+    def key_attribute(cls) -> InstrumentedAttribute[str]:
+        """The key column as a query expression (``PlanTemplate.template_key``)."""
+        attribute: InstrumentedAttribute[str] = getattr(cls, cls.key_name)
+        return attribute
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self, self.key_name))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.key} v{self.version}>"
+
+
+def key_column() -> Mapped[str]:
+    """The column of a template's key (``template_key``, ``rubric_key``, ...)."""
+    return mapped_column(String(64), sort_order=_KEY)
+
+
+class PlanTemplate(VersionedTemplate):
     """One version of an onboarding plan template; a changed file becomes a new version."""
 
     __tablename__ = "plan_templates"
-    __table_args__ = (UniqueConstraint("template_key", "version"),)
+    noun = "plan template"
+    key_name = "template_key"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    template_key: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    template_key: Mapped[str] = key_column()
     title: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
-
-    def __repr__(self) -> str:
-        return f"<PlanTemplate {self.template_key} v{self.version}>"
 
 
-class RubricTemplate(db.Model):  # type: ignore[name-defined]
+class RubricTemplate(VersionedTemplate):
     """One version of a certification rubric; assessments keep the version they were scored on."""
 
     __tablename__ = "rubric_templates"
-    __table_args__ = (UniqueConstraint("rubric_key", "version"),)
+    noun = "rubric"
+    key_name = "rubric_key"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rubric_key: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    rubric_key: Mapped[str] = key_column()
     stage: Mapped[str] = mapped_column(String(64))
     role: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
-
-    def __repr__(self) -> str:
-        return f"<RubricTemplate {self.rubric_key} v{self.version}>"
 
 
-class ScenarioTemplate(db.Model):  # type: ignore[name-defined]
+class ScenarioTemplate(VersionedTemplate):
     """One version of a role-play scenario; debriefs keep the version they were played on."""
 
     __tablename__ = "scenario_templates"
-    __table_args__ = (UniqueConstraint("scenario_key", "version"),)
+    noun = "scenario"
+    key_name = "scenario_key"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scenario_key: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    scenario_key: Mapped[str] = key_column()
     stage: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
-    def __repr__(self) -> str:
-        return f"<ScenarioTemplate {self.scenario_key} v{self.version}>"
+
+class AgreementKind(enum.StrEnum):
+    EXPECTATION = "expectation"
+    CONSEQUENCE = "consequence"
+
+    @property
+    def label(self) -> str:
+        return {"expectation": "Expectation", "consequence": "Consequence"}[self.value]
+
+
+class AgreementTemplate(VersionedTemplate):
+    """One version of an agreement template; agreements keep the version they were drafted from."""
+
+    __tablename__ = "agreement_templates"
+    noun = "agreement template"
+    key_name = "template_key"
+
+    template_key: Mapped[str] = key_column()
+    kind: Mapped[AgreementKind] = mapped_column(string_enum(AgreementKind))
+    title: Mapped[str] = mapped_column(String(200))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, func, select
 
-from app.agreements.models import AgreementTemplate
-from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.curriculum.models import (
+    AgreementKind,
+    AgreementTemplate,
+    PlanTemplate,
+    RubricTemplate,
+    ScenarioTemplate,
+    Stage,
+    VersionedTemplate,
+)
+from app.curriculum.schema import AgreementTemplate as AgreementTemplateSpec
 from app.curriculum.schema import Curriculum, Rubric, Scenario
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
 from app.errors import NotFound
@@ -46,18 +53,16 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
     An item whose content changed becomes a new version; plans, assessments, debriefs and
     agreements already made keep pointing at the version they were made with.
     """
-    from app.agreements.service import agreement_template_row
-
     report = LoadReport()
     _store_stages(curriculum, report)
     _store_versions(
-        PlanTemplate.template_key,
+        PlanTemplate,
         curriculum.plans,
         _plan_template_row,
         VersionOutcome(report.added, report.new_versions, report.unchanged, report.retired),
     )
     _store_versions(
-        RubricTemplate.rubric_key,
+        RubricTemplate,
         curriculum.rubrics,
         _rubric_row,
         VersionOutcome(
@@ -68,7 +73,7 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         ),
     )
     _store_versions(
-        ScenarioTemplate.scenario_key,
+        ScenarioTemplate,
         curriculum.scenarios,
         _scenario_row,
         VersionOutcome(
@@ -79,9 +84,9 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
         ),
     )
     _store_versions(
-        AgreementTemplate.template_key,
+        AgreementTemplate,
         curriculum.agreements,
-        agreement_template_row,
+        _agreement_template_row,
         VersionOutcome(
             report.agreements_added,
             report.agreements_new_versions,
@@ -94,6 +99,7 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
 
 
 SpecT = TypeVar("SpecT", bound="VersionedSpec")
+TemplateT = TypeVar("TemplateT", bound=VersionedTemplate)
 
 
 class VersionedSpec(Protocol):
@@ -119,18 +125,17 @@ class VersionOutcome:
 
 
 def _store_versions(
-    key_column: InstrumentedAttribute[str],
+    model: type[TemplateT],
     specs: Iterable[SpecT],
-    make_row: Callable[[SpecT], Any],
+    make_row: Callable[[SpecT], TemplateT],
     outcome: VersionOutcome,
 ) -> None:
-    """One rule for every kind of curriculum item, stored in the table of ``key_column``.
+    """One rule for every kind of curriculum item, stored in the table of ``model``.
 
     Unchanged content is left alone, changed content becomes a new current version, and an item
     no longer in the files stops being current. ``make_row`` fills the kind's own columns.
     """
-    model = key_column.class_
-    key_name = key_column.key
+    key_column = model.key_attribute()
     loaded: set[str] = set()
     for spec in specs:
         loaded.add(spec.id)
@@ -147,18 +152,17 @@ def _store_versions(
         for row in versions:
             row.is_current = False
         row = make_row(spec)
-        setattr(row, key_name, spec.id)
+        setattr(row, model.key_name, spec.id)
         row.version = (latest.version + 1) if latest else 1
         row.content_hash = spec.content_hash
         row.content = spec.model_dump(mode="json")
         row.is_current = True
         db.session.add(row)
         (outcome.new_versions if latest else outcome.added).append(spec.id)
-    for row in db.session.scalars(select(model).where(model.is_current.is_(True))):
-        key = getattr(row, key_name)
-        if key not in loaded:
+    for row in current_versions(model):
+        if row.key not in loaded:
             row.is_current = False
-            outcome.retired.append(key)
+            outcome.retired.append(row.key)
 
 
 def _plan_template_row(template: PlanTemplateSpec) -> PlanTemplate:
@@ -173,6 +177,10 @@ def _scenario_row(scenario: Scenario) -> ScenarioTemplate:
     return ScenarioTemplate(stage=scenario.stage, title=scenario.title)
 
 
+def _agreement_template_row(template: AgreementTemplateSpec) -> AgreementTemplate:
+    return AgreementTemplate(kind=AgreementKind(template.kind), title=template.title)
+
+
 def _store_stages(curriculum: Curriculum, report: LoadReport) -> None:
     existing = {stage.key: stage for stage in db.session.scalars(select(Stage))}
     for position, stage in enumerate(curriculum.stages):
@@ -184,25 +192,32 @@ def _store_stages(curriculum: Curriculum, report: LoadReport) -> None:
         report.stages += 1
 
 
-def current_plan_templates() -> list[PlanTemplate]:
-    return list(
-        db.session.scalars(
-            select(PlanTemplate)
-            .where(PlanTemplate.is_current.is_(True))
-            .order_by(PlanTemplate.role, PlanTemplate.title)
-        )
+def current_versions(
+    model: type[TemplateT],
+    *criteria: ColumnElement[bool],
+    order_by: Sequence[Any] = (),
+) -> list[TemplateT]:
+    """The current version of every item of one kind (plans, rubrics, ...) meeting ``criteria``."""
+    query = select(model).where(model.is_current.is_(True), *criteria).order_by(*order_by)
+    return list(db.session.scalars(query))
+
+
+def current_version(model: type[TemplateT], key: str, missing: str | None = None) -> TemplateT:
+    """The current version of one item; NotFound with ``missing`` (or a general message) if none."""
+    row = db.session.scalar(
+        select(model).where(model.key_attribute() == key, model.is_current.is_(True))
     )
+    if row is None:
+        raise NotFound(missing or f"No current {model.noun} '{key}'.")
+    return row
+
+
+def current_plan_templates() -> list[PlanTemplate]:
+    return current_versions(PlanTemplate, order_by=(PlanTemplate.role, PlanTemplate.title))
 
 
 def current_plan_template(key: str) -> PlanTemplate:
-    row = db.session.scalar(
-        select(PlanTemplate).where(
-            PlanTemplate.template_key == key, PlanTemplate.is_current.is_(True)
-        )
-    )
-    if row is None:
-        raise NotFound(f"No current plan template '{key}'.")
-    return row
+    return current_version(PlanTemplate, key)
 
 
 def stages() -> list[Stage]:

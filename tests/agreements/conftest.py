@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from app.accounts.models import Role, User
 from app.agreements import service, signing
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement
 from app.extensions import db
+from tests.conftest import create_rep, create_user
+from tests.database import Snapshot, TestDatabase
 
 EVIDENCE = Evidence(ip_address="203.0.113.7", user_agent="pytest browser")
 WINDOW = timedelta(minutes=5)
@@ -66,7 +70,11 @@ def values() -> dict[str, dict[str, str | None]]:
 
 
 @pytest.fixture
-def hr(make_user: Callable[..., User]) -> User:
+def hr(request: pytest.FixtureRequest, make_user: Callable[..., User]) -> User:
+    """HR's Priya Shah: the one who countersigned ``completed`` when the test has it."""
+    if "completed_snapshot" in request.fixturenames:
+        ids: CompletedIds = request.getfixturevalue("completed_snapshot").value
+        return db.session.get(User, ids.hr)
     return make_user(Role.HR, name="Priya Shah")
 
 
@@ -90,11 +98,37 @@ def make_agreement(make_rep: Callable[..., User], hr: User) -> Callable[..., Agr
     return make
 
 
-@pytest.fixture
-def completed(make_agreement: Callable[..., Agreement], hr: User) -> Agreement:
-    """A performance improvement agreement signed by the rep and countersigned by HR."""
-    agreement = make_agreement()
-    signing.sign(agreement.rep, agreement, _fresh(agreement.rep), EVIDENCE, WINDOW)
+@dataclass(frozen=True)
+class CompletedIds:
+    agreement: int
+    hr: int
+
+
+def _complete_an_agreement() -> CompletedIds:
+    """Ava Chen's performance improvement agreement, signed by her and countersigned by HR.
+
+    Sealing takes about two seconds, so this is done once per run (``completed_snapshot``).
+    """
+    hr = create_user(Role.HR, name="Priya Shah")
+    rep = create_rep(day_of_ramp=40, name="Ava Chen")
+    template = "performance-improvement"
+    agreement = service.create_draft(hr, rep, template, VALUES[template], EVIDENCE)
+    service.send(hr, agreement, EVIDENCE)
+    signing.sign(rep, agreement, _fresh(rep), EVIDENCE, WINDOW)
     signing.sign(hr, agreement, _fresh(hr), EVIDENCE, WINDOW)
     db.session.commit()
+    return CompletedIds(agreement=agreement.id, hr=hr.id)
+
+
+@pytest.fixture(scope="session")
+def completed_snapshot(test_database: TestDatabase) -> Snapshot:
+    return test_database.snapshot("completed-agreement", _complete_an_agreement)
+
+
+@pytest.fixture
+def completed(completed_snapshot: Snapshot, app: Flask) -> Agreement:
+    """A performance improvement agreement signed by the rep and countersigned by HR."""
+    ids: CompletedIds = completed_snapshot.value
+    agreement = db.session.get(Agreement, ids.agreement)
+    assert agreement is not None and agreement.pdf is not None
     return agreement

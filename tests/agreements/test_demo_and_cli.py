@@ -5,19 +5,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
 from app.agreements.verification import verify_pdf
-from app.curriculum.schema import Curriculum
-from app.demo import seed_demo
 from app.extensions import db
+from tests.database import Snapshot
 
 
-def test_the_demo_has_agreements_in_every_state(curriculum: Curriculum) -> None:
-    seed_demo()
-    db.session.commit()
+def test_the_demo_has_agreements_in_every_state(demo_snapshot: Snapshot, app: Flask) -> None:
     agreements = db.session.query(Agreement).all()
     statuses = {a.status for a in agreements}
     assert statuses == set(AgreementStatus)

@@ -208,6 +208,7 @@ def test_a_signed_agreement_cannot_be_edited_or_declined(
     assert state(agreement) == before
 
 
+@pytest.mark.real_commits  # two threads, two connections: each must see the other's commit
 def test_double_submission_from_two_tabs_signs_once(
     app: Flask, make_agreement: Callable[..., Agreement]
 ) -> None:

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.accounts.freshness import PASSWORD_AT
 from app.accounts.models import Role, User
-from app.accounts.views import PASSWORD_AT
 from app.agreements import audit
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
@@ -255,6 +255,7 @@ def test_export_of_a_selection_is_a_zip_of_stored_pdfs_and_a_manifest(
     assert archive.read(row["file"]) == completed.pdf
 
 
+@pytest.mark.real_commits  # the export runs in a thread, on a connection of its own
 def test_a_large_export_runs_in_the_background_with_progress(
     app: Flask,
     client: FlaskClient,
@@ -287,6 +288,7 @@ def test_a_large_export_runs_in_the_background_with_progress(
     assert [row["file"] for row in rows if row["status"] == "sent"] == [""]
 
 
+@pytest.mark.real_commits  # the export runs in a thread, on a connection of its own
 def test_an_export_belongs_to_whoever_asked_for_it(
     app: Flask,
     client: FlaskClient,

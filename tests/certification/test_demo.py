@@ -14,10 +14,7 @@ from app.plans.models import MeasureKind, Milestone, MilestoneStatus
 
 
 @pytest.fixture
-def seeded(runner, curriculum):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    db.session.rollback()
+def seeded(demo_snapshot, app):
     return authenticate("admin@demo.salesramp", "demo")
 
 

@@ -7,14 +7,11 @@ import pytest
 from app.accounts.service import authenticate
 from app.coaching import service
 from app.coaching.followthrough import Outcome
-from app.extensions import db
 
 
 @pytest.fixture
-def seeded(runner, curriculum):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    db.session.rollback()
+def seeded(demo_snapshot, app):
+    """The demo as ``flask demo`` seeds it (seeded once per run, see ``demo_snapshot``)."""
 
 
 def _person(email: str):

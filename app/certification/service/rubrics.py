@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
 from app.accounts.models import User
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import Rubric
-from app.curriculum.service import stages
+from app.curriculum.service import current_version, current_versions, stages
 from app.errors import NotFound
-from app.extensions import db
 from app.plans import service as plans
 
 # --- rubrics ---------------------------------------------------------------------------------
@@ -37,19 +34,12 @@ def rubric_spec(row: RubricTemplate) -> Rubric:
 
 def current_rubrics() -> list[RubricTemplate]:
     order = {stage.key: stage.position for stage in stages()}
-    rows = db.session.scalars(select(RubricTemplate).where(RubricTemplate.is_current.is_(True)))
+    rows = current_versions(RubricTemplate)
     return sorted(rows, key=lambda r: (order.get(r.stage, 99), r.role or "", r.rubric_key))
 
 
 def current_rubric(key: str) -> RubricTemplate:
-    row = db.session.scalar(
-        select(RubricTemplate).where(
-            RubricTemplate.rubric_key == key, RubricTemplate.is_current.is_(True)
-        )
-    )
-    if row is None:
-        raise NotFound(f"No current rubric '{key}'.")
-    return row
+    return current_version(RubricTemplate, key)
 
 
 def plan_role(rep: User) -> str:

@@ -23,7 +23,7 @@ from app.coaching.service.access import (
 from app.coaching.service.notices import notify
 from app.curriculum.models import ScenarioTemplate
 from app.curriculum.schema import Rubric, Scenario
-from app.curriculum.service import stage_names
+from app.curriculum.service import current_versions, stage_names
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 
@@ -54,10 +54,9 @@ def scenario_spec(row: ScenarioTemplate) -> Scenario:
 
 
 def current_scenarios(stage: str | None = None) -> list[ScenarioTemplate]:
-    query = select(ScenarioTemplate).where(ScenarioTemplate.is_current.is_(True))
-    if stage is not None:
-        query = query.where(ScenarioTemplate.stage == stage)
-    return list(db.session.scalars(query.order_by(ScenarioTemplate.stage, ScenarioTemplate.title)))
+    criteria = () if stage is None else (ScenarioTemplate.stage == stage,)
+    order = (ScenarioTemplate.stage, ScenarioTemplate.title)
+    return current_versions(ScenarioTemplate, *criteria, order_by=order)
 
 
 # --- creating and reading --------------------------------------------------------------------
