@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 
 from app.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from app.extensions import db
-from app.navigation import main_nav
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -43,7 +42,6 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["current_user"] = current_user
-    app.jinja_env.globals["main_nav"] = main_nav
 
 
 def _end_transaction(response: Response) -> Response:
