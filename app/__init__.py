@@ -23,6 +23,7 @@ from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
 from app.extensions import csrf, db, login_manager, migrate
+from app.navigation import main_nav
 from app.plans.views import bp as plans_bp
 from app.web import register_web_behaviour
 
@@ -44,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_cli(app)
 
     register_web_behaviour(app)
+    app.jinja_env.globals["main_nav"] = main_nav  # the menu in templates/base.html
     return app
 
 

@@ -1,7 +1,8 @@
-"""Who may see and change whose records: by role and by relationship.
+"""Who may see and change whose records: the relationship rules every feature shares.
 
-A rep sees only their own records; a coach sees their own reps (and themselves);
-HR and admins see everyone. Services call these before doing anything.
+A rep sees only their own records; a coach sees their own reps (and themselves); HR and admins
+see everyone. A rep is coached and assessed by their coach or an admin, never by themselves.
+Each feature's own rules (``app/<feature>/service/access.py``) are built from these.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from app.accounts.models import Role, User
 from app.errors import NotAllowed
 
 
+def is_coach_of(actor: User, rep: User) -> bool:
+    """The actor holds the Coach role and is the rep's coach."""
+    return actor.has_role(Role.COACH) and rep.coach_id == actor.id
+
+
 def can_view_person(actor: User, person: User) -> bool:
-    if actor.id == person.id or actor.sees_everyone:
-        return True
-    return actor.has_role(Role.COACH) and person.coach_id == actor.id
+    return actor.id == person.id or actor.sees_everyone or is_coach_of(actor, person)
 
 
 def require_view_person(actor: User, person: User) -> None:
@@ -21,16 +25,11 @@ def require_view_person(actor: User, person: User) -> None:
         raise NotAllowed("You can only see your own records or those of reps you coach.")
 
 
-def can_manage_plans_of(actor: User, rep: User) -> bool:
-    """Assigning plans and verifying milestones: the rep's coach, HR or an admin."""
-    if actor.sees_everyone:
-        return True
-    return actor.has_role(Role.COACH) and rep.coach_id == actor.id
-
-
-def require_manage_plans_of(actor: User, rep: User) -> None:
-    if not can_manage_plans_of(actor, rep):
-        raise NotAllowed("Only the rep's coach, HR or an admin can do this.")
+def can_coach_rep(actor: User, rep: User) -> bool:
+    """Coaching and assessing a rep: their coach or an admin, never the rep; the actor is active."""
+    if actor.id == rep.id or not actor.is_active:
+        return False
+    return actor.has_role(Role.ADMIN) or is_coach_of(actor, rep)
 
 
 def require_role(actor: User, *roles: Role) -> None:

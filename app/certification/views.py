@@ -169,7 +169,7 @@ def certificate(attempt_id: int) -> Response:
 @bp.route("/scores/<int:score_id>/correct", methods=["GET", "POST"])
 def correct(score_id: int) -> Response | tuple[str, int] | str:
     score = service.get_score(current_user, score_id)
-    service.require_may_correct(current_user, score)
+    service.require_correct_score(current_user, score)
     rubric = service.rubric_spec(score.assessment.attempt.rubric)
     form = CorrectionForm()
     form.level.choices = [(str(s.level), f"{s.level} {s.name}") for s in rubric.scale]

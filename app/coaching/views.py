@@ -62,7 +62,7 @@ def mine() -> str:
 @bp.route("/mine/new", methods=["GET", "POST"])
 def start() -> Response | str:
     """A rep asks their coach for a debrief, answering the reflection questions first."""
-    service.require_may_start(current_user)
+    service.require_ask_for_debrief(current_user)
     today = accounts.local_today(current_user)
     form = _setup_form(today)
     reflection = reflection_form()

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
-from app.accounts.access import can_manage_plans_of, require_manage_plans_of
 from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
@@ -50,7 +49,7 @@ def rep_ramp(rep_id: int) -> str:
         "plans/ramp.html",
         summary=summary,
         own=rep.id == current_user.id,
-        can_manage=can_manage_plans_of(current_user, rep),
+        can_manage=service.can_manage_plans_of(current_user, rep),
         **_milestone_forms(),
     )
 
@@ -82,7 +81,7 @@ def _int_or_none(value: str | None) -> int | None:
 @bp.route("/reps/<int:rep_id>/assign", methods=["GET", "POST"])
 def assign(rep_id: int) -> Response | str:
     rep = accounts.get_user(rep_id)
-    require_manage_plans_of(current_user, rep)
+    service.require_manage_plans_of(current_user, rep)
     form = AssignPlanForm()
     form.template_key.choices = [
         (t.template_key, f"{t.title} ({t.role}, version {t.version})")
@@ -170,7 +169,7 @@ def _render_milestone(item: Milestone, **forms: object) -> str:
         milestone=item,
         state=summary.states[item.id],
         own=rep.id == current_user.id,
-        can_manage=can_manage_plans_of(current_user, rep),
+        can_manage=service.can_manage_plans_of(current_user, rep),
         **context,
     )
 

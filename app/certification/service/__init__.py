@@ -9,18 +9,25 @@ Who may do what (enforced here, whatever the pages show):
 * an assessor's scores stay hidden from other assessors of the same open attempt until those
   have submitted their own (blind scoring), and from the rep until the attempt is decided.
 
-The package's modules: ``rubrics`` (versions), ``records`` (reading, permissions),
-``assessing`` (scoring, deciding, corrections), ``oversight`` (team view, calibration,
-certificate). Callers use the names re-exported here.
+The package's modules: ``access`` (the rules above), ``rubrics`` (versions), ``records``
+(reading), ``assessing`` (scoring, deciding, corrections), ``oversight`` (team view,
+calibration, certificate). Callers use the names re-exported here.
 """
 
+from app.certification.service.access import (
+    can_assess,
+    can_be_second_assessor,
+    can_view_attempt,
+    require_assess,
+    require_correct_score,
+    require_view_attempt,
+)
 from app.certification.service.assessing import (
     AssessmentEntry,
     assessment_rubric,
     comment_field,
     correct_score,
     get_score,
-    require_may_correct,
     score_field,
     self_assessment_rubric,
     submit_assessment,
@@ -41,8 +48,6 @@ from app.certification.service.oversight import (
 from app.certification.service.records import (
     Certification,
     attempts_of,
-    can_assess,
-    can_be_second_assessor,
     certification_of,
     certifications_of,
     facts,
@@ -72,6 +77,7 @@ __all__ = [
     "calibration_report",
     "can_assess",
     "can_be_second_assessor",
+    "can_view_attempt",
     "certificate_context",
     "certification_of",
     "certifications_of",
@@ -83,7 +89,9 @@ __all__ = [
     "final_scores",
     "get_attempt",
     "get_score",
-    "require_may_correct",
+    "require_assess",
+    "require_correct_score",
+    "require_view_attempt",
     "rubric_for",
     "rubric_spec",
     "score_field",

@@ -9,15 +9,18 @@ from datetime import date, timedelta
 from app.accounts.models import Role, User
 from app.certification import scoring
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
+from app.certification.service.access import (
+    assessment_by,
+    can_be_second_assessor,
+    require_assess,
+    require_correct_score,
+)
 from app.certification.service.records import (
-    _assessment_of,
     _day,
     _name,
     _now,
     _open_attempt,
-    _require_assessor,
     attempts_of,
-    can_be_second_assessor,
     facts,
     get_attempt,
 )
@@ -107,9 +110,9 @@ def assessment_rubric(actor: User, rep: User, stage: str) -> RubricTemplate:
     if stage not in stage_names():
         raise NotFound("No such sales stage.")
     open_attempt = _open_attempt(rep, stage)
-    invited = _assessment_of(open_attempt, actor) if open_attempt else None
+    invited = assessment_by(open_attempt, actor) if open_attempt else None
     if invited is None:
-        _require_assessor(actor, rep)
+        require_assess(actor, rep)
     elif invited.is_submitted:
         raise Conflict("You have already assessed this attempt; the others are still scoring it.")
     return open_attempt.rubric if open_attempt else rubric_for(rep, stage)
@@ -134,7 +137,7 @@ def submit_assessment(
     assessed_on = entry.assessed_on or today
     _check_date(attempts_of(rep, stage), assessed_on, today)
     open_attempt = _open_attempt(rep, stage)
-    invited = _assessment_of(open_attempt, actor) if open_attempt else None
+    invited = assessment_by(open_attempt, actor) if open_attempt else None
     others = [
         a for a in (open_attempt.assessor_assessments if open_attempt else []) if a is not invited
     ]
@@ -294,22 +297,9 @@ def get_score(actor: User, score_id: int) -> Score:
     return score
 
 
-def require_may_correct(actor: User, score: Score) -> None:
-    """The assessor who gave a submitted score, or an admin; self-assessments are not corrected."""
-    assessment = score.assessment
-    if assessment.is_self:
-        raise Conflict("Self-assessments are the rep's own view and are not corrected.")
-    if not (assessment.assessor_id == actor.id or actor.has_role(Role.ADMIN)):
-        raise NotAllowed("Only the assessor who gave this score, or an admin, can correct it.")
-    if actor.id == assessment.attempt.rep_id:
-        raise NotAllowed("You cannot correct scores of your own certification.")
-    if not assessment.is_submitted:
-        raise Conflict("This assessment has not been submitted yet.")
-
-
 def correct_score(actor: User, score: Score, new_level: int | None, reason: str) -> ScoreCorrection:
     """Change a recorded score on the record: who, when, old and new level, and why."""
-    require_may_correct(actor, score)
+    require_correct_score(actor, score)
     assessment = score.assessment
     attempt = assessment.attempt
     rubric = rubric_spec(attempt.rubric)

@@ -1,4 +1,4 @@
-"""Reading certifications: attempts, statuses, who may see and assess what, blind scoring."""
+"""Reading certifications: attempts, statuses, possible assessors, blind scoring."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.access import can_view_person, require_view_person
-from app.accounts.models import Role, User
+from app.accounts.access import require_view_person
+from app.accounts.models import User
 from app.certification.models import Assessment, CertificationAttempt
+from app.certification.service.access import (
+    assessment_by,
+    can_assess,
+    can_be_second_assessor,
+    require_view_attempt,
+)
 from app.certification.service.rubrics import current_rubrics, pick_rubric, plan_role
 from app.certification.status import (
     AttemptFacts,
@@ -21,7 +27,7 @@ from app.certification.status import (
 )
 from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
-from app.errors import NotAllowed, NotFound
+from app.errors import NotFound
 from app.extensions import db
 from app.plans import service as plans
 from app.plans.models import Milestone
@@ -35,31 +41,7 @@ def _day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-# --- permissions -----------------------------------------------------------------------------
-
-
-def can_assess(actor: User, rep: User) -> bool:
-    """The rep's coach or an admin; never the rep themselves."""
-    if actor.id == rep.id or not actor.is_active:
-        return False
-    if actor.has_role(Role.ADMIN):
-        return True
-    return actor.has_role(Role.COACH) and rep.coach_id == actor.id
-
-
-def _require_assessor(actor: User, rep: User) -> None:
-    if actor.id == rep.id:
-        raise NotAllowed("You cannot assess yourself; use the self-assessment instead.")
-    if not can_assess(actor, rep):
-        raise NotAllowed("Only the rep's coach, an admin or an invited assessor can assess.")
-
-
-def can_be_second_assessor(user: User, rep: User, actor: User) -> bool:
-    return (
-        user.is_active
-        and user.id not in (rep.id, actor.id)
-        and user.has_role(Role.COACH, Role.ADMIN)
-    )
+# --- assessors -------------------------------------------------------------------------------
 
 
 def second_assessor_choices(actor: User, rep: User) -> list[User]:
@@ -207,20 +189,15 @@ def get_attempt(actor: User, attempt_id: int) -> CertificationAttempt:
     attempt = db.session.get(CertificationAttempt, attempt_id)
     if attempt is None:
         raise NotFound("No such certification attempt.")
-    if not (can_view_person(actor, attempt.rep) or _assessment_of(attempt, actor) is not None):
-        raise NotAllowed("You can only see your own certifications or those of reps you coach.")
+    require_view_attempt(actor, attempt)
     return attempt
-
-
-def _assessment_of(attempt: CertificationAttempt, user: User) -> Assessment | None:
-    return next((a for a in attempt.assessor_assessments if a.assessor_id == user.id), None)
 
 
 def visible_assessments(actor: User, attempt: CertificationAttempt) -> list[Assessment]:
     """Blind scoring: assessors' scores show once the attempt is decided, or to an assessor
     of it who has submitted their own; the rep's self-assessment shows to everyone who may
     see the attempt, except an assessor who has yet to score it."""
-    own = _assessment_of(attempt, actor)
+    own = assessment_by(attempt, actor)
     submitted_own = own is not None and own.is_submitted
     may_see_assessors = attempt.is_decided or submitted_own
     still_to_score = (own is not None and not own.is_submitted) or (

@@ -7,10 +7,21 @@ Who may do what (enforced here, whatever the pages show):
 * the rep's coach, or an admin, opens and records debriefs and reviews commitments;
 * HR and admins read everyone's debriefs; a coach reads their own reps'.
 
-Modules: ``debriefs`` (recording and reading), ``commitments`` (follow-through), ``notices``
-(in-app notifications), ``progress`` (repeated gaps, trends, one-on-one preparation).
+Modules: ``access`` (the rules above), ``debriefs`` (recording and reading), ``commitments``
+(follow-through), ``notices`` (in-app notifications), ``progress`` (repeated gaps, trends,
+one-on-one preparation).
 """
 
+from app.coaching.service.access import (
+    can_answer_debrief,
+    can_ask_for_debrief,
+    can_coach,
+    require_answer_debrief,
+    require_ask_for_debrief,
+    require_coach,
+    require_view_commitment,
+    require_view_debrief,
+)
 from app.coaching.service.commitments import (
     OpenCommitment,
     commitments_of,
@@ -27,7 +38,6 @@ from app.coaching.service.debriefs import (
     acknowledge,
     add_follow_up,
     answer_reflection,
-    can_coach,
     check_commitment,
     create_debrief,
     current_scenarios,
@@ -35,8 +45,6 @@ from app.coaching.service.debriefs import (
     debriefs_of,
     get_debrief,
     record_debrief,
-    require_coach,
-    require_may_start,
     rubric_of,
     scenario_spec,
     start_debrief,
@@ -69,6 +77,8 @@ __all__ = [
     "acknowledge",
     "add_follow_up",
     "answer_reflection",
+    "can_answer_debrief",
+    "can_ask_for_debrief",
     "can_coach",
     "check_commitment",
     "commitments_of",
@@ -89,8 +99,11 @@ __all__ = [
     "progress_of",
     "record_debrief",
     "repeated_gaps_of",
+    "require_answer_debrief",
+    "require_ask_for_debrief",
     "require_coach",
-    "require_may_start",
+    "require_view_commitment",
+    "require_view_debrief",
     "review_commitment",
     "rubric_of",
     "scenario_spec",

@@ -8,13 +8,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.access import can_view_person, require_view_person
+from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.coaching.followthrough import Due, Outcome, closes, due_state
 from app.coaching.models import Commitment
-from app.coaching.service.debriefs import debrief_link, now, require_coach, rubric_of
+from app.coaching.service.access import require_coach, require_view_commitment
+from app.coaching.service.debriefs import debrief_link, now, rubric_of
 from app.coaching.service.notices import notify
-from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 
 
@@ -60,8 +61,7 @@ def get_commitment(actor: User, commitment_id: int) -> Commitment:
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None:
         raise NotFound("No such commitment.")
-    if not can_view_person(actor, commitment.rep):
-        raise NotAllowed("You can only see your own commitments or those of reps you coach.")
+    require_view_commitment(actor, commitment)
     return commitment
 
 

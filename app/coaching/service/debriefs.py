@@ -1,4 +1,4 @@
-"""Debriefs: who may record and read them, the rep's reflection, the coach's notes and scores,
+"""Debriefs: recording and reading them, the rep's reflection, the coach's notes and scores,
 SMART commitments, acknowledgement and the rep's follow-up."""
 
 from __future__ import annotations
@@ -10,15 +10,21 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.access import can_view_person, require_view_person
-from app.accounts.models import Role, User
+from app.accounts.access import require_view_person
+from app.accounts.models import User
 from app.certification import service as certification
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind, DebriefScore
+from app.coaching.service.access import (
+    require_answer_debrief,
+    require_ask_for_debrief,
+    require_coach,
+    require_view_debrief,
+)
 from app.coaching.service.notices import notify
 from app.curriculum.models import ScenarioTemplate
 from app.curriculum.schema import Rubric, Scenario
 from app.curriculum.service import current_versions, stage_names
-from app.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 
 MAX_COMMITMENTS = 5
@@ -32,34 +38,6 @@ def now() -> datetime:
 def debrief_link(debrief_id: int) -> str:
     """Where a notification about a debrief points (tests check it matches the route)."""
     return f"/coaching/debriefs/{debrief_id}"
-
-
-# --- permissions -----------------------------------------------------------------------------
-
-
-def can_coach(actor: User, rep: User) -> bool:
-    """Recording debriefs and reviewing commitments: the rep's coach or an admin, not the rep."""
-    if actor.id == rep.id or not actor.is_active or not rep.has_role(Role.REP):
-        return False
-    if actor.has_role(Role.ADMIN):
-        return True
-    return actor.has_role(Role.COACH) and rep.coach_id == actor.id
-
-
-def require_coach(actor: User, rep: User) -> None:
-    if not can_coach(actor, rep):
-        raise NotAllowed("Only the rep's coach or an admin can do this.")
-
-
-def require_may_start(actor: User) -> None:
-    """Asking for a debrief: a rep who has a coach to ask."""
-    if not actor.has_role(Role.REP) or actor.coach is None:
-        raise NotAllowed("Only a rep with a coach can ask for a debrief.")
-
-
-def _require_rep(actor: User, debrief: Debrief) -> None:
-    if actor.id != debrief.rep_id:
-        raise NotAllowed("Only the rep the debrief is about can do this.")
 
 
 # --- scenarios -------------------------------------------------------------------------------
@@ -148,7 +126,7 @@ def start_debrief(
     actor: User, setup: DebriefSetup, answers: Mapping[str, str], today: date
 ) -> Debrief:
     """A rep asks their coach for a debrief (a call they want to review), answering first."""
-    require_may_start(actor)
+    require_ask_for_debrief(actor)
     if setup.held_on < today - timedelta(days=RECENT_DAYS):
         raise Invalid(f"Choose a date in the last {RECENT_DAYS} days or later.", field="held_on")
     debrief = _new_debrief(actor, actor.coach, setup)
@@ -160,8 +138,7 @@ def get_debrief(actor: User, debrief_id: int) -> Debrief:
     debrief = db.session.get(Debrief, debrief_id)
     if debrief is None:
         raise NotFound("No such debrief.")
-    if not can_view_person(actor, debrief.rep):
-        raise NotAllowed("You can only see your own debriefs or those of reps you coach.")
+    require_view_debrief(actor, debrief)
     return debrief
 
 
@@ -186,7 +163,7 @@ def rubric_of(debrief: Debrief) -> Rubric | None:
 
 def answer_reflection(actor: User, debrief: Debrief, answers: Mapping[str, str]) -> Debrief:
     """The rep's answers, before the coach records theirs (so the rep gets there themselves)."""
-    _require_rep(actor, debrief)
+    require_answer_debrief(actor, debrief)
     if debrief.is_recorded:
         raise Conflict("Your coach has recorded this debrief; add a follow-up instead.")
     cleaned = {key: (answers.get(key) or "").strip() for key, _ in REFLECTION_QUESTIONS}
@@ -309,7 +286,7 @@ def record_debrief(actor: User, debrief: Debrief, record: DebriefRecord, today: 
 
 
 def acknowledge(actor: User, debrief: Debrief) -> Debrief:
-    _require_rep(actor, debrief)
+    require_answer_debrief(actor, debrief)
     if not debrief.is_recorded:
         raise Conflict("Your coach has not recorded this debrief yet.")
     if debrief.acknowledged_at is not None:
@@ -321,7 +298,7 @@ def acknowledge(actor: User, debrief: Debrief) -> Debrief:
 
 def add_follow_up(actor: User, debrief: Debrief, text: str) -> Debrief:
     """The rep's own words on what changed since: "You coached me on X; I changed Y"."""
-    _require_rep(actor, debrief)
+    require_answer_debrief(actor, debrief)
     if not debrief.is_recorded:
         raise Conflict("Your coach has not recorded this debrief yet.")
     if not text.strip():

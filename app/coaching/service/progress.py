@@ -21,8 +21,9 @@ from app.coaching.gaps import (
     repeated_gaps,
 )
 from app.coaching.models import Debrief
+from app.coaching.service.access import require_coach
 from app.coaching.service.commitments import OpenCommitment, commitments_of, open_commitments
-from app.coaching.service.debriefs import debriefs_of, require_coach
+from app.coaching.service.debriefs import debriefs_of
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import Rubric
 from app.curriculum.service import stage_names

@@ -1,0 +1,66 @@
+"""The main menu: which pages a person's navigation lists, decided by their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.accounts.models import Role, User
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A count beside a menu entry; ``meaning`` is read out after it by screen readers."""
+
+    count: int
+    meaning: str
+    element_id: str = ""
+    pill: bool = False
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    badge: Badge | None = None
+    # Pages that belong to this entry: it is highlighted there too (not marked as the page).
+    also_active_on: tuple[str, ...] = ()
+
+
+def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
+    """The entries of ``user``'s main menu, in order.
+
+    ``unread`` counts their unread notifications and ``to_sign`` the agreements waiting for
+    their signature; both are looked up once per page by the caller.
+    """
+    rep = user.has_role(Role.REP)
+    coach = user.has_role(Role.COACH)
+    everyone = user.sees_everyone  # HR and admins
+    items = []
+    if rep:
+        items.append(NavItem("plans.my_ramp", "My ramp"))
+    if coach and not everyone:
+        items.append(NavItem("plans.team", "My team"))
+    if everyone:
+        items.append(NavItem("plans.team", "All reps"))
+    if rep:
+        plural = "s" if unread != 1 else ""
+        badge = Badge(unread, f"unread notification{plural}", "unread-count") if unread else None
+        items.append(NavItem("coaching.mine", "My debriefs", badge))
+    elif unread:
+        badge = Badge(unread, "unread", "unread-count")
+        items.append(NavItem("coaching.notifications", "Notifications", badge))
+    own_only = rep and not (coach or everyone)
+    items.append(
+        NavItem("certification.mine" if own_only else "certification.team", "Certifications")
+    )
+    waiting = Badge(to_sign, "waiting", pill=True) if to_sign else None
+    items.append(NavItem("agreements.mine", "To sign", waiting, ("agreements.sign",)))
+    if everyone or coach:
+        items.append(NavItem("agreements.index", "Agreements"))
+    items.append(NavItem("curriculum.index", "Curriculum"))
+    if everyone:
+        items.append(NavItem("admin.people", "People"))
+    if user.has_role(Role.ADMIN):
+        items.append(NavItem("admin.teams", "Teams"))
+        items.append(NavItem("admin.organisation", "Settings"))
+    return items

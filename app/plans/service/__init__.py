@@ -1,0 +1,71 @@
+"""Onboarding plans: assigning them, recording progress, verifying, and tracking completion.
+
+Who may do what (enforced here, whatever the pages show):
+
+* the rep's coach, HR or an admin assigns a plan, verifies a milestone or sends it back;
+* only the rep reports progress on their own plan;
+* a rep sees their own ramp, a coach their own reps', HR and admins everyone's; the team
+  overview is for coaches (their reps), HR and admins (all reps).
+
+Modules: ``access`` (the rules above), ``assigning`` (a plan from the current template),
+``progress`` (reporting, verifying, certification milestones), ``overview`` (a rep's ramp
+summary, the team overview). Callers use the names re-exported here.
+"""
+
+from app.plans.service.access import (
+    can_manage_plans_of,
+    can_report_progress,
+    can_see_team,
+    require_manage_plans_of,
+    require_report_progress,
+    require_see_team,
+)
+from app.plans.service.assigning import RAMP_DAYS, active_plan, assign_plan
+from app.plans.service.overview import (
+    PHASES,
+    PhaseProgress,
+    RampSummary,
+    TeamFilters,
+    facts,
+    ramp_of,
+    status_counts,
+    summarise,
+    team_overview,
+)
+from app.plans.service.progress import (
+    complete_certification_milestones,
+    get_milestone,
+    open_certification_milestones,
+    record_progress,
+    reopen_certification_milestones,
+    send_back,
+    verify,
+)
+
+__all__ = [
+    "PHASES",
+    "RAMP_DAYS",
+    "PhaseProgress",
+    "RampSummary",
+    "TeamFilters",
+    "active_plan",
+    "assign_plan",
+    "can_manage_plans_of",
+    "can_report_progress",
+    "can_see_team",
+    "complete_certification_milestones",
+    "facts",
+    "get_milestone",
+    "open_certification_milestones",
+    "ramp_of",
+    "record_progress",
+    "reopen_certification_milestones",
+    "require_manage_plans_of",
+    "require_report_progress",
+    "require_see_team",
+    "send_back",
+    "status_counts",
+    "summarise",
+    "team_overview",
+    "verify",
+]

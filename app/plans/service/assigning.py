@@ -1,0 +1,93 @@
+"""Giving a rep an onboarding plan: the current template's milestones, dated from the start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Role, User
+from app.accounts.service import organisation
+from app.curriculum.service import current_plan_template
+from app.errors import Invalid
+from app.extensions import db
+from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.plans.schedule import due_date
+from app.plans.service.access import require_manage_plans_of
+
+RAMP_DAYS = 90
+
+
+def now() -> datetime:
+    """Naive UTC, as the plan's timestamps are stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def assign_plan(actor: User, rep: User, template_key: str, start: date) -> Plan:
+    """Give ``rep`` the current version of a template; an earlier active plan is archived."""
+    require_manage_plans_of(actor, rep)
+    if not rep.has_role(Role.REP):
+        raise Invalid("Plans are for people with the Rep role.")
+    template = current_plan_template(template_key)
+    business_days = organisation().business_days
+    previous = active_plan(rep)
+    if previous is not None:
+        previous.archived_at = now()
+    plan = Plan(
+        rep=rep,
+        template=template,
+        start_date=start,
+        business_days=business_days,
+        assigned_by=actor,
+        assigned_at=now(),
+    )
+    for position, (phase, spec) in enumerate(_template_milestones(template.content)):
+        plan.milestones.append(_milestone_from_spec(spec, phase, position, start, business_days))
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def _template_milestones(content: dict[str, Any]) -> Iterable[tuple[int, dict[str, Any]]]:
+    for number, phase in enumerate(content["phases"], start=1):
+        for spec in phase["milestones"]:
+            yield number, spec
+
+
+def _milestone_from_spec(
+    spec: dict[str, Any], phase: int, position: int, start: date, business_days: bool
+) -> Milestone:
+    measure = spec["measure"]
+    resource = spec.get("resource") or {}
+    return Milestone(
+        key=spec["key"],
+        phase=phase,
+        position=position,
+        title=spec["title"],
+        action=spec["action"],
+        measure_kind=MeasureKind(measure["kind"]),
+        measure_description=measure.get("description") or "",
+        target=measure.get("target"),
+        unit=measure.get("unit") or "",
+        meeting_with=measure.get("with") or "",
+        certification_stage=measure.get("stage"),
+        stage=spec.get("stage"),
+        due_day=spec["due_day"],
+        due_date=due_date(start, spec["due_day"], business_days),
+        requires_verification=bool(spec.get("verify")),
+        resource_title=resource.get("title") or "",
+        resource_url=resource.get("url") or "",
+        status=MilestoneStatus.OPEN,
+    )
+
+
+def active_plan(rep: User) -> Plan | None:
+    return db.session.scalar(
+        select(Plan)
+        .where(Plan.rep_id == rep.id, Plan.archived_at.is_(None))
+        .options(selectinload(Plan.milestones))
+        .order_by(Plan.assigned_at.desc())
+    )

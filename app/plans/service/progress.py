@@ -1,0 +1,167 @@
+"""Progress on a plan: the rep reports, the coach verifies, certifications complete."""
+
+from __future__ import annotations
+
+import math
+
+from app.accounts.access import require_view_person
+from app.accounts.models import User
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.plans.models import MeasureKind, Milestone, MilestoneEvent, MilestoneStatus
+from app.plans.service.access import require_manage_plans_of, require_report_progress
+from app.plans.service.assigning import active_plan, now
+
+
+def get_milestone(actor: User, milestone_id: int) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise NotFound("No such milestone.")
+    require_view_person(actor, milestone.plan.rep)
+    return milestone
+
+
+def record_progress(
+    actor: User,
+    milestone: Milestone,
+    *,
+    value: float | None = None,
+    note: str = "",
+    evidence_url: str = "",
+) -> Milestone:
+    """The rep reports a milestone done, or a number towards its target.
+
+    A measured milestone is done when the number reaches the target; below it, the number is
+    recorded as progress. Milestones that need verification wait for the coach.
+    """
+    require_report_progress(actor, milestone)
+    _require_active(milestone)
+    if milestone.status != MilestoneStatus.OPEN:
+        raise Conflict("This milestone is already reported; your coach will verify it.")
+    if milestone.measure_kind == MeasureKind.CERTIFICATION:
+        raise Conflict("A certification milestone is completed when you pass the certification.")
+    evidence_url = evidence_url.strip()
+    if evidence_url and not evidence_url.lower().startswith(("https://", "http://")):
+        raise Invalid("Enter a full link, starting with https://", field="evidence_url")
+    reached = True
+    if milestone.measure_kind == MeasureKind.NUMBER:
+        if value is None:
+            raise Invalid("Enter the number you reached.", field="value")
+        if not math.isfinite(value):
+            raise Invalid("Enter a number you actually reached.", field="value")
+        if value < 0:
+            raise Invalid("The number cannot be negative.", field="value")
+        reached = milestone.target is not None and value >= milestone.target
+        milestone.value = value
+    milestone.note = note.strip()
+    milestone.evidence_url = evidence_url
+    if not reached:
+        _record(milestone, actor, "progress", value=value, note=note)
+    elif milestone.requires_verification:
+        milestone.status = MilestoneStatus.SUBMITTED
+        milestone.submitted_at = now()
+        milestone.feedback = ""
+        _record(milestone, actor, "submitted", value=value, note=note)
+    else:
+        _complete(milestone, actor, "completed", value=value, note=note)
+    db.session.flush()
+    return milestone
+
+
+def verify(actor: User, milestone: Milestone, comment: str = "") -> Milestone:
+    """The coach confirms a milestone the rep submitted for verification."""
+    require_manage_plans_of(actor, milestone.plan.rep)
+    _require_active(milestone)
+    if milestone.status == MilestoneStatus.DONE:
+        raise Conflict("This milestone is already done.")
+    if milestone.measure_kind == MeasureKind.CERTIFICATION:
+        raise Conflict(
+            "A certification milestone is completed by passing the certification: "
+            "assess it from the rep's certifications."
+        )
+    if milestone.status != MilestoneStatus.SUBMITTED:
+        raise Conflict("The rep has not reported this milestone yet.")
+    milestone.verified_by = actor
+    _complete(milestone, actor, "verified", note=comment)
+    db.session.flush()
+    return milestone
+
+
+def send_back(actor: User, milestone: Milestone, comment: str) -> Milestone:
+    """The coach returns a submitted milestone to the rep with what is still missing."""
+    require_manage_plans_of(actor, milestone.plan.rep)
+    _require_active(milestone)
+    if milestone.status != MilestoneStatus.SUBMITTED:
+        raise Conflict("Only a milestone waiting for verification can be sent back.")
+    if not comment.strip():
+        raise Invalid("Tell the rep what is still missing.", field="comment")
+    milestone.status = MilestoneStatus.OPEN
+    milestone.submitted_at = None
+    milestone.feedback = comment.strip()
+    _record(milestone, actor, "sent back", note=comment)
+    db.session.flush()
+    return milestone
+
+
+def open_certification_milestones(rep: User, stage: str) -> list[Milestone]:
+    """The milestones of the rep's active plan that passing ``stage``'s certification completes."""
+    plan = active_plan(rep)
+    if plan is None:
+        return []
+    return [
+        m
+        for m in plan.milestones
+        if m.measure_kind == MeasureKind.CERTIFICATION and m.certification_stage == stage
+    ]
+
+
+def complete_certification_milestones(
+    rep: User, stage: str, actor: User, note: str
+) -> list[Milestone]:
+    """Passing a certification completes its milestones; called by the certification service."""
+    completed = []
+    for milestone in open_certification_milestones(rep, stage):
+        if milestone.status != MilestoneStatus.DONE:
+            milestone.verified_by = actor
+            _complete(milestone, actor, "certified", note=note)
+            completed.append(milestone)
+    db.session.flush()
+    return completed
+
+
+def reopen_certification_milestones(
+    rep: User, stage: str, actor: User, note: str
+) -> list[Milestone]:
+    """A correction turned a pass into a fail: the milestone is open again, on the record."""
+    reopened = []
+    for milestone in open_certification_milestones(rep, stage):
+        if milestone.status == MilestoneStatus.DONE:
+            milestone.status = MilestoneStatus.OPEN
+            milestone.completed_at = None
+            milestone.verified_by = None
+            _record(milestone, actor, "reopened", note=note)
+            reopened.append(milestone)
+    db.session.flush()
+    return reopened
+
+
+def _require_active(milestone: Milestone) -> None:
+    if milestone.plan.archived_at is not None:
+        raise Conflict("This plan has been replaced by a newer one.")
+
+
+def _complete(
+    milestone: Milestone, actor: User, action: str, value: float | None = None, note: str = ""
+) -> None:
+    milestone.status = MilestoneStatus.DONE
+    milestone.completed_at = now()
+    milestone.feedback = ""
+    _record(milestone, actor, action, value=value, note=note)
+
+
+def _record(
+    milestone: Milestone, actor: User, action: str, value: float | None = None, note: str = ""
+) -> None:
+    milestone.events.append(
+        MilestoneEvent(actor=actor, at=now(), action=action, value=value, note=note.strip())
+    )
