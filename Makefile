@@ -25,8 +25,9 @@ run: setup
 	@echo "SalesRamp at http://127.0.0.1:$(PORT)  (demo logins: see README.md, password 'demo')"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'app:create_app()'
 
+# Both cores: pytest-xdist runs one worker per CPU (each with its own database).
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app tests
