@@ -17,8 +17,9 @@ from app.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from app.errors import Invalid, NotFound
+from app.errors import Invalid
 from app.extensions import db
+from app.lookup import get_or_not_found
 
 # Verifying against a real hash when the email is unknown keeps the response time the same,
 # so the login form does not reveal which emails have accounts.
@@ -26,10 +27,7 @@ _DUMMY_HASH = hash_password("not-a-real-password")
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such person.")
-    return user
+    return get_or_not_found(User, user_id, "No such person.")
 
 
 def find_by_email(email: str) -> User | None:

@@ -13,14 +13,12 @@ from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.agreements.models import Agreement, AgreementKind, AgreementStatus
 from app.agreements.service.access import can_manage, pending_role, require_list, require_view
-from app.errors import NotFound
 from app.extensions import db
+from app.lookup import get_or_not_found
 
 
 def get_agreement(actor: User, agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        raise NotFound("There is no such agreement.")
+    agreement = get_or_not_found(Agreement, agreement_id, "There is no such agreement.")
     require_view(actor, agreement)
     return agreement
 

@@ -31,6 +31,7 @@ from app.curriculum.schema import EVIDENCE_LABELS, Rubric
 from app.curriculum.service import stage_names
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
+from app.lookup import get_or_not_found
 from app.plans import service as plans
 
 # --- assessing -------------------------------------------------------------------------------
@@ -290,9 +291,7 @@ def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
 
 
 def get_score(actor: User, score_id: int) -> Score:
-    score = db.session.get(Score, score_id)
-    if score is None:
-        raise NotFound("No such score.")
+    score = get_or_not_found(Score, score_id, "No such score.")
     get_attempt(actor, score.assessment.attempt_id)
     return score
 

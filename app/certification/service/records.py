@@ -29,6 +29,7 @@ from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
 from app.errors import NotFound
 from app.extensions import db
+from app.lookup import get_or_not_found
 from app.plans import service as plans
 from app.plans.models import Milestone
 
@@ -186,9 +187,7 @@ def certification_of(actor: User, rep: User, stage: str, today: date) -> Certifi
 
 
 def get_attempt(actor: User, attempt_id: int) -> CertificationAttempt:
-    attempt = db.session.get(CertificationAttempt, attempt_id)
-    if attempt is None:
-        raise NotFound("No such certification attempt.")
+    attempt = get_or_not_found(CertificationAttempt, attempt_id, "No such certification attempt.")
     require_view_attempt(actor, attempt)
     return attempt
 

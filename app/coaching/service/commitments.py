@@ -15,8 +15,9 @@ from app.coaching.models import Commitment
 from app.coaching.service.access import require_coach, require_view_commitment
 from app.coaching.service.debriefs import debrief_link, now, rubric_of
 from app.coaching.service.notices import notify
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.lookup import get_or_not_found
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,7 @@ def criterion_name(commitment: Commitment) -> str | None:
 
 
 def get_commitment(actor: User, commitment_id: int) -> Commitment:
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        raise NotFound("No such commitment.")
+    commitment = get_or_not_found(Commitment, commitment_id, "No such commitment.")
     require_view_commitment(actor, commitment)
     return commitment
 

@@ -26,6 +26,7 @@ from app.curriculum.schema import Rubric, Scenario
 from app.curriculum.service import current_versions, stage_names
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.lookup import get_or_not_found
 
 MAX_COMMITMENTS = 5
 RECENT_DAYS = 30  # how far back a rep may date a debrief they ask for
@@ -135,9 +136,7 @@ def start_debrief(
 
 
 def get_debrief(actor: User, debrief_id: int) -> Debrief:
-    debrief = db.session.get(Debrief, debrief_id)
-    if debrief is None:
-        raise NotFound("No such debrief.")
+    debrief = get_or_not_found(Debrief, debrief_id, "No such debrief.")
     require_view_debrief(actor, debrief)
     return debrief
 

@@ -6,17 +6,16 @@ import math
 
 from app.accounts.access import require_view_person
 from app.accounts.models import User
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.lookup import get_or_not_found
 from app.plans.models import MeasureKind, Milestone, MilestoneEvent, MilestoneStatus
 from app.plans.service.access import require_manage_plans_of, require_report_progress
 from app.plans.service.assigning import active_plan, now
 
 
 def get_milestone(actor: User, milestone_id: int) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None:
-        raise NotFound("No such milestone.")
+    milestone = get_or_not_found(Milestone, milestone_id, "No such milestone.")
     require_view_person(actor, milestone.plan.rep)
     return milestone
 
