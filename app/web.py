@@ -6,7 +6,7 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, flash, g, redirect, render_template, request, session
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from app.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from app.extensions import db
+from app.pagination import Page
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -43,6 +44,8 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["page_window"] = page_window
 
 
 def _end_transaction(response: Response) -> Response:
@@ -132,6 +135,32 @@ def password_entered_at() -> datetime | None:
     if not isinstance(stamp, int):
         return None
     return datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None)
+
+
+# --- lists: links that change one query argument and keep the others -----------------------
+
+
+def url_with(**changes: Any) -> str:
+    """This page's URL with some query arguments changed (``None`` removes one)."""
+    args: dict[str, Any] = {key: request.args.getlist(key) for key in request.args}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args)
+
+
+def page_window(page: Page[Any], around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and a few around the current one (None: a gap)."""
+    wanted = {1, page.pages, *range(page.number - around, page.number + around + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= page.pages)
+    window: list[int | None] = []
+    for number in numbers:
+        if window and number - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(number)
+    return window
 
 
 def format_day(value: date | None, missing: str = "—") -> str:

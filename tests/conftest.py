@@ -29,6 +29,7 @@ from app.curriculum.schema import Curriculum
 from app.extensions import db
 from app.plans.service import assign_plan
 from tests.database import Commits, Snapshot, TestDatabase
+from tests.querycount import counting_queries
 
 PASSWORD = "correct horse battery"
 TEST_DATABASE_URL = os.environ.get("SALESRAMP_TEST_DATABASE_URL", "")
@@ -268,3 +269,21 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def queries_of(client: FlaskClient) -> Callable[[str], int]:
+    """``queries_of(url)``: how many SQL statements a GET of ``url`` runs (it must answer 200).
+
+    The signed-in user is loaded first, so the count is the page's own work, as it is for every
+    request after the first.
+    """
+
+    def count(url: str) -> int:
+        client.get(url)
+        with counting_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return len(statements)
+
+    return count
