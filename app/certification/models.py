@@ -16,11 +16,12 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.accounts.models import User
 from app.curriculum.models import RubricTemplate
@@ -42,6 +43,10 @@ class CertificationAttempt(db.Model):  # type: ignore[name-defined]
     assessed_on: Mapped[date | None] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
     next_attempt_from: Mapped[date | None] = mapped_column(Date)
+    # The certificate of a passed attempt, rendered on its first download and kept; deciding
+    # the attempt again (a score correction) drops it so the next download says the new result.
+    certificate_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    certificate_sha256: Mapped[str | None] = mapped_column(String(64))
 
     rep: Mapped[User] = relationship()
     rubric: Mapped[RubricTemplate] = relationship()

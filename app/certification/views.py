@@ -21,7 +21,7 @@ from app.curriculum.schema import EVIDENCE_LABELS
 from app.curriculum.service import stage_names
 from app.errors import Invalid
 from app.extensions import db
-from app.pdf import render_pdf
+from app.pagination import PageRequest
 from app.web import show_domain_error
 
 bp = Blueprint("certification", __name__, url_prefix="/certifications")
@@ -158,12 +158,14 @@ def attempt(attempt_id: int) -> str:
 @bp.get("/attempts/<int:attempt_id>/certificate.pdf")
 def certificate(attempt_id: int) -> Response:
     item: CertificationAttempt = service.get_attempt(current_user, attempt_id)
-    pdf = render_pdf("pdf/certificate.html", service.certificate_context(current_user, item))
+    pdf = service.certificate_pdf(current_user, item)  # rendered on the first download only
     name = f"certificate-{item.stage}-{item.rep_id}.pdf"
-    return Response(
+    response = Response(
         pdf, mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )  # fmt: skip
+    response.set_etag(item.certificate_sha256 or "")
+    return response
 
 
 @bp.route("/scores/<int:score_id>/correct", methods=["GET", "POST"])
@@ -191,9 +193,14 @@ def correct(score_id: int) -> Response | tuple[str, int] | str:
 @bp.get("/team")
 def team() -> str:
     today = accounts.local_today(current_user)
-    overview = service.team_certifications(current_user, today)
+    team_id = request.args.get("team", "")
+    filters = service.MatrixFilters(
+        team_id=int(team_id) if team_id.isdigit() else None, stage=request.args.get("stage", "")
+    )
+    page_request = PageRequest.from_args(request.args, sortable=("name",), default_sort="name")
+    overview = service.team_certifications(current_user, today, filters, page_request)
     return render_template(
-        "certification/team.html", overview=overview, today=today,
+        "certification/team.html", overview=overview, today=today, teams=accounts.teams(),
         waiting=service.waiting_for(current_user), window=service.DUE_WINDOW_DAYS,
     )  # fmt: skip
 

@@ -10,8 +10,9 @@ Who may do what (enforced here, whatever the pages show):
   have submitted their own (blind scoring), and from the rep until the attempt is decided.
 
 The package's modules: ``access`` (the rules above), ``rubrics`` (versions), ``records``
-(reading), ``assessing`` (scoring, deciding, corrections), ``oversight`` (team view,
-calibration, certificate). Callers use the names re-exported here.
+(reading), ``assessing`` (scoring, deciding, corrections), ``matrix`` (the team matrix, pass
+rates, what is due), ``oversight`` (calibration), ``certificate`` (its values, and its PDF
+rendered once and kept). Callers use the names re-exported here.
 """
 
 from app.certification.service.access import (
@@ -21,6 +22,7 @@ from app.certification.service.access import (
     require_assess,
     require_correct_score,
     require_view_attempt,
+    second_assessor_condition,
 )
 from app.certification.service.assessing import (
     AssessmentEntry,
@@ -33,18 +35,23 @@ from app.certification.service.assessing import (
     submit_assessment,
     submit_self_assessment,
 )
-from app.certification.service.oversight import (
+from app.certification.service.certificate import (
+    certificate_context,
+    certificate_pdf,
+    forget_certificate,
+)
+from app.certification.service.matrix import (
     DUE_WINDOW_DAYS,
-    CalibrationReport,
+    UPCOMING_SHOWN,
+    MatrixFilters,
     StagePassRate,
     TeamCertifications,
     Upcoming,
-    calibration_report,
-    certificate_context,
     team_certifications,
     upcoming_of,
     visible_reps,
 )
+from app.certification.service.oversight import CalibrationReport, calibration_report
 from app.certification.service.records import (
     Certification,
     attempts_of,
@@ -66,9 +73,11 @@ from app.certification.service.rubrics import (
 
 __all__ = [
     "DUE_WINDOW_DAYS",
+    "UPCOMING_SHOWN",
     "AssessmentEntry",
     "CalibrationReport",
     "Certification",
+    "MatrixFilters",
     "StagePassRate",
     "TeamCertifications",
     "Upcoming",
@@ -79,6 +88,7 @@ __all__ = [
     "can_be_second_assessor",
     "can_view_attempt",
     "certificate_context",
+    "certificate_pdf",
     "certification_of",
     "certifications_of",
     "comment_field",
@@ -87,6 +97,7 @@ __all__ = [
     "current_rubrics",
     "facts",
     "final_scores",
+    "forget_certificate",
     "get_attempt",
     "get_score",
     "require_assess",
@@ -96,6 +107,7 @@ __all__ = [
     "rubric_spec",
     "score_field",
     "second_assessor_choices",
+    "second_assessor_condition",
     "self_assessment_rubric",
     "submit_assessment",
     "submit_self_assessment",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, and_, exists
+
 from app.accounts.access import can_coach_rep, can_view_person
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, UserRole
 from app.certification.models import Assessment, CertificationAttempt, Score
 from app.errors import Conflict, NotAllowed
 
@@ -21,11 +23,21 @@ def require_assess(actor: User, rep: User) -> None:
 
 
 def can_be_second_assessor(user: User, rep: User, actor: User) -> bool:
+    """An active coach or admin other than the rep and the assessor inviting them."""
     return (
         user.is_active
         and user.id not in (rep.id, actor.id)
         and user.has_role(Role.COACH, Role.ADMIN)
     )
+
+
+def second_assessor_condition(rep: User, actor: User) -> ColumnElement[bool]:
+    """:func:`can_be_second_assessor` as a SQL condition on ``User``, to list the candidates
+    without loading everyone (a test keeps the two in step)."""
+    coach_or_admin = exists().where(
+        UserRole.user_id == User.id, UserRole.role.in_((Role.COACH, Role.ADMIN))
+    )
+    return and_(User.active.is_(True), User.id.not_in((rep.id, actor.id)), coach_or_admin)
 
 
 def assessment_by(attempt: CertificationAttempt, user: User) -> Assessment | None:

@@ -15,6 +15,7 @@ from app.certification.service.access import (
     require_assess,
     require_correct_score,
 )
+from app.certification.service.certificate import forget_certificate
 from app.certification.service.records import (
     _day,
     _name,
@@ -271,6 +272,7 @@ def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
     attempt.explanation = outcome.explanation
     attempt.assessed_on = assessed_on
     attempt.decided_at = attempt.decided_at or _now()
+    forget_certificate(attempt)
     if outcome.passed:
         attempt.expires_on = assessed_on + timedelta(days=rubric.validity_days)
         attempt.next_attempt_from = None

@@ -17,8 +17,9 @@ from app.certification.service.access import (
     can_assess,
     can_be_second_assessor,
     require_view_attempt,
+    second_assessor_condition,
 )
-from app.certification.service.rubrics import current_rubrics, pick_rubric, plan_role
+from app.certification.service.rubrics import current_rubrics, pick_rubric
 from app.certification.status import (
     AttemptFacts,
     CertificationStatus,
@@ -31,7 +32,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.plans import service as plans
-from app.plans.models import Milestone
+from app.plans.models import Milestone, Plan
 
 
 def _now() -> datetime:
@@ -46,8 +47,9 @@ def _day(value: date) -> str:
 
 
 def second_assessor_choices(actor: User, rep: User) -> list[User]:
-    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
-    return [user for user in people if can_be_second_assessor(user, rep, actor)]
+    """The active coaches and admins who may be invited, found in SQL (not by loading everyone)."""
+    query = select(User).where(second_assessor_condition(rep, actor)).order_by(User.full_name)
+    return [user for user in db.session.scalars(query) if can_be_second_assessor(user, rep, actor)]
 
 
 # --- reading a rep's certifications ----------------------------------------------------------
@@ -127,11 +129,12 @@ class _RepContext:
 
 
 def _context_of(rep: User, rubrics: Sequence[RubricTemplate] | None = None) -> _RepContext:
+    plan = plans.active_plan(rep)  # looked up once for the role and the milestones
     return _RepContext(
         names=stage_names(),
         rubrics=current_rubrics() if rubrics is None else rubrics,
-        role=plan_role(rep),
-        milestones=_certification_milestones(rep),
+        role=plan.template.role if plan else "",
+        milestones=_certification_milestones(plan),
     )
 
 
@@ -153,8 +156,7 @@ def _certification(
     )
 
 
-def _certification_milestones(rep: User) -> dict[str, Milestone]:
-    plan = plans.active_plan(rep)
+def _certification_milestones(plan: Plan | None) -> dict[str, Milestone]:
     found: dict[str, Milestone] = {}
     for milestone in plan.milestones if plan else []:
         if milestone.certification_stage and milestone.certification_stage not in found:
@@ -223,6 +225,10 @@ def waiting_for(actor: User) -> list[Assessment]:
                 Assessment.assessor_id == actor.id,
                 Assessment.submitted_at.is_(None),
                 Assessment.is_self.is_(False),
+            )
+            .options(
+                selectinload(Assessment.attempt).joinedload(CertificationAttempt.rep),
+                selectinload(Assessment.invited_by),
             )
             .order_by(Assessment.created_at)
         )

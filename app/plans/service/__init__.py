@@ -20,7 +20,14 @@ from app.plans.service.access import (
     require_report_progress,
     require_see_team,
 )
-from app.plans.service.assigning import RAMP_DAYS, active_plan, assign_plan
+from app.plans.service.assigning import (
+    RAMP_DAYS,
+    active_plan,
+    active_plans_of,
+    active_plans_query,
+    assign_plan,
+    certification_milestones_of,
+)
 from app.plans.service.overview import (
     PHASES,
     PhaseProgress,
@@ -49,10 +56,13 @@ __all__ = [
     "RampSummary",
     "TeamFilters",
     "active_plan",
+    "active_plans_of",
+    "active_plans_query",
     "assign_plan",
     "can_manage_plans_of",
     "can_report_progress",
     "can_see_team",
+    "certification_milestones_of",
     "complete_certification_milestones",
     "facts",
     "get_milestone",

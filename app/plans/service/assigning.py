@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.accounts.service import organisation
@@ -91,3 +91,42 @@ def active_plan(rep: User) -> Plan | None:
         .options(selectinload(Plan.milestones))
         .order_by(Plan.assigned_at.desc())
     )
+
+
+def active_plans_query() -> Select[Plan]:
+    """Every rep's active plan, as :func:`active_plan` picks it (the latest assigned of the
+    plans not archived), in one query that lists or pages can narrow and join."""
+    later = aliased(Plan)
+    newer = exists().where(
+        later.rep_id == Plan.rep_id,
+        later.archived_at.is_(None),
+        or_(
+            later.assigned_at > Plan.assigned_at,
+            and_(later.assigned_at == Plan.assigned_at, later.id > Plan.id),
+        ),
+    )
+    return select(Plan).where(Plan.archived_at.is_(None), ~newer)
+
+
+def active_plans_of(rep_ids: Collection[int]) -> dict[int, Plan]:
+    """The active plan of each of many reps, with its template, in one query (by rep id)."""
+    if not rep_ids:
+        return {}
+    query = active_plans_query().where(Plan.rep_id.in_(rep_ids)).options(joinedload(Plan.template))
+    return {plan.rep_id: plan for plan in db.session.scalars(query)}
+
+
+def certification_milestones_of(plan_ids: Collection[int]) -> dict[int, dict[str, Milestone]]:
+    """For many plans at once: each plan's first milestone per certification stage."""
+    found: dict[int, dict[str, Milestone]] = {}
+    if not plan_ids:
+        return found
+    query = (
+        select(Milestone)
+        .where(Milestone.plan_id.in_(plan_ids), Milestone.certification_stage.is_not(None))
+        .order_by(Milestone.plan_id, Milestone.due_date, Milestone.position)
+    )
+    for milestone in db.session.scalars(query):
+        stage = milestone.certification_stage or ""
+        found.setdefault(milestone.plan_id, {}).setdefault(stage, milestone)
+    return found

@@ -1,0 +1,277 @@
+"""The team matrix: reps by stage, a page at a time, with pass rates and what is due soon.
+
+Everything is loaded in a fixed number of queries whatever the number of reps: one query per
+kind (plans, certification milestones, attempts, assessments) for the reps on the page, and
+SQL aggregates over every rep matching the filters for the pass rates and the due list.
+Statuses come from the same pure rule as everywhere else (:mod:`app.certification.status`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
+from sqlalchemy.orm import lazyload, selectinload
+
+from app.accounts.models import Role, User, UserRole
+from app.certification.models import CertificationAttempt
+from app.certification.service.records import Certification, _certification, _RepContext
+from app.certification.service.rubrics import current_rubrics
+from app.certification.status import CertificationStatus
+from app.curriculum.models import RubricTemplate
+from app.curriculum.service import stage_names
+from app.errors import NotAllowed
+from app.extensions import db
+from app.pagination import Page, PageRequest, paginate_query
+from app.plans import service as plans
+from app.plans.models import Milestone, Plan
+
+DUE_WINDOW_DAYS = 14
+UPCOMING_SHOWN = 50  # the due list shows the soonest; the count says how many there are
+
+
+@dataclass(frozen=True)
+class StagePassRate:
+    stage: str
+    name: str
+    decided: int
+    passed: int
+    reps_certified: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.passed / self.decided) if self.decided else None
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A certification due, overdue or expiring soon."""
+
+    certification: Certification
+    kind: str  # "due", "overdue" or "expiring"
+    on: date
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    """Which reps and stages the matrix shows.
+
+    ``stage`` narrows the columns, not the rows: the matrix shows that stage's column only,
+    and the pass rates and the due list speak of that stage only, for every matching rep.
+    """
+
+    team_id: int | None = None
+    stage: str = ""
+
+
+@dataclass
+class TeamCertifications:
+    reps: list[User]  # the page's reps
+    rubrics: list[RubricTemplate]
+    stage_keys: list[str]  # the columns shown
+    stage_names: dict[str, str]
+    cells: dict[tuple[int, str], Certification]
+    pass_rates: list[StagePassRate]
+    upcoming: list[Upcoming]  # the soonest UPCOMING_SHOWN
+    page: Page[User] = field(default_factory=lambda: Page([], 0, PageRequest()))
+    upcoming_total: int = 0
+    filters: MatrixFilters = field(default_factory=MatrixFilters)
+    all_stage_keys: list[str] = field(default_factory=list)  # every stage with a rubric
+
+
+def _rep_conditions(actor: User, filters: MatrixFilters, search: str) -> list[ColumnElement[bool]]:
+    """Who the actor oversees (their own reps, or everyone), narrowed by team and name."""
+    if not actor.sees_everyone and not actor.has_role(Role.COACH):
+        raise NotAllowed("Only coaches, HR and admins see team certifications.")
+    is_rep = exists().where(UserRole.user_id == User.id, UserRole.role == Role.REP)
+    conditions: list[ColumnElement[bool]] = [User.active.is_(True), is_rep]
+    if not actor.sees_everyone:
+        conditions.append(User.coach_id == actor.id)
+    if filters.team_id is not None:
+        conditions.append(User.team_id == filters.team_id)
+    if search:
+        pattern = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(User.full_name.ilike(f"%{pattern}%", escape="\\"))
+    return conditions
+
+
+def visible_reps(actor: User) -> list[User]:
+    """The reps whose certifications the actor oversees: their own reps, or everyone."""
+    query = select(User).where(*_rep_conditions(actor, MatrixFilters(), ""))
+    return list(db.session.scalars(query.order_by(User.full_name, User.id)))
+
+
+def team_certifications(
+    actor: User,
+    today: date,
+    filters: MatrixFilters | None = None,
+    page_request: PageRequest | None = None,
+) -> TeamCertifications:
+    """One page of the matrix; pass rates and the due list over every matching rep."""
+    filters = filters or MatrixFilters()
+    page_request = page_request or PageRequest(sort="name")
+    conditions = _rep_conditions(actor, filters, page_request.search)
+    names = stage_names()
+    rubrics = current_rubrics()
+    all_keys = [key for key in names if any(r.stage == key for r in rubrics)]
+    stage_keys = [filters.stage] if filters.stage in all_keys else all_keys
+    name_order = User.full_name.desc() if page_request.descending else User.full_name
+    page = paginate_query(
+        select(User).where(*conditions).order_by(name_order, User.id), page_request
+    )
+    rep_ids = select(User.id).where(*conditions)
+    due_rows, due_total = _upcoming_rows(rep_ids, stage_keys, today)
+    due_reps = _reps_by_id({rep_id for rep_id, _ in due_rows})
+    reps: dict[int, User] = {**due_reps, **{rep.id: rep for rep in page.items}}
+    cells = _cells(list(reps.values()), stage_keys, names, rubrics, today)
+    upcoming = [item for key in due_rows for item in _upcoming(cells[key], today)]
+    position = {key: index for index, key in enumerate(names)}
+    upcoming.sort(
+        key=lambda u: (u.on, u.certification.rep.full_name, position[u.certification.stage])
+    )
+    return TeamCertifications(
+        reps=list(page.items),
+        rubrics=rubrics,
+        stage_keys=stage_keys,
+        stage_names=names,
+        cells=cells,
+        pass_rates=_pass_rates(rep_ids, stage_keys, names, today),
+        upcoming=upcoming,
+        page=page,
+        upcoming_total=due_total,
+        filters=filters,
+        all_stage_keys=all_keys,
+    )
+
+
+def _cells(
+    reps: Sequence[User],
+    stage_keys: Sequence[str],
+    names: dict[str, str],
+    rubrics: Sequence[RubricTemplate],
+    today: date,
+) -> dict[tuple[int, str], Certification]:
+    """Every rep's certification on every stage: one query per kind across all the reps."""
+    ids = [rep.id for rep in reps]
+    plan_of = plans.active_plans_of(ids)
+    milestones = plans.certification_milestones_of([plan.id for plan in plan_of.values()])
+    attempts: dict[tuple[int, str], list[CertificationAttempt]] = {}
+    if ids:
+        query = (
+            select(CertificationAttempt)
+            .where(CertificationAttempt.rep_id.in_(ids), CertificationAttempt.stage.in_(stage_keys))
+            .options(selectinload(CertificationAttempt.assessments))
+            .order_by(CertificationAttempt.opened_at, CertificationAttempt.id)
+        )
+        for attempt in db.session.scalars(query):
+            attempts.setdefault((attempt.rep_id, attempt.stage), []).append(attempt)
+    cells = {}
+    for rep in reps:
+        plan = plan_of.get(rep.id)
+        context = _RepContext(
+            names=names,
+            rubrics=rubrics,
+            role=plan.template.role if plan else "",
+            milestones=milestones.get(plan.id, {}) if plan else {},
+        )
+        for key in stage_keys:
+            found = attempts.get((rep.id, key), [])
+            cells[(rep.id, key)] = _certification(rep, key, context, found, today)
+    return cells
+
+
+def _reps_by_id(ids: set[int]) -> dict[int, User]:
+    # Always asked (even for no ids) so the page asks as many queries whatever the data.
+    query = select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows))
+    return {user.id: user for user in db.session.scalars(query)}
+
+
+def _valid_pass(today: date) -> ColumnElement[bool]:
+    """An attempt that makes its stage "passed" today (see ``certification_status``)."""
+    attempt = CertificationAttempt
+    return and_(
+        attempt.decided_at.is_not(None), attempt.passed.is_(True), attempt.expires_on >= today
+    )
+
+
+def _pass_rates(
+    rep_ids: Select[int], stage_keys: Sequence[str], names: dict[str, str], today: date
+) -> list[StagePassRate]:
+    attempt = CertificationAttempt
+    decided = attempt.decided_at.is_not(None)
+    query = (
+        select(
+            attempt.stage,
+            func.count(case((decided, 1))),
+            func.count(case((and_(decided, attempt.passed.is_(True)), 1))),
+            func.count(distinct(case((_valid_pass(today), attempt.rep_id)))),
+        )
+        .where(attempt.rep_id.in_(rep_ids), attempt.stage.in_(stage_keys))
+        .group_by(attempt.stage)
+    )
+    counts = {stage: (d, p, c) for stage, d, p, c in db.session.execute(query)}
+    return [StagePassRate(key, names[key], *counts.get(key, (0, 0, 0))) for key in stage_keys]
+
+
+def _upcoming_rows(
+    rep_ids: Select[int], stage_keys: Sequence[str], today: date
+) -> tuple[list[tuple[int, str]], int]:
+    """The (rep, stage) pairs due, overdue or expiring within the window, soonest first (the
+    first ``UPCOMING_SHOWN``), and how many there are: the rule of :func:`upcoming_of` in SQL.
+    """
+    horizon = today + timedelta(days=DUE_WINDOW_DAYS)
+    attempt = CertificationAttempt
+    plan = plans.active_plans_query().where(Plan.rep_id.in_(rep_ids)).subquery()
+    passed = exists().where(
+        attempt.rep_id == plan.c.rep_id,
+        attempt.stage == Milestone.certification_stage,
+        _valid_pass(today),
+    )
+    due_on = func.min(Milestone.due_date)
+    due = (
+        select(
+            plan.c.rep_id.label("rep_id"),
+            Milestone.certification_stage.label("stage"),
+            due_on.label("on"),
+        )
+        .join_from(Milestone, plan, Milestone.plan_id == plan.c.id)
+        .where(Milestone.certification_stage.in_(stage_keys), ~passed)
+        .group_by(plan.c.rep_id, Milestone.certification_stage)
+        .having(due_on <= horizon)
+    )
+    expires = func.max(attempt.expires_on)
+    expiring = (
+        select(attempt.rep_id, attempt.stage, expires)
+        .where(attempt.rep_id.in_(rep_ids), attempt.stage.in_(stage_keys), _valid_pass(today))
+        .group_by(attempt.rep_id, attempt.stage)
+        .having(expires <= horizon)
+    )
+    rows = due.union_all(expiring).subquery("upcoming")
+    total = db.session.scalar(select(func.count()).select_from(rows)) or 0
+    soonest = (
+        select(rows.c.rep_id, rows.c.stage)
+        .join(User, User.id == rows.c.rep_id)
+        .order_by(rows.c.on, User.full_name, rows.c.rep_id, rows.c.stage)
+        .limit(UPCOMING_SHOWN)
+    )
+    return [(rep_id, stage) for rep_id, stage in db.session.execute(soonest)], total
+
+
+def upcoming_of(cert: Certification, today: date) -> list[Upcoming]:
+    """The certification if it is due, overdue or expiring within the window (else nothing)."""
+    return _upcoming(cert, today)
+
+
+def _upcoming(cert: Certification, today: date) -> list[Upcoming]:
+    horizon = today + timedelta(days=DUE_WINDOW_DAYS)
+    if cert.status == CertificationStatus.PASSED:
+        expires = cert.reading.expires_on
+        if expires is not None and expires <= horizon:
+            return [Upcoming(cert, "expiring", expires)]
+        return []
+    due = cert.due_date
+    if due is not None and due <= horizon:
+        return [Upcoming(cert, "overdue" if due < today else "due", due)]
+    return []
