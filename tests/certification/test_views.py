@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from datetime import timedelta
@@ -249,6 +250,47 @@ def test_the_certificate_pdf_names_the_rep_stage_and_scores(make_rep, login, ass
         "3.2",
     ):
         assert expected in text, expected
+
+
+def test_the_certificate_is_rendered_once_and_again_after_a_correction(
+    make_rep, login, assess, monkeypatch, tmp_path
+):
+    from app.certification.service import certificate as module
+
+    rendered = []
+    real_render = module.render_pdf
+
+    def counting_render(template, context):
+        rendered.append(context)
+        return real_render(template, context)
+
+    monkeypatch.setattr(module, "render_pdf", counting_render)
+    rep = make_rep(day_of_ramp=20)
+    attempt = assess(rep.coach, rep, "prospecting", level=3).attempt
+    client = login(rep.coach)
+    url = f"/certifications/attempts/{attempt.id}/certificate.pdf"
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(rendered) == 1 and first.data == second.data
+    db.session.expire_all()
+    stored = db.session.get(CertificationAttempt, attempt.id)
+    assert stored.certificate_sha256 == hashlib.sha256(first.data).hexdigest()
+    assert second.headers["ETag"] == f'"{stored.certificate_sha256}"'
+
+    score = next(s for s in stored.assessments[0].scores if s.criterion_key == "research")
+    corrected = client.post(
+        f"/certifications/scores/{score.id}/correct", data={"level": "4", "reason": "Misread"}
+    )
+    assert corrected.status_code == 302
+    third = client.get(url)
+    assert len(rendered) == 2 and third.data != first.data
+    assert rendered[0]["weighted_average"] == "3" and rendered[1]["weighted_average"] == "3.2"
+    path = tmp_path / "corrected.pdf"
+    path.write_bytes(third.data)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "3.2" in text
 
 
 def test_no_certificate_for_a_failed_attempt(make_rep, login, assess):
