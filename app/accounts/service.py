@@ -195,9 +195,14 @@ def update_organisation(actor: User, name: str, business_days: bool) -> Organisa
 
 def local_today(user: User, now: datetime | None = None) -> date:
     """Today's date where the person is, so "due today" means their today."""
+    return today_in(user.timezone, now)
+
+
+def today_in(timezone: str, now: datetime | None = None) -> date:
+    """Today's date in a time zone by name (an unknown zone counts as UTC)."""
     moment = now or datetime.now(UTC)
     try:
-        zone = ZoneInfo(user.timezone)
+        zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return moment.astimezone(zone).date()
