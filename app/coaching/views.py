@@ -24,7 +24,7 @@ from app.coaching.forms import (
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind
 from app.curriculum.service import stage_names
 from app.errors import Invalid
-from app.web import show_domain_error
+from app.web import once_per_request, show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 bp.add_app_template_global(REFLECTION_QUESTIONS, "reflection_questions")  # type: ignore[arg-type]
@@ -40,7 +40,9 @@ def _signed_in() -> None:
 @bp.app_context_processor
 def _notifications() -> dict[str, object]:
     def unread() -> int:
-        return service.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        return once_per_request("unread", lambda: service.unread_count(current_user))
 
     return {"unread_notifications": unread}
 
