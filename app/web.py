@@ -149,7 +149,8 @@ def once_per_request(name: str, compute: Callable[[], T]) -> T:
     The menu's badges (unread notifications, agreements to sign) are asked for by the layout
     and again by some pages; each is one query per page, not one per mention.
     """
-    cache: dict[str, Any] = g.setdefault("_once_per_request", {})
+    # Kept with the request, not in ``g``: an app context may outlive a request (the tests').
+    cache: dict[str, Any] = request.environ.setdefault("salesramp.once_per_request", {})
     if name not in cache:
         cache[name] = compute()
     return cast(T, cache[name])
