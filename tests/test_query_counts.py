@@ -17,7 +17,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.accounts.models import Role, Team, User
+from app.accounts.models import Role, User
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
 from app.extensions import db
@@ -35,7 +35,6 @@ class WorldIds:
     coach: int
     hr: int
     admin: int
-    teams: tuple[int, ...]
 
 
 def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
@@ -63,26 +62,32 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
     db.session.commit()
 
 
-def _add_reps(coach: User, teams: list[Team], count: int, start: int) -> None:
+def _add_reps(coach: User, count: int, start: int) -> None:
+    """Reps with history; every other one the measured coach's, and teams and coaches grow
+    with them (a team per 5 reps, a coach per 10), as a real organisation's do."""
+    team = other_coach = None
     for number in range(start, start + count):
-        rep = create_rep(day_of_ramp=5 + number % 80, coach=coach, name=f"Rep {number:03d}")
-        rep.team = teams[number % len(teams)]
-        _with_history(rep, coach, debriefs=1)
+        if team is None or number % 5 == 0:
+            team = create_team(f"Team {number:03d}")
+        if other_coach is None or number % 10 == 0:
+            other_coach = create_user(Role.COACH, name=f"Coach {number:03d}", team=team)
+        their_coach = coach if number % 2 else other_coach
+        rep = create_rep(day_of_ramp=5 + number % 80, coach=their_coach, name=f"Rep {number:03d}")
+        rep.team = team
+        _with_history(rep, their_coach, debriefs=1)
 
 
 def _build_world() -> WorldIds:
-    teams = [create_team(f"Team {n}") for n in range(3)]
-    coach = create_user(Role.COACH, name="Casey Coach", team=teams[0])
+    coach = create_user(Role.COACH, name="Casey Coach")
     rep = create_rep(day_of_ramp=40, coach=coach, name="Riley Measured")
-    rep.team = teams[0]
+    rep.team = coach.team = create_team("Team Measured")
     _with_history(rep, coach)
-    _add_reps(coach, teams, 4, start=1)
+    _add_reps(coach, 4, start=1)
     return WorldIds(
         rep=rep.id,
         coach=coach.id,
         hr=create_user(Role.HR, name="Harper People").id,
         admin=create_user(Role.ADMIN, name="Alex Admin").id,
-        teams=tuple(team.id for team in teams),
     )
 
 
@@ -136,8 +141,7 @@ def test_pages_ask_as_many_queries_for_50_reps_as_for_5(five_reps_snapshot, app)
     with_five = _count_pages(app, ids)
 
     coach = db.session.get(User, ids.coach)
-    teams = [db.session.get(Team, team_id) for team_id in ids.teams]
-    _add_reps(coach, teams, 45, start=5)
+    _add_reps(coach, 45, start=5)
     _with_history(db.session.get(User, ids.rep), coach, debriefs=6)
     with_fifty = _count_pages(app, ids)
 

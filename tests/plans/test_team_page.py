@@ -13,6 +13,7 @@ from app.pagination import PageRequest
 from app.plans import service
 from app.plans.models import MilestoneStatus, Plan
 from app.plans.status import RepStatus
+from tests.querycount import counting_queries
 
 
 def plan_of(rep) -> Plan:
@@ -150,3 +151,14 @@ def test_search_and_filters_combine(crew, login, query, expected):
     assert reps_on(text) == [crew[key].email for key in expected]
     if not expected:
         assert "No reps match." in text
+
+
+def test_the_team_page_never_loads_milestones(crew, login):
+    """Counts come from SQL: no statement reads milestone rows (titles, notes, ...)."""
+    client = login(crew["coach"])
+    client.get("/team")
+    with counting_queries() as statements:
+        assert client.get("/team", query_string={"sort": "-overdue"}).status_code == 200
+    reading_milestones = [s for s in statements if "milestones.title" in s]
+    assert reading_milestones == []
+    assert any("GROUP BY milestones.plan_id" in s for s in statements)
