@@ -24,6 +24,7 @@ from app.coaching.forms import (
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind
 from app.curriculum.service import stage_names
 from app.errors import Invalid
+from app.pagination import PageRequest
 from app.web import once_per_request, show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
@@ -55,7 +56,8 @@ def review_form(commitment: Commitment) -> ReviewForm:
 def mine() -> str:
     today = accounts.local_today(current_user)
     return render_template(
-        "coaching/mine.html", debriefs=service.debriefs_of(current_user, current_user),
+        "coaching/mine.html",
+        debriefs=service.debriefs_page(current_user, current_user, _page_request()),
         open_commitments=service.open_commitments(current_user, current_user, today),
         today=today,
     )  # fmt: skip
@@ -89,8 +91,13 @@ def _setup(form: DebriefSetupForm) -> service.DebriefSetup:
 
 @bp.get("/notifications")
 def notifications() -> str:
-    items = service.notifications_of(current_user)
-    return render_template("coaching/notifications.html", items=items, form=ConfirmForm())
+    page = service.notifications_page(current_user, _page_request())
+    return render_template("coaching/notifications.html", page=page, form=ConfirmForm())
+
+
+def _page_request() -> PageRequest:
+    """Newest first, whatever the URL says: these lists are paged, not sorted."""
+    return PageRequest.from_args(request.args, sortable=())
 
 
 @bp.post("/notifications/read")
