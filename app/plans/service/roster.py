@@ -133,7 +133,8 @@ def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) ->
     rows = {
         person.id: RepRow(person.id, person.full_name, todays[person.timezone]) for person in people
     }
-    _add_plan_counts(rows, query.with_only_columns(User.id).order_by(None), todays, moment)
+    rep_ids = query.with_only_columns(User.id).order_by(None).correlate(None)
+    _add_plan_counts(rows, rep_ids, todays, moment)
     result = list(rows.values())
     if filters.status:
         result = [row for row in result if row.status == filters.status]
@@ -171,7 +172,8 @@ def _add_plan_counts(
         )
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
-        .where(Plan.id.in_([plan.id for plan in plan_of.values()]))
+        # The same reps' active plans as above, not a list of a thousand ids.
+        .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
         .group_by(Milestone.plan_id, Milestone.phase)
     ).all()
     by_plan: dict[int, list[Sequence[Any]]] = {}
