@@ -24,7 +24,7 @@ from app.coaching.forms import (
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind
 from app.curriculum.service import stage_names
 from app.errors import Invalid
-from app.pagination import PageRequest
+from app.pagination import PageRequest, paginate_rows
 from app.web import once_per_request, show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
@@ -111,8 +111,11 @@ def read_all() -> Response:
 def rep_debriefs(rep_id: int) -> str:
     rep = accounts.get_user(rep_id)
     progress = service.progress_of(current_user, rep)
+    # The trends need every debrief; the list shows 50 of them at a time.
+    history = paginate_rows(progress.debriefs, _page_request(), keys={})
     return render_template(
-        "coaching/rep.html", rep=rep, progress=progress, own=rep.id == current_user.id,
+        "coaching/rep.html", rep=rep, progress=progress, history=history,
+        own=rep.id == current_user.id,
         can_coach=service.can_coach(current_user, rep), stage_names=stage_names(),
     )  # fmt: skip
 

@@ -45,3 +45,13 @@ def test_the_unread_count_is_asked_once_per_page(rep, coach, login):
     assert len(counts) == 1
     to_sign = [s for s in statements if "FROM agreements" in s]
     assert len(to_sign) == 1
+
+
+def test_a_reps_debriefs_page_through_the_history(rep, coach, make_debrief, login):
+    today = date.today()
+    for days_ago in range(3):
+        make_debrief(coach, rep, held_on=today - timedelta(days=days_ago))
+    client = login(coach)
+    page = client.get(f"/coaching/reps/{rep.id}", query_string={"per_page": 2, "page": 2}).text
+    assert "Showing 3\N{EN DASH}3 of 3 debriefs" in page
+    assert 'rel="prev"' in page
