@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -135,6 +136,24 @@ def password_entered_at() -> datetime | None:
     if not isinstance(stamp, int):
         return None
     return datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None)
+
+
+# --- what several parts of a page ask for, looked up once per request -----------------------
+
+T = TypeVar("T")
+
+
+def once_per_request(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` the first time a request asks for ``name``, the same answer after that.
+
+    The menu's badges (unread notifications, agreements to sign) are asked for by the layout
+    and again by some pages; each is one query per page, not one per mention.
+    """
+    # Kept with the request, not in ``g``: an app context may outlive a request (the tests').
+    cache: dict[str, Any] = request.environ.setdefault("salesramp.once_per_request", {})
+    if name not in cache:
+        cache[name] = compute()
+    return cast(T, cache[name])
 
 
 # --- lists: links that change one query argument and keep the others -----------------------

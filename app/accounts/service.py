@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, Team, User, UserRole
@@ -20,6 +21,7 @@ from app.accounts.passwords import (
 from app.errors import Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.pagination import Page, PageRequest, paginate_query
 
 # Verifying against a real hash when the email is unknown keeps the response time the same,
 # so the login form does not reveal which emails have accounts.
@@ -146,6 +148,64 @@ def list_people(actor: User, include_inactive: bool = True) -> list[User]:
     return list(db.session.scalars(query))
 
 
+PEOPLE_SORTS = ("name", "email", "role", "team", "coach", "status")
+
+
+def people_page(actor: User, request: PageRequest, team_id: int | None = None) -> Page[User]:
+    """A page of everyone (the deactivated too), searched by name or email, with team and coach.
+
+    Sorting by role sorts by each person's first role; by status, the active first.
+    """
+    require_role(actor, Role.ADMIN, Role.HR)
+    coach = aliased(User)
+    first_role = (
+        select(func.min(UserRole.role)).where(UserRole.user_id == User.id).scalar_subquery()
+    )
+    columns = {
+        "name": User.full_name,
+        "email": User.email,
+        "role": first_role,
+        "team": Team.name,
+        "coach": coach.full_name,
+        "status": User.active.desc(),
+    }
+    column = columns.get(request.sort, User.full_name)
+    if request.sort != "status":
+        column = column.desc() if request.descending else column.asc()
+    elif request.descending:
+        column = User.active.asc()
+    query = (
+        select(User)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(coach, coach.id == User.coach_id)
+        .options(selectinload(User.team), selectinload(User.coach))
+        .order_by(column, User.full_name, User.id)
+    )
+    if request.search:
+        pattern = f"%{escape_like(request.search)}%"
+        query = query.where(
+            or_(User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+        )
+    if team_id:
+        query = query.where(User.team_id == team_id)
+    return paginate_query(query, request)
+
+
+def escape_like(text: str) -> str:
+    """Make ``%`` and ``_`` in what a user typed match themselves, not any text."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def team_member_counts() -> dict[int, int]:
+    """How many people each team has, counted in SQL (teams without members are absent)."""
+    rows = db.session.execute(
+        select(User.team_id, func.count(User.id))
+        .where(User.team_id.is_not(None))
+        .group_by(User.team_id)
+    )
+    return {team_id: count for team_id, count in rows if team_id is not None}
+
+
 def coaches() -> list[User]:
     return list(
         db.session.scalars(
@@ -195,9 +255,14 @@ def update_organisation(actor: User, name: str, business_days: bool) -> Organisa
 
 def local_today(user: User, now: datetime | None = None) -> date:
     """Today's date where the person is, so "due today" means their today."""
+    return today_in(user.timezone, now)
+
+
+def today_in(timezone: str, now: datetime | None = None) -> date:
+    """Today's date in a time zone by name (an unknown zone counts as UTC)."""
     moment = now or datetime.now(UTC)
     try:
-        zone = ZoneInfo(user.timezone)
+        zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return moment.astimezone(zone).date()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -12,6 +12,7 @@ from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
 from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
 from app.errors import Invalid
+from app.pagination import PageRequest
 from app.web import show_domain_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,7 +26,11 @@ def _signed_in() -> None:
 
 @bp.get("/people")
 def people() -> str:
-    return render_template("admin/people.html", people=service.list_people(current_user))
+    team = request.args.get("team", "")
+    team_id = int(team) if team.isdigit() else None
+    page_request = PageRequest.from_args(request.args, service.PEOPLE_SORTS, default_sort="name")
+    page = service.people_page(current_user, page_request, team_id)
+    return render_template("admin/people.html", page=page, teams=service.teams(), team_id=team_id)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -94,7 +99,9 @@ def teams() -> Response | str:
         else:
             flash(f"Team {team.name} created.", "success")
             return redirect(url_for("admin.teams"))
-    return render_template("admin/teams.html", form=form, teams=service.teams())
+    return render_template(
+        "admin/teams.html", form=form, teams=service.teams(), members=service.team_member_counts()
+    )
 
 
 @bp.route("/organisation", methods=["GET", "POST"])

@@ -49,7 +49,12 @@ from app.agreements.forms import (
 from app.agreements.models import Agreement, AgreementStatus, ExportStatus, SignerRole
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Invalid
-from app.web import mark_password_entered, password_entered_at, show_domain_error
+from app.web import (
+    mark_password_entered,
+    once_per_request,
+    password_entered_at,
+    show_domain_error,
+)
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -63,7 +68,9 @@ def _signed_in() -> None:
 @bp.app_context_processor
 def _waiting_count() -> dict[str, Any]:
     def waiting() -> int:
-        return len(service.waiting_for(current_user)) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        return once_per_request("to_sign", lambda: len(service.waiting_for(current_user)))
 
     return {"agreements_waiting": waiting}
 

@@ -24,7 +24,8 @@ from app.coaching.forms import (
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind
 from app.curriculum.service import stage_names
 from app.errors import Invalid
-from app.web import show_domain_error
+from app.pagination import PageRequest, paginate_rows
+from app.web import once_per_request, show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 bp.add_app_template_global(REFLECTION_QUESTIONS, "reflection_questions")  # type: ignore[arg-type]
@@ -40,7 +41,9 @@ def _signed_in() -> None:
 @bp.app_context_processor
 def _notifications() -> dict[str, object]:
     def unread() -> int:
-        return service.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        return once_per_request("unread", lambda: service.unread_count(current_user))
 
     return {"unread_notifications": unread}
 
@@ -53,7 +56,8 @@ def review_form(commitment: Commitment) -> ReviewForm:
 def mine() -> str:
     today = accounts.local_today(current_user)
     return render_template(
-        "coaching/mine.html", debriefs=service.debriefs_of(current_user, current_user),
+        "coaching/mine.html",
+        debriefs=service.debriefs_page(current_user, current_user, _page_request()),
         open_commitments=service.open_commitments(current_user, current_user, today),
         today=today,
     )  # fmt: skip
@@ -87,8 +91,13 @@ def _setup(form: DebriefSetupForm) -> service.DebriefSetup:
 
 @bp.get("/notifications")
 def notifications() -> str:
-    items = service.notifications_of(current_user)
-    return render_template("coaching/notifications.html", items=items, form=ConfirmForm())
+    page = service.notifications_page(current_user, _page_request())
+    return render_template("coaching/notifications.html", page=page, form=ConfirmForm())
+
+
+def _page_request() -> PageRequest:
+    """Newest first, whatever the URL says: these lists are paged, not sorted."""
+    return PageRequest.from_args(request.args, sortable=())
 
 
 @bp.post("/notifications/read")
@@ -102,8 +111,11 @@ def read_all() -> Response:
 def rep_debriefs(rep_id: int) -> str:
     rep = accounts.get_user(rep_id)
     progress = service.progress_of(current_user, rep)
+    # The trends need every debrief; the list shows 50 of them at a time.
+    history = paginate_rows(progress.debriefs, _page_request(), keys={})
     return render_template(
-        "coaching/rep.html", rep=rep, progress=progress, own=rep.id == current_user.id,
+        "coaching/rep.html", rep=rep, progress=progress, history=history,
+        own=rep.id == current_user.id,
         can_coach=service.can_coach(current_user, rep), stage_names=stage_names(),
     )  # fmt: skip
 

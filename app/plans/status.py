@@ -86,12 +86,29 @@ def rep_status(
     if not has_plan:
         return RepStatus.NO_PLAN
     facts = list(milestones)
-    if facts and all(m.done for m in facts):
-        return RepStatus.COMPLETE
     overdue = [m for m in facts if milestone_state(m, today) == MilestoneState.OVERDUE]
-    if not overdue:
+    return rep_status_from_counts(
+        total=len(facts),
+        done=sum(1 for m in facts if m.done),
+        overdue=len(overdue),
+        oldest_overdue=min((m.due_date for m in overdue), default=None),
+        today=today,
+    )
+
+
+def rep_status_from_counts(
+    total: int, done: int, overdue: int, oldest_overdue: date | None, today: date
+) -> RepStatus:
+    """The same rules over a plan's counts (what a team list aggregates in SQL).
+
+    ``overdue`` counts the milestones :func:`milestone_state` calls overdue on ``today`` and
+    ``oldest_overdue`` is the earliest due date among them.
+    """
+    if total and done == total:
+        return RepStatus.COMPLETE
+    if not overdue or oldest_overdue is None:
         return RepStatus.ON_TRACK
-    most_days_late = max((today - m.due_date).days for m in overdue)
-    if len(overdue) >= AT_RISK_OVERDUE_COUNT or most_days_late > AT_RISK_DAYS_LATE:
+    most_days_late = (today - oldest_overdue).days
+    if overdue >= AT_RISK_OVERDUE_COUNT or most_days_late > AT_RISK_DAYS_LATE:
         return RepStatus.AT_RISK
     return RepStatus.BEHIND

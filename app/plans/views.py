@@ -13,6 +13,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
+from app.pagination import PageRequest
 from app.plans import service
 from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
 from app.plans.models import Milestone, MilestoneStatus
@@ -68,10 +69,9 @@ def team() -> str:
         status=RepStatus(form.status.data) if form.status.data in set(RepStatus) else None,
         search=form.q.data or "",
     )
-    summaries = service.team_overview(current_user, filters)
-    return render_template(
-        "plans/team.html", form=form, summaries=summaries, counts=service.status_counts(summaries)
-    )
+    page_request = PageRequest.from_args(request.args, service.TEAM_SORTS, default_sort="name")
+    result = service.team_page(current_user, filters, page_request)
+    return render_template("plans/team.html", form=form, page=result.page, counts=result.counts)
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -27,6 +27,7 @@ from app.curriculum.service import current_versions, stage_names
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.pagination import Page, PageRequest, paginate_query
 
 MAX_COMMITMENTS = 5
 RECENT_DAYS = 30  # how far back a rep may date a debrief they ask for
@@ -151,6 +152,18 @@ def debriefs_of(actor: User, rep: User) -> list[Debrief]:
         .order_by(Debrief.held_on.desc(), Debrief.id.desc())
     )
     return list(db.session.scalars(query))
+
+
+def debriefs_page(actor: User, rep: User, request: PageRequest) -> Page[Debrief]:
+    """A page of the rep's debriefs, newest first, scores and commitments loaded with it."""
+    require_view_person(actor, rep)
+    query = (
+        select(Debrief)
+        .where(Debrief.rep_id == rep.id)
+        .options(selectinload(Debrief.scores), selectinload(Debrief.commitments))
+        .order_by(Debrief.held_on.desc(), Debrief.id.desc())
+    )
+    return paginate_query(query, request)
 
 
 def rubric_of(debrief: Debrief) -> Rubric | None:

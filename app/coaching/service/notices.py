@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.coaching.models import Notification
 from app.errors import NotFound
 from app.extensions import db
+from app.pagination import Page, PageRequest, paginate_query
 
 SHOWN = 50
 
@@ -42,6 +43,20 @@ def notifications_of(user: User) -> list[Notification]:
         .limit(SHOWN)
     )
     return list(db.session.scalars(query))
+
+
+def notifications_page(user: User, request: PageRequest) -> Page[Notification]:
+    """A page of one's notifications, unread first, then the newest."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_id == user.id)
+        .order_by(
+            Notification.read_at.is_not(None),
+            Notification.created_at.desc(),
+            Notification.id.desc(),
+        )
+    )
+    return paginate_query(query, request)
 
 
 def mark_read(user: User, link: str) -> int:

@@ -9,7 +9,8 @@ Who may do what (enforced here, whatever the pages show):
 
 Modules: ``access`` (the rules above), ``assigning`` (a plan from the current template),
 ``progress`` (reporting, verifying, certification milestones), ``overview`` (a rep's ramp
-summary, the team overview). Callers use the names re-exported here.
+summary), ``roster`` (the team overview: counts in SQL, a page of reps). Callers use the
+names re-exported here.
 """
 
 from app.plans.service.access import (
@@ -32,12 +33,9 @@ from app.plans.service.overview import (
     PHASES,
     PhaseProgress,
     RampSummary,
-    TeamFilters,
     facts,
     ramp_of,
-    status_counts,
     summarise,
-    team_overview,
 )
 from app.plans.service.progress import (
     complete_certification_milestones,
@@ -48,13 +46,26 @@ from app.plans.service.progress import (
     send_back,
     verify,
 )
+from app.plans.service.roster import (
+    TEAM_SORTS,
+    RepRow,
+    TeamFilters,
+    TeamPage,
+    status_counts,
+    team_overview,
+    team_page,
+    team_rows,
+)
 
 __all__ = [
     "PHASES",
     "RAMP_DAYS",
+    "TEAM_SORTS",
     "PhaseProgress",
     "RampSummary",
+    "RepRow",
     "TeamFilters",
+    "TeamPage",
     "active_plan",
     "active_plans_of",
     "active_plans_query",
@@ -77,5 +88,7 @@ __all__ = [
     "status_counts",
     "summarise",
     "team_overview",
+    "team_page",
+    "team_rows",
     "verify",
 ]

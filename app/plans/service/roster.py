@@ -1,0 +1,266 @@
+"""The team overview (All reps, My team): every rep's status from counts aggregated in SQL.
+
+A thousand reps hold some twenty thousand milestones; the list never loads them. One query
+lists the reps the actor may see (light rows), one finds their active plans, one counts each
+plan's milestones per phase (done, waiting for verification, overdue on the rep's own today,
+the oldest overdue due date), and the status rules in :mod:`app.plans.status` run on those
+counts. Filtering, sorting and paging then happen over the light rows; only the page's reps
+are loaded as people, with their team and coach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Role, User, UserRole
+from app.accounts.service import today_in
+from app.extensions import db
+from app.pagination import Page, PageRequest, paginate_rows
+from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.schedule import day_of_ramp
+from app.plans.service.access import require_see_team
+from app.plans.service.overview import PHASES, PhaseProgress, RampSummary, summarise
+from app.plans.status import RepStatus, rep_status_from_counts
+
+TEAM_SORTS = ("name", "status", "day", "overdue", "to_verify", "phase1", "phase2", "phase3")
+
+# Most urgent first when the list is sorted by status.
+STATUS_ORDER = {
+    RepStatus.AT_RISK: 0,
+    RepStatus.BEHIND: 1,
+    RepStatus.ON_TRACK: 2,
+    RepStatus.COMPLETE: 3,
+    RepStatus.NO_PLAN: 4,
+}
+
+
+@dataclass(frozen=True)
+class TeamFilters:
+    team_id: int | None = None
+    coach_id: int | None = None
+    status: RepStatus | None = None
+    search: str = ""
+
+
+@dataclass
+class RepRow:
+    """One rep's line in the team overview, computed from counts, not milestones."""
+
+    rep_id: int
+    full_name: str
+    today: date
+    has_plan: bool = False
+    day: int = 0
+    status: RepStatus = RepStatus.NO_PLAN
+    overdue: int = 0
+    to_verify: int = 0
+    phases: list[PhaseProgress] = field(default_factory=list)
+    rep: User | None = None  # loaded for the rows of the page shown
+
+    def phase_percent(self, number: int) -> int:
+        return next((p.percent for p in self.phases if p.number == number), 0)
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """A page of the overview and the count by status of every rep the filters kept."""
+
+    page: Page[RepRow]
+    counts: dict[RepStatus, int]
+
+
+def _phase_key(row: RepRow, number: int) -> int:
+    return row.phase_percent(number) if row.has_plan else -1
+
+
+SORT_KEYS: Mapping[str, Callable[[RepRow], Any]] = {
+    "name": lambda row: (row.full_name, row.rep_id),
+    "status": lambda row: STATUS_ORDER[row.status],
+    "day": lambda row: row.day if row.has_plan else -1,
+    "overdue": lambda row: row.overdue,
+    "to_verify": lambda row: row.to_verify,
+    "phase1": lambda row: _phase_key(row, 1),
+    "phase2": lambda row: _phase_key(row, 2),
+    "phase3": lambda row: _phase_key(row, 3),
+}
+
+
+def team_page(
+    actor: User,
+    filters: TeamFilters,
+    request: PageRequest,
+    now: datetime | None = None,
+) -> TeamPage:
+    """One page of the reps the actor may see, filtered and sorted, with counts by status."""
+    rows = team_rows(actor, filters, now)
+    page = paginate_rows(rows, request, SORT_KEYS)
+    _load_people(page.items)
+    return TeamPage(page=page, counts=status_counts(rows))
+
+
+def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) -> list[RepRow]:
+    """Every rep the actor may see that the filters keep, by name, in a fixed number of queries.
+
+    A coach sees their own reps, HR and admins everyone's.
+    """
+    require_see_team(actor)
+    moment = now or datetime.now(UTC)
+    query = (
+        select(User.id, User.full_name, User.timezone)
+        .where(
+            User.active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
+        )
+        .order_by(User.full_name, User.id)
+    )
+    if not actor.sees_everyone:
+        query = query.where(User.coach_id == actor.id)
+    if filters.team_id:
+        query = query.where(User.team_id == filters.team_id)
+    if filters.coach_id:
+        query = query.where(User.coach_id == filters.coach_id)
+    if filters.search.strip():
+        pattern = f"%{_escape_like(filters.search.strip())}%"
+        query = query.where(User.full_name.ilike(pattern, escape="\\"))
+    people = db.session.execute(query).all()
+    todays = {zone: today_in(zone, moment) for zone in {person.timezone for person in people}}
+    rows = {
+        person.id: RepRow(person.id, person.full_name, todays[person.timezone]) for person in people
+    }
+    rep_ids = query.with_only_columns(User.id).order_by(None).correlate(None)
+    _add_plan_counts(rows, rep_ids, todays, moment)
+    result = list(rows.values())
+    if filters.status:
+        result = [row for row in result if row.status == filters.status]
+    return result
+
+
+def _add_plan_counts(
+    rows: dict[int, RepRow], rep_ids: Any, todays: Mapping[str, date], moment: datetime
+) -> None:
+    """Fill each row's plan figures: two queries, whatever the number of reps and milestones."""
+    if not rows:
+        return
+    plans = db.session.execute(
+        select(Plan.id, Plan.rep_id, Plan.start_date, Plan.business_days)
+        .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
+        .order_by(Plan.assigned_at)
+    ).all()
+    plan_of = {plan.rep_id: plan for plan in plans}  # the latest active plan, as the ramp page
+    # The rep's own today, as a date the database compares due dates with.
+    today = case(
+        {zone: literal(day, Date) for zone, day in todays.items()},
+        value=User.timezone,
+        else_=literal(today_in("UTC", moment), Date),
+    )
+    is_overdue = and_(Milestone.status == MilestoneStatus.OPEN, Milestone.due_date < today)
+    counts = db.session.execute(
+        select(
+            Milestone.plan_id,
+            Milestone.phase,
+            func.count(),
+            func.count(case((Milestone.status == MilestoneStatus.DONE, 1))),
+            func.count(case((Milestone.status == MilestoneStatus.SUBMITTED, 1))),
+            func.count(case((is_overdue, 1))),
+            func.min(case((is_overdue, Milestone.due_date))),
+        )
+        .join(Plan, Plan.id == Milestone.plan_id)
+        .join(User, User.id == Plan.rep_id)
+        # The same reps' active plans as above, not a list of a thousand ids.
+        .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
+        .group_by(Milestone.plan_id, Milestone.phase)
+    ).all()
+    by_plan: dict[int, list[Sequence[Any]]] = {}
+    for line in counts:
+        by_plan.setdefault(line[0], []).append(line)
+    for rep_id, plan in plan_of.items():
+        _fill(rows[rep_id], plan, by_plan.get(plan.id, []))
+
+
+def _fill(row: RepRow, plan: Any, lines: list[Sequence[Any]]) -> None:
+    """A row's figures from its plan's lines: (plan, phase, total, done, submitted, overdue,
+    oldest overdue due date)."""
+    per_phase = {line[1]: (line[2], line[3]) for line in lines}
+    row.has_plan = True
+    row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
+    row.overdue = sum(line[5] for line in lines)
+    row.to_verify = sum(line[4] for line in lines)
+    oldest = min((line[6] for line in lines if line[6] is not None), default=None)
+    row.phases = [
+        PhaseProgress(
+            number=number,
+            name=f"Days {first} to {last}",
+            first_day=first,
+            last_day=last,
+            done=per_phase.get(number, (0, 0))[1],
+            total=per_phase.get(number, (0, 0))[0],
+        )
+        for number, first, last in PHASES
+    ]
+    row.status = rep_status_from_counts(
+        total=sum(line[2] for line in lines),
+        done=sum(line[3] for line in lines),
+        overdue=row.overdue,
+        oldest_overdue=oldest,
+        today=row.today,
+    )
+
+
+def _load_people(rows: Sequence[RepRow]) -> None:
+    """The page's reps as people, with their team and coach: a fixed number of queries."""
+    if not rows:
+        return
+    people = db.session.scalars(
+        select(User)
+        .where(User.id.in_([row.rep_id for row in rows]))
+        .options(selectinload(User.team), selectinload(User.coach))
+    )
+    by_id = {person.id: person for person in people}
+    for row in rows:
+        row.rep = by_id[row.rep_id]
+
+
+def status_counts(rows: Iterable[RepRow | RampSummary]) -> dict[RepStatus, int]:
+    counts = dict.fromkeys(RepStatus, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+def team_overview(
+    actor: User, filters: TeamFilters = TeamFilters(), now: datetime | None = None
+) -> list[RampSummary]:
+    """Full summaries (milestones and all) of the reps :func:`team_rows` keeps, by name.
+
+    For a handful of reps (the demo's checks, exports); the team page uses :func:`team_page`.
+    """
+    moment = now or datetime.now(UTC)
+    rows = team_rows(actor, filters, moment)
+    ids = [row.rep_id for row in rows]
+    if not ids:
+        return []
+    people = db.session.scalars(
+        select(User)
+        .where(User.id.in_(ids))
+        .options(selectinload(User.team), selectinload(User.coach))
+    )
+    by_id = {person.id: person for person in people}
+    plans = db.session.scalars(
+        select(Plan)
+        .where(Plan.rep_id.in_(ids), Plan.archived_at.is_(None))
+        .options(selectinload(Plan.milestones), selectinload(Plan.template))
+        .order_by(Plan.assigned_at)
+    )
+    plan_of = {plan.rep_id: plan for plan in plans}
+    return [summarise(by_id[row.rep_id], plan_of.get(row.rep_id), row.today) for row in rows]
+
+
+def _escape_like(text: str) -> str:
+    """Make ``%`` and ``_`` in what a user typed match themselves, not any text."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
