@@ -49,6 +49,7 @@ from app.agreements.forms import (
 from app.agreements.models import Agreement, AgreementStatus, ExportStatus, SignerRole
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Invalid
+from app.pagination import Page, PageRequest
 from app.web import mark_password_entered, password_entered_at, show_domain_error
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -63,7 +64,7 @@ def _signed_in() -> None:
 @bp.app_context_processor
 def _waiting_count() -> dict[str, Any]:
     def waiting() -> int:
-        return len(service.waiting_for(current_user)) if current_user.is_authenticated else 0
+        return service.waiting_count(current_user) if current_user.is_authenticated else 0
 
     return {"agreements_waiting": waiting}
 
@@ -91,14 +92,14 @@ def _to_detail(agreement: Agreement) -> Response:
 def index() -> Response | str:
     if not service.can_list(current_user):
         return redirect(url_for("agreements.mine"))
-    reps = service.rep_choices(current_user)
-    form = filter_form(request.args, accounts.teams(), reps)
-    agreements = service.list_agreements(current_user, filters_from(request.args))
+    page_request = PageRequest.from_args(request.args, tuple(service.SORTS), service.DEFAULT_SORT)
+    listing = service.list_page(current_user, filters_from(request.args), page_request)
     export_form = ExportForm(data={k: request.args.get(k, "") for k in FILTER_KEYS})
     return render_template(
         "agreements/index.html",
-        form=form,
-        agreements=agreements,
+        form=filter_form(request.args, accounts.teams()),
+        listing=listing,
+        page=listing.page,
         export_form=export_form,
         can_manage=service.can_manage(current_user),
     )
@@ -107,9 +108,8 @@ def index() -> Response | str:
 @bp.get("/mine")
 def mine() -> str:
     own = service.agreements_of(current_user, current_user)
-    return render_template(
-        "agreements/mine.html", waiting=service.waiting_for(current_user), own=own
-    )
+    waiting = service.waiting_page(current_user, PageRequest.from_args(request.args, ()))
+    return render_template("agreements/mine.html", waiting=waiting, own=own)
 
 
 # --- drafting ---------------------------------------------------------------------------------
@@ -119,10 +119,8 @@ def mine() -> str:
 def new() -> Response | str:
     service.require_manage(current_user)
     rep_id, key = request.args.get("rep_id", ""), request.args.get("template", "")
-    if not (rep_id.isdigit() and key):
-        reps, templates = service.reps_in_group(current_user), service.current_templates()
-        choose = choose_form(request.args, reps, templates)
-        return render_template("agreements/choose.html", choose=choose)
+    if not (rep_id.isdigit() and key) or request.args.get("action") == "find":
+        return _choose_page(key)
     rep = accounts.get_user(int(rep_id))
     spec = service.spec_of(service.current_template(key))
     form = _values_form(spec, key)
@@ -136,6 +134,46 @@ def new() -> Response | str:
             flash("Draft saved. Check the preview, then send it.", "success")
             return _to_detail(agreement)
     return render_template("agreements/edit.html", form=form, spec=spec, rep=rep, agreement=None)
+
+
+def _choose_page(key: str) -> Response | str:
+    """Step one: find the rep by name or email (no JavaScript needed), choose the template.
+
+    A search that finds exactly one rep, with a template chosen, goes straight on to step two.
+    """
+    typed = request.args.get("rep_q", "").strip()[:100]
+    matches = service.find_reps(current_user, typed)
+    continuing = request.args.get("action") == "continue"
+    if continuing and key and typed and matches.total == 1:
+        return redirect(url_for("agreements.new", rep_id=matches.items[0].id, template=key))
+    choose = choose_form(
+        request.args, matches.items, service.current_templates(), _shown(matches, typed)
+    )
+    if typed and not matches.total:
+        choose.rep_q.errors = [
+            f"No active rep's name or email contains “{typed}”. Check the spelling, "
+            "or try part of their email."
+        ]
+    elif continuing and not choose.rep_id.data:
+        choose.rep_id.errors = ["Choose the rep from the list (find them by name first)."]
+    if continuing and not key:
+        choose.template.errors = ["Choose an agreement."]
+    if matches.total == 1 and not choose.rep_id.data:
+        choose.rep_id.data = str(matches.items[0].id)
+    return render_template("agreements/choose.html", choose=choose)
+
+
+def _shown(matches: Page[Any], typed: str) -> str:
+    """What the rep list holds, said next to it: all matches, or the first of many."""
+    which = f"matching “{typed}”" if typed else "in all"
+    if matches.total > len(matches.items):
+        return (
+            f"Showing the first {len(matches.items)} of {matches.total:,} reps {which}. "
+            "Type more of the name to narrow the list."
+        )
+    if typed and matches.total:
+        return f"{matches.total} rep{'' if matches.total == 1 else 's'} {which}."
+    return ""
 
 
 def _prefixed(error: Invalid) -> Invalid:
