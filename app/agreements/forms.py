@@ -6,6 +6,7 @@ the values again, so the CLI and the tests get the same rules.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -50,6 +51,7 @@ class ChooseForm(FlaskForm):
         description="Type part of the rep's name or email, then press Find.",
         render_kw={"autocomplete": "off", "type": "search"},
     )
+    shown_q = HiddenField()  # the search that made the rep list, to notice a new one
     rep_id = SelectField("Rep", validators=[DataRequired()])
     template = SelectField("Agreement", validators=[DataRequired()])
 
@@ -60,7 +62,11 @@ def choose_form(
     """The chooser with ``reps`` (a page of matches) to pick from; ``shown`` says how many."""
     form = ChooseForm(args)
     form.rep_id.description = shown
-    form.rep_id.choices = [("", "Choose a rep"), *((str(r.id), _rep_label(r)) for r in reps)]
+    names = Counter(rep.full_name for rep in reps)
+    form.rep_id.choices = [
+        ("", "Choose a rep"),
+        *((str(r.id), _rep_label(r, names[r.full_name] > 1)) for r in reps),
+    ]
     form.template.choices = [
         ("", "Choose an agreement"),
         *((t.template_key, f"{t.title} ({t.kind.label})") for t in templates),
@@ -68,9 +74,9 @@ def choose_form(
     return form
 
 
-def _rep_label(rep: Any) -> str:
-    """A name and an email: two reps may share a name."""
-    return f"{rep.full_name} ({rep.email})"
+def _rep_label(rep: Any, shared_name: bool) -> str:
+    """The rep's name, and their email when another rep in the list has the same name."""
+    return f"{rep.full_name} ({rep.email})" if shared_name else rep.full_name
 
 
 def _field_for(variable: AgreementVariable) -> Field:

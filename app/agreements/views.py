@@ -119,8 +119,11 @@ def mine() -> str:
 def new() -> Response | str:
     service.require_manage(current_user)
     rep_id, key = request.args.get("rep_id", ""), request.args.get("template", "")
-    if not (rep_id.isdigit() and key) or request.args.get("action") == "find":
-        return _choose_page(key)
+    typed = request.args.get("rep_q", "").strip()[:100]
+    # A search typed since the list was shown makes the rep chosen from that list stale.
+    searching = request.args.get("action") == "Find" or typed != request.args.get("shown_q", "")
+    if searching or not (rep_id.isdigit() and key):
+        return _choose_page(key, typed, searching)
     rep = accounts.get_user(int(rep_id))
     spec = service.spec_of(service.current_template(key))
     form = _values_form(spec, key)
@@ -136,12 +139,11 @@ def new() -> Response | str:
     return render_template("agreements/edit.html", form=form, spec=spec, rep=rep, agreement=None)
 
 
-def _choose_page(key: str) -> Response | str:
+def _choose_page(key: str, typed: str, searching: bool) -> Response | str:
     """Step one: find the rep by name or email (no JavaScript needed), choose the template.
 
-    A search that finds exactly one rep, with a template chosen, goes straight on to step two.
+    Continuing with a search that finds exactly one rep, and a template, goes straight on.
     """
-    typed = request.args.get("rep_q", "").strip()[:100]
     matches = service.find_reps(current_user, typed)
     continuing = request.args.get("action") == "continue"
     if continuing and key and typed and matches.total == 1:
@@ -149,6 +151,9 @@ def _choose_page(key: str) -> Response | str:
     choose = choose_form(
         request.args, matches.items, service.current_templates(), _shown(matches, typed)
     )
+    choose.shown_q.data = typed
+    if searching:
+        choose.rep_id.data = str(matches.items[0].id) if matches.total == 1 else ""
     if typed and not matches.total:
         choose.rep_q.errors = [
             f"No active rep's name or email contains “{typed}”. Check the spelling, "
@@ -158,8 +163,6 @@ def _choose_page(key: str) -> Response | str:
         choose.rep_id.errors = ["Choose the rep from the list (find them by name first)."]
     if continuing and not key:
         choose.template.errors = ["Choose an agreement."]
-    if matches.total == 1 and not choose.rep_id.data:
-        choose.rep_id.data = str(matches.items[0].id)
     return render_template("agreements/choose.html", choose=choose)
 
 
