@@ -1,4 +1,5 @@
-"""Query counts of the agreements pages: the same with 5 reps as with 50, and at most 30.
+"""Query counts of the agreements pages: the same with 5 reps as with 50, at most 30, and
+every page under 200 KB of HTML.
 
 Two worlds are built once per run (the 50-rep one on top of the 5-rep one) and each page is
 counted in both. Every rep has agreements in several states: a draft, a sent one, one signed
@@ -28,6 +29,7 @@ from tests.querycount import counting_queries
 
 SMALL, LARGE = 5, 50
 LIMIT = 30
+MAX_HTML = 200_000  # bytes: every page under 200 KB
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ def _count(app: Flask, email: str, url: str) -> int:
     with counting_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
+    assert len(response.data) < MAX_HTML, (url, len(response.data))
     return len(statements)
 
 

@@ -10,8 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User, UserRole
+from app.accounts.service import organisation
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import build_document
@@ -26,6 +28,7 @@ from app.agreements.service.drafting import (
 )
 from app.agreements.service.finding import person_matches
 from app.agreements.service.record import rep_record
+from app.curriculum.models import PlanTemplate
 from app.errors import Invalid
 from app.extensions import db
 from app.pagination import PER_PAGE, Page, PageRequest, paginate_query
@@ -42,7 +45,12 @@ def _active_reps() -> Select[Any]:
 def reps_in_group(actor: User, team_id: int | None = None, cohort: str | None = None) -> list[User]:
     """Active reps of a team, or of a start cohort (the month they started, ``YYYY-MM``)."""
     require_manage(actor)
-    query = _active_reps().order_by(User.full_name, User.id)
+    # Each rep's document names their team and coach: loaded for all of them at once.
+    query = (
+        _active_reps()
+        .order_by(User.full_name, User.id)
+        .options(selectinload(User.team), selectinload(User.coach))
+    )
     if team_id:
         query = query.where(User.team_id == team_id)
     if cohort:
@@ -102,6 +110,9 @@ def preview_many(
     spec = spec_of(template)
     values = checked_values(spec, raw_values)
     today = audit.now().date()
+    # Held for the whole batch, so that every rep's record finds them in the session instead
+    # of asking the database again (the session forgets objects nobody holds on to).
+    shared = [organisation(), *db.session.scalars(select(PlanTemplate))]
     previews = []
     for rep in reps:
         problem = ""
@@ -109,6 +120,7 @@ def preview_many(
             problem = "has no coach to countersign; this one will not be sent"
         document = build_document(spec, template.version, values, rep_record(rep, today), today)
         previews.append(BulkPreview(rep, document, problem))
+    del shared
     return previews
 
 
