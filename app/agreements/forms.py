@@ -6,6 +6,7 @@ the values again, so the CLI and the tests get the same rules.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -35,23 +36,47 @@ VALUE_PREFIX = "v_"  # form field names for template variables, clear of the for
 
 
 class ChooseForm(FlaskForm):
-    """Step one of drafting: which rep and which template (a GET form)."""
+    """Step one of drafting: which rep and which template (a GET form).
+
+    The rep is found by typing part of their name or email (``rep_q``): the select then lists
+    the first matches, so the page works without JavaScript however many reps there are.
+    """
 
     class Meta:
         csrf = False
 
+    rep_q = StringField(
+        "Find a rep",
+        validators=[Length(max=100)],
+        description="Type part of the rep's name or email, then press Find.",
+        render_kw={"autocomplete": "off", "type": "search"},
+    )
+    shown_q = HiddenField()  # the search that made the rep list, to notice a new one
     rep_id = SelectField("Rep", validators=[DataRequired()])
     template = SelectField("Agreement", validators=[DataRequired()])
 
 
-def choose_form(args: Any, reps: Any, templates: list[AgreementTemplate]) -> ChooseForm:
+def choose_form(
+    args: Any, reps: Any, templates: list[AgreementTemplate], shown: str = ""
+) -> ChooseForm:
+    """The chooser with ``reps`` (a page of matches) to pick from; ``shown`` says how many."""
     form = ChooseForm(args)
-    form.rep_id.choices = [("", "Choose a rep"), *((str(r.id), r.full_name) for r in reps)]
+    form.rep_id.description = shown
+    names = Counter(rep.full_name for rep in reps)
+    form.rep_id.choices = [
+        ("", "Choose a rep"),
+        *((str(r.id), _rep_label(r, names[r.full_name] > 1)) for r in reps),
+    ]
     form.template.choices = [
         ("", "Choose an agreement"),
         *((t.template_key, f"{t.title} ({t.kind.label})") for t in templates),
     ]
     return form
+
+
+def _rep_label(rep: Any, shared_name: bool) -> str:
+    """The rep's name, and their email when another rep in the list has the same name."""
+    return f"{rep.full_name} ({rep.email})" if shared_name else rep.full_name
 
 
 def _field_for(variable: AgreementVariable) -> Field:
@@ -196,19 +221,25 @@ class FilterForm(FlaskForm):
         validators=[Optional()],
     )
     team = SelectField("Team", validators=[Optional()])
-    rep = SelectField("Rep", validators=[Optional()])
+    q = StringField(
+        "Rep name or email",
+        validators=[Optional(), Length(max=100)],
+        render_kw={"type": "search", "autocomplete": "off"},
+    )
+    # One rep's agreements (a link from elsewhere): kept while the other filters change.
+    rep = HiddenField()
+    sort = HiddenField()
     date_from = DateField("Sent from", validators=[Optional()])
     date_to = DateField("Sent until", validators=[Optional()])
 
 
-def filter_form(args: Any, teams: Any, reps: Any) -> FilterForm:
+def filter_form(args: Any, teams: Any) -> FilterForm:
     form = FilterForm(args)
     form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in teams)]
-    form.rep.choices = [("", "All reps"), *((str(r.id), r.full_name) for r in reps)]
     return form
 
 
-FILTER_KEYS = ("status", "kind", "team", "rep", "date_from", "date_to")
+FILTER_KEYS = ("status", "kind", "team", "rep", "q", "date_from", "date_to")
 
 
 def filters_from(args: Any) -> AgreementFilters:
@@ -232,6 +263,7 @@ def filters_from(args: Any) -> AgreementFilters:
         rep_id=number("rep"),
         date_from=day("date_from"),
         date_to=day("date_to"),
+        search=str(args.get("q", "")).strip()[:100],
     )
 
 
@@ -242,6 +274,7 @@ class ExportForm(FlaskForm):
     kind = HiddenField()
     team = HiddenField()
     rep = HiddenField()
+    q = HiddenField()
     date_from = HiddenField()
     date_to = HiddenField()
 

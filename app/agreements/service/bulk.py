@@ -6,11 +6,14 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, UserRole
+from app.accounts.service import organisation
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import build_document
@@ -23,37 +26,70 @@ from app.agreements.service.drafting import (
     send,
     spec_of,
 )
+from app.agreements.service.finding import person_matches
 from app.agreements.service.record import rep_record
+from app.curriculum.models import PlanTemplate
 from app.errors import Invalid
 from app.extensions import db
+from app.pagination import PER_PAGE, Page, PageRequest, paginate_query
+
+
+def _active_reps() -> Select[Any]:
+    return (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), UserRole.role == Role.REP)
+    )
 
 
 def reps_in_group(actor: User, team_id: int | None = None, cohort: str | None = None) -> list[User]:
     """Active reps of a team, or of a start cohort (the month they started, ``YYYY-MM``)."""
     require_manage(actor)
-    reps = [
-        user
-        for user in db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.full_name)
-        )
-        if user.has_role(Role.REP)
-    ]
+    # Each rep's document names their team and coach: loaded for all of them at once.
+    query = (
+        _active_reps()
+        .order_by(User.full_name, User.id)
+        .options(selectinload(User.team), selectinload(User.coach))
+    )
     if team_id:
-        reps = [rep for rep in reps if rep.team_id == team_id]
+        query = query.where(User.team_id == team_id)
     if cohort:
-        reps = [rep for rep in reps if rep.start_date and f"{rep.start_date:%Y-%m}" == cohort]
-    return reps
+        first = _month_start(cohort)
+        if first is None:
+            return []
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        query = query.where(User.start_date >= first, User.start_date < after)
+    return list(db.session.scalars(query))
 
 
-def rep_choices(actor: User) -> list[User]:
-    """The reps the agreement list can be filtered by: HR's all reps; a coach filters by team."""
-    return reps_in_group(actor) if can_manage(actor) else []
+def _month_start(cohort: str) -> date | None:
+    try:
+        return datetime.strptime(cohort, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def find_reps(actor: User, text: str = "", per_page: int = PER_PAGE) -> Page[User]:
+    """The first active reps whose name or email contains ``text``, and how many match.
+
+    For the rep pickers: a page of matches instead of a select of every rep in the company.
+    """
+    require_manage(actor)
+    query = _active_reps().order_by(User.full_name, User.id)
+    query = query.where(*person_matches(text))
+    return paginate_query(query, PageRequest(per_page=per_page, search=text))
+
+
+def rep_choices(actor: User, text: str = "") -> list[User]:
+    """The reps a picker offers: HR's first matches for ``text``; a coach picks none."""
+    return find_reps(actor, text).items if can_manage(actor) else []
 
 
 def cohorts(actor: User) -> list[str]:
     """The start months that reps have, newest first."""
-    months = {f"{rep.start_date:%Y-%m}" for rep in reps_in_group(actor) if rep.start_date}
-    return sorted(months, reverse=True)
+    require_manage(actor)
+    days = db.session.scalars(_active_reps().with_only_columns(User.start_date).distinct())
+    return sorted({f"{day:%Y-%m}" for day in days if day}, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -74,6 +110,9 @@ def preview_many(
     spec = spec_of(template)
     values = checked_values(spec, raw_values)
     today = audit.now().date()
+    # Held for the whole batch, so that every rep's record finds them in the session instead
+    # of asking the database again (the session forgets objects nobody holds on to).
+    shared = [organisation(), *db.session.scalars(select(PlanTemplate))]
     previews = []
     for rep in reps:
         problem = ""
@@ -81,6 +120,7 @@ def preview_many(
             problem = "has no coach to countersign; this one will not be sent"
         document = build_document(spec, template.version, values, rep_record(rep, today), today)
         previews.append(BulkPreview(rep, document, problem))
+    del shared
     return previews
 
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.accounts.access import require_view_person
-from app.accounts.models import User
-from app.agreements.models import Agreement, AgreementKind, AgreementStatus
-from app.agreements.service.access import can_manage, pending_role, require_list, require_view
+from app.accounts.models import Team, User
+from app.agreements.models import (
+    Agreement,
+    AgreementKind,
+    AgreementSignature,
+    AgreementStatus,
+    SignerRole,
+)
+from app.agreements.service.access import can_manage, require_list, require_view
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.pagination import Page, PageRequest, paginate_query
 
 
 def get_agreement(actor: User, agreement_id: int) -> Agreement:
@@ -36,11 +44,40 @@ class AgreementFilters:
     rep_id: int | None = None
     date_from: date | None = None  # sent (or drafted) on or after
     date_to: date | None = None
+    search: str = ""  # part of the rep's name or email
+
+
+def _moment() -> ColumnElement[Any]:
+    """When an agreement was sent, or drafted if it is not sent yet."""
+    return func.coalesce(Agreement.sent_at, Agreement.created_at)
+
+
+def _status_order() -> ColumnElement[Any]:
+    """Statuses in the order an agreement goes through them, not alphabetically."""
+    return case(
+        {status: rank for rank, status in enumerate(AgreementStatus)}, value=Agreement.status
+    )
+
+
+# The columns the list sorts by (``sort=rep``, ``sort=-sent``...), as SQL expressions.
+SORTS: dict[str, Callable[[], ColumnElement[Any]]] = {
+    "rep": lambda: func.lower(User.full_name),
+    "agreement": lambda: func.lower(Agreement.title),
+    "status": _status_order,
+    "team": lambda: func.lower(Team.name),
+    "sent": _moment,
+    "completed": lambda: Agreement.completed_at.expression,
+}
+DEFAULT_SORT = "-sent"
 
 
 def agreements_query(actor: User, filters: AgreementFilters = AgreementFilters()) -> Select[Any]:
     """The agreements the actor may see that match the filters, newest first."""
-    query = select(Agreement).join(User, Agreement.rep_id == User.id)
+    query = (
+        select(Agreement)
+        .join(User, Agreement.rep_id == User.id)
+        .outerjoin(Team, User.team_id == Team.id)
+    )
     if not can_manage(actor):
         require_list(actor)
         query = query.where(
@@ -55,7 +92,9 @@ def agreements_query(actor: User, filters: AgreementFilters = AgreementFilters()
         query = query.where(User.team_id == filters.team_id)
     if filters.rep_id:
         query = query.where(Agreement.rep_id == filters.rep_id)
-    moment = func.coalesce(Agreement.sent_at, Agreement.created_at)
+    if filters.search:
+        query = query.where(*person_matches(filters.search))
+    moment = _moment()
     if filters.date_from:
         query = query.where(moment >= datetime.combine(filters.date_from, datetime.min.time()))
     if filters.date_to:
@@ -63,11 +102,66 @@ def agreements_query(actor: User, filters: AgreementFilters = AgreementFilters()
     return query.order_by(moment.desc(), Agreement.id.desc())
 
 
+def person_matches(text: str) -> list[ColumnElement[bool]]:
+    """Conditions for "the person's name or email contains each word of ``text``".
+
+    "ava chen" finds Ava Chen; ``%`` and ``_`` typed by someone match themselves.
+    """
+    conditions = []
+    for word in text.split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        conditions.append(
+            or_(
+                User.full_name.ilike(pattern, escape="\\"),
+                User.email.ilike(pattern, escape="\\"),
+            )
+        )
+    return conditions
+
+
 def list_agreements(actor: User, filters: AgreementFilters = AgreementFilters()) -> list[Agreement]:
     query = agreements_query(actor, filters).options(
         selectinload(Agreement.rep).selectinload(User.team)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AgreementList:
+    """One page of the agreements list, the count of each status across all pages, and the rep
+    the list is narrowed to (if any)."""
+
+    page: Page[Agreement]
+    by_status: dict[AgreementStatus, int]
+    rep: User | None = None
+
+
+def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> AgreementList:
+    """A page of the agreements the actor may see, sorted as asked; a fixed number of queries."""
+    query = agreements_query(actor, filters)
+    if request.sort in SORTS:
+        column = SORTS[request.sort]()
+        ordered = column.desc() if request.descending else column.asc()
+        query = query.order_by(None).order_by(ordered.nulls_last(), Agreement.id.desc())
+    page = paginate_query(
+        query.options(selectinload(Agreement.rep).selectinload(User.team)), request
+    )
+    return AgreementList(page, status_counts(actor, filters), _rep_of(filters))
+
+
+def status_counts(actor: User, filters: AgreementFilters) -> dict[AgreementStatus, int]:
+    """How many of the filtered agreements are in each status, whatever the status filter."""
+    unfiltered = agreements_query(actor, replace(filters, status=None)).order_by(None).subquery()
+    rows = db.session.execute(
+        select(unfiltered.c.status, func.count()).group_by(unfiltered.c.status)
+    )
+    found = {AgreementStatus(status): count for status, count in rows}
+    return {status: found.get(status, 0) for status in AgreementStatus}
+
+
+def _rep_of(filters: AgreementFilters) -> User | None:
+    return db.session.get(User, filters.rep_id) if filters.rep_id else None
 
 
 def agreements_of(actor: User, rep: User) -> list[Agreement]:
@@ -79,18 +173,49 @@ def agreements_of(actor: User, rep: User) -> list[Agreement]:
     return list(db.session.scalars(query.order_by(Agreement.created_at.desc())))
 
 
-def waiting_for(actor: User) -> list[Agreement]:
-    """Agreements waiting for the actor's signature: as the rep, HR or the coach."""
-    conditions = [
-        (Agreement.rep_id == actor.id) & (Agreement.status == AgreementStatus.SENT),
-        (Agreement.coach_id == actor.id)
-        & (Agreement.status == AgreementStatus.SIGNED_BY_REP)
-        & Agreement.countersign_coach.is_(True),
+def _unsigned_by(role: SignerRole) -> ColumnElement[bool]:
+    signature = aliased(AgreementSignature)
+    return ~exists().where(signature.agreement_id == Agreement.id, signature.role == role)
+
+
+def waiting_query(actor: User) -> Select[Any]:
+    """Agreements waiting for the actor's signature: as the rep, HR or the coach.
+
+    The same rule as ``access.pending_role``, in SQL, so that the menu's count and the list
+    need one query each however many agreements there are.
+    """
+    countersigning: list[ColumnElement[bool]] = [
+        Agreement.countersign_coach.is_(True)
+        & (Agreement.coach_id == actor.id)
+        & _unsigned_by(SignerRole.COACH)
     ]
     if actor.sees_everyone:
-        conditions.append(
-            (Agreement.status == AgreementStatus.SIGNED_BY_REP) & (Agreement.rep_id != actor.id)
+        countersigning.append(_unsigned_by(SignerRole.HR))
+    return select(Agreement).where(
+        or_(
+            and_(Agreement.rep_id == actor.id, Agreement.status == AgreementStatus.SENT),
+            and_(
+                Agreement.status == AgreementStatus.SIGNED_BY_REP,
+                Agreement.rep_id != actor.id,
+                or_(*countersigning),
+            ),
         )
-    query = select(Agreement).where(or_(*conditions)).order_by(Agreement.sent_at)
-    found = db.session.scalars(query.options(selectinload(Agreement.signatures)))
-    return [a for a in found if pending_role(actor, a) is not None]
+    )
+
+
+def waiting_for(actor: User) -> list[Agreement]:
+    """Agreements waiting for the actor's signature, oldest first, with their reps."""
+    query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
+    return list(db.session.scalars(query.options(selectinload(Agreement.rep))))
+
+
+def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
+    """A page of what waits for the actor's signature (HR may have many), oldest first."""
+    query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
+    return paginate_query(query.options(selectinload(Agreement.rep)), request)
+
+
+def waiting_count(actor: User) -> int:
+    """How many agreements wait for the actor's signature: one query, for the menu."""
+    subquery = waiting_query(actor).with_only_columns(Agreement.id).subquery()
+    return db.session.scalar(select(func.count()).select_from(subquery)) or 0

@@ -1,0 +1,83 @@
+"""Signing: the rep's and countersigners' page, reading to the end, declining."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.agreements import rendering, service
+from app.agreements.audit import now
+from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
+from app.agreements.forms import DeclineForm, SignForm
+from app.agreements.models import Agreement, AgreementStatus, SignerRole
+from app.agreements.views.blueprint import bp, evidence, to_detail
+from app.errors import Invalid
+from app.web import mark_password_entered, password_entered_at, show_domain_error
+
+
+@bp.route("/<int:agreement_id>/sign", methods=["GET", "POST"])
+def sign(agreement_id: int) -> Response | str:
+    agreement = service.get_agreement(current_user, agreement_id)
+    role = service.require_sign(current_user, agreement)
+    form = SignForm()
+    if request.method == "GET":
+        service.record_opened(current_user, agreement, evidence())
+    elif form.validate_on_submit():
+        given = form.signature(password_entered_at())
+        try:
+            service.sign(current_user, agreement, given, evidence(), _reauth_window())
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            if given.password:
+                mark_password_entered()
+            flash(_signed_message(agreement), "success")
+            return to_detail(agreement)
+    return _sign_page(agreement, role, form)
+
+
+def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
+    return render_template(
+        "agreements/sign.html",
+        agreement=agreement,
+        role=role,
+        view=rendering.agreement_view(agreement, with_trail=False),
+        form=form,
+        decline_form=DeclineForm(),
+        consent=consent_text(CURRENT_CONSENT_VERSION),
+        needs_password=service.needs_password(password_entered_at(), now(), _reauth_window()),
+    )
+
+
+def _reauth_window() -> timedelta:
+    return timedelta(minutes=current_app.config["REAUTH_MINUTES"])
+
+
+def _signed_message(agreement: Agreement) -> str:
+    if agreement.status == AgreementStatus.COMPLETED:
+        return "Signed. The agreement is complete and sealed; you can download the PDF."
+    return "Signed. The agreement now waits for the countersignature."
+
+
+@bp.post("/<int:agreement_id>/read")
+def reached_end(agreement_id: int) -> Response:
+    """Called by the signing page's script when the signer reaches the end of the document."""
+    agreement = service.get_agreement(current_user, agreement_id)
+    service.require_sign(current_user, agreement)
+    recorded = service.record_reached_end(current_user, agreement, evidence())
+    return jsonify(recorded=recorded)
+
+
+@bp.post("/<int:agreement_id>/decline")
+def decline(agreement_id: int) -> Response:
+    agreement = service.get_agreement(current_user, agreement_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or "Say why you decline.", "warning")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    service.decline(current_user, agreement, form.reason.data or "", evidence())
+    flash("You declined this agreement. HR has your reason and will follow up.", "info")
+    return redirect(url_for("agreements.mine"))
