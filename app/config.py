@@ -23,6 +23,7 @@ class Settings:
     seal_passphrase: str | None = None
     reauth_minutes: int = 5  # signing needs a password entered within this many minutes
     public_url: str = "http://127.0.0.1:5000"  # where QR codes on sealed PDFs point
+    bench_query_header: bool = False  # ``make bench``: count each request's SQL statements
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,8 @@ class Settings:
             "EXPORT_DIR": self.instance_path / "exports",
             # Exports of more agreements than this are built in the background with progress.
             "EXPORT_INLINE_LIMIT": 100,
+            # Add an X-Query-Count header to every response (for the page benchmark only).
+            "BENCH_QUERY_HEADER": self.bench_query_header,
         }
 
 
@@ -60,6 +63,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         seal_passphrase=env.get("SALESRAMP_SEAL_PASSPHRASE"),
         reauth_minutes=_positive_int(env.get("SALESRAMP_REAUTH_MINUTES"), default=5),
         public_url=env.get("SALESRAMP_PUBLIC_URL") or f"http://127.0.0.1:{env.get('PORT') or 5000}",
+        bench_query_header=env.get("SALESRAMP_BENCH_QUERY_HEADER") == "1",
     )
 
 

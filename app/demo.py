@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,6 +19,7 @@ from app.certification.models import CertificationAttempt
 from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief, Notification
 from app.curriculum.service import has_curriculum
+from app.demo_large import seed_large_organisation
 from app.extensions import db
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
@@ -172,8 +174,14 @@ def _backdate(milestone: Milestone, day: date) -> None:
 @click.command("demo")
 @click.option("--force", is_flag=True, help="Replace everyone in a database that has people.")
 @click.option("--if-empty", is_flag=True, help="Seed only when there is nobody yet; else skip.")
+@click.option(
+    "--reps",
+    type=click.IntRange(1, 20000),
+    default=None,
+    help="Build a large organisation of this many reps instead (teams of about 20).",
+)
 @with_appcontext
-def demo_command(force: bool, if_empty: bool) -> None:
+def demo_command(force: bool, if_empty: bool, reps: int | None) -> None:
     """Create the demo organisation (refuses on a database with people unless --force)."""
     if not database_is_empty():
         if if_empty:
@@ -184,6 +192,9 @@ def demo_command(force: bool, if_empty: bool) -> None:
             click.echo("The database has people already. Use --force to replace them.", err=True)
             raise click.exceptions.Exit(1)
         clear_people()
+    if reps is not None:
+        _seed_large(reps)
+        return
     try:
         people = seed_demo()
     except RuntimeError as error:
@@ -192,6 +203,27 @@ def demo_command(force: bool, if_empty: bool) -> None:
     db.session.commit()
     click.echo("Demo organisation ready.")
     _print_logins(people)
+
+
+def _seed_large(reps: int) -> None:
+    """The large organisation, committed one team at a time so memory stays flat."""
+    started = time.perf_counter()
+    try:
+        built = seed_large_organisation(
+            reps, end_batch=db.session.commit, progress=lambda line: click.echo(f"  {line}")
+        )
+    except RuntimeError as error:
+        click.echo(str(error), err=True)
+        raise click.exceptions.Exit(1) from error
+    db.session.commit()
+    click.echo(
+        f"Large organisation ready: {built.reps} reps in {built.teams} teams "
+        f"in {time.perf_counter() - started:.0f} s."
+    )
+    click.echo(f"Sign in with any of these (password '{DEMO_PASSWORD}'):")
+    for email in (*built.admin_emails[:1], *built.hr_emails[:1], *built.coach_emails[:1]):
+        click.echo(f"  {email}")
+    click.echo(f"  {built.rep_emails[0]}  (and every rep<N>, coach<N>, hr<N>, admin<N>)")
 
 
 def _demo_people() -> list[User]:

@@ -7,10 +7,21 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
-from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -41,6 +52,8 @@ def register_web_behaviour(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
     app.after_request(_end_transaction)
+    if app.config.get("BENCH_QUERY_HEADER"):
+        _count_queries(app)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["number"] = format_number
@@ -62,6 +75,26 @@ def _end_transaction(response: Response) -> Response:
     else:
         db.session.rollback()
     return response
+
+
+def _count_queries(app: Flask) -> None:
+    """``make bench`` reads each page's SQL statement count from an ``X-Query-Count`` header.
+
+    Only with ``SALESRAMP_BENCH_QUERY_HEADER=1``: the count is of this request's statements,
+    up to the response (the commit after it is not counted).
+    """
+
+    def count(*_args: Any) -> None:
+        if has_request_context():
+            g.query_count = g.get("query_count", 0) + 1
+
+    def add_header(response: Response) -> Response:
+        response.headers["X-Query-Count"] = str(g.get("query_count", 0))
+        return response
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+    app.after_request(add_header)
 
 
 def discard_writes() -> None:

@@ -1,162 +1,48 @@
-"""``make bench``: the cost of sealing an agreement, and of exporting 500 completed ones.
+"""``make bench``: the agreements benchmarks, then every page at 1,000 reps.
 
-Both are measured in one run against a scratch SQLite database and a scratch seal key, so the
-numbers compare like with like on the machine at hand (the two renderings alternate and their
-medians are compared):
-
-* sealing: rendering the final agreement PDF and sealing it, as a ratio to rendering the same
-  HTML with WeasyPrint alone (target: under 1.5x);
-* export: a ZIP of 500 completed agreements' stored PDFs plus the manifest (target: under 5 s).
+Prints one ``BENCH <name> <value> <unit> target <op> <limit> <PASS|FAIL>`` line per figure
+(lines starting with ``#`` are notes for people). The page benchmark runs on SQLite, and on
+PostgreSQL too when ``SALESRAMP_BENCH_POSTGRES_URL`` is set. ``SALESRAMP_BENCH_REPS`` changes
+the size (default 1,000); ``SALESRAMP_BENCH_ONLY=pages`` or ``agreements`` runs one part.
+Exits 0 even when a figure misses its target: the figures are the result.
 """
 
 from __future__ import annotations
 
-import io
-import statistics
+import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from flask import render_template
-from sqlalchemy import insert
+from benchmarks import agreements, organisation, pages
+from benchmarks.report import Figure, emit, note
 
-SEAL_RATIO_TARGET = 1.5
-EXPORT_SECONDS_TARGET = 5.0
-EXPORT_COUNT = 500
-ROUNDS = 7
-
-
-def alternating_medians(
-    rounds: int, first: Callable[[], object], second: Callable[[], object]
-) -> tuple[float, float]:
-    """Median times of two actions run in turn, so a busy moment weighs on both alike."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(rounds):
-        for action, timings in ((first, times[0]), (second, times[1])):
-            start = time.perf_counter()
-            action()
-            timings.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
-def best_of(rounds: int, action: Callable[[], object]) -> float:
-    """The fastest of a few runs: the least disturbed by whatever else the machine does."""
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
+GENERATE_SECONDS_TARGET = 300
 
 
 def main() -> int:
-    from app import create_app
-    from app.accounts.models import Role, User, UserRole
-    from app.accounts.passwords import hash_password
-    from app.agreements import rendering, service
-    from app.agreements.audit import Evidence
-    from app.agreements.models import Agreement
-    from app.agreements.seal import seal_pdf
-    from app.config import PROJECT_ROOT
-    from app.curriculum.loader import load_curriculum
-    from app.curriculum.service import store_curriculum
-    from app.extensions import db
-    from app.pdf import render_html_to_pdf
-    from app.plans.service import assign_plan
+    only = os.environ.get("SALESRAMP_BENCH_ONLY", "")
+    reps = int(os.environ.get("SALESRAMP_BENCH_REPS") or 1000)
+    figures: list[Figure] = []
+    if only in ("", "agreements"):
+        figures += agreements.run()
+    if only in ("", "pages"):
+        url, seconds = organisation.sqlite_database(reps)
+        figures += _generated("generate.sqlite.seconds", seconds, url)
+        figures += pages.run(url, "page")
+        postgres = os.environ.get("SALESRAMP_BENCH_POSTGRES_URL")
+        if postgres:
+            url, seconds = organisation.postgres_database(postgres, reps)
+            figures += _generated("generate.pg.seconds", seconds, url)
+            figures += pages.run(url, "pg.page")
+    failed = [f.name for f in figures if not f.passed]
+    note(f"{len(figures) - len(failed)} of {len(figures)} figures met their targets")
+    return 0
 
-    scratch = Path(tempfile.mkdtemp(prefix="salesramp-bench-"))
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'bench.sqlite3'}",
-            "SEAL_KEY_DIR": scratch / "seal",
-            "EXPORT_DIR": scratch / "exports",
-            "SERVER_NAME": "localhost",
-        }
-    )
-    evidence = Evidence.system("benchmark")
-    window = timedelta(minutes=5)
-    with app.app_context(), app.test_request_context():
-        db.create_all()
-        store_curriculum(load_curriculum(PROJECT_ROOT / "curriculum"))
-        password = hash_password("benchmark")
 
-        def person(name: str, role: Role, coach: User | None = None) -> User:
-            email = name.lower().replace(" ", ".") + "@bench.example"
-            user = User(email=email, full_name=name, password_hash=password, coach=coach)
-            user.role_rows = [UserRole(role=role)]
-            db.session.add(user)
-            db.session.flush()
-            return user
-
-        hr = person("Priya Shah", Role.HR)
-        coach = person("Maya Patel", Role.COACH)
-        rep = person("Ava Chen", Role.REP, coach)
-        assign_plan(coach, rep, "ae-ramp", datetime.now(UTC).date() - timedelta(days=40))
-        values = service.initial_values("onboarding-expectations") | {"territory": "DACH"}
-        agreement = service.create_draft(hr, rep, "onboarding-expectations", values, evidence)
-        service.send(hr, agreement, evidence)
-        for signer in (rep, hr, coach):
-            just_now = datetime.now(UTC).replace(tzinfo=None)
-            given = service.SignatureInput(signer.full_name, True, signed_in_at=just_now)
-            service.sign(signer, agreement, given, evidence, window)
-        db.session.commit()
-
-        # --- sealing ---------------------------------------------------------------------------
-        html = render_template("pdf/agreement.html", **rendering.final_html_context(agreement))
-        key = rendering.seal_key()
-        # Warm up fonts, caches and pyHanko's first-use work, so both measurements are alike.
-        seal_pdf(render_html_to_pdf(html), key, agreement.verification_code, "Bench")
-        render_only, render_and_seal = alternating_medians(
-            ROUNDS,
-            lambda: render_html_to_pdf(html),
-            lambda: seal_pdf(render_html_to_pdf(html), key, agreement.verification_code, "Bench"),
-        )
-        ratio = render_and_seal / render_only
-
-        # --- export ----------------------------------------------------------------------------
-        template = {
-            column.key: getattr(agreement, column.key)
-            for column in Agreement.__table__.columns
-            if column.key not in ("id", "verification_code")
-        }
-        template["pdf"] = agreement.pdf
-        rows = [
-            template | {"verification_code": f"BNCH-{number:04d}-{number % 97:04d}"}
-            for number in range(EXPORT_COUNT - 1)
-        ]
-        db.session.execute(insert(Agreement), rows)
-        db.session.commit()
-        db.session.expunge_all()
-        ids = service.completed_ids()
-        assert len(ids) == EXPORT_COUNT, len(ids)
-        size = 0
-
-        def export_all() -> None:
-            nonlocal size
-            buffer = io.BytesIO()
-            service.write_zip(service.completed_ids(), buffer)
-            size = buffer.tell()
-
-        export_seconds = best_of(1, export_all)
-
-    print("SalesRamp benchmarks")
-    print(f"  render the final agreement PDF (WeasyPrint): {render_only * 1000:8.0f} ms")
-    print(f"  render and seal it (WeasyPrint + pyHanko):   {render_and_seal * 1000:8.0f} ms")
-    seal_ok = ratio < SEAL_RATIO_TARGET
-    print(
-        f"  sealing ratio: {ratio:.2f}x  (target < {SEAL_RATIO_TARGET}x)  "
-        f"{'OK' if seal_ok else 'MISSED'}"
-    )
-    export_ok = export_seconds < EXPORT_SECONDS_TARGET
-    print(
-        f"  export of {EXPORT_COUNT} completed agreements: {export_seconds:.2f} s, "
-        f"{size / 1e6:.1f} MB ZIP  (target < {EXPORT_SECONDS_TARGET:.0f} s)  "
-        f"{'OK' if export_ok else 'MISSED'}"
-    )
-    return 0 if seal_ok and export_ok else 1
+def _generated(name: str, seconds: float | None, url: str) -> list[Figure]:
+    if seconds is None:
+        note(f"reusing the organisation in {url}")
+        return []
+    return [emit(Figure(name, seconds, "s", "<=", GENERATE_SECONDS_TARGET))]
 
 
 if __name__ == "__main__":

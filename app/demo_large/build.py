@@ -1,0 +1,119 @@
+"""Builds the large organisation one team at a time, committing (or flushing) after each."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, User, UserRole
+from app.accounts.passwords import hash_password
+from app.accounts.service import organisation
+from app.certification.demo import _Demo as CertificationDemo
+from app.coaching.models import Notification
+from app.curriculum.service import has_curriculum
+from app.demo_large.agreements import play_agreements, sealed_count
+from app.demo_large.coaching import Coaching, backdate_notifications
+from app.demo_large.people import DOMAIN, People, team_count
+from app.demo_large.ramp import play_certifications, play_milestones
+from app.extensions import db
+from app.plans import service as plans
+
+# Bump when the generator's output changes: ``make bench`` keys its cached database by it.
+GENERATOR_VERSION = 1
+PASSWORD = "demo"
+
+
+@dataclass
+class LargeOrganisation:
+    """What was built: the logins a benchmark needs, and how long each part took."""
+
+    reps: int
+    teams: int
+    hr_emails: list[str] = field(default_factory=list)
+    admin_emails: list[str] = field(default_factory=list)
+    coach_emails: list[str] = field(default_factory=list)
+    rep_emails: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _noop() -> None:
+    return None
+
+
+def _quiet(message: str) -> None:
+    return None
+
+
+def seed_large_organisation(
+    reps: int,
+    *,
+    seed: int = 2026,
+    now: datetime | None = None,
+    end_batch: Callable[[], None] = _noop,
+    progress: Callable[[str], None] = _quiet,
+) -> LargeOrganisation:
+    """Create ``reps`` reps in teams of about twenty, with a year of history.
+
+    ``end_batch`` runs after each team is flushed (the CLI commits there); the session is then
+    emptied, so memory stays flat whatever the size.
+    """
+    if not has_curriculum():
+        raise RuntimeError("Load the curriculum first: flask --app app curriculum load")
+    now = now or datetime.now(UTC)
+    started = time.perf_counter()
+    organisation().name = "Northwind Software (large)"
+    people = People(hash_password(PASSWORD))
+    hr, admins = people.staff(reps)
+    built = LargeOrganisation(reps=reps, teams=team_count(reps))
+    built.hr_emails = [u.email for u in hr]
+    built.admin_emails = [u.email for u in admins]
+    hr_id, admin_id = hr[0].id, admins[0].id
+    last_notification = db.session.scalar(select(func.max(Notification.id))) or 0
+    coaching = Coaching(now)
+    for team_number in range(1, built.teams + 1):
+        admin = db.session.get(User, admin_id)
+        assert admin is not None
+        team, coach = people.team(team_number)
+        built.coach_emails.append(coach.email)
+        certifications = CertificationDemo(admin, [coach], now)
+        for number in range(team_number, reps + 1, built.teams):
+            rng = random.Random(f"{seed}-{number}")
+            rep, plan_key, today = people.rep(number, team, coach, rng, now)
+            built.rep_emails.append(rep.email)
+            assert rep.start_date is not None
+            plan = plans.assign_plan(coach, rep, plan_key, rep.start_date)
+            milestones = list(plan.milestones)
+            play_milestones(rep, coach, milestones, today, rng)
+            play_certifications(certifications, rep, coach, admin, milestones, today, rng)
+            stages = sorted({m.stage for m in milestones if m.stage})
+            coaching.play(coach, rep, stages, today, rng)
+        db.session.flush()
+        last_notification = backdate_notifications(last_notification, now)
+        db.session.flush()
+        end_batch()
+        db.session.expunge_all()
+        progress(f"team {team_number}/{built.teams}: {time.perf_counter() - started:.0f} s")
+    built.seconds["people and history"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    hr_person = db.session.get(User, hr_id)
+    assert hr_person is not None
+    sample = list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.REP, User.email.like(f"%@{DOMAIN}"))
+            .order_by(User.id)
+        )
+    )
+    made = play_agreements(hr_person, sample, sealed_count(reps), random.Random(seed))
+    db.session.flush()
+    end_batch()
+    built.seconds["agreements"] = time.perf_counter() - started
+    progress(f"{made} agreements, {sealed_count(reps)} sealed")
+    return built

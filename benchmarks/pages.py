@@ -1,0 +1,177 @@
+"""The page benchmark: each page of the large organisation timed against ``GET /login``.
+
+The organisation (``flask demo --reps 1000``) is served by gunicorn exactly as ``make run`` does.
+Each page is fetched by the person who uses it, alternating with an anonymous ``GET /login``
+(login, page, login, page, ...) after a warm-up, so a busy moment weighs on both alike. Every
+page reports its median and 95th-percentile time as a ratio to /login's median, its SQL
+statement count (the app's ``X-Query-Count`` header) and its size.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import create_engine, text
+
+from benchmarks.report import Figure, emit, note, p95, timed
+from benchmarks.server import Answer, Browser, gunicorn
+
+ROUNDS = 15
+PAGE_BUDGET_SECONDS = 45.0  # fewer rounds (at least 3) for a page slower than this in total
+MIN_ROUNDS = 3
+RATIO, P95_RATIO, QUERIES, HTML_KB, PDF_RATIO = 5, 10, 30, 200, 3
+PASSWORD = "demo"
+DOMAIN = "large.salesramp"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    who: str  # hr, coach, admin or rep
+    path: str
+    pdf: bool = False
+
+
+def _ids(url: str) -> dict[str, object]:
+    """Whom and what to ask for: coach1, a rep of theirs mid-ramp, a passed attempt of theirs."""
+    engine = create_engine(url)
+    with engine.connect() as db:
+        coach = db.execute(text("SELECT id FROM users WHERE email = :e"), {"e": f"coach1@{DOMAIN}"})
+        coach_id = coach.scalar_one()
+        reps = db.execute(
+            text("SELECT id, email, start_date FROM users WHERE coach_id = :c ORDER BY id"),
+            {"c": coach_id},
+        ).all()
+        middle = date.today() - timedelta(days=45)
+        rep = min(reps, key=lambda r: abs((_as_date(r.start_date) - middle).days))
+        attempt = db.execute(
+            text(
+                "SELECT a.id FROM certification_attempts a JOIN users u ON u.id = a.rep_id "
+                "WHERE a.passed AND u.coach_id = :c ORDER BY a.id LIMIT 1"
+            ),
+            {"c": coach_id},
+        ).scalar_one()
+        stage = (
+            db.execute(
+                text(
+                    "SELECT m.certification_stage FROM milestones m "
+                    "JOIN plans p ON p.id = m.plan_id "
+                    "WHERE p.rep_id = :r AND m.certification_stage IS NOT NULL ORDER BY m.due_date"
+                ),
+                {"r": rep.id},
+            )
+            .scalars()
+            .first()
+        )
+        calibration = (
+            db.execute(
+                text(
+                    "SELECT stage FROM certification_attempts GROUP BY stage ORDER BY count(*) DESC"
+                )
+            )
+            .scalars()
+            .first()
+        )
+    engine.dispose()
+    return {
+        "rep_id": rep.id, "rep_email": rep.email, "attempt_id": attempt,
+        "stage": stage or "discovery", "calibration": calibration or "discovery",
+    }  # fmt: skip
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def pages(ids: dict[str, object]) -> list[Page]:
+    rep, attempt, stage = ids["rep_id"], ids["attempt_id"], ids["stage"]
+    return [
+        Page("hr_cert_matrix", "hr", "/certifications/team"),
+        Page("hr_all_reps", "hr", "/team"),
+        Page("calibration", "hr", f"/certifications/calibration/{ids['calibration']}"),
+        Page("certificate", "hr", f"/certifications/attempts/{attempt}/certificate.pdf", pdf=True),
+        Page("coach_cert_matrix", "coach", "/certifications/team"),
+        Page("admin_people", "admin", "/admin/people"),
+        Page("admin_teams", "admin", "/admin/teams"),
+        Page("assess_form", "coach", f"/certifications/reps/{rep}/{stage}/assess"),
+        Page("hr_agreements", "hr", "/agreements"),
+        Page("new_agreement", "hr", "/agreements/new"),
+        Page("bulk_agreements", "hr", "/agreements/bulk"),
+        Page("rep_home", "rep", "/ramp"),
+        Page("rep_notifications", "rep", "/coaching/notifications"),
+        Page("coach_notifications", "coach", "/coaching/notifications"),
+        Page("rep_coaching_mine", "rep", "/coaching/mine"),
+        Page("rep_certifications", "rep", "/certifications/mine"),
+        Page("rep_agreements", "rep", "/agreements/mine"),
+        Page("coach_team", "coach", "/team"),
+        Page("coach_rep_ramp", "coach", f"/reps/{rep}"),
+        Page("coach_rep_certifications", "coach", f"/certifications/reps/{rep}"),
+        Page("coach_rep_debriefs", "coach", f"/coaching/reps/{rep}"),
+        Page("coach_one_on_one", "coach", f"/coaching/reps/{rep}/one-on-one"),
+        Page("coach_new_debrief", "coach", f"/coaching/reps/{rep}/new"),
+        Page("rubrics", "hr", "/certifications/rubrics"),
+        Page("curriculum", "hr", "/curriculum/"),
+    ]
+
+
+def _measure(
+    login: Browser, browser: Browser, page: Page
+) -> tuple[list[float], list[float], Answer]:
+    answer = browser.get(page.path)  # warm-up (and the certificate's first render)
+    browser.get(page.path)
+    login.get("/login")
+    login_times: list[float] = []
+    page_times: list[float] = []
+    started = time.monotonic()
+    for round_number in range(ROUNDS):
+        if round_number >= MIN_ROUNDS and time.monotonic() - started > PAGE_BUDGET_SECONDS:
+            break
+        login_times.append(timed(lambda: login.get("/login")))
+        page_times.append(timed(lambda: browser.get(page.path)))
+    return login_times, page_times, answer
+
+
+def run(database_url: str, prefix: str) -> list[Figure]:
+    """Serve the organisation at ``database_url`` and measure every page; figures named
+    ``<prefix>.<page>.<figure>``."""
+    ids = _ids(database_url)
+    figures: list[Figure] = []
+    with gunicorn(database_url) as base:
+        people = {
+            "hr": Browser(base).sign_in(f"hr1@{DOMAIN}", PASSWORD),
+            "coach": Browser(base).sign_in(f"coach1@{DOMAIN}", PASSWORD),
+            "admin": Browser(base).sign_in(f"admin1@{DOMAIN}", PASSWORD),
+            "rep": Browser(base).sign_in(str(ids["rep_email"]), PASSWORD),
+        }
+        login = Browser(base)
+        login_answer = login.get("/login")
+        note(f"{prefix}: GET /login runs {login_answer.queries} queries")
+        for page in pages(ids):
+            logins, times, answer = _measure(login, people[page.who], page)
+            if answer.status != 200:
+                note(f"{prefix}.{page.name}: {page.path} answered {answer.status}; not measured")
+                continue
+            base_time = statistics.median(logins)
+            name = f"{prefix}.{page.name}"
+            note(
+                f"{name}: {page.who} GET {page.path}: median {statistics.median(times) * 1000:.0f}"
+                f" ms, /login {base_time * 1000:.0f} ms, {len(times)} rounds"
+            )
+            ratio = statistics.median(times) / base_time
+            figures.append(
+                emit(Figure(f"{name}.ratio", ratio, "x", "<=", PDF_RATIO if page.pdf else RATIO))
+            )
+            figures.append(
+                emit(Figure(f"{name}.p95_ratio", p95(times) / base_time, "x", "<=", P95_RATIO))
+            )
+            figures.append(
+                emit(Figure(f"{name}.queries", answer.queries or 0, "queries", "<=", QUERIES))
+            )
+            if not page.pdf:
+                figures.append(
+                    emit(Figure(f"{name}.html", len(answer.body) / 1000, "KB", "<=", HTML_KB))
+                )
+    return figures

@@ -1,0 +1,117 @@
+"""The app served as ``make run`` serves it (gunicorn, 2 workers, 4 threads), and browsers for it.
+
+Only 127.0.0.1 is ever contacted; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+START_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 120.0
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(database_url: str) -> Iterator[str]:
+    """Serve the app on a free local port with the query-count header on; yields its base URL."""
+    port = free_port()
+    env = os.environ | {
+        "SALESRAMP_DATABASE_URL": database_url,
+        "SALESRAMP_BENCH_QUERY_HEADER": "1",
+        "SALESRAMP_SECRET_KEY": "benchmark-only-secret",
+        "PORT": str(port),
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--bind", f"{HOST}:{port}", "--workers", "2", "--threads", "4",
+        "--timeout", "300", "app:create_app()",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                Browser(base).get("/login")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.25)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    queries: int | None
+
+
+class Browser:
+    """One person's session: cookies kept, redirects not followed (a page must answer 200)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def _open(self, path: str, data: bytes | None = None) -> Answer:
+        request = urllib.request.Request(self.base + path, data=data)
+        try:
+            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+                status, body, headers = response.status, response.read(), response.headers
+        except urllib.error.HTTPError as error:
+            status, body, headers = error.code, error.read(), error.headers
+        count = headers.get("X-Query-Count")
+        return Answer(status, body, int(count) if count else None)
+
+    def get(self, path: str) -> Answer:
+        return self._open(path)
+
+    def sign_in(self, email: str, password: str) -> Browser:
+        form = self.get("/login").body.decode()
+        token = CSRF.search(form)
+        fields = {"email": email, "password": password, "csrf_token": token[1] if token else ""}
+        answer = self._open("/login", urllib.parse.urlencode(fields).encode())
+        if answer.status != 302:
+            raise RuntimeError(f"could not sign in as {email} ({answer.status})")
+        return self
