@@ -30,8 +30,8 @@ test: $(VENV)/.installed
 	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff format --check app tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
