@@ -20,7 +20,7 @@ from app.certification.models import CertificationAttempt
 from app.certification.service.records import Certification, _certification, _RepContext
 from app.certification.service.rubrics import current_rubrics
 from app.certification.status import CertificationStatus
-from app.curriculum.models import RubricTemplate
+from app.curriculum.models import PlanTemplate, RubricTemplate
 from app.curriculum.service import stage_names
 from app.errors import NotAllowed
 from app.extensions import db
@@ -155,8 +155,16 @@ def _cells(
 ) -> dict[tuple[int, str], Certification]:
     """Every rep's certification on every stage: one query per kind across all the reps."""
     ids = [rep.id for rep in reps]
-    plan_of = plans.active_plans_of(ids)
-    milestones = plans.certification_milestones_of([plan.id for plan in plan_of.values()])
+    # Only the plan's id and its template's role are needed: columns, not plans with their
+    # templates (whose content JSON would be decoded once per rep).
+    plan_query = (
+        plans.active_plans_query()
+        .with_only_columns(Plan.rep_id, Plan.id, PlanTemplate.role)
+        .join(PlanTemplate, PlanTemplate.id == Plan.template_id)
+        .where(Plan.rep_id.in_(ids))
+    )
+    plan_of = {rep_id: (plan_id, role) for rep_id, plan_id, role in db.session.execute(plan_query)}
+    milestones = plans.certification_milestones_of([plan_id for plan_id, _ in plan_of.values()])
     attempts: dict[tuple[int, str], list[CertificationAttempt]] = {}
     if ids:
         query = (
@@ -169,12 +177,12 @@ def _cells(
             attempts.setdefault((attempt.rep_id, attempt.stage), []).append(attempt)
     cells = {}
     for rep in reps:
-        plan = plan_of.get(rep.id)
+        plan_id, role = plan_of.get(rep.id, (None, ""))
         context = _RepContext(
             names=names,
             rubrics=rubrics,
-            role=plan.template.role if plan else "",
-            milestones=milestones.get(plan.id, {}) if plan else {},
+            role=role,
+            milestones=milestones.get(plan_id, {}) if plan_id is not None else {},
         )
         for key in stage_keys:
             found = attempts.get((rep.id, key), [])
@@ -249,14 +257,16 @@ def _upcoming_rows(
         .having(expires <= horizon)
     )
     rows = due.union_all(expiring).subquery("upcoming")
-    total = db.session.scalar(select(func.count()).select_from(rows)) or 0
+    # The count over every row rides along with the first rows: one pass over the union, not two.
     soonest = (
-        select(rows.c.rep_id, rows.c.stage)
+        select(rows.c.rep_id, rows.c.stage, func.count().over())
         .join(User, User.id == rows.c.rep_id)
         .order_by(rows.c.on, User.full_name, rows.c.rep_id, rows.c.stage)
         .limit(UPCOMING_SHOWN)
     )
-    return [(rep_id, stage) for rep_id, stage in db.session.execute(soonest)], total
+    found = db.session.execute(soonest).all()
+    total = found[0][2] if found else 0
+    return [(rep_id, stage) for rep_id, stage, _ in found], total
 
 
 def upcoming_of(cert: Certification, today: date) -> list[Upcoming]:
