@@ -64,6 +64,8 @@ def calibration_report(actor: User, rubric_key: str) -> CalibrationReport:
     )
     by_attempt: dict[int, dict[int, dict[str, int]]] = {}
     for attempt_id, assessor_id, key, level in levels:
+        if assessor_id is None:  # excluded by the query; the column is nullable
+            continue
         by_attempt.setdefault(attempt_id, {}).setdefault(assessor_id, {})[key] = level
     scored = list(by_attempt.values())
     ids = {assessor_id for scores in scored for assessor_id in scores}
