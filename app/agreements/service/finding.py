@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
 from app.accounts.models import Team, User
@@ -144,10 +144,21 @@ def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> A
         column = SORTS[request.sort]()
         ordered = column.desc() if request.descending else column.asc()
         query = query.order_by(None).order_by(ordered.nulls_last(), Agreement.id.desc())
-    page = paginate_query(
-        query.options(selectinload(Agreement.rep).selectinload(User.team)), request
-    )
+    page = paginate_query(query.options(*_LISTED), request)
     return AgreementList(page, status_counts(actor, filters), _rep_of(filters))
+
+
+# What a list row shows: not the frozen document (kilobytes of JSON an agreement, which the
+# database would otherwise carry through the sort), nor the reps' roles or passwords.
+_LISTED = (
+    defer(Agreement.document),
+    defer(Agreement.values),
+    selectinload(Agreement.rep).options(
+        load_only(User.full_name, User.email, User.team_id),
+        lazyload(User.role_rows),
+        selectinload(User.team),
+    ),
+)
 
 
 def status_counts(actor: User, filters: AgreementFilters) -> dict[AgreementStatus, int]:
@@ -174,8 +185,11 @@ def agreements_of(actor: User, rep: User) -> list[Agreement]:
 
 
 def _unsigned_by(role: SignerRole) -> ColumnElement[bool]:
-    signature = aliased(AgreementSignature)
-    return ~exists().where(signature.agreement_id == Agreement.id, signature.role == role)
+    # Each EXISTS is its own subquery, so the table needs no alias (and building an alias
+    # costs more than the query itself takes to run).
+    return ~exists().where(
+        AgreementSignature.agreement_id == Agreement.id, AgreementSignature.role == role
+    )
 
 
 def waiting_query(actor: User) -> Select[Any]:
