@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import defer, lazyload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, defer, lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
 from app.accounts.models import Team, User
@@ -153,10 +153,11 @@ def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> A
 _LISTED = (
     defer(Agreement.document),
     defer(Agreement.values),
-    selectinload(Agreement.rep).options(
+    # The list's query joins the rep and their team already: read them from its rows.
+    contains_eager(Agreement.rep).options(
         load_only(User.full_name, User.email, User.team_id),
         lazyload(User.role_rows),
-        selectinload(User.team),
+        contains_eager(User.team),
     ),
 )
 
