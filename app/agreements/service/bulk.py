@@ -32,6 +32,7 @@ from app.curriculum.models import PlanTemplate
 from app.errors import Invalid
 from app.extensions import db
 from app.pagination import PER_PAGE, Page, PageRequest, paginate_query
+from app.plans.service import active_plans_with_milestones_of
 
 
 def _active_reps() -> Select[Any]:
@@ -113,12 +114,14 @@ def preview_many(
     # Held for the whole batch, so that every rep's record finds them in the session instead
     # of asking the database again (the session forgets objects nobody holds on to).
     shared = [organisation(), *db.session.scalars(select(PlanTemplate))]
+    plans = active_plans_with_milestones_of([rep.id for rep in reps])
     previews = []
     for rep in reps:
         problem = ""
         if "coach" in spec.countersign and rep.coach_id is None:
             problem = "has no coach to countersign; this one will not be sent"
-        document = build_document(spec, template.version, values, rep_record(rep, today), today)
+        record = rep_record(rep, today, plans)
+        document = build_document(spec, template.version, values, record, today)
         previews.append(BulkPreview(rep, document, problem))
     del shared
     return previews
