@@ -150,9 +150,9 @@ def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> A
 
 # What a list row shows: not the frozen document (kilobytes of JSON an agreement, which the
 # database would otherwise carry through the sort), nor the reps' roles or passwords.
+_WITHOUT_DOCUMENT = (defer(Agreement.document), defer(Agreement.values))
 _LISTED = (
-    defer(Agreement.document),
-    defer(Agreement.values),
+    *_WITHOUT_DOCUMENT,
     # The list's query joins the rep and their team already: read them from its rows.
     contains_eager(Agreement.rep).options(
         load_only(User.full_name, User.email, User.team_id),
@@ -164,7 +164,12 @@ _LISTED = (
 
 def status_counts(actor: User, filters: AgreementFilters) -> dict[AgreementStatus, int]:
     """How many of the filtered agreements are in each status, whatever the status filter."""
-    unfiltered = agreements_query(actor, replace(filters, status=None)).order_by(None).subquery()
+    unfiltered = (
+        agreements_query(actor, replace(filters, status=None))
+        .order_by(None)
+        .with_only_columns(Agreement.status)
+        .subquery()
+    )
     rows = db.session.execute(
         select(unfiltered.c.status, func.count()).group_by(unfiltered.c.status)
     )
@@ -182,7 +187,8 @@ def agreements_of(actor: User, rep: User) -> list[Agreement]:
     query = select(Agreement).where(Agreement.rep_id == rep.id)
     if not can_manage(actor):
         query = query.where(Agreement.status != AgreementStatus.DRAFT)
-    return list(db.session.scalars(query.order_by(Agreement.created_at.desc())))
+    query = query.order_by(Agreement.created_at.desc()).options(*_WITHOUT_DOCUMENT)
+    return list(db.session.scalars(query))
 
 
 def _unsigned_by(role: SignerRole) -> ColumnElement[bool]:
@@ -227,7 +233,8 @@ def waiting_for(actor: User) -> list[Agreement]:
 def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
     """A page of what waits for the actor's signature (HR may have many), oldest first."""
     query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
-    return paginate_query(query.options(selectinload(Agreement.rep)), request)
+    rep = selectinload(Agreement.rep).options(load_only(User.full_name), lazyload(User.role_rows))
+    return paginate_query(query.options(*_WITHOUT_DOCUMENT, rep), request)
 
 
 def waiting_count(actor: User) -> int:
