@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import organisation
@@ -78,7 +78,9 @@ def find_reps(actor: User, text: str = "", per_page: int = PER_PAGE) -> Page[Use
     require_manage(actor)
     query = _active_reps().order_by(User.full_name, User.id)
     query = query.where(*person_matches(text))
-    return paginate_query(query, PageRequest(per_page=per_page, search=text))
+    # A picker shows names and emails: not each rep's roles, password hash or dates.
+    picked = (load_only(User.full_name, User.email), lazyload(User.role_rows))
+    return paginate_query(query.options(*picked), PageRequest(per_page=per_page, search=text))
 
 
 def rep_choices(actor: User, text: str = "") -> list[User]:
