@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -42,6 +43,13 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
+
+
+@lru_cache(maxsize=64)
+def _body_html(body: str) -> str:
+    """A template body's Markdown as HTML, before its placeholders are filled: the same for
+    every rep, so a batch of many agreements renders it once."""
+    return _MD.render(body)
 
 
 # --- values HR fills in ---------------------------------------------------------------------
@@ -159,7 +167,7 @@ def render_body(
     issued: date,
 ) -> str:
     """The agreement's text as HTML: Markdown from the template, every value escaped."""
-    html = _MD.render(template.body)
+    html = _body_html(template.body)
     variables = {v.name: v for v in template.variables}
     fields = record.fields(issued)
 
@@ -191,9 +199,11 @@ def _block_html(name: str, record: RepRecord) -> str:
         return str(escape(f"{{{{ {name} }}}}"))
     if not rows:
         return str(Markup('<p class="muted">{}</p>').format(empty))
+    # Escaped cell by cell as Markup.format would, without its formatter's cost per cell.
     lines = [
-        Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-            _phase_label(row.phase, record), row.title, row.measure, format_date(row.due)
+        Markup(
+            f"<tr><td>{escape(_phase_label(row.phase, record))}</td><td>{escape(row.title)}</td>"
+            f"<td>{escape(row.measure)}</td><td>{escape(format_date(row.due))}</td></tr>"
         )
         for row in rows
     ]

@@ -17,6 +17,7 @@ from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementExport, AgreementStatus
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
+from tests.querycount import counting_queries
 
 PIP = "performance-improvement"
 
@@ -68,6 +69,26 @@ def test_bulk_sends_only_what_was_previewed(
     assert done.sent is not None and len(done.sent) == 2
     with pytest.raises(Invalid, match="Nobody is in this group"):
         service.preview_or_send(hr, PIP, None, "1999-01", raw, evidence)
+
+
+def test_a_bulk_preview_asks_as_many_queries_for_a_big_team_as_for_a_small_one(
+    make_rep: Callable[..., User], make_team: Callable[..., Team], hr: User, values: dict
+) -> None:
+    teams = {"small": make_team("Team Small"), "big": make_team("Team Big")}
+    for key, size in (("small", 2), ("big", 6)):
+        for number in range(size):
+            make_rep(name=f"{key} rep {number}").team = teams[key]
+    db.session.commit()
+
+    def queries(key: str) -> int:
+        reps = service.reps_in_group(hr, teams[key].id)
+        with counting_queries() as statements:
+            previews = service.preview_many(hr, PIP, reps, values[PIP])
+        # Every rep's own plan is in their document.
+        assert all("Phase 1" in preview.document["body_html"] for preview in previews)
+        return len(statements)
+
+    assert queries("small") == queries("big")
 
 
 def test_a_small_export_is_built_at_once(completed: Agreement, hr: User) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import organisation
@@ -32,6 +32,7 @@ from app.curriculum.models import PlanTemplate
 from app.errors import Invalid
 from app.extensions import db
 from app.pagination import PER_PAGE, Page, PageRequest, paginate_query
+from app.plans.service import active_plans_with_milestones_of
 
 
 def _active_reps() -> Select[Any]:
@@ -77,7 +78,9 @@ def find_reps(actor: User, text: str = "", per_page: int = PER_PAGE) -> Page[Use
     require_manage(actor)
     query = _active_reps().order_by(User.full_name, User.id)
     query = query.where(*person_matches(text))
-    return paginate_query(query, PageRequest(per_page=per_page, search=text))
+    # A picker shows names and emails: not each rep's roles, password hash or dates.
+    picked = (load_only(User.full_name, User.email), lazyload(User.role_rows))
+    return paginate_query(query.options(*picked), PageRequest(per_page=per_page, search=text))
 
 
 def rep_choices(actor: User, text: str = "") -> list[User]:
@@ -113,12 +116,14 @@ def preview_many(
     # Held for the whole batch, so that every rep's record finds them in the session instead
     # of asking the database again (the session forgets objects nobody holds on to).
     shared = [organisation(), *db.session.scalars(select(PlanTemplate))]
+    plans = active_plans_with_milestones_of([rep.id for rep in reps])
     previews = []
     for rep in reps:
         problem = ""
         if "coach" in spec.countersign and rep.coach_id is None:
             problem = "has no coach to countersign; this one will not be sent"
-        document = build_document(spec, template.version, values, rep_record(rep, today), today)
+        record = rep_record(rep, today, plans)
+        document = build_document(spec, template.version, values, record, today)
         previews.append(BulkPreview(rep, document, problem))
     del shared
     return previews

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import contains_eager, defer, lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
 from app.accounts.models import Team, User
@@ -144,15 +144,32 @@ def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> A
         column = SORTS[request.sort]()
         ordered = column.desc() if request.descending else column.asc()
         query = query.order_by(None).order_by(ordered.nulls_last(), Agreement.id.desc())
-    page = paginate_query(
-        query.options(selectinload(Agreement.rep).selectinload(User.team)), request
-    )
+    page = paginate_query(query.options(*_LISTED), request)
     return AgreementList(page, status_counts(actor, filters), _rep_of(filters))
+
+
+# What a list row shows: not the frozen document (kilobytes of JSON an agreement, which the
+# database would otherwise carry through the sort), nor the reps' roles or passwords.
+_WITHOUT_DOCUMENT = (defer(Agreement.document), defer(Agreement.values))
+_LISTED = (
+    *_WITHOUT_DOCUMENT,
+    # The list's query joins the rep and their team already: read them from its rows.
+    contains_eager(Agreement.rep).options(
+        load_only(User.full_name, User.email, User.team_id),
+        lazyload(User.role_rows),
+        contains_eager(User.team),
+    ),
+)
 
 
 def status_counts(actor: User, filters: AgreementFilters) -> dict[AgreementStatus, int]:
     """How many of the filtered agreements are in each status, whatever the status filter."""
-    unfiltered = agreements_query(actor, replace(filters, status=None)).order_by(None).subquery()
+    unfiltered = (
+        agreements_query(actor, replace(filters, status=None))
+        .order_by(None)
+        .with_only_columns(Agreement.status)
+        .subquery()
+    )
     rows = db.session.execute(
         select(unfiltered.c.status, func.count()).group_by(unfiltered.c.status)
     )
@@ -170,12 +187,16 @@ def agreements_of(actor: User, rep: User) -> list[Agreement]:
     query = select(Agreement).where(Agreement.rep_id == rep.id)
     if not can_manage(actor):
         query = query.where(Agreement.status != AgreementStatus.DRAFT)
-    return list(db.session.scalars(query.order_by(Agreement.created_at.desc())))
+    query = query.order_by(Agreement.created_at.desc()).options(*_WITHOUT_DOCUMENT)
+    return list(db.session.scalars(query))
 
 
 def _unsigned_by(role: SignerRole) -> ColumnElement[bool]:
-    signature = aliased(AgreementSignature)
-    return ~exists().where(signature.agreement_id == Agreement.id, signature.role == role)
+    # Each EXISTS is its own subquery, so the table needs no alias (and building an alias
+    # costs more than the query itself takes to run).
+    return ~exists().where(
+        AgreementSignature.agreement_id == Agreement.id, AgreementSignature.role == role
+    )
 
 
 def waiting_query(actor: User) -> Select[Any]:
@@ -212,7 +233,8 @@ def waiting_for(actor: User) -> list[Agreement]:
 def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
     """A page of what waits for the actor's signature (HR may have many), oldest first."""
     query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
-    return paginate_query(query.options(selectinload(Agreement.rep)), request)
+    rep = selectinload(Agreement.rep).options(load_only(User.full_name), lazyload(User.role_rows))
+    return paginate_query(query.options(*_WITHOUT_DOCUMENT, rep), request)
 
 
 def waiting_count(actor: User) -> int:

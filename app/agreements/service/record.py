@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from app.accounts.models import User
 from app.accounts.service import local_today, organisation
 from app.agreements.document import MilestoneLine, RepRecord
-from app.plans.models import MeasureKind, Milestone
+from app.plans.models import MeasureKind, Milestone, Plan
 from app.plans.service import active_plan, summarise
 from app.plans.status import MilestoneState
 
 
-def rep_record(rep: User, today: date | None = None) -> RepRecord:
-    """What an agreement pulls from the rep's record today: plan, due dates, coach."""
+def rep_record(
+    rep: User, today: date | None = None, plans: Mapping[int, Plan] | None = None
+) -> RepRecord:
+    """What an agreement pulls from the rep's record today: plan, due dates, coach.
+
+    ``plans``: the active plans of many reps by rep id, loaded at once for a batch (a rep
+    missing from it has no plan); without it, the rep's plan is looked up.
+    """
     today = today or local_today(rep)
-    plan = active_plan(rep)
+    plan = active_plan(rep) if plans is None else plans.get(rep.id)
     base: dict[str, Any] = {
         "organisation": organisation().name,
         "rep_name": rep.full_name,

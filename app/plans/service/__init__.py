@@ -26,6 +26,7 @@ from app.plans.service.assigning import (
     active_plan,
     active_plans_of,
     active_plans_query,
+    active_plans_with_milestones_of,
     assign_plan,
     certification_milestones_of,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "active_plan",
     "active_plans_of",
     "active_plans_query",
+    "active_plans_with_milestones_of",
     "assign_plan",
     "can_manage_plans_of",
     "can_report_progress",
