@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,7 +25,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import Select
 
 from app.agreements.consent import CURRENT_CONSENT_VERSION
 from app.agreements.models import AgreementKind, AgreementStatus, AgreementTemplate
@@ -35,23 +33,6 @@ from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.schema import AgreementVariable
 
 VALUE_PREFIX = "v_"  # form field names for template variables, clear of the form's own fields
-
-
-class LongSelect(Select):
-    """A select of many options (teams, reps, start months), in the very HTML WTForms writes,
-    without its general attribute helper for each option: a fraction of the time."""
-
-    @classmethod
-    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
-        if kwargs or choice.render_kw:
-            return super().render_option(choice, **kwargs)
-        value = choice.value
-        if isinstance(value, bool):
-            value = str(value)
-        quoted = escape(value).replace(Markup('"'), Markup("&quot;"))
-        selected = "selected " if choice.selected else ""
-        label = escape(choice.label or choice.value)
-        return Markup(f'<option {selected}value="{quoted}">{label}</option>')
 
 
 class ChooseForm(FlaskForm):
@@ -71,7 +52,7 @@ class ChooseForm(FlaskForm):
         render_kw={"autocomplete": "off", "type": "search"},
     )
     shown_q = HiddenField()  # the search that made the rep list, to notice a new one
-    rep_id = SelectField("Rep", validators=[DataRequired()], widget=LongSelect())
+    rep_id = SelectField("Rep", validators=[DataRequired()])
     template = SelectField("Agreement", validators=[DataRequired()])
 
 
@@ -207,10 +188,8 @@ class DeclineForm(FlaskForm):
 class BulkForm(FlaskForm):
     """Sending one template to a team or a start cohort."""
 
-    team = SelectField("Team", validators=[Optional()], widget=LongSelect())
-    cohort = SelectField(
-        "Start cohort (month started)", validators=[Optional()], widget=LongSelect()
-    )
+    team = SelectField("Team", validators=[Optional()])
+    cohort = SelectField("Start cohort (month started)", validators=[Optional()])
     # Set by the preview: sending happens only for exactly what was previewed.
     previewed = HiddenField()
 
@@ -241,7 +220,7 @@ class FilterForm(FlaskForm):
         choices=lambda: [("", "Any kind"), *((k.value, k.label) for k in AgreementKind)],
         validators=[Optional()],
     )
-    team = SelectField("Team", validators=[Optional()], widget=LongSelect())
+    team = SelectField("Team", validators=[Optional()])
     q = StringField(
         "Rep name or email",
         validators=[Optional(), Length(max=100)],
