@@ -11,7 +11,7 @@ are loaded as people, with their team and coach.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -60,11 +60,30 @@ class RepRow:
     status: RepStatus = RepStatus.NO_PLAN
     overdue: int = 0
     to_verify: int = 0
-    phases: list[PhaseProgress] = field(default_factory=list)
+    # (done, total) for each of PHASES, in order (none without a plan): the progress bars are
+    # built from these for the rows shown only; sorting by a phase needs just its percentage.
+    phase_counts: tuple[tuple[int, int], ...] = ()
     rep: User | None = None  # loaded for the rows of the page shown
 
+    @property
+    def phases(self) -> list[PhaseProgress]:
+        return [
+            PhaseProgress(
+                number=number,
+                name=f"Days {first} to {last}",
+                first_day=first,
+                last_day=last,
+                done=done,
+                total=total,
+            )
+            for (number, first, last), (done, total) in zip(PHASES, self.phase_counts, strict=False)
+        ]
+
     def phase_percent(self, number: int) -> int:
-        return next((p.percent for p in self.phases if p.number == number), 0)
+        for (phase, _first, _last), (done, total) in zip(PHASES, self.phase_counts, strict=False):
+            if phase == number:
+                return round(100 * done / total) if total else 0
+        return 0
 
 
 @dataclass(frozen=True)
@@ -159,56 +178,51 @@ def _add_plan_counts(
         value=User.timezone,
         else_=literal(today_in("UTC", moment), Date),
     )
+    is_done = Milestone.status == MilestoneStatus.DONE
     is_overdue = and_(Milestone.status == MilestoneStatus.OPEN, Milestone.due_date < today)
+    per_phase = []
+    for number, _first, _last in PHASES:
+        in_phase = Milestone.phase == number
+        per_phase += [
+            func.count(case((and_(in_phase, is_done), 1))),
+            func.count(case((in_phase, 1))),
+        ]
+    # One line per plan (not per plan and phase): the phases' figures side by side.
     counts = db.session.execute(
         select(
             Milestone.plan_id,
-            Milestone.phase,
             func.count(),
-            func.count(case((Milestone.status == MilestoneStatus.DONE, 1))),
+            func.count(case((is_done, 1))),
             func.count(case((Milestone.status == MilestoneStatus.SUBMITTED, 1))),
             func.count(case((is_overdue, 1))),
             func.min(case((is_overdue, Milestone.due_date))),
+            *per_phase,
         )
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
         # The same reps' active plans as above, not a list of a thousand ids.
         .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
-        .group_by(Milestone.plan_id, Milestone.phase)
+        .group_by(Milestone.plan_id)
     ).all()
-    by_plan: dict[int, list[Sequence[Any]]] = {}
-    for line in counts:
-        by_plan.setdefault(line[0], []).append(line)
+    by_plan = {line[0]: line for line in counts}
     for rep_id, plan in plan_of.items():
-        _fill(rows[rep_id], plan, by_plan.get(plan.id, []))
+        _fill(rows[rep_id], plan, by_plan.get(plan.id))
 
 
-def _fill(row: RepRow, plan: Any, lines: list[Sequence[Any]]) -> None:
-    """A row's figures from its plan's lines: (plan, phase, total, done, submitted, overdue,
-    oldest overdue due date)."""
-    per_phase = {line[1]: (line[2], line[3]) for line in lines}
+_NO_MILESTONES: tuple[Any, ...] = (None, 0, 0, 0, 0, None, *(0, 0) * len(PHASES))
+
+
+def _fill(row: RepRow, plan: Any, line: Sequence[Any] | None) -> None:
+    """A row's figures from its plan's line: (plan, total, done, submitted, overdue, oldest
+    overdue due date, then done and total for each phase)."""
+    _plan, total, done, submitted, overdue, oldest, *phases = line or _NO_MILESTONES
     row.has_plan = True
     row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
-    row.overdue = sum(line[5] for line in lines)
-    row.to_verify = sum(line[4] for line in lines)
-    oldest = min((line[6] for line in lines if line[6] is not None), default=None)
-    row.phases = [
-        PhaseProgress(
-            number=number,
-            name=f"Days {first} to {last}",
-            first_day=first,
-            last_day=last,
-            done=per_phase.get(number, (0, 0))[1],
-            total=per_phase.get(number, (0, 0))[0],
-        )
-        for number, first, last in PHASES
-    ]
+    row.overdue = overdue
+    row.to_verify = submitted
+    row.phase_counts = tuple(zip(phases[::2], phases[1::2], strict=True))
     row.status = rep_status_from_counts(
-        total=sum(line[2] for line in lines),
-        done=sum(line[3] for line in lines),
-        overdue=row.overdue,
-        oldest_overdue=oldest,
-        today=row.today,
+        total=total, done=done, overdue=overdue, oldest_overdue=oldest, today=row.today
     )
 
 
