@@ -29,6 +29,8 @@ from app.plans.service.overview import PHASES, PhaseProgress, RampSummary, summa
 from app.plans.status import RepStatus, rep_status_from_counts
 
 TEAM_SORTS = ("name", "status", "day", "overdue", "to_verify", "phase1", "phase2", "phase3")
+# Sorting by these needs every rep's details, not only the status figures.
+DETAIL_SORTS = frozenset({"to_verify", "phase1", "phase2", "phase3"})
 
 # Most urgent first when the list is sorted by status.
 STATUS_ORDER = {
@@ -56,6 +58,7 @@ class RepRow:
     full_name: str
     today: date
     has_plan: bool = False
+    plan_id: int | None = None
     day: int = 0
     status: RepStatus = RepStatus.NO_PLAN
     overdue: int = 0
@@ -116,17 +119,27 @@ def team_page(
     request: PageRequest,
     now: datetime | None = None,
 ) -> TeamPage:
-    """One page of the reps the actor may see, filtered and sorted, with counts by status."""
-    rows = team_rows(actor, filters, now)
+    """One page of the reps the actor may see, filtered and sorted, with counts by status.
+
+    The status needs every rep's counts; the waiting milestones and the phases' progress are
+    counted for the page's reps only, unless the list is sorted by one of them.
+    """
+    everyone = request.sort in DETAIL_SORTS
+    rows = team_rows(actor, filters, now, details=everyone)
     page = paginate_rows(rows, request, SORT_KEYS)
+    if not everyone:
+        _add_details(page.items)
     _load_people(page.items)
     return TeamPage(page=page, counts=status_counts(rows))
 
 
-def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) -> list[RepRow]:
+def team_rows(
+    actor: User, filters: TeamFilters, now: datetime | None = None, details: bool = True
+) -> list[RepRow]:
     """Every rep the actor may see that the filters keep, by name, in a fixed number of queries.
 
-    A coach sees their own reps, HR and admins everyone's.
+    A coach sees their own reps, HR and admins everyone's. Without ``details``, the rows have
+    their status, day and overdue figures but not the waiting milestones and phases.
     """
     require_see_team(actor)
     moment = now or datetime.now(UTC)
@@ -153,7 +166,7 @@ def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) ->
         person.id: RepRow(person.id, person.full_name, todays[person.timezone]) for person in people
     }
     rep_ids = query.with_only_columns(User.id).order_by(None).correlate(None)
-    _add_plan_counts(rows, rep_ids, todays, moment)
+    _add_plan_counts(rows, rep_ids, todays, moment, details)
     result = list(rows.values())
     if filters.status:
         result = [row for row in result if row.status == filters.status]
@@ -161,7 +174,11 @@ def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) ->
 
 
 def _add_plan_counts(
-    rows: dict[int, RepRow], rep_ids: Any, todays: Mapping[str, date], moment: datetime
+    rows: dict[int, RepRow],
+    rep_ids: Any,
+    todays: Mapping[str, date],
+    moment: datetime,
+    details: bool,
 ) -> None:
     """Fill each row's plan figures: two queries, whatever the number of reps and milestones."""
     if not rows:
@@ -180,23 +197,15 @@ def _add_plan_counts(
     )
     is_done = Milestone.status == MilestoneStatus.DONE
     is_overdue = and_(Milestone.status == MilestoneStatus.OPEN, Milestone.due_date < today)
-    per_phase = []
-    for number, _first, _last in PHASES:
-        in_phase = Milestone.phase == number
-        per_phase += [
-            func.count(case((and_(in_phase, is_done), 1))),
-            func.count(case((in_phase, 1))),
-        ]
     # One line per plan (not per plan and phase): the phases' figures side by side.
     counts = db.session.execute(
         select(
             Milestone.plan_id,
             func.count(),
             func.count(case((is_done, 1))),
-            func.count(case((Milestone.status == MilestoneStatus.SUBMITTED, 1))),
             func.count(case((is_overdue, 1))),
             func.min(case((is_overdue, Milestone.due_date))),
-            *per_phase,
+            *(_detail_columns() if details else ()),
         )
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
@@ -206,24 +215,59 @@ def _add_plan_counts(
     ).all()
     by_plan = {line[0]: line for line in counts}
     for rep_id, plan in plan_of.items():
-        _fill(rows[rep_id], plan, by_plan.get(plan.id))
+        _fill(rows[rep_id], plan, by_plan.get(plan.id), details)
 
 
-_NO_MILESTONES: tuple[Any, ...] = (None, 0, 0, 0, 0, None, *(0, 0) * len(PHASES))
+def _detail_columns() -> list[Any]:
+    """Waiting for verification, then done and total for each phase, of a plan's milestones."""
+    columns: list[Any] = [func.count(case((Milestone.status == MilestoneStatus.SUBMITTED, 1)))]
+    for number, _first, _last in PHASES:
+        in_phase = Milestone.phase == number
+        columns += [
+            func.count(case((and_(in_phase, Milestone.status == MilestoneStatus.DONE), 1))),
+            func.count(case((in_phase, 1))),
+        ]
+    return columns
 
 
-def _fill(row: RepRow, plan: Any, line: Sequence[Any] | None) -> None:
-    """A row's figures from its plan's line: (plan, total, done, submitted, overdue, oldest
-    overdue due date, then done and total for each phase)."""
-    _plan, total, done, submitted, overdue, oldest, *phases = line or _NO_MILESTONES
+_NO_DETAILS: tuple[int, ...] = (0, *(0, 0) * len(PHASES))
+
+
+def _fill(row: RepRow, plan: Any, line: Sequence[Any] | None, details: bool) -> None:
+    """A row's figures from its plan's line: (plan, total, done, overdue, oldest overdue due
+    date, then with ``details`` those of :func:`_detail_columns`)."""
+    _plan, total, done, overdue, oldest, *rest = line or (None, 0, 0, 0, None, *_NO_DETAILS)
     row.has_plan = True
+    row.plan_id = plan.id
     row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
     row.overdue = overdue
-    row.to_verify = submitted
-    row.phase_counts = tuple(zip(phases[::2], phases[1::2], strict=True))
+    if details:
+        _set_details(row, rest)
     row.status = rep_status_from_counts(
         total=total, done=done, overdue=overdue, oldest_overdue=oldest, today=row.today
     )
+
+
+def _set_details(row: RepRow, figures: Sequence[int]) -> None:
+    submitted, *phases = figures
+    row.to_verify = submitted
+    row.phase_counts = tuple(zip(phases[::2], phases[1::2], strict=True))
+
+
+def _add_details(rows: Sequence[RepRow]) -> None:
+    """The waiting milestones and phases of some rows' plans (the page's): one query."""
+    plan_ids = [row.plan_id for row in rows if row.plan_id is not None]
+    if not plan_ids:
+        return
+    lines = db.session.execute(
+        select(Milestone.plan_id, *_detail_columns())
+        .where(Milestone.plan_id.in_(plan_ids))
+        .group_by(Milestone.plan_id)
+    ).all()
+    by_plan = {line[0]: line[1:] for line in lines}
+    for row in rows:
+        if row.plan_id is not None:
+            _set_details(row, by_plan.get(row.plan_id, _NO_DETAILS))
 
 
 def _load_people(rows: Sequence[RepRow]) -> None:
