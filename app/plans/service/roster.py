@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Date, and_, case, func, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import today_in
@@ -277,7 +277,12 @@ def _load_people(rows: Sequence[RepRow]) -> None:
     people = db.session.scalars(
         select(User)
         .where(User.id.in_([row.rep_id for row in rows]))
-        .options(selectinload(User.team), selectinload(User.coach))
+        .options(
+            selectinload(User.team),
+            selectinload(User.coach).lazyload(User.role_rows),
+            # The list shows no one's roles: not loaded unless asked for.
+            lazyload(User.role_rows),
+        )
     )
     by_id = {person.id: person for person in people}
     for row in rows:
