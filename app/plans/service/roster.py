@@ -166,7 +166,7 @@ def team_rows(
         person.id: RepRow(person.id, person.full_name, todays[person.timezone]) for person in people
     }
     rep_ids = query.with_only_columns(User.id).order_by(None).correlate(None)
-    _add_plan_counts(rows, rep_ids, todays, moment, details)
+    _add_plan_counts(rows, rep_ids, todays, details)
     result = list(rows.values())
     if filters.status:
         result = [row for row in result if row.status == filters.status]
@@ -177,7 +177,6 @@ def _add_plan_counts(
     rows: dict[int, RepRow],
     rep_ids: Any,
     todays: Mapping[str, date],
-    moment: datetime,
     details: bool,
 ) -> None:
     """Fill each row's plan figures: two queries, whatever the number of reps and milestones."""
@@ -189,33 +188,50 @@ def _add_plan_counts(
         .order_by(Plan.assigned_at)
     ).all()
     plan_of = {plan.rep_id: plan for plan in plans}  # the latest active plan, as the ramp page
-    # The rep's own today, as a date the database compares due dates with.
-    today = case(
-        {zone: literal(day, Date) for zone, day in todays.items()},
-        value=User.timezone,
-        else_=literal(today_in("UTC", moment), Date),
-    )
-    is_done = Milestone.status == MilestoneStatus.DONE
-    is_overdue = and_(Milestone.status == MilestoneStatus.OPEN, Milestone.due_date < today)
+    # Overdue is counted against each of the reps' todays (time zones make at most about three
+    # dates): each rep's row then takes its own, with no join to read their time zone.
+    days = sorted(set(todays.values()))
+    is_open = Milestone.status == MilestoneStatus.OPEN
+    overdue_on = [
+        func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
+        for day in days
+    ]
     # One line per plan (not per plan and phase): the phases' figures side by side.
     counts = db.session.execute(
         select(
             Milestone.plan_id,
             func.count(),
-            func.count(case((is_done, 1))),
-            func.count(case((is_overdue, 1))),
-            func.min(case((is_overdue, Milestone.due_date))),
+            func.count(case((Milestone.status == MilestoneStatus.DONE, 1))),
+            # The oldest open milestone is the oldest overdue one, if any is overdue.
+            func.min(case((is_open, Milestone.due_date))),
+            *overdue_on,
             *(_detail_columns() if details else ()),
         )
         .join(Plan, Plan.id == Milestone.plan_id)
-        .join(User, User.id == Plan.rep_id)
         # The same reps' active plans as above, not a list of a thousand ids.
         .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
         .group_by(Milestone.plan_id)
     ).all()
     by_plan = {line[0]: line for line in counts}
+    column_of = {day: position for position, day in enumerate(days)}
+    empty: tuple[Any, ...] = (None, 0, 0, None, *(0,) * len(days), *_NO_DETAILS)
     for rep_id, plan in plan_of.items():
-        _fill(rows[rep_id], plan, by_plan.get(plan.id), details)
+        row = rows[rep_id]
+        _plan_id, total, done, oldest_open, *rest = by_plan.get(plan.id, empty)
+        overdue = rest[column_of[row.today]]
+        row.has_plan = True
+        row.plan_id = plan.id
+        row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
+        row.overdue = overdue
+        if details:
+            _set_details(row, rest[len(days) :])
+        row.status = rep_status_from_counts(
+            total=total,
+            done=done,
+            overdue=overdue,
+            oldest_overdue=oldest_open if overdue else None,
+            today=row.today,
+        )
 
 
 def _detail_columns() -> list[Any]:
@@ -231,21 +247,6 @@ def _detail_columns() -> list[Any]:
 
 
 _NO_DETAILS: tuple[int, ...] = (0, *(0, 0) * len(PHASES))
-
-
-def _fill(row: RepRow, plan: Any, line: Sequence[Any] | None, details: bool) -> None:
-    """A row's figures from its plan's line: (plan, total, done, overdue, oldest overdue due
-    date, then with ``details`` those of :func:`_detail_columns`)."""
-    _plan, total, done, overdue, oldest, *rest = line or (None, 0, 0, 0, None, *_NO_DETAILS)
-    row.has_plan = True
-    row.plan_id = plan.id
-    row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
-    row.overdue = overdue
-    if details:
-        _set_details(row, rest)
-    row.status = rep_status_from_counts(
-        total=total, done=done, overdue=overdue, oldest_overdue=oldest, today=row.today
-    )
 
 
 def _set_details(row: RepRow, figures: Sequence[int]) -> None:
