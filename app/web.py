@@ -50,8 +50,10 @@ def register_web_behaviour(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.after_request(_security_headers)
+    # Flask runs these last registered first: the headers are decided before the commit
+    # expires the signed-in user, who would otherwise be loaded again just to say so.
     app.after_request(_end_transaction)
+    app.after_request(_security_headers)
     if app.config.get("BENCH_QUERY_HEADER"):
         _count_queries(app)
     app.jinja_env.filters["day"] = format_day

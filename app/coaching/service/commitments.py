@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.coaching.followthrough import Due, Outcome, closes, due_state
-from app.coaching.models import Commitment
+from app.coaching.models import Commitment, Debrief
 from app.coaching.service.access import require_coach, require_view_commitment
 from app.coaching.service.debriefs import debrief_link, now, rubric_of
 from app.coaching.service.notices import notify
@@ -45,6 +47,23 @@ def open_commitments(actor: User, rep: User, today: date) -> list[OpenCommitment
         for c in commitments_of(actor, rep)
         if c.is_open
     ]
+
+
+def open_commitments_of(debriefs: Iterable[Debrief], today: date) -> list[OpenCommitment]:
+    """:func:`open_commitments` from the rep's debriefs, loaded with their commitments.
+
+    A commitment is made in a debrief, for that debrief's rep, so the rep's debriefs hold all
+    of the rep's commitments: no second query for them.
+    """
+    found = []
+    for debrief in debriefs:
+        for commitment in debrief.commitments:
+            if commitment.is_open:
+                # Linked now, while the debrief is at hand: a page reads it from the commitment.
+                set_committed_value(commitment, "debrief", debrief)
+                found.append(commitment)
+    found.sort(key=lambda c: (c.due_on, c.id))
+    return [OpenCommitment(c, due_state(c.due_on, today)) for c in found]
 
 
 def criterion_name(commitment: Commitment) -> str | None:

@@ -22,7 +22,7 @@ from app.coaching.gaps import (
 )
 from app.coaching.models import Debrief
 from app.coaching.service.access import require_coach
-from app.coaching.service.commitments import OpenCommitment, commitments_of, open_commitments
+from app.coaching.service.commitments import OpenCommitment, commitments_of, open_commitments_of
 from app.coaching.service.debriefs import debriefs_of
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import Rubric
@@ -186,6 +186,8 @@ def one_on_one_prep(actor: User, rep: User, today: date) -> OneOnOnePrep:
     require_coach(actor, rep)
     require_view_person(actor, rep)
     debriefs = debriefs_of(actor, rep)
+    # Held while the certifications are read: they look the same plan up, and find it loaded.
+    plan = plans.active_plan(rep)
     due = [
         upcoming
         for cert in certification.certifications_of(actor, rep, today)
@@ -194,9 +196,9 @@ def one_on_one_prep(actor: User, rep: User, today: date) -> OneOnOnePrep:
     return OneOnOnePrep(
         rep=rep,
         today=today,
-        open_commitments=open_commitments(actor, rep, today),
+        open_commitments=open_commitments_of(debriefs, today),
         gaps=repeated_gaps(scored_sessions(rep, debriefs), _notes(debriefs)),
-        overdue_milestones=plans.ramp_of(actor, rep, today).overdue,
+        overdue_milestones=plans.summarise(rep, plan, today).overdue,
         certifications_due=due,
         last_debriefs=[d for d in debriefs if d.is_recorded][:3],
     )

@@ -11,12 +11,12 @@ are loaded as people, with their team and coach.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Date, and_, case, func, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import today_in
@@ -29,6 +29,8 @@ from app.plans.service.overview import PHASES, PhaseProgress, RampSummary, summa
 from app.plans.status import RepStatus, rep_status_from_counts
 
 TEAM_SORTS = ("name", "status", "day", "overdue", "to_verify", "phase1", "phase2", "phase3")
+# Sorting by these needs every rep's details, not only the status figures.
+DETAIL_SORTS = frozenset({"to_verify", "phase1", "phase2", "phase3"})
 
 # Most urgent first when the list is sorted by status.
 STATUS_ORDER = {
@@ -56,15 +58,35 @@ class RepRow:
     full_name: str
     today: date
     has_plan: bool = False
+    plan_id: int | None = None
     day: int = 0
     status: RepStatus = RepStatus.NO_PLAN
     overdue: int = 0
     to_verify: int = 0
-    phases: list[PhaseProgress] = field(default_factory=list)
+    # (done, total) for each of PHASES, in order (none without a plan): the progress bars are
+    # built from these for the rows shown only; sorting by a phase needs just its percentage.
+    phase_counts: tuple[tuple[int, int], ...] = ()
     rep: User | None = None  # loaded for the rows of the page shown
 
+    @property
+    def phases(self) -> list[PhaseProgress]:
+        return [
+            PhaseProgress(
+                number=number,
+                name=f"Days {first} to {last}",
+                first_day=first,
+                last_day=last,
+                done=done,
+                total=total,
+            )
+            for (number, first, last), (done, total) in zip(PHASES, self.phase_counts, strict=False)
+        ]
+
     def phase_percent(self, number: int) -> int:
-        return next((p.percent for p in self.phases if p.number == number), 0)
+        for (phase, _first, _last), (done, total) in zip(PHASES, self.phase_counts, strict=False):
+            if phase == number:
+                return round(100 * done / total) if total else 0
+        return 0
 
 
 @dataclass(frozen=True)
@@ -97,17 +119,27 @@ def team_page(
     request: PageRequest,
     now: datetime | None = None,
 ) -> TeamPage:
-    """One page of the reps the actor may see, filtered and sorted, with counts by status."""
-    rows = team_rows(actor, filters, now)
+    """One page of the reps the actor may see, filtered and sorted, with counts by status.
+
+    The status needs every rep's counts; the waiting milestones and the phases' progress are
+    counted for the page's reps only, unless the list is sorted by one of them.
+    """
+    everyone = request.sort in DETAIL_SORTS
+    rows = team_rows(actor, filters, now, details=everyone)
     page = paginate_rows(rows, request, SORT_KEYS)
+    if not everyone:
+        _add_details(page.items)
     _load_people(page.items)
     return TeamPage(page=page, counts=status_counts(rows))
 
 
-def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) -> list[RepRow]:
+def team_rows(
+    actor: User, filters: TeamFilters, now: datetime | None = None, details: bool = True
+) -> list[RepRow]:
     """Every rep the actor may see that the filters keep, by name, in a fixed number of queries.
 
-    A coach sees their own reps, HR and admins everyone's.
+    A coach sees their own reps, HR and admins everyone's. Without ``details``, the rows have
+    their status, day and overdue figures but not the waiting milestones and phases.
     """
     require_see_team(actor)
     moment = now or datetime.now(UTC)
@@ -134,7 +166,7 @@ def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) ->
         person.id: RepRow(person.id, person.full_name, todays[person.timezone]) for person in people
     }
     rep_ids = query.with_only_columns(User.id).order_by(None).correlate(None)
-    _add_plan_counts(rows, rep_ids, todays, moment)
+    _add_plan_counts(rows, rep_ids, todays, details)
     result = list(rows.values())
     if filters.status:
         result = [row for row in result if row.status == filters.status]
@@ -142,7 +174,10 @@ def team_rows(actor: User, filters: TeamFilters, now: datetime | None = None) ->
 
 
 def _add_plan_counts(
-    rows: dict[int, RepRow], rep_ids: Any, todays: Mapping[str, date], moment: datetime
+    rows: dict[int, RepRow],
+    rep_ids: Any,
+    todays: Mapping[str, date],
+    details: bool,
 ) -> None:
     """Fill each row's plan figures: two queries, whatever the number of reps and milestones."""
     if not rows:
@@ -153,63 +188,87 @@ def _add_plan_counts(
         .order_by(Plan.assigned_at)
     ).all()
     plan_of = {plan.rep_id: plan for plan in plans}  # the latest active plan, as the ramp page
-    # The rep's own today, as a date the database compares due dates with.
-    today = case(
-        {zone: literal(day, Date) for zone, day in todays.items()},
-        value=User.timezone,
-        else_=literal(today_in("UTC", moment), Date),
-    )
-    is_overdue = and_(Milestone.status == MilestoneStatus.OPEN, Milestone.due_date < today)
+    # Overdue is counted against each of the reps' todays (time zones make at most about three
+    # dates): each rep's row then takes its own, with no join to read their time zone.
+    days = sorted(set(todays.values()))
+    is_open = Milestone.status == MilestoneStatus.OPEN
+    overdue_on = [
+        func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
+        for day in days
+    ]
+    # One line per plan (not per plan and phase): the phases' figures side by side.
     counts = db.session.execute(
         select(
             Milestone.plan_id,
-            Milestone.phase,
             func.count(),
             func.count(case((Milestone.status == MilestoneStatus.DONE, 1))),
-            func.count(case((Milestone.status == MilestoneStatus.SUBMITTED, 1))),
-            func.count(case((is_overdue, 1))),
-            func.min(case((is_overdue, Milestone.due_date))),
+            # The oldest open milestone is the oldest overdue one, if any is overdue.
+            func.min(case((is_open, Milestone.due_date))),
+            *overdue_on,
+            *(_detail_columns() if details else ()),
         )
         .join(Plan, Plan.id == Milestone.plan_id)
-        .join(User, User.id == Plan.rep_id)
         # The same reps' active plans as above, not a list of a thousand ids.
         .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
-        .group_by(Milestone.plan_id, Milestone.phase)
+        .group_by(Milestone.plan_id)
     ).all()
-    by_plan: dict[int, list[Sequence[Any]]] = {}
-    for line in counts:
-        by_plan.setdefault(line[0], []).append(line)
+    by_plan = {line[0]: line for line in counts}
+    column_of = {day: position for position, day in enumerate(days)}
+    empty: tuple[Any, ...] = (None, 0, 0, None, *(0,) * len(days), *_NO_DETAILS)
     for rep_id, plan in plan_of.items():
-        _fill(rows[rep_id], plan, by_plan.get(plan.id, []))
-
-
-def _fill(row: RepRow, plan: Any, lines: list[Sequence[Any]]) -> None:
-    """A row's figures from its plan's lines: (plan, phase, total, done, submitted, overdue,
-    oldest overdue due date)."""
-    per_phase = {line[1]: (line[2], line[3]) for line in lines}
-    row.has_plan = True
-    row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
-    row.overdue = sum(line[5] for line in lines)
-    row.to_verify = sum(line[4] for line in lines)
-    oldest = min((line[6] for line in lines if line[6] is not None), default=None)
-    row.phases = [
-        PhaseProgress(
-            number=number,
-            name=f"Days {first} to {last}",
-            first_day=first,
-            last_day=last,
-            done=per_phase.get(number, (0, 0))[1],
-            total=per_phase.get(number, (0, 0))[0],
+        row = rows[rep_id]
+        _plan_id, total, done, oldest_open, *rest = by_plan.get(plan.id, empty)
+        overdue = rest[column_of[row.today]]
+        row.has_plan = True
+        row.plan_id = plan.id
+        row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
+        row.overdue = overdue
+        if details:
+            _set_details(row, rest[len(days) :])
+        row.status = rep_status_from_counts(
+            total=total,
+            done=done,
+            overdue=overdue,
+            oldest_overdue=oldest_open if overdue else None,
+            today=row.today,
         )
-        for number, first, last in PHASES
-    ]
-    row.status = rep_status_from_counts(
-        total=sum(line[2] for line in lines),
-        done=sum(line[3] for line in lines),
-        overdue=row.overdue,
-        oldest_overdue=oldest,
-        today=row.today,
-    )
+
+
+def _detail_columns() -> list[Any]:
+    """Waiting for verification, then done and total for each phase, of a plan's milestones."""
+    columns: list[Any] = [func.count(case((Milestone.status == MilestoneStatus.SUBMITTED, 1)))]
+    for number, _first, _last in PHASES:
+        in_phase = Milestone.phase == number
+        columns += [
+            func.count(case((and_(in_phase, Milestone.status == MilestoneStatus.DONE), 1))),
+            func.count(case((in_phase, 1))),
+        ]
+    return columns
+
+
+_NO_DETAILS: tuple[int, ...] = (0, *(0, 0) * len(PHASES))
+
+
+def _set_details(row: RepRow, figures: Sequence[int]) -> None:
+    submitted, *phases = figures
+    row.to_verify = submitted
+    row.phase_counts = tuple(zip(phases[::2], phases[1::2], strict=True))
+
+
+def _add_details(rows: Sequence[RepRow]) -> None:
+    """The waiting milestones and phases of some rows' plans (the page's): one query."""
+    plan_ids = [row.plan_id for row in rows if row.plan_id is not None]
+    if not plan_ids:
+        return
+    lines = db.session.execute(
+        select(Milestone.plan_id, *_detail_columns())
+        .where(Milestone.plan_id.in_(plan_ids))
+        .group_by(Milestone.plan_id)
+    ).all()
+    by_plan = {line[0]: line[1:] for line in lines}
+    for row in rows:
+        if row.plan_id is not None:
+            _set_details(row, by_plan.get(row.plan_id, _NO_DETAILS))
 
 
 def _load_people(rows: Sequence[RepRow]) -> None:
@@ -219,7 +278,12 @@ def _load_people(rows: Sequence[RepRow]) -> None:
     people = db.session.scalars(
         select(User)
         .where(User.id.in_([row.rep_id for row in rows]))
-        .options(selectinload(User.team), selectinload(User.coach))
+        .options(
+            selectinload(User.team),
+            selectinload(User.coach).lazyload(User.role_rows),
+            # The list shows no one's roles: not loaded unless asked for.
+            lazyload(User.role_rows),
+        )
     )
     by_id = {person.id: person for person in people}
     for row in rows:
