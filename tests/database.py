@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete
+from sqlalchemy import MetaData, delete
 from sqlalchemy.engine import Connection
 
 from app.curriculum.service import store_curriculum
@@ -101,8 +101,8 @@ class TestDatabase:
         with self.app.app_context():
             if self.is_postgresql:
                 db.session.configure(join_transaction_mode="create_savepoint")
+                self._drop_every_table()  # an earlier run's tables may have an older shape
                 db.create_all()
-                self._delete_rows(keep=frozenset())
                 self._committed = self.empty
             else:
                 db.create_all()
@@ -179,6 +179,13 @@ class TestDatabase:
             node.value = self._run_build(node)
             node.built = True
         self._committed = target
+
+    @staticmethod
+    def _drop_every_table() -> None:
+        """Whatever an earlier run (or another branch's schema) left in the database."""
+        existing = MetaData()
+        existing.reflect(bind=db.engine)
+        existing.drop_all(bind=db.engine)
 
     def _delete_rows(self, keep: frozenset[str]) -> None:
         with db.engine.begin() as connection:

@@ -171,7 +171,8 @@ def people_page(actor: User, request: PageRequest, team_id: int | None = None) -
     }
     column = columns.get(request.sort, User.full_name)
     if request.sort != "status":
-        column = column.desc() if request.descending else column.asc()
+        # Nobody's team or coach sorts before every name, on PostgreSQL as on SQLite.
+        column = column.desc().nulls_last() if request.descending else column.asc().nulls_first()
     elif request.descending:
         column = User.active.asc()
     query = (
