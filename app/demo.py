@@ -20,6 +20,7 @@ from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief, Notification
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
+from app.demo_large.ramp import backdate_milestone
 from app.extensions import db
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
@@ -142,7 +143,7 @@ def _play_ramp(
                 plans.record_progress(rep, milestone, value=round(milestone.target * 0.6))
             continue
         _complete(rep, coach, milestone, verify=milestone.id not in awaiting_ids)
-        _backdate(milestone, min(milestone.due_date, today) - timedelta(days=1))
+        backdate_milestone(milestone, min(milestone.due_date, today) - timedelta(days=1))
 
 
 def _complete(rep: User, coach: User, milestone: Milestone, verify: bool) -> None:
@@ -158,17 +159,6 @@ def _note_for(milestone: Milestone) -> str:
     if milestone.measure_kind == MeasureKind.MEETING:
         return f"Met with {milestone.meeting_with or 'my coach'}; notes in the shared doc."
     return ""
-
-
-def _backdate(milestone: Milestone, day: date) -> None:
-    """Make the history read as if it happened over the ramp, not all at seeding time."""
-    moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=15)
-    for event in milestone.events:
-        event.at = moment
-    if milestone.completed_at:
-        milestone.completed_at = moment
-    if milestone.submitted_at:
-        milestone.submitted_at = moment
 
 
 @click.command("demo")

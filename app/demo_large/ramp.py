@@ -37,10 +37,13 @@ def play_milestones(
         awaiting = not finished and roll > 0.93
         if milestone.status == MilestoneStatus.SUBMITTED and not awaiting:
             plans.verify(coach, milestone, "Checked. Good work.")
-        _backdate(milestone, min(milestone.due_date, today) - timedelta(days=rng.randint(0, 3)))
+        backdate_milestone(
+            milestone, min(milestone.due_date, today) - timedelta(days=rng.randint(0, 3))
+        )
 
 
-def _backdate(milestone: Milestone, day: date) -> None:
+def backdate_milestone(milestone: Milestone, day: date) -> None:
+    """Make the history read as if it happened over the ramp, not all at seeding time."""
     moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=15)
     for event in milestone.events:
         event.at = moment

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.access import require_view_person
@@ -142,28 +142,26 @@ def get_debrief(actor: User, debrief_id: int) -> Debrief:
     return debrief
 
 
-def debriefs_of(actor: User, rep: User) -> list[Debrief]:
-    """Newest first."""
-    require_view_person(actor, rep)
-    query = (
+def _debriefs_query(rep: User) -> Select[tuple[Debrief]]:
+    """The rep's debriefs, newest first, with their scores and commitments."""
+    return (
         select(Debrief)
         .where(Debrief.rep_id == rep.id)
         .options(selectinload(Debrief.scores), selectinload(Debrief.commitments))
         .order_by(Debrief.held_on.desc(), Debrief.id.desc())
     )
-    return list(db.session.scalars(query))
+
+
+def debriefs_of(actor: User, rep: User) -> list[Debrief]:
+    """Newest first."""
+    require_view_person(actor, rep)
+    return list(db.session.scalars(_debriefs_query(rep)))
 
 
 def debriefs_page(actor: User, rep: User, request: PageRequest) -> Page[Debrief]:
     """A page of the rep's debriefs, newest first, scores and commitments loaded with it."""
     require_view_person(actor, rep)
-    query = (
-        select(Debrief)
-        .where(Debrief.rep_id == rep.id)
-        .options(selectinload(Debrief.scores), selectinload(Debrief.commitments))
-        .order_by(Debrief.held_on.desc(), Debrief.id.desc())
-    )
-    return paginate_query(query, request)
+    return paginate_query(_debriefs_query(rep), request)
 
 
 def rubric_of(debrief: Debrief) -> Rubric | None:
