@@ -189,17 +189,30 @@ def void(actor: User, agreement: Agreement, reason: str, evidence: Evidence) -> 
         raise Conflict(f"This agreement is {agreement.status.short_label.lower()} already.")
     if not reason:
         raise Invalid("Say why the agreement is voided.", field="reason")
+    close(agreement, OPEN_STATUSES, AgreementStatus.VOIDED, reason, actor, evidence)
+    return agreement
+
+
+def close(
+    agreement: Agreement,
+    expected: tuple[AgreementStatus, ...],
+    status: AgreementStatus,
+    reason: str,
+    actor: User,
+    evidence: Evidence,
+) -> None:
+    """End an open agreement for a reason (voided, declined): once, and on the audit trail."""
     moment = audit.now()
     claim(
         agreement,
-        *OPEN_STATUSES,
-        status=AgreementStatus.VOIDED,
+        *expected,
+        status=status,
         closed_at=moment,
         close_reason=reason,
         updated_at=moment,
     )
-    audit.record(agreement, actor, "voided", evidence, document_hash(agreement), reason, moment)
-    return agreement
+    action = status.value  # the trail names what it became: "voided", "declined"
+    audit.record(agreement, actor, action, evidence, document_hash(agreement), reason, moment)
 
 
 def _new_code() -> str:

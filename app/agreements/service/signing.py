@@ -24,7 +24,7 @@ from app.agreements.models import (
     SignerRole,
 )
 from app.agreements.service.access import pending_role, require_sign
-from app.agreements.service.drafting import claim
+from app.agreements.service.drafting import claim, close
 from app.errors import Conflict, Invalid
 from app.extensions import db
 
@@ -140,16 +140,7 @@ def decline(actor: User, agreement: Agreement, reason: str, evidence: Evidence) 
     reason = reason.strip()
     if not reason:
         raise Invalid("Say why you decline, so HR can follow up.", field="reason")
-    moment = audit.now()
-    claim(
-        agreement,
-        AgreementStatus.SENT,
-        status=AgreementStatus.DECLINED,
-        closed_at=moment,
-        close_reason=reason,
-        updated_at=moment,
-    )
-    audit.record(agreement, actor, "declined", evidence, _hash(agreement), reason, moment)
+    close(agreement, (AgreementStatus.SENT,), AgreementStatus.DECLINED, reason, actor, evidence)
     return agreement
 
 
