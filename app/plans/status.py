@@ -88,8 +88,7 @@ def rep_status(
     facts = list(milestones)
     overdue = [m for m in facts if milestone_state(m, today) == MilestoneState.OVERDUE]
     return rep_status_from_counts(
-        total=len(facts),
-        done=sum(1 for m in facts if m.done),
+        all_done=bool(facts) and all(m.done for m in facts),
         overdue=len(overdue),
         oldest_overdue=min((m.due_date for m in overdue), default=None),
         today=today,
@@ -97,14 +96,15 @@ def rep_status(
 
 
 def rep_status_from_counts(
-    total: int, done: int, overdue: int, oldest_overdue: date | None, today: date
+    all_done: bool, overdue: int, oldest_overdue: date | None, today: date
 ) -> RepStatus:
     """The same rules over a plan's counts (what a team list aggregates in SQL).
 
-    ``overdue`` counts the milestones :func:`milestone_state` calls overdue on ``today`` and
+    ``all_done``: the plan has milestones and every one is done. ``overdue`` counts the
+    milestones :func:`milestone_state` calls overdue on ``today`` and
     ``oldest_overdue`` is the earliest due date among them.
     """
-    if total and done == total:
+    if all_done:
         return RepStatus.COMPLETE
     if not overdue or oldest_overdue is None:
         return RepStatus.ON_TRACK

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy import Date, and_, case, exists, func, literal, select
 from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import today_in
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
-from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.models import UNFINISHED, Milestone, MilestoneStatus, Plan
 from app.plans.schedule import day_of_ramp
 from app.plans.service.access import require_see_team
 from app.plans.service.overview import PHASES, PhaseProgress, RampSummary, summarise
@@ -179,11 +179,17 @@ def _add_plan_counts(
     todays: Mapping[str, date],
     details: bool,
 ) -> None:
-    """Fill each row's plan figures: two queries, whatever the number of reps and milestones."""
+    """Fill each row's plan figures: two queries, whatever the number of reps and milestones.
+
+    The status needs only the milestones not yet done (a quarter of them a year on), read
+    from the partial index ``ix_milestones_unfinished``; every milestone is counted only when
+    the list is sorted by a detail (the phases, the waiting ones).
+    """
     if not rows:
         return
+    has_milestones = exists().where(Milestone.plan_id == Plan.id)
     plans = db.session.execute(
-        select(Plan.id, Plan.rep_id, Plan.start_date, Plan.business_days)
+        select(Plan.id, Plan.rep_id, Plan.start_date, Plan.business_days, has_milestones)
         .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
         .order_by(Plan.assigned_at)
     ).all()
@@ -196,12 +202,10 @@ def _add_plan_counts(
         func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
         for day in days
     ]
-    # One line per plan (not per plan and phase): the phases' figures side by side.
-    counts = db.session.execute(
+    query = (
         select(
             Milestone.plan_id,
-            func.count(),
-            func.count(case((Milestone.status == MilestoneStatus.DONE, 1))),
+            func.count(case((Milestone.status != MilestoneStatus.DONE, 1))),
             # The oldest open milestone is the oldest overdue one, if any is overdue.
             func.min(case((is_open, Milestone.due_date))),
             *overdue_on,
@@ -211,13 +215,15 @@ def _add_plan_counts(
         # The same reps' active plans as above, not a list of a thousand ids.
         .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
         .group_by(Milestone.plan_id)
-    ).all()
-    by_plan = {line[0]: line for line in counts}
+    )
+    if not details:
+        query = query.where(UNFINISHED)
+    by_plan = {line[0]: line for line in db.session.execute(query)}
     column_of = {day: position for position, day in enumerate(days)}
-    empty: tuple[Any, ...] = (None, 0, 0, None, *(0,) * len(days), *_NO_DETAILS)
+    empty: tuple[Any, ...] = (None, 0, None, *(0,) * len(days), *_NO_DETAILS)
     for rep_id, plan in plan_of.items():
         row = rows[rep_id]
-        _plan_id, total, done, oldest_open, *rest = by_plan.get(plan.id, empty)
+        _plan_id, unfinished, oldest_open, *rest = by_plan.get(plan.id, empty)
         overdue = rest[column_of[row.today]]
         row.has_plan = True
         row.plan_id = plan.id
@@ -226,8 +232,7 @@ def _add_plan_counts(
         if details:
             _set_details(row, rest[len(days) :])
         row.status = rep_status_from_counts(
-            total=total,
-            done=done,
+            all_done=bool(plan[4]) and not unfinished,
             overdue=overdue,
             oldest_overdue=oldest_open if overdue else None,
             today=row.today,
