@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import contains_eager, defer, lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
@@ -205,23 +217,34 @@ def waiting_query(actor: User) -> Select[Any]:
     The same rule as ``access.pending_role``, in SQL, so that the menu's count and the list
     need one query each however many agreements there are.
     """
+    return select(Agreement).where(_waiting_condition(actor.id, actor.sees_everyone))
+
+
+def _waiting_condition(actor_id: Any, sees_everyone: bool) -> ColumnElement[bool]:
+    """``actor_id`` is the actor's id, or a bound parameter that stands for it."""
     countersigning: list[ColumnElement[bool]] = [
         Agreement.countersign_coach.is_(True)
-        & (Agreement.coach_id == actor.id)
+        & (Agreement.coach_id == actor_id)
         & _unsigned_by(SignerRole.COACH)
     ]
-    if actor.sees_everyone:
+    if sees_everyone:
         countersigning.append(_unsigned_by(SignerRole.HR))
-    return select(Agreement).where(
-        or_(
-            and_(Agreement.rep_id == actor.id, Agreement.status == AgreementStatus.SENT),
-            and_(
-                Agreement.status == AgreementStatus.SIGNED_BY_REP,
-                Agreement.rep_id != actor.id,
-                or_(*countersigning),
-            ),
-        )
+    return or_(
+        and_(Agreement.rep_id == actor_id, Agreement.status == AgreementStatus.SENT),
+        and_(
+            Agreement.status == AgreementStatus.SIGNED_BY_REP,
+            Agreement.rep_id != actor_id,
+            or_(*countersigning),
+        ),
     )
+
+
+@cache
+def _waiting_count_statement(sees_everyone: bool) -> Select[Any]:
+    """Built once per process (statements are immutable): every page's menu asks for it, and
+    building it costs more than running it."""
+    condition = _waiting_condition(bindparam("actor_id", type_=Integer), sees_everyone)
+    return select(func.count()).select_from(Agreement).where(condition)
 
 
 def waiting_for(actor: User) -> list[Agreement]:
@@ -239,5 +262,5 @@ def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
 
 def waiting_count(actor: User) -> int:
     """How many agreements wait for the actor's signature: one query, for the menu."""
-    subquery = waiting_query(actor).with_only_columns(Agreement.id).subquery()
-    return db.session.scalar(select(func.count()).select_from(subquery)) or 0
+    statement = _waiting_count_statement(actor.sees_everyone)
+    return db.session.scalar(statement, {"actor_id": actor.id}) or 0

@@ -8,19 +8,25 @@ Statuses come from the same pure rule as everywhere else (:mod:`app.certificatio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload
 
 from app.accounts.models import Role, User, UserRole
-from app.certification.models import CertificationAttempt
-from app.certification.service.records import Certification, _certification, _RepContext
+from app.certification.models import Assessment, CertificationAttempt
+from app.certification.service.records import Certification
 from app.certification.service.rubrics import current_rubrics
-from app.certification.status import CertificationStatus
-from app.curriculum.models import PlanTemplate, RubricTemplate
+from app.certification.status import (
+    AttemptFacts,
+    CertificationStatus,
+    StatusReading,
+    certification_status,
+)
+from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
 from app.errors import NotAllowed
 from app.extensions import db
@@ -46,10 +52,27 @@ class StagePassRate:
 
 
 @dataclass(frozen=True)
+class MatrixCell:
+    """One rep's certification on one stage as the matrix shows it: the same reading as the
+    rep's own page (:class:`Certification`), read from columns rather than loaded attempts."""
+
+    rep: User
+    stage: str
+    stage_name: str
+    reading: StatusReading
+    due_date: date | None
+    best_average: float | None
+
+    @property
+    def status(self) -> CertificationStatus:
+        return self.reading.status
+
+
+@dataclass(frozen=True)
 class Upcoming:
     """A certification due, overdue or expiring soon."""
 
-    certification: Certification
+    certification: Certification | MatrixCell
     kind: str  # "due", "overdue" or "expiring"
     on: date
 
@@ -72,7 +95,7 @@ class TeamCertifications:
     rubrics: list[RubricTemplate]
     stage_keys: list[str]  # the columns shown
     stage_names: dict[str, str]
-    cells: dict[tuple[int, str], Certification]
+    cells: dict[tuple[int, str], MatrixCell]
     pass_rates: list[StagePassRate]
     upcoming: list[Upcoming]  # the soonest UPCOMING_SHOWN
     page: Page[User] = field(default_factory=lambda: Page([], 0, PageRequest()))
@@ -123,9 +146,13 @@ def team_certifications(
     )
     rep_ids = select(User.id).where(*conditions)
     due_rows, due_total = _upcoming_rows(rep_ids, stage_keys, today)
-    due_reps = _reps_by_id({rep_id for rep_id, _ in due_rows})
-    reps: dict[int, User] = {**due_reps, **{rep.id: rep for rep in page.items}}
-    cells = _cells(list(reps.values()), stage_keys, names, rubrics, today)
+    # The page's reps on every stage shown; the due list's reps on their due stage only.
+    wanted: dict[int, set[str]] = {rep.id: set(stage_keys) for rep in page.items}
+    for rep_id, stage in due_rows:
+        wanted.setdefault(rep_id, set()).add(stage)
+    reps = {rep.id: rep for rep in page.items}
+    reps.update(_reps_by_id(set(wanted) - set(reps)))
+    cells = _cells({reps[rep_id]: stages for rep_id, stages in wanted.items()}, names, today)
     upcoming = [item for key in due_rows for item in _upcoming(cells[key], today)]
     position = {key: index for index, key in enumerate(names)}
     upcoming.sort(
@@ -147,47 +174,87 @@ def team_certifications(
 
 
 def _cells(
-    reps: Sequence[User],
-    stage_keys: Sequence[str],
-    names: dict[str, str],
-    rubrics: Sequence[RubricTemplate],
-    today: date,
-) -> dict[tuple[int, str], Certification]:
-    """Every rep's certification on every stage: one query per kind across all the reps."""
-    ids = [rep.id for rep in reps]
-    # Only the plan's id and its template's role are needed: columns, not plans with their
-    # templates (whose content JSON would be decoded once per rep).
-    plan_query = (
-        plans.active_plans_query()
-        .with_only_columns(Plan.rep_id, Plan.id, PlanTemplate.role)
-        .join(PlanTemplate, PlanTemplate.id == Plan.template_id)
-        .where(Plan.rep_id.in_(ids))
+    wanted: Mapping[User, Collection[str]], names: dict[str, str], today: date
+) -> dict[tuple[int, str], MatrixCell]:
+    """Each wanted rep's certification on each wanted stage: two queries for them all, of
+    columns (a page holds hundreds of attempts: not worth loading as objects)."""
+    ids = [rep.id for rep in wanted]
+    stages = {stage for wanted_stages in wanted.values() for stage in wanted_stages}
+    facts: dict[tuple[int, str], list[AttemptFacts]] = {}
+    best: dict[tuple[int, str], float] = {}
+    for row in db.session.execute(_attempt_facts_query(ids, stages)):
+        key = (row.rep_id, row.stage)
+        facts.setdefault(key, []).append(
+            AttemptFacts(
+                decided=row.decided_at is not None,
+                passed=bool(row.passed),
+                assessed_on=row.assessed_on,
+                expires_on=row.expires_on,
+                next_attempt_from=row.next_attempt_from,
+                self_assessed=bool(row.self_assessed),
+                assessor_started=bool(row.assessor_started),
+            )
+        )
+        if row.decided_at is not None and row.weighted_average:
+            best[key] = max(best.get(key, 0.0), row.weighted_average)
+    due = _certification_due_dates(ids, stages)
+    return {
+        (rep.id, stage): MatrixCell(
+            rep=rep,
+            stage=stage,
+            stage_name=names.get(stage, stage),
+            reading=certification_status(facts.get((rep.id, stage), []), today),
+            due_date=due.get((rep.id, stage)),
+            best_average=best.get((rep.id, stage)),
+        )
+        for rep, wanted_stages in wanted.items()
+        for stage in wanted_stages
+    }
+
+
+def _attempt_facts_query(rep_ids: Sequence[int], stages: Collection[str]) -> Select[Any]:
+    """What the status rule reads of each attempt (see ``records.facts``), oldest first."""
+    attempt = CertificationAttempt
+    submitted_self = exists().where(
+        Assessment.attempt_id == attempt.id,
+        Assessment.is_self.is_(True),
+        Assessment.submitted_at.is_not(None),
     )
-    plan_of = {rep_id: (plan_id, role) for rep_id, plan_id, role in db.session.execute(plan_query)}
-    milestones = plans.certification_milestones_of([plan_id for plan_id, _ in plan_of.values()])
-    attempts: dict[tuple[int, str], list[CertificationAttempt]] = {}
-    if ids:
-        query = (
-            select(CertificationAttempt)
-            .where(CertificationAttempt.rep_id.in_(ids), CertificationAttempt.stage.in_(stage_keys))
-            .options(selectinload(CertificationAttempt.assessments))
-            .order_by(CertificationAttempt.opened_at, CertificationAttempt.id)
-        )
-        for attempt in db.session.scalars(query):
-            attempts.setdefault((attempt.rep_id, attempt.stage), []).append(attempt)
-    cells = {}
-    for rep in reps:
-        plan_id, role = plan_of.get(rep.id, (None, ""))
-        context = _RepContext(
-            names=names,
-            rubrics=rubrics,
-            role=role,
-            milestones=milestones.get(plan_id, {}) if plan_id is not None else {},
-        )
-        for key in stage_keys:
-            found = attempts.get((rep.id, key), [])
-            cells[(rep.id, key)] = _certification(rep, key, context, found, today)
-    return cells
+    assessor_started = exists().where(
+        Assessment.attempt_id == attempt.id, Assessment.is_self.is_(False)
+    )
+    columns: list[Any] = [
+        attempt.rep_id,
+        attempt.stage,
+        attempt.decided_at,
+        attempt.passed,
+        attempt.weighted_average,
+        attempt.assessed_on,
+        attempt.expires_on,
+        attempt.next_attempt_from,
+        submitted_self.label("self_assessed"),
+        assessor_started.label("assessor_started"),
+    ]
+    return (
+        select(*columns)
+        .where(attempt.rep_id.in_(rep_ids), attempt.stage.in_(stages))
+        .order_by(attempt.opened_at, attempt.id)
+    )
+
+
+def _certification_due_dates(
+    rep_ids: Sequence[int], stages: Collection[str]
+) -> dict[tuple[int, str], date]:
+    """When each rep's active plan asks for each stage's certification: its first milestone's
+    due date (as ``records._certification_milestones`` picks it)."""
+    plan = plans.active_plans_query().where(Plan.rep_id.in_(rep_ids)).subquery()
+    query = (
+        select(plan.c.rep_id, Milestone.certification_stage, func.min(Milestone.due_date))
+        .join_from(Milestone, plan, Milestone.plan_id == plan.c.id)
+        .where(Milestone.certification_stage.in_(stages))
+        .group_by(plan.c.rep_id, Milestone.certification_stage)
+    )
+    return {(rep_id, stage): on for rep_id, stage, on in db.session.execute(query)}
 
 
 def _reps_by_id(ids: set[int]) -> dict[int, User]:
@@ -269,12 +336,12 @@ def _upcoming_rows(
     return [(rep_id, stage) for rep_id, stage, _ in found], total
 
 
-def upcoming_of(cert: Certification, today: date) -> list[Upcoming]:
+def upcoming_of(cert: Certification | MatrixCell, today: date) -> list[Upcoming]:
     """The certification if it is due, overdue or expiring within the window (else nothing)."""
     return _upcoming(cert, today)
 
 
-def _upcoming(cert: Certification, today: date) -> list[Upcoming]:
+def _upcoming(cert: Certification | MatrixCell, today: date) -> list[Upcoming]:
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     if cert.status == CertificationStatus.PASSED:
         expires = cert.reading.expires_on

@@ -28,7 +28,6 @@ from app.plans.service.assigning import (
     active_plans_query,
     active_plans_with_milestones_of,
     assign_plan,
-    certification_milestones_of,
 )
 from app.plans.service.overview import (
     PHASES,
@@ -75,7 +74,6 @@ __all__ = [
     "can_manage_plans_of",
     "can_report_progress",
     "can_see_team",
-    "certification_milestones_of",
     "complete_certification_milestones",
     "facts",
     "get_milestone",

@@ -127,19 +127,3 @@ def active_plans_with_milestones_of(rep_ids: Collection[int]) -> dict[int, Plan]
         .options(joinedload(Plan.template), selectinload(Plan.milestones))
     )
     return {plan.rep_id: plan for plan in db.session.scalars(query)}
-
-
-def certification_milestones_of(plan_ids: Collection[int]) -> dict[int, dict[str, Milestone]]:
-    """For many plans at once: each plan's first milestone per certification stage."""
-    found: dict[int, dict[str, Milestone]] = {}
-    if not plan_ids:
-        return found
-    query = (
-        select(Milestone)
-        .where(Milestone.plan_id.in_(plan_ids), Milestone.certification_stage.is_not(None))
-        .order_by(Milestone.plan_id, Milestone.due_date, Milestone.position)
-    )
-    for milestone in db.session.scalars(query):
-        stage = milestone.certification_stage or ""
-        found.setdefault(milestone.plan_id, {}).setdefault(stage, milestone)
-    return found
