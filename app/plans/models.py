@@ -71,6 +71,7 @@ class Plan(db.Model):  # type: ignore[name-defined]
 
 
 _UNFINISHED_SQL = "status <> 'done'"
+_CERTIFICATION_SQL = "certification_stage IS NOT NULL"
 
 
 class Milestone(db.Model):  # type: ignore[name-defined]
@@ -88,6 +89,16 @@ class Milestone(db.Model):  # type: ignore[name-defined]
             "due_date",
             sqlite_where=text(_UNFINISHED_SQL),
             postgresql_where=text(_UNFINISHED_SQL),
+        ),
+        # The certification milestones (a few per plan) and when they are due: what the
+        # certification matrix and its due list read for every rep.
+        Index(
+            "ix_milestones_certification",
+            "plan_id",
+            "certification_stage",
+            "due_date",
+            sqlite_where=text(_CERTIFICATION_SQL),
+            postgresql_where=text(_CERTIFICATION_SQL),
         ),
     )
 

@@ -16,6 +16,7 @@ branch_labels = None
 depends_on = None
 
 UNFINISHED = "status <> 'done'"
+CERTIFICATION = "certification_stage IS NOT NULL"
 
 
 def upgrade():
@@ -23,7 +24,13 @@ def upgrade():
         'ix_milestones_unfinished', 'milestones', ['plan_id', 'status', 'due_date'],
         unique=False, sqlite_where=sa.text(UNFINISHED), postgresql_where=sa.text(UNFINISHED),
     )
+    op.create_index(
+        'ix_milestones_certification', 'milestones', ['plan_id', 'certification_stage', 'due_date'],
+        unique=False, sqlite_where=sa.text(CERTIFICATION),
+        postgresql_where=sa.text(CERTIFICATION),
+    )
 
 
 def downgrade():
+    op.drop_index('ix_milestones_certification', table_name='milestones')
     op.drop_index('ix_milestones_unfinished', table_name='milestones')
