@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.accounts.views import bp as accounts_bp
@@ -23,7 +24,7 @@ from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
 from app.extensions import csrf, db, login_manager, migrate
-from app.navigation import main_nav
+from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
 from app.web import register_web_behaviour
 
@@ -45,7 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_cli(app)
 
     register_web_behaviour(app)
-    app.jinja_env.globals["main_nav"] = main_nav  # the menu in templates/base.html
+    app.jinja_env.globals["menu_of"] = menu_of  # the menu in templates/base.html
     return app
 
 
@@ -61,10 +62,20 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """Every signed-in request starts here: the person and their roles in one query."""
+        if not user_id.isdigit():
+            return None
+        found = db.session.scalars(_USER_WITH_ROLES, {"user_id": int(user_id)})
+        return found.unique().one_or_none()
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
     importlib.import_module("app.models")
+
+
+# Built once (statements are immutable); asked at the start of every signed-in request.
+_USER_WITH_ROLES = (
+    select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
+)
 
 
 @event.listens_for(Engine, "connect")

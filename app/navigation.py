@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from app.accounts.models import Role, User
+from app.agreements import service as agreements
+from app.coaching import service as coaching
+from app.extensions import db
+from app.web import known_for_request
 
 
 @dataclass(frozen=True)
@@ -64,3 +70,15 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("admin.teams", "Teams"))
         items.append(NavItem("admin.organisation", "Settings"))
     return items
+
+
+def menu_of(user: User) -> list[NavItem]:
+    """The menu with its badges: both counts in one query, kept for the rest of the request
+    (as ``unread`` and ``to_sign``, the names the pages' own lookups use)."""
+    counts = select(
+        coaching.UNREAD_COUNT.scalar_subquery(),
+        agreements.waiting_count_statement(user.sees_everyone).scalar_subquery(),
+    )
+    unread, to_sign = db.session.execute(counts, {"user_id": user.id, "actor_id": user.id}).one()
+    known_for_request({"unread": unread, "to_sign": to_sign})
+    return main_nav(user, unread, to_sign)

@@ -184,11 +184,21 @@ def once_per_request(name: str, compute: Callable[[], T]) -> T:
     The menu's badges (unread notifications, agreements to sign) are asked for by the layout
     and again by some pages; each is one query per page, not one per mention.
     """
-    # Kept with the request, not in ``g``: an app context may outlive a request (the tests').
-    cache: dict[str, Any] = request.environ.setdefault("salesramp.once_per_request", {})
+    cache = _request_cache()
     if name not in cache:
         cache[name] = compute()
     return cast(T, cache[name])
+
+
+def known_for_request(answers: dict[str, Any]) -> None:
+    """Answers found together (in one query) for what :func:`once_per_request` asks by name."""
+    _request_cache().update(answers)
+
+
+def _request_cache() -> dict[str, Any]:
+    # Kept with the request, not in ``g``: an app context may outlive a request (the tests').
+    cache: dict[str, Any] = request.environ.setdefault("salesramp.once_per_request", {})
+    return cache
 
 
 # --- lists: links that change one query argument and keep the others -----------------------

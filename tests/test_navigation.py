@@ -82,9 +82,7 @@ def test_agreements_waiting_show_on_to_sign(make_user: Callable[..., User]) -> N
 def test_the_menu_marks_the_current_page(app: Flask, make_user: Callable[..., User]) -> None:
     with app.test_request_context("/agreements/1/sign"):
         login_user(make_user(Role.REP))
-        page = render_template(
-            "base.html", unread_notifications=lambda: 1, agreements_waiting=lambda: 2
-        )
+        page = render_template("base.html", menu_of=lambda user: main_nav(user, 1, 2))
     assert '<a class="nav-link active"\n' in page and 'aria-current="page"' not in page
     assert (
         'To sign <span class="badge rounded-pill text-bg-warning">2'

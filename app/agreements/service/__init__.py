@@ -80,6 +80,7 @@ from app.agreements.service.finding import (
     list_page,
     status_counts,
     waiting_count,
+    waiting_count_statement,
     waiting_for,
     waiting_page,
 )
@@ -163,6 +164,7 @@ __all__ = [
     "verify_upload",
     "void",
     "waiting_count",
+    "waiting_count_statement",
     "waiting_for",
     "waiting_page",
     "write_directory",

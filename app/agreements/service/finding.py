@@ -240,9 +240,9 @@ def _waiting_condition(actor_id: Any, sees_everyone: bool) -> ColumnElement[bool
 
 
 @cache
-def _waiting_count_statement(sees_everyone: bool) -> Select[Any]:
+def waiting_count_statement(sees_everyone: bool) -> Select[Any]:
     """Built once per process (statements are immutable): every page's menu asks for it, and
-    building it costs more than running it."""
+    building it costs more than running it. The actor's id is bound as ``actor_id``."""
     condition = _waiting_condition(bindparam("actor_id", type_=Integer), sees_everyone)
     return select(func.count()).select_from(Agreement).where(condition)
 
@@ -262,5 +262,5 @@ def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
 
 def waiting_count(actor: User) -> int:
     """How many agreements wait for the actor's signature: one query, for the menu."""
-    statement = _waiting_count_statement(actor.sees_everyone)
+    statement = waiting_count_statement(actor.sees_everyone)
     return db.session.scalar(statement, {"actor_id": actor.id}) or 0

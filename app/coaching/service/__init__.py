@@ -51,6 +51,7 @@ from app.coaching.service.debriefs import (
     start_debrief,
 )
 from app.coaching.service.notices import (
+    UNREAD_COUNT,
     mark_all_read,
     mark_read,
     notifications_of,
@@ -70,6 +71,7 @@ from app.coaching.service.progress import (
 
 __all__ = [
     "MAX_COMMITMENTS",
+    "UNREAD_COUNT",
     "CommitmentEntry",
     "DebriefRecord",
     "DebriefSetup",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.accounts.models import User
 from app.coaching.models import Notification
@@ -28,10 +28,13 @@ def notify(recipient: User, kind: str, message: str, link: str) -> Notification:
 
 
 def unread_count(user: User) -> int:
-    query = select(func.count(Notification.id)).where(
-        Notification.recipient_id == user.id, Notification.read_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
+    return db.session.scalar(UNREAD_COUNT, {"user_id": user.id}) or 0
+
+
+# Built once: every page's menu asks for it (see ``app.navigation``), with ``user_id`` bound.
+UNREAD_COUNT = select(func.count(Notification.id)).where(
+    Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
 
 
 def notifications_of(user: User) -> list[Notification]:
