@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
 from app.accounts.models import User
@@ -15,7 +15,6 @@ from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service.access import (
     assessment_by,
     can_assess,
-    can_be_second_assessor,
     require_view_attempt,
     second_assessor_condition,
 )
@@ -47,9 +46,15 @@ def _day(value: date) -> str:
 
 
 def second_assessor_choices(actor: User, rep: User) -> list[User]:
-    """The active coaches and admins who may be invited, found in SQL (not by loading everyone)."""
-    query = select(User).where(second_assessor_condition(rep, actor)).order_by(User.full_name)
-    return [user for user in db.session.scalars(query) if can_be_second_assessor(user, rep, actor)]
+    """The active coaches and admins who may be invited, found in SQL (not by loading everyone):
+    names for a list, not people with their roles (the condition has checked those)."""
+    query = (
+        select(User)
+        .where(second_assessor_condition(rep, actor))
+        .options(load_only(User.full_name), lazyload(User.role_rows))
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(query))
 
 
 # --- reading a rep's certifications ----------------------------------------------------------
