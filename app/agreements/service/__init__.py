@@ -94,8 +94,10 @@ from app.agreements.service.signing import (
 )
 from app.agreements.service.verification import (
     MAX_UPLOAD_BYTES,
+    StoreCheck,
     Verdict,
     published,
+    verify_everything,
     verify_pdf,
     verify_upload,
 )
@@ -111,6 +113,7 @@ __all__ = [
     "BulkRound",
     "InlineExport",
     "SignatureInput",
+    "StoreCheck",
     "Verdict",
     "agreements_of",
     "can_edit",
@@ -159,6 +162,7 @@ __all__ = [
     "start_export",
     "status_counts",
     "update_draft",
+    "verify_everything",
     "verify_pdf",
     "verify_upload",
     "void",
