@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 log = logging.getLogger("salesramp.errors")
 
@@ -61,6 +61,9 @@ def _rollback() -> None:
 
 def _plain_page(status: int, title: str, message: str) -> Response:
     """An error page in the layout without the menu, which would query the database."""
+    if "_login_user" not in g:
+        # Loading the user may be what failed: Flask-Login's template context would try again.
+        g._login_user = login_manager.anonymous_user()
     body = render_template("error.html", status=status, title=title, message=message, plain=True)
     response = current_app.make_response((body, status))
     # Set here so the security headers need not ask whether someone is signed in (a query).
