@@ -35,8 +35,24 @@ def register_request_log(app: Flask) -> None:
     """Call before the other after_request hooks are registered: it then runs after them all."""
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
     app.after_request(_finish)
+    _default_handler(app)
     with app.app_context():
         _log_slow_statements(app.config["SLOW_QUERY_MS"] / 1000)
+
+
+def _default_handler(app: Flask) -> None:
+    """Without a logging configuration (``make run``), the lines go to standard error.
+
+    A deployment that configures logging (handlers on the root logger) decides for itself;
+    the tests read the records through pytest's capture.
+    """
+    salesramp = logging.getLogger("salesramp")
+    if app.testing or salesramp.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    salesramp.addHandler(handler)
+    salesramp.setLevel(logging.INFO)
 
 
 def current_request_id() -> str:

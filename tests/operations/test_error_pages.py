@@ -81,6 +81,7 @@ def read_only_database() -> Iterator[None]:
             cursor.execute("PRAGMA query_only = ON")
         else:
             cursor.execute("SET default_transaction_read_only = on")
+            dbapi_connection.commit()  # a SET in a transaction rolled back would be undone
         cursor.close()
 
     db.session.remove()
