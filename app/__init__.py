@@ -17,15 +17,20 @@ from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
 from app.agreements.public_views import bp as verify_bp
 from app.agreements.views import bp as agreements_bp
+from app.backup import backup_command, restore_command
 from app.certification.views import bp as certification_bp
 from app.coaching.views import bp as coaching_bp
-from app.config import PROJECT_ROOT, read_settings
+from app.config import PROJECT_ROOT, owner_only_sqlite_file, read_settings
 from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
+from app.errorpages import register_error_pages
 from app.extensions import csrf, db, login_manager, migrate
+from app.limits import register_limits
+from app.lookup import parse_id
 from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
+from app.requestlog import register_request_log
 from app.web import register_web_behaviour
 
 
@@ -40,12 +45,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = read_settings(Path(app.instance_path))
     app.config.update(settings.as_flask_config())
     app.config.update(overrides or {})
+    owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    register_limits(app)  # before the blueprints: ids in their URLs are bounded
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
 
+    register_request_log(app)  # before the commit's hook, so it logs the final status
     register_web_behaviour(app)
+    register_error_pages(app)
     app.jinja_env.globals["menu_of"] = menu_of  # the menu in templates/base.html
     return app
 
@@ -63,9 +72,10 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         """Every signed-in request starts here: the person and their roles in one query."""
-        if not user_id.isdigit():
+        number = parse_id(user_id)
+        if not number:
             return None
-        found = db.session.scalars(_USER_WITH_ROLES, {"user_id": int(user_id)})
+        found = db.session.scalars(_USER_WITH_ROLES, {"user_id": number})
         return found.unique().one_or_none()
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
@@ -109,3 +119,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(agreements_cli)
     app.cli.add_command(curriculum_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -24,6 +24,10 @@ class Settings:
     reauth_minutes: int = 5  # signing needs a password entered within this many minutes
     public_url: str = "http://127.0.0.1:5000"  # where QR codes on sealed PDFs point
     bench_query_header: bool = False  # ``make bench``: count each request's SQL statements
+    # Request bodies: an uploaded PDF (20 MiB) and its form; any other page takes only a form.
+    max_content_length: int = 21 * 1024 * 1024
+    max_form_length: int = 1024 * 1024
+    slow_query_ms: int = 500  # SQL statements slower than this are logged as warnings
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -46,13 +50,16 @@ class Settings:
             "EXPORT_INLINE_LIMIT": 100,
             # Add an X-Query-Count header to every response (for the page benchmark only).
             "BENCH_QUERY_HEADER": self.bench_query_header,
+            "MAX_CONTENT_LENGTH": self.max_content_length,
+            "MAX_FORM_LENGTH": self.max_form_length,
+            "SLOW_QUERY_MS": self.slow_query_ms,
         }
 
 
 def read_settings(instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from ``SALESRAMP_*`` variables, creating instance files on first run."""
     env = os.environ if environ is None else environ
-    instance_path.mkdir(parents=True, exist_ok=True)
+    owner_only_directory(instance_path)
     default_db = f"sqlite:///{instance_path / 'salesramp.sqlite3'}"
     return Settings(
         database_url=env.get("SALESRAMP_DATABASE_URL") or default_db,
@@ -64,6 +71,11 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         reauth_minutes=_positive_int(env.get("SALESRAMP_REAUTH_MINUTES"), default=5),
         public_url=env.get("SALESRAMP_PUBLIC_URL") or f"http://127.0.0.1:{env.get('PORT') or 5000}",
         bench_query_header=env.get("SALESRAMP_BENCH_QUERY_HEADER") == "1",
+        max_content_length=_positive_int(
+            env.get("SALESRAMP_MAX_CONTENT_LENGTH"), default=21 * 1024 * 1024
+        ),
+        max_form_length=_positive_int(env.get("SALESRAMP_MAX_FORM_LENGTH"), default=1024 * 1024),
+        slow_query_ms=_positive_int(env.get("SALESRAMP_SLOW_QUERY_MS"), default=500),
     )
 
 
@@ -82,3 +94,31 @@ def _instance_secret_key(instance_path: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def owner_only_directory(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0700): it holds keys and personnel data.
+
+    An existing directory is narrowed to 0700 too, so an instance/ made before this rule (or
+    under a loose umask) stops being readable by other accounts on the machine.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def owner_only_sqlite_file(database_url: str) -> None:
+    """Create the SQLite database file (0600) before SQLite does, which would use the umask.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's permissions. Not for
+    PostgreSQL or an in-memory database.
+    """
+    prefix = "sqlite:///"
+    plain_file = "?" not in database_url and not database_url.endswith(":memory:")
+    if not database_url.startswith(prefix) or not plain_file:
+        return
+    path = Path(database_url.removeprefix(prefix))
+    if not path.parent.exists():
+        owner_only_directory(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    path.chmod(0o600)

@@ -74,7 +74,10 @@ class PageRequest:
 
 
 def _positive(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() and int(value) > 0 else default
+    """A positive number of at most nine ASCII digits, else ``default`` (``²`` or ``10**30``)."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 9:
+        return default
+    return int(value) or default
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ def _domain_error(error: DomainError) -> Response | tuple[str, int]:
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    discard_writes()
     message = "The form expired or was sent from elsewhere. Go back, reload the page and try again."
     return render_template("error.html", status=400, title=TITLES[400], message=message), 400
 
@@ -126,6 +127,7 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
 def _http_error(error: HTTPException) -> Response | tuple[str, int]:
     if error.code is None or error.code < 400 or request.path.startswith("/static/"):
         return error.get_response()
+    discard_writes()  # an error page never follows half of a request's writes
     title = TITLES.get(error.code, error.name)
     return render_template(
         "error.html", status=error.code, title=title, message=error.description
@@ -137,8 +139,10 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if current_user.is_authenticated and not request.path.startswith("/static/"):
-        response.headers.setdefault("Cache-Control", "no-store")
+    # The cheap tests first: an error page sets its own, and must not load the user (a query).
+    cached = "Cache-Control" in response.headers or request.path.startswith("/static/")
+    if not cached and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -12,6 +12,7 @@ from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
 from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
 from app.errors import Invalid
+from app.lookup import parse_id
 from app.pagination import PageRequest
 from app.web import show_domain_error
 
@@ -27,7 +28,7 @@ def _signed_in() -> None:
 @bp.get("/people")
 def people() -> str:
     team = request.args.get("team", "")
-    team_id = int(team) if team.isdigit() else None
+    team_id = parse_id(team)
     page_request = PageRequest.from_args(request.args, service.PEOPLE_SORTS, default_sort="name")
     page = service.people_page(current_user, page_request, team_id)
     return render_template("admin/people.html", page=page, teams=service.teams(), team_id=team_id)

@@ -1,4 +1,4 @@
-"""``flask agreements verify FILE.pdf`` and ``flask agreements export DIR``."""
+"""``flask agreements verify FILE.pdf``, ``verify-all`` and ``export DIR``."""
 
 from __future__ import annotations
 
@@ -32,3 +32,17 @@ def export_command(directory: Path) -> None:
     ids = service.completed_ids()
     written = service.write_directory(ids, directory)
     click.echo(f"Wrote {written} sealed PDFs and {service.MANIFEST_NAME} to {directory}.")
+
+
+@agreements_cli.command("verify-all")
+@with_appcontext
+def verify_all_command() -> None:
+    """Check every stored sealed PDF and every audit trail; exit 1 on any failure, one line each."""
+    check = service.verify_everything()
+    for problem in check.problems:
+        click.echo(f"FAILED {problem}", err=True)
+    counts = f"{check.pdfs} sealed PDFs and {check.trails} audit trails"
+    if check.problems:
+        click.echo(f"Checked {counts}: {len(check.problems)} problems.", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"Checked {counts}: all intact.")

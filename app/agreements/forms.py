@@ -31,6 +31,7 @@ from app.agreements.models import AgreementKind, AgreementStatus, AgreementTempl
 from app.agreements.service import AgreementFilters, SignatureInput
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.schema import AgreementVariable
+from app.lookup import parse_id
 
 VALUE_PREFIX = "v_"  # form field names for template variables, clear of the form's own fields
 
@@ -195,7 +196,7 @@ class BulkForm(FlaskForm):
 
     @property
     def team_id(self) -> int | None:
-        return int(self.team.data) if (self.team.data or "").isdigit() else None
+        return parse_id(self.team.data)
 
 
 def bulk_form(teams: Any, cohorts: list[str]) -> BulkForm:
@@ -246,8 +247,7 @@ def filters_from(args: Any) -> AgreementFilters:
     """The list's filters from a query string or the export form; anything unreadable is unset."""
 
     def number(key: str) -> int | None:
-        value = args.get(key, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(args.get(key, ""))
 
     def day(key: str) -> date | None:
         try:

@@ -21,6 +21,7 @@ from app.curriculum.schema import EVIDENCE_LABELS
 from app.curriculum.service import stage_names
 from app.errors import Invalid
 from app.extensions import db
+from app.lookup import parse_id
 from app.pagination import PageRequest
 from app.web import show_domain_error
 
@@ -124,7 +125,8 @@ def self_assess(stage: str) -> Response | tuple[str, int] | str:
 def _second_assessor(value: str | None) -> User | None:
     if not value:
         return None
-    person = db.session.get(User, int(value)) if value.isdigit() else None
+    number = parse_id(value)
+    person = db.session.get(User, number) if number else None
     if person is None:
         raise Invalid("Choose the second assessor from the list.", field="second_assessor")
     return person
@@ -194,9 +196,7 @@ def correct(score_id: int) -> Response | tuple[str, int] | str:
 def team() -> str:
     today = accounts.local_today(current_user)
     team_id = request.args.get("team", "")
-    filters = service.MatrixFilters(
-        team_id=int(team_id) if team_id.isdigit() else None, stage=request.args.get("stage", "")
-    )
+    filters = service.MatrixFilters(team_id=parse_id(team_id), stage=request.args.get("stage", ""))
     page_request = PageRequest.from_args(request.args, sortable=("name",), default_sort="name")
     overview = service.team_certifications(current_user, today, filters, page_request)
     return render_template(

@@ -13,6 +13,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
+from app.lookup import parse_id
 from app.pagination import PageRequest
 from app.plans import service
 from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
@@ -74,7 +75,7 @@ def team() -> str:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 @bp.route("/reps/<int:rep_id>/assign", methods=["GET", "POST"])

@@ -35,7 +35,7 @@ def test_cli_export_writes_every_completed_pdf_and_a_manifest(
     result = runner.invoke(args=["agreements", "export", str(target)])
     assert result.exit_code == 0, result.output
     assert "Wrote 1 sealed PDFs" in result.output
-    rows = list(csv.DictReader((target / "manifest.csv").read_text("utf-8").splitlines()))
+    rows = list(csv.DictReader((target / "manifest.csv").read_text("utf-8-sig").splitlines()))
     assert [row["agreement_id"] for row in rows] == [str(completed.id)]
     assert (target / rows[0]["file"]).read_bytes() == completed.pdf
     assert rows[0]["pdf_sha256"] == completed.pdf_sha256

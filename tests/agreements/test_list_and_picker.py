@@ -76,7 +76,7 @@ def test_the_export_covers_every_page_of_the_filtered_list(
     response = client.post("/agreements/export", data={"q": "dana"})
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
     assert sorted(row["rep"] for row in manifest) == [rep.full_name for rep in reps]
 
 

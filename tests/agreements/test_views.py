@@ -238,7 +238,7 @@ def test_hr_list_filters_and_print_view(
 
 
 def manifest_of(archive: zipfile.ZipFile) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
 
 
 def test_export_of_a_selection_is_a_zip_of_stored_pdfs_and_a_manifest(

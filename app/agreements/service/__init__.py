@@ -95,8 +95,10 @@ from app.agreements.service.signing import (
 )
 from app.agreements.service.verification import (
     MAX_UPLOAD_BYTES,
+    StoreCheck,
     Verdict,
     published,
+    verify_everything,
     verify_pdf,
     verify_upload,
 )
@@ -112,6 +114,7 @@ __all__ = [
     "BulkRound",
     "InlineExport",
     "SignatureInput",
+    "StoreCheck",
     "Verdict",
     "agreements_of",
     "can_edit",
@@ -160,6 +163,7 @@ __all__ = [
     "start_export",
     "status_counts",
     "update_draft",
+    "verify_everything",
     "verify_pdf",
     "verify_upload",
     "void",

@@ -7,7 +7,6 @@ that records its progress on an ``AgreementExport`` row, which the progress page
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import secrets
@@ -29,6 +28,7 @@ from app.agreements.audit import now
 from app.agreements.models import Agreement, AgreementExport, AgreementStatus, ExportStatus
 from app.agreements.service.access import require_manage
 from app.agreements.service.finding import AgreementFilters, agreements_query
+from app.csvfile import SpreadsheetWriter
 from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
 from app.transaction import after_commit
@@ -123,7 +123,7 @@ def _write(
 ) -> bytes:
     """Hand each stored PDF to ``put_file``; returns the manifest's CSV bytes."""
     manifest = io.StringIO()
-    writer = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\r\n")
+    writer = SpreadsheetWriter(manifest, MANIFEST_FIELDS)
     writer.writeheader()
     for count, agreement in enumerate(_in_chunks(ids), start=1):
         stored = ""

@@ -14,6 +14,7 @@ from app.agreements.forms import ExportForm, VerifyForm, filters_from
 from app.agreements.models import ExportStatus
 from app.agreements.views.blueprint import bp, pdf_response
 from app.errors import Invalid
+from app.limits import accepts_upload
 from app.web import show_domain_error
 
 
@@ -33,6 +34,7 @@ def print_view(agreement_id: int) -> str:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@accepts_upload
 def verify() -> str:
     service.require_manage(current_user)
     request.max_content_length = service.MAX_UPLOAD_BYTES + 64 * 1024  # refuse huge uploads early

@@ -25,6 +25,7 @@ from app.agreements.forms import (
 from app.agreements.views.blueprint import bp, evidence, pdf_response, to_detail
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.errors import Invalid
+from app.lookup import parse_id
 from app.pagination import Page
 from app.web import show_domain_error
 
@@ -36,9 +37,10 @@ def new() -> Response | str:
     typed = request.args.get("rep_q", "").strip()[:100]
     # A search typed since the list was shown makes the rep chosen from that list stale.
     searching = request.args.get("action") == "Find" or typed != request.args.get("shown_q", "")
-    if searching or not (rep_id.isdigit() and key):
+    rep_number = parse_id(rep_id)
+    if searching or not (rep_number and key):
         return _choose_page(key, typed, searching)
-    rep = accounts.get_user(int(rep_id))
+    rep = accounts.get_user(rep_number)
     spec = service.spec_of(service.current_template(key))
     form = _values_form(spec, key)
     if form.validate_on_submit():
