@@ -95,12 +95,17 @@ def update_user(actor: User, user: User, details: PersonDetails) -> None:
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
-    """Deactivated people cannot sign in; everything they did stays on record."""
+    """Deactivated people cannot sign in; everything they did stays on record.
+
+    Idempotent: it sets the state asked for, never the opposite of the current one, so a
+    repeated or concurrent request ends in the same state.
+    """
     require_role(actor, Role.ADMIN)
     if user.id == actor.id and not active:
         raise Invalid("You cannot deactivate your own account.")
-    user.active = active
-    db.session.flush()
+    if user.active != active:
+        user.active = active
+        db.session.flush()
 
 
 def reset_password(actor: User, user: User, password: str) -> None:

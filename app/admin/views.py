@@ -65,12 +65,21 @@ def edit_person(user_id: int) -> Response | str:
     return render_template("admin/person_form.html", form=form, person=person, reset=reset)
 
 
-@bp.post("/people/<int:user_id>/active")
-def set_active(user_id: int) -> Response:
+@bp.post("/people/<int:user_id>/deactivate")
+def deactivate(user_id: int) -> Response:
+    """An explicit action, not a toggle: pressing it twice leaves the person deactivated."""
     person = service.get_user(user_id)
-    service.set_active(current_user, person, active=not person.active)
-    state = "reactivated" if person.active else "deactivated; their records stay"
-    flash(f"{person.full_name} is {state}.", "success")
+    service.set_active(current_user, person, active=False)
+    flash(f"{person.full_name} is deactivated; their records stay.", "success")
+    return redirect(url_for("admin.people"))
+
+
+@bp.post("/people/<int:user_id>/activate")
+def activate(user_id: int) -> Response:
+    """Reactivating is its own button, so a double click on Deactivate never re-enables."""
+    person = service.get_user(user_id)
+    service.set_active(current_user, person, active=True)
+    flash(f"{person.full_name} is active and can sign in.", "success")
     return redirect(url_for("admin.people"))
 
 
