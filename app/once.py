@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Integer, String, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
+from app.errors import Conflict
 from app.extensions import db
 
 KEY_LENGTH = 64
+T = TypeVar("T")
 
 
 class Submission(db.Model):  # type: ignore[name-defined]
@@ -70,12 +72,27 @@ def remember_result(key: str | None, result_id: int) -> None:
         )
 
 
+def earlier_result(key: str | None, model: type[T]) -> T | None:
+    """The ``model`` row an earlier submission with ``key`` created; None if this is the first.
+
+    The first submission notes its row with ``remember_result`` before it ends.
+    """
+    earlier = first_submission(key)
+    if earlier is None:
+        return None
+    found = db.session.get(model, earlier.result_id) if earlier.result_id is not None else None
+    if found is None:  # what it created is gone since: nothing to show, nothing to redo
+        raise Conflict("This form was sent already.")
+    return found
+
+
 def lock(row: Any, column: InstrumentedAttribute[Any]) -> None:
     """Hold ``row``'s write lock until the request ends, and reload it as last committed.
 
     A write of ``column`` to itself: PostgreSQL locks the row, SQLite takes its write lock, so
     a concurrent request for the same row waits here and then sees this one's outcome.
     """
+    row = getattr(row, "_get_current_object", lambda: row)()  # ``current_user`` is a proxy
     model = type(row)
     db.session.execute(
         update(model)
