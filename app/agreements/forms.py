@@ -31,6 +31,7 @@ from app.agreements.models import AgreementKind, AgreementStatus, AgreementTempl
 from app.agreements.service import AgreementFilters, SignatureInput
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.schema import AgreementVariable
+from app.web import OnceForm
 
 VALUE_PREFIX = "v_"  # form field names for template variables, clear of the form's own fields
 
@@ -185,7 +186,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class BulkForm(FlaskForm):
+class BulkForm(OnceForm):
     """Sending one template to a team or a start cohort."""
 
     team = SelectField("Team", validators=[Optional()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -39,3 +40,56 @@ def test_opening_the_sign_page_twenty_times_at_once_keeps_the_trail_intact(
     agreement = reload(agreement_id)
     assert audit.event_count(agreement, "opened") == TWENTY
     assert audit.verify_chain(agreement).intact
+
+
+def bulk_setup(
+    hr: User, make_rep: Callable[..., User], make_team: Callable[..., Any], values: dict
+):
+    """Two reps in a team, and the bulk form previewed for them: the URL and the form to send."""
+    team = make_team("Team North")
+    for name in ("Ava Chen", "Ben Okafor"):
+        make_rep(name=name).team = team
+    db.session.commit()
+    form = {f"v_{k}": v or "" for k, v in values["performance-improvement"].items()}
+    form |= {"team": str(team.id), "submission_key": "k-bulk"}
+    return "/agreements/bulk?template=performance-improvement", form
+
+
+def previewed(client: FlaskClient, url: str, form: dict[str, str]) -> dict[str, str]:
+    page = client.post(url, data={**form, "action": "preview"}).text
+    fingerprint = page.split('name="previewed" type="hidden" value="')[1].split('"')[0]
+    assert 'name="submission_key" type="hidden" value="k-bulk"' in page  # the same form
+    return {**form, "action": "send", "previewed": fingerprint}
+
+
+def test_pressing_send_twice_on_a_bulk_preview_sends_each_rep_one_agreement(
+    client: FlaskClient,
+    login: Login,
+    hr: User,
+    make_rep: Callable[..., User],
+    make_team: Callable[..., Any],
+    values: dict,
+) -> None:
+    url, form = bulk_setup(make_rep, make_team, values)
+    login(hr)
+    send = previewed(client, url, form)
+    answers = [client.post(url, data=send) for _ in range(2)]
+    assert [(a.status_code, a.location) for a in answers] == [(302, answers[0].location)] * 2
+    assert db.session.query(Agreement).count() == 2
+
+
+@pytest.mark.real_commits
+def test_twenty_identical_bulk_sends_at_once_send_each_rep_one_agreement(
+    app: Flask,
+    client: FlaskClient,
+    login: Login,
+    hr: User,
+    make_rep: Callable[..., User],
+    make_team: Callable[..., Any],
+    values: dict,
+) -> None:
+    url, form = bulk_setup(make_rep, make_team, values)
+    signed_in = login(hr)
+    send = previewed(signed_in, url, form)
+    assert at_once(app, signed_in, url, send) == [302] * TWENTY
+    assert db.session.query(Agreement).count() == 2

@@ -182,6 +182,9 @@ def bulk() -> Response | str:
     done = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
         done = _preview_or_send(key, spec, form, values)
+        if done is not None and done.repeated:
+            flash("These agreements were sent already; nothing was sent twice.", "info")
+            return redirect(url_for("agreements.index", status="sent"))
         if done is not None and done.sent is not None:
             flash(f"Sent {len(done.sent)} agreements to sign.", "success")
             return redirect(url_for("agreements.index", status="sent"))
@@ -199,8 +202,9 @@ def _preview_or_send(
     raw, cohort = typed_values(values, spec), form.cohort.data or None
     try:
         done = service.preview_or_send(
-            current_user, key, form.team_id, cohort, raw, evidence(), confirmed
-        )
+            current_user, key, form.team_id, cohort, raw, evidence(), confirmed,
+            form.submission_key.data,
+        )  # fmt: skip
     except Invalid as error:
         show_domain_error(values, _prefixed(error))
         return None
