@@ -43,8 +43,8 @@ def test_opening_the_sign_page_twenty_times_at_once_keeps_the_trail_intact(
 
 
 def bulk_setup(
-    hr: User, make_rep: Callable[..., User], make_team: Callable[..., Any], values: dict
-):
+    make_rep: Callable[..., User], make_team: Callable[..., Any], values: dict
+) -> tuple[str, dict[str, str]]:
     """Two reps in a team, and the bulk form previewed for them: the URL and the form to send."""
     team = make_team("Team North")
     for name in ("Ava Chen", "Ben Okafor"):
