@@ -11,9 +11,9 @@ from app.accounts.access import require_role
 from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
 from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
-from app.errors import Invalid
+from app.errors import ChangedMeanwhile, Invalid
 from app.pagination import PageRequest
-from app.web import show_domain_error
+from app.web import discard_writes, show_domain_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,13 +49,20 @@ def new_person() -> Response | str:
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
-def edit_person(user_id: int) -> Response | str:
+def edit_person(user_id: int) -> Response | str | tuple[str, int]:
     require_role(current_user, Role.ADMIN)
     person = service.get_user(user_id)
     form = _with_choices(PersonForm(data=_form_data(person)))
     if form.validate_on_submit():
         try:
-            service.update_user(current_user, person, _details(form))
+            service.update_user(current_user, person, _details(form), form.row_version.data)
+        except ChangedMeanwhile as error:
+            discard_writes()  # the person as saved now, with the message above the form
+            form = _with_choices(PersonForm(formdata=None, data=_form_data(person)))
+            form.form_errors.append(error.message)
+            reset = ResetPasswordForm(prefix="reset")
+            page = render_template("admin/person_form.html", form=form, person=person, reset=reset)
+            return page, 409
         except Invalid as error:
             show_domain_error(form, error)
         else:
@@ -144,6 +151,7 @@ def _form_data(person: User) -> dict[str, object]:
         "roles": [role.value for role in person.roles],
         "coach_id": person.coach_id,
         "team_id": person.team_id,
+        "row_version": person.row_version,
     }
 
 

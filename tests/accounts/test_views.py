@@ -346,3 +346,27 @@ def test_deactivating_twice_keeps_a_leaver_deactivated(client, login, make_user)
     page = client.get(f"/admin/people/{leaver.id}").text
     assert f'action="/admin/people/{leaver.id}/deactivate"' in page
     assert "/active" not in page.replace("/activate", "")
+
+
+def test_two_admins_editing_a_person_the_second_sees_the_first_ones_change(
+    client, login, make_user
+):
+    """Optimistic locking: the stale save is refused and the form shows the saved version."""
+    person = make_user(Role.REP, name="Nina Rossi")
+    login(make_user(Role.ADMIN))
+    page = client.get(f"/admin/people/{person.id}").text
+    assert 'name="row_version" type="hidden" value="1"' in page
+    first = person_form(job_title="Team Lead", row_version="1", email=person.email)
+    assert client.post(f"/admin/people/{person.id}", data=first).status_code == 302
+
+    second = person_form(job_title="Intern", row_version="1", email=person.email)
+    stale = client.post(f"/admin/people/{person.id}", data=second)
+
+    assert stale.status_code == 409
+    assert "Someone else changed Nina Rossi after you opened this page" in stale.text
+    assert 'value="Team Lead"' in stale.text and 'value="Intern"' not in stale.text
+    assert 'name="row_version" type="hidden" value="2"' in stale.text
+    db.session.expire_all()
+    assert db.session.get(User, person.id).job_title == "Team Lead"
+    again = person_form(job_title="Intern", row_version="2", email=person.email)
+    assert client.post(f"/admin/people/{person.id}", data=again).status_code == 302

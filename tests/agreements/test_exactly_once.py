@@ -93,3 +93,28 @@ def test_twenty_identical_bulk_sends_at_once_send_each_rep_one_agreement(
     send = previewed(signed_in, url, form)
     assert at_once(app, signed_in, url, send) == [302] * TWENTY
     assert db.session.query(Agreement).count() == 2
+
+
+def test_two_people_editing_a_draft_the_second_sees_the_first_ones_change(
+    client: FlaskClient,
+    login: Login,
+    hr: User,
+    make_agreement: Callable[..., Agreement],
+    values: dict,
+) -> None:
+    """Optimistic locking on the draft's revision: the stale save is shown the current values."""
+    agreement = make_agreement(send=False)
+    login(hr)
+    url = f"/agreements/{agreement.id}/edit"
+    revision = str(agreement.revision)
+    assert f'name="revision" type="hidden" value="{revision}"' in client.get(url).text
+    form = {f"v_{k}": v or "" for k, v in values["performance-improvement"].items()}
+    first = client.post(url, data={**form, "v_review_dates": "Mondays", "revision": revision})
+    assert first.status_code == 302
+
+    stale = client.post(url, data={**form, "v_review_dates": "Fridays", "revision": revision})
+
+    assert stale.status_code == 409
+    assert "Someone else changed this draft after you opened it" in stale.text
+    assert "Mondays" in stale.text and "Fridays" not in stale.text
+    assert reload(agreement.id).values["review_dates"] == "Mondays"
