@@ -26,3 +26,11 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     """The input breaks a domain rule; ``field`` names the form field when there is one."""
+
+
+class ChangedMeanwhile(Conflict):
+    """Someone else saved the record after this form was loaded (optimistic locking).
+
+    The view shows the form again with the current values and this message, instead of
+    overwriting the other person's change.
+    """

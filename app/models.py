@@ -11,6 +11,7 @@ from app.agreements.models import (
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore, Notification
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Score",
     "ScoreCorrection",
     "Stage",
+    "Submission",
     "Team",
     "User",
     "UserRole",

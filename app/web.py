@@ -22,11 +22,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
 
 from app.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from app.extensions import db
+from app.once import new_key
 from app.pagination import Page
 
 CONTENT_SECURITY_POLICY = (
@@ -49,6 +52,7 @@ TITLES = {
 def register_web_behaviour(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StaleDataError, _changed_meanwhile)
     app.register_error_handler(HTTPException, _http_error)
     # Flask runs these last registered first: the headers are decided before the commit
     # expires the signed-in user, who would otherwise be loaded again just to say so.
@@ -62,6 +66,7 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["page_window"] = page_window
+    app.jinja_env.globals["new_submission_key"] = new_key
 
 
 def _end_transaction(response: Response) -> Response:
@@ -118,6 +123,11 @@ def _domain_error(error: DomainError) -> Response | tuple[str, int]:
     ), status
 
 
+def _changed_meanwhile(error: StaleDataError) -> Response | tuple[str, int]:
+    """A row changed by another request since this one loaded it: a conflict, never a 500."""
+    return _domain_error(Conflict("Someone else changed this meanwhile; reload and try again."))
+
+
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
     discard_writes()
     message = "The form expired or was sent from elsewhere. Go back, reload the page and try again."
@@ -157,6 +167,16 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class OnceForm(FlaskForm):
+    """A form carrying a fresh submission key each time it is shown (see ``app.once``).
+
+    A corrected form re-rendered after an error keeps its key: the refused attempt claimed
+    nothing, so the key is still unused.
+    """
+
+    submission_key = HiddenField(default=new_key)
 
 
 # --- password freshness: signing an agreement needs a password entered moments ago ------------

@@ -154,6 +154,21 @@ def _person_details(w: World) -> dict[str, Any]:
 # --- certification: Avery's passed prospecting attempt, created when a case needs it ----------
 
 
+def _leaver() -> User:
+    """A deactivated person nobody in the world is signed in as: the one to reactivate."""
+    found = db.session.scalar(select(User).where(User.email == "leaver@example.com"))
+    if found is None:
+        found = User(email="leaver@example.com", full_name="Lee Leaver", password_hash="x")
+        found.active = False
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+def _a_leaver(w: World) -> dict[str, Any]:
+    return {"user_id": _leaver().id}
+
+
 def _certification_attempt(w: World) -> CertificationAttempt:
     """Avery's prospecting attempt, passed on her coach's scores."""
     attempt = db.session.scalar(
@@ -267,8 +282,11 @@ ACCESS: dict[str, dict[str, Rule]] = {
             state=lambda w: db.session.get(User, w.rep.id).job_title,
         ),
     },
-    "admin.set_active": {
+    "admin.deactivate": {
         "POST": post(ADMIN, state=lambda w: db.session.get(User, w.rep.id).active),
+    },
+    "admin.activate": {
+        "POST": post(ADMIN, state=lambda w: _leaver().active, url_values=_a_leaver),
     },
     "admin.reset_password": {
         "POST": post(

@@ -114,7 +114,7 @@ def test_admin_forms_need_the_token(client, make_user):
     person = make_user(Role.REP)
     sign_in(client, admin)
 
-    assert client.post(f"/admin/people/{person.id}/active").status_code == 400
+    assert client.post(f"/admin/people/{person.id}/deactivate").status_code == 400
     new_person = {
         "full_name": "Nina Rossi",
         "email": "nina@example.com",
@@ -130,7 +130,7 @@ def test_admin_forms_need_the_token(client, make_user):
     assert db.session.scalar(select(User).where(User.email == "nina@example.com")) is None
 
     token = token_from(client, f"/admin/people/{person.id}")
-    response = client.post(f"/admin/people/{person.id}/active", data={"csrf_token": token})
+    response = client.post(f"/admin/people/{person.id}/deactivate", data={"csrf_token": token})
     assert response.status_code == 302
     db.session.expire_all()
     assert not db.session.get(User, person.id).active

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, String, func
+from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -64,6 +64,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Optimistic locking of an admin's edit: see ``accounts.service.update_user``.
+    # Bumped only by an edit of the person's details (not by a sign-in), and checked by every
+    # update of the row, so a stale edit fails instead of overwriting a newer one.
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version, "version_id_generator": False}
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     coach: Mapped[User | None] = relationship(remote_side=[id], back_populates="reps")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from app import once
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, Team, User, UserRole
 from app.accounts.passwords import (
@@ -18,7 +19,7 @@ from app.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from app.errors import Invalid
+from app.errors import ChangedMeanwhile, Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.pagination import Page, PageRequest, paginate_query
@@ -88,19 +89,38 @@ def create_user(actor: User, details: PersonDetails, password: str) -> User:
     return user
 
 
-def update_user(actor: User, user: User, details: PersonDetails) -> None:
+def update_user(
+    actor: User, user: User, details: PersonDetails, version: int | None = None
+) -> None:
+    """Save an admin's edit of a person, unless someone saved the person since it was loaded.
+
+    ``version`` is the person's ``row_version`` the form was loaded at. The row is locked and
+    read again first, so of two admins saving at once the second is told, not overwritten.
+    """
     require_role(actor, Role.ADMIN)
+    once.lock(user, User.active)
+    if version is not None and version != user.row_version:
+        raise ChangedMeanwhile(
+            f"Someone else changed {user.full_name} after you opened this page. "
+            "Here is the current version: check it and save again."
+        )
     _apply_details(user, details)
+    user.row_version = user.row_version + 1
     db.session.flush()
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
-    """Deactivated people cannot sign in; everything they did stays on record."""
+    """Deactivated people cannot sign in; everything they did stays on record.
+
+    Idempotent: it sets the state asked for, never the opposite of the current one, so a
+    repeated or concurrent request ends in the same state.
+    """
     require_role(actor, Role.ADMIN)
     if user.id == actor.id and not active:
         raise Invalid("You cannot deactivate your own account.")
-    user.active = active
-    db.session.flush()
+    if user.active != active:
+        user.active = active
+        db.session.flush()
 
 
 def reset_password(actor: User, user: User, password: str) -> None:

@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -17,6 +18,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from app.accounts.models import Role
 from app.accounts.passwords import MIN_PASSWORD_LENGTH
@@ -38,6 +40,8 @@ def _optional_id(value: str | None) -> int | None:
 
 
 class PersonForm(FlaskForm):
+    # The person's version the page was loaded at (see ``accounts.service.update_user``).
+    row_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     job_title = StringField("Job title", validators=[Optional(), Length(max=120)])

@@ -11,10 +11,10 @@ from app.accounts.access import require_role
 from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
 from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
-from app.errors import Invalid
+from app.errors import ChangedMeanwhile, Invalid
 from app.lookup import parse_id
 from app.pagination import PageRequest
-from app.web import show_domain_error
+from app.web import discard_writes, show_domain_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,13 +50,20 @@ def new_person() -> Response | str:
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
-def edit_person(user_id: int) -> Response | str:
+def edit_person(user_id: int) -> Response | str | tuple[str, int]:
     require_role(current_user, Role.ADMIN)
     person = service.get_user(user_id)
     form = _with_choices(PersonForm(data=_form_data(person)))
     if form.validate_on_submit():
         try:
-            service.update_user(current_user, person, _details(form))
+            service.update_user(current_user, person, _details(form), form.row_version.data)
+        except ChangedMeanwhile as error:
+            discard_writes()  # the person as saved now, with the message above the form
+            form = _with_choices(PersonForm(formdata=None, data=_form_data(person)))
+            form.form_errors.append(error.message)
+            reset = ResetPasswordForm(prefix="reset")
+            page = render_template("admin/person_form.html", form=form, person=person, reset=reset)
+            return page, 409
         except Invalid as error:
             show_domain_error(form, error)
         else:
@@ -66,12 +73,21 @@ def edit_person(user_id: int) -> Response | str:
     return render_template("admin/person_form.html", form=form, person=person, reset=reset)
 
 
-@bp.post("/people/<int:user_id>/active")
-def set_active(user_id: int) -> Response:
+@bp.post("/people/<int:user_id>/deactivate")
+def deactivate(user_id: int) -> Response:
+    """An explicit action, not a toggle: pressing it twice leaves the person deactivated."""
     person = service.get_user(user_id)
-    service.set_active(current_user, person, active=not person.active)
-    state = "reactivated" if person.active else "deactivated; their records stay"
-    flash(f"{person.full_name} is {state}.", "success")
+    service.set_active(current_user, person, active=False)
+    flash(f"{person.full_name} is deactivated; their records stay.", "success")
+    return redirect(url_for("admin.people"))
+
+
+@bp.post("/people/<int:user_id>/activate")
+def activate(user_id: int) -> Response:
+    """Reactivating is its own button, so a double click on Deactivate never re-enables."""
+    person = service.get_user(user_id)
+    service.set_active(current_user, person, active=True)
+    flash(f"{person.full_name} is active and can sign in.", "success")
     return redirect(url_for("admin.people"))
 
 
@@ -136,6 +152,7 @@ def _form_data(person: User) -> dict[str, object]:
         "roles": [role.value for role in person.roles],
         "coach_id": person.coach_id,
         "team_id": person.team_id,
+        "row_version": person.row_version,
     }
 
 

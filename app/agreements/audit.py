@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.agreements.models import Agreement, AgreementEvent
@@ -68,7 +68,19 @@ def record(
     detail: str = "",
     at: datetime | None = None,
 ) -> AgreementEvent:
-    """Append one event to the agreement's trail, chained to the last one."""
+    """Append one event to the agreement's trail, chained to the last one.
+
+    Two requests appending at once (the sign page opened in two tabs) would both read the same
+    last event and write the same sequence number. Writing the agreement's row first takes its
+    lock (PostgreSQL's row lock, SQLite's write lock) until the request commits, so the second
+    request reads the last event only after the first one's is stored.
+    """
+    db.session.execute(
+        update(Agreement)
+        .where(Agreement.id == agreement.id)
+        .values(trail_head=Agreement.trail_head)
+        .execution_options(synchronize_session=False)
+    )
     last = db.session.execute(
         select(AgreementEvent.seq, AgreementEvent.hash)
         .where(AgreementEvent.agreement_id == agreement.id)

@@ -19,12 +19,14 @@ from wtforms import (
     DecimalField,
     Field,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.agreements.consent import CURRENT_CONSENT_VERSION
 from app.agreements.models import AgreementKind, AgreementStatus, AgreementTemplate
@@ -32,6 +34,7 @@ from app.agreements.service import AgreementFilters, SignatureInput
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.schema import AgreementVariable
 from app.lookup import parse_id
+from app.web import OnceForm
 
 VALUE_PREFIX = "v_"  # form field names for template variables, clear of the form's own fields
 
@@ -103,16 +106,24 @@ def _field_for(variable: AgreementVariable) -> Field:
     return StringField(label, validators=[*presence, Length(max=300)], description=help_text)
 
 
-def values_form(spec: TemplateSpec, data: dict[str, Any] | None = None) -> FlaskForm:
-    """A form with one field per declared variable, named ``v_<name>``."""
+def values_form(
+    spec: TemplateSpec, data: dict[str, Any] | None = None, revision: int | None = None
+) -> FlaskForm:
+    """A form with one field per declared variable, named ``v_<name>``.
+
+    Given ``data``, the form shows it (not what was posted); ``revision`` is the draft's
+    revision it was loaded at, sent back so a save from a stale page is refused.
+    """
 
     class ValuesForm(FlaskForm):
-        pass
+        revision = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     for variable in spec.variables:
         setattr(ValuesForm, VALUE_PREFIX + variable.name, _field_for(variable))
-    initial = {VALUE_PREFIX + key: value for key, value in (data or {}).items()}
-    return ValuesForm(data=initial) if data is not None else ValuesForm()
+    initial: dict[str, Any] = {VALUE_PREFIX + key: value for key, value in (data or {}).items()}
+    if data is None:
+        return ValuesForm()
+    return ValuesForm(formdata=None, data=initial | {"revision": revision})
 
 
 def typed_values(form: FlaskForm, spec: TemplateSpec) -> dict[str, str | None]:
@@ -186,7 +197,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class BulkForm(FlaskForm):
+class BulkForm(OnceForm):
     """Sending one template to a team or a start cohort."""
 
     team = SelectField("Team", validators=[Optional()])

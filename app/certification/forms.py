@@ -12,6 +12,7 @@ from wtforms.validators import URL, InputRequired, Length, Optional, ValidationE
 
 from app.certification.service import AssessmentEntry, comment_field, score_field
 from app.curriculum.schema import EVIDENCE_LABELS, Rubric
+from app.web import OnceForm
 
 
 class LevelField(RadioField):
@@ -23,7 +24,7 @@ class LevelField(RadioField):
             raise ValidationError(f"Choose one of the levels {levels[0]}-{levels[-1]}.")
 
 
-class _AssessmentBase(FlaskForm):
+class _AssessmentBase(OnceForm):
     feedback = TextAreaField("Overall feedback", validators=[Optional(), Length(max=5000)])
 
 
@@ -132,7 +133,7 @@ def entry_from(form: FlaskForm, rubric: Rubric) -> AssessmentEntry:
     )
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(OnceForm):
     level = SelectField("Corrected level", validators=[InputRequired(message="Choose a level.")])
     reason = TextAreaField(
         "Why is the score corrected?",

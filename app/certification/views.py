@@ -95,7 +95,8 @@ def assess(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
         try:
             second = _second_assessor(form.second_assessor.data)
             entry = entry_from(form, rubric)
-            service.submit_assessment(current_user, rep, stage, entry, today, second)
+            key = form.submission_key.data
+            service.submit_assessment(current_user, rep, stage, entry, today, second, key)
         except Invalid as error:
             show_domain_error(form, error)
         else:
@@ -112,7 +113,9 @@ def self_assess(stage: str) -> Response | tuple[str, int] | str:
     form = assessment_form(rubric, self_assessment=True, today=today)
     if form.validate_on_submit():
         try:
-            service.submit_self_assessment(current_user, stage, entry_from(form, rubric), today)
+            entry = entry_from(form, rubric)
+            key = form.submission_key.data
+            service.submit_self_assessment(current_user, stage, entry, today, key)
         except Invalid as error:
             show_domain_error(form, error)
         else:
@@ -181,7 +184,8 @@ def correct(score_id: int) -> Response | tuple[str, int] | str:
         form.level.data = str(score.level)
     if form.validate_on_submit():
         try:
-            service.correct_score(current_user, score, int(form.level.data), form.reason.data or "")
+            level, reason = int(form.level.data), form.reason.data or ""
+            service.correct_score(current_user, score, level, reason, form.submission_key.data)
         except Invalid as error:
             show_domain_error(form, error)
         else:

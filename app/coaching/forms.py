@@ -11,6 +11,7 @@ from wtforms import (
     DateField,
     Form,
     FormField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -18,12 +19,14 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from app.certification.forms import add_criterion_fields, score_levels
 from app.coaching.followthrough import Outcome
 from app.coaching.models import REFLECTION_QUESTIONS, DebriefKind
 from app.coaching.service import CommitmentEntry, DebriefRecord
 from app.curriculum.schema import Rubric
+from app.web import OnceForm
 
 COMMITMENT_ROWS = 3  # blank rows are ignored; "Add another" is not needed without JavaScript
 
@@ -44,8 +47,9 @@ class DebriefSetupForm(FlaskForm):
 
 
 def _reflection_fields(labels: dict[str, str]) -> type[FlaskForm]:
-    class ReflectionForm(FlaskForm):
-        pass
+    class ReflectionForm(OnceForm):
+        # The debrief's version the page was loaded with (see ``service.answer_reflection``).
+        row_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     for key, question in REFLECTION_QUESTIONS:
         setattr(
@@ -162,7 +166,7 @@ def record_from(form: FlaskForm, rubric: Rubric | None) -> DebriefRecord:
     return DebriefRecord(notes=notes, scores=scores, comments=comments, commitments=commitments)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(OnceForm):
     outcome = RadioField(
         "Outcome",
         choices=[SelectChoice(o.value, o.label) for o in Outcome],

@@ -73,6 +73,10 @@ class Debrief(db.Model):  # type: ignore[name-defined]
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     follow_up: Mapped[str] = mapped_column(Text, default="")
     follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Optimistic locking: an edit made from a page loaded before someone else's save is refused
+    # (the form carries the version it was loaded with) instead of silently overwriting it.
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     rep: Mapped[User] = relationship(foreign_keys=[rep_id])
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])

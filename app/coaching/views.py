@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -23,9 +25,9 @@ from app.coaching.forms import (
 )
 from app.coaching.models import REFLECTION_QUESTIONS, Commitment, Debrief, DebriefKind
 from app.curriculum.service import stage_names
-from app.errors import Invalid
+from app.errors import ChangedMeanwhile, Invalid
 from app.pagination import PageRequest, paginate_rows
-from app.web import once_per_request, show_domain_error
+from app.web import discard_writes, once_per_request, show_domain_error
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 bp.add_app_template_global(REFLECTION_QUESTIONS, "reflection_questions")  # type: ignore[arg-type]
@@ -158,8 +160,16 @@ def _setup_form(today: object) -> DebriefSetupForm:
 def debrief(debrief_id: int) -> str:
     item = service.get_debrief(current_user, debrief_id)
     service.mark_read(current_user, service.debrief_link(item.id))
-    answers = {key: getattr(item, f"rep_{key}") for key, _ in REFLECTION_QUESTIONS}
-    return _debrief_page(item, reflection_form(answers), FollowUpForm())
+    return _debrief_page(item, _current_reflection(item), FollowUpForm())
+
+
+def _current_reflection(item: Debrief, message: str = "") -> FlaskForm:
+    """The reflection form filled from the debrief as stored now, at its current version."""
+    answers: dict[str, Any] = {key: getattr(item, f"rep_{key}") for key, _ in REFLECTION_QUESTIONS}
+    form = reflection_form(answers | {"row_version": item.row_version}, formdata=None)
+    if message:
+        form.form_errors.append(message)
+    return form
 
 
 def _debrief_page(item: Debrief, reflection: FlaskForm, follow_up: FlaskForm) -> str:
@@ -179,7 +189,12 @@ def reflect(debrief_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         answers = {key: form[key].data or "" for key, _ in REFLECTION_QUESTIONS}
         try:
-            service.answer_reflection(current_user, item, answers)
+            service.answer_reflection(current_user, item, answers, form.row_version.data)
+        except ChangedMeanwhile as error:
+            discard_writes()
+            return _debrief_page(
+                item, _current_reflection(item, error.message), FollowUpForm()
+            ), 409
         except Invalid as error:
             show_domain_error(form, error)
         else:
@@ -194,9 +209,17 @@ def record(debrief_id: int) -> Response | str:
     service.require_coach(current_user, item.rep)
     today, rubric = accounts.local_today(item.rep), service.rubric_of(item)
     form = record_form(rubric, today)
+    if not form.is_submitted():
+        form.row_version.data = item.row_version
     if form.validate_on_submit():
         try:
-            service.record_debrief(current_user, item, record_from(form, rubric), today)
+            record = record_from(form, rubric)
+            version, key = form.row_version.data, form.submission_key.data
+            service.record_debrief(current_user, item, record, today, key, version)
+        except ChangedMeanwhile as error:
+            # Keep the coach's entries; show what changed (the rep's answers) beside them.
+            show_domain_error(form, error)
+            form.row_version.data = item.row_version
         except Invalid as error:
             show_domain_error(form, error)
         else:
@@ -243,7 +266,12 @@ def review(commitment_id: int) -> Response | tuple[str, int]:
         try:
             outcome = Outcome(form.outcome.data)
             service.review_commitment(
-                current_user, commitment, outcome, form.note.data or "", form.close.data
+                current_user,
+                commitment,
+                outcome,
+                form.note.data or "",
+                form.close.data,
+                form.submission_key.data,
             )
         except Invalid as error:
             show_domain_error(form, error)

@@ -7,6 +7,7 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from app.plans.status import RepStatus
+from app.web import OnceForm
 
 
 class AssignPlanForm(FlaskForm):
@@ -14,7 +15,7 @@ class AssignPlanForm(FlaskForm):
     start_date = DateField("Start date (day 1)", validators=[DataRequired()])
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(OnceForm):
     value = DecimalField("Number reached", places=None, validators=[Optional()])
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
     evidence_url = URLField(
@@ -27,11 +28,11 @@ class ProgressForm(FlaskForm):
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(OnceForm):
     comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class SendBackForm(FlaskForm):
+class SendBackForm(OnceForm):
     comment = TextAreaField(
         "What is still missing?",
         validators=[DataRequired(message="Tell the rep what is still missing."), Length(max=2000)],

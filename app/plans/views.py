@@ -122,6 +122,7 @@ def report_progress(milestone_id: int) -> ResponseReturnValue:
             value=float(form.value.data) if form.value.data is not None else None,
             note=form.note.data or "",
             evidence_url=form.evidence_url.data or "",
+            key=form.submission_key.data,
         )
     except Invalid as error:
         show_domain_error(form, error)
@@ -135,7 +136,7 @@ def verify(milestone_id: int) -> Response:
     item = service.get_milestone(current_user, milestone_id)
     form = VerifyForm(prefix="verify")
     form.validate_on_submit()
-    service.verify(current_user, item, form.comment.data or "")
+    service.verify(current_user, item, form.comment.data or "", form.submission_key.data)
     flash(f"Verified: {item.title}.", "success")
     return redirect(_back_to(item))
 
@@ -146,7 +147,7 @@ def send_back(milestone_id: int) -> ResponseReturnValue:
     form = SendBackForm(prefix="send-back")
     if not form.validate_on_submit():
         return _render_milestone(item, send_back_form=form), 400
-    service.send_back(current_user, item, form.comment.data or "")
+    service.send_back(current_user, item, form.comment.data or "", form.submission_key.data)
     flash(f"Sent back to {item.plan.rep.first_name}: {item.title}.", "success")
     return redirect(_back_to(item))
 

@@ -279,7 +279,7 @@ def test_only_admins_add_or_edit_people(client, login, make_user, role):
     login(make_user(role))
     assert client.get("/admin/people/new").status_code == 403
     assert client.post("/admin/people/new", data=person_form()).status_code == 403
-    assert client.post(f"/admin/people/{person.id}/active").status_code == 403
+    assert client.post(f"/admin/people/{person.id}/deactivate").status_code == 403
     db.session.expire_all()
     assert person.active
     assert db.session.scalar(select(User).where(User.full_name == "Nina Rossi")) is None
@@ -291,7 +291,7 @@ def test_deactivated_person_cannot_sign_in_and_their_plan_stays(client, login, m
     admin = make_user(Role.ADMIN)
     login(admin)
 
-    response = client.post(f"/admin/people/{rep.id}/active")
+    response = client.post(f"/admin/people/{rep.id}/deactivate")
     assert response.status_code == 302
     assert "deactivated; their records stay" in client.get("/admin/people").text
     client.post("/logout")
@@ -324,8 +324,49 @@ def test_a_signed_in_user_who_is_deactivated_is_signed_out(client, login, make_u
 def test_admin_cannot_deactivate_themselves_over_http(client, login, make_user):
     admin = make_user(Role.ADMIN)
     login(admin)
-    response = client.post(f"/admin/people/{admin.id}/active")
+    response = client.post(f"/admin/people/{admin.id}/deactivate")
     assert response.status_code == 400
     assert "You cannot deactivate your own account." in response.text
     db.session.expire_all()
     assert admin.active
+
+
+def test_deactivating_twice_keeps_a_leaver_deactivated(client, login, make_user):
+    """A double click on Deactivate used to toggle the leaver back on; each action is explicit."""
+    admin, leaver = make_user(Role.ADMIN), make_user(Role.REP)
+    login(admin)
+    for _ in range(2):
+        assert client.post(f"/admin/people/{leaver.id}/deactivate").status_code == 302
+        db.session.expire_all()
+        assert not db.session.get(User, leaver.id).active
+    for _ in range(2):
+        assert client.post(f"/admin/people/{leaver.id}/activate").status_code == 302
+        db.session.expire_all()
+        assert db.session.get(User, leaver.id).active
+    page = client.get(f"/admin/people/{leaver.id}").text
+    assert f'action="/admin/people/{leaver.id}/deactivate"' in page
+    assert "/active" not in page.replace("/activate", "")
+
+
+def test_two_admins_editing_a_person_the_second_sees_the_first_ones_change(
+    client, login, make_user
+):
+    """Optimistic locking: the stale save is refused and the form shows the saved version."""
+    person = make_user(Role.REP, name="Nina Rossi")
+    login(make_user(Role.ADMIN))
+    page = client.get(f"/admin/people/{person.id}").text
+    assert 'name="row_version" type="hidden" value="1"' in page
+    first = person_form(job_title="Team Lead", row_version="1", email=person.email)
+    assert client.post(f"/admin/people/{person.id}", data=first).status_code == 302
+
+    second = person_form(job_title="Intern", row_version="1", email=person.email)
+    stale = client.post(f"/admin/people/{person.id}", data=second)
+
+    assert stale.status_code == 409
+    assert "Someone else changed Nina Rossi after you opened this page" in stale.text
+    assert 'value="Team Lead"' in stale.text and 'value="Intern"' not in stale.text
+    assert 'name="row_version" type="hidden" value="2"' in stale.text
+    db.session.expire_all()
+    assert db.session.get(User, person.id).job_title == "Team Lead"
+    again = person_form(job_title="Intern", row_version="2", email=person.email)
+    assert client.post(f"/admin/people/{person.id}", data=again).status_code == 302

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import lazyload, load_only, selectinload
 
+from app import once
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import organisation
 from app.agreements import audit
@@ -166,6 +167,7 @@ class BulkRound:
     fingerprint: str
     previews: list[BulkPreview] | None = None
     sent: list[Agreement] | None = None
+    repeated: bool = False  # this "send" was a repeat of one already carried out
 
 
 def preview_or_send(
@@ -176,16 +178,20 @@ def preview_or_send(
     raw_values: Mapping[str, str | None],
     evidence: Evidence,
     confirmed: str | None = None,
+    key: str | None = None,
 ) -> BulkRound:
     """Preview the batch for a team or cohort; send it only if ``confirmed`` is its fingerprint.
 
     The fingerprint covers the template version, the reps and the values, so a change to any of
     them since the preview (a rep joined, a value edited) shows a fresh preview instead of
-    sending something nobody looked at.
+    sending something nobody looked at. Sending happens once per form (``key``): pressing
+    "send" twice, or twenty requests at once, send each rep one agreement.
     """
     reps = reps_in_group(actor, team_id, cohort)
     fingerprint = bulk_fingerprint(template_key, reps, raw_values)
     if confirmed == fingerprint:
+        if once.first_submission(key) is not None:
+            return BulkRound(fingerprint, sent=[], repeated=True)
         sent = send_many(actor, template_key, reps, raw_values, evidence)
         return BulkRound(fingerprint, sent=sent)
     return BulkRound(fingerprint, previews=preview_many(actor, template_key, reps, raw_values))

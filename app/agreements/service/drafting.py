@@ -33,7 +33,7 @@ from app.agreements.service.finding import find_by_code, get_agreement
 from app.agreements.service.record import rep_record
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.service import current_version, current_versions
-from app.errors import Conflict, Invalid
+from app.errors import ChangedMeanwhile, Conflict, Invalid
 from app.extensions import db
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
@@ -126,10 +126,23 @@ def draft_to_edit(actor: User, agreement_id: int) -> Agreement:
 
 
 def update_draft(
-    actor: User, agreement: Agreement, raw_values: Mapping[str, str | None], evidence: Evidence
+    actor: User,
+    agreement: Agreement,
+    raw_values: Mapping[str, str | None],
+    evidence: Evidence,
+    revision: int | None = None,
 ) -> Agreement:
-    """Change HR's values; only a draft can change, a sent agreement's content is frozen."""
+    """Change HR's values; only a draft can change, a sent agreement's content is frozen.
+
+    ``revision`` is the one the form was loaded at: a save from a page older than someone
+    else's save is refused (optimistic locking), so neither edit is silently lost.
+    """
     require_edit(actor, agreement)
+    if revision is not None and revision != agreement.revision:
+        raise ChangedMeanwhile(
+            "Someone else changed this draft after you opened it. "
+            "Here is the current version: check it and save again."
+        )
     values = checked_values(spec_of(agreement.template), raw_values)
     claim(agreement, AgreementStatus.DRAFT, values=values, updated_at=audit.now())
     audit.record(agreement, actor, "edited", evidence, content_hash(document_of(agreement)))

@@ -24,10 +24,10 @@ from app.agreements.forms import (
 )
 from app.agreements.views.blueprint import bp, evidence, pdf_response, to_detail
 from app.curriculum.schema import AgreementTemplate as TemplateSpec
-from app.errors import Invalid
+from app.errors import ChangedMeanwhile, Invalid
 from app.lookup import parse_id
 from app.pagination import Page
-from app.web import show_domain_error
+from app.web import discard_writes, show_domain_error
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -108,22 +108,30 @@ def _values_form(spec: TemplateSpec, key: str) -> FlaskForm:
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
-def edit(agreement_id: int) -> Response | str:
+def edit(agreement_id: int) -> Response | str | tuple[str, int]:
     agreement = service.draft_to_edit(current_user, agreement_id)
+    status = 200
     spec = service.spec_of(agreement.template)
     stored = None if request.method == "POST" else form_values(spec, agreement.values)
-    form = values_form(spec, stored)
+    form = values_form(spec, stored, agreement.revision)
     if form.validate_on_submit():
         try:
-            service.update_draft(current_user, agreement, typed_values(form, spec), evidence())
+            values, revision = typed_values(form, spec), form["revision"].data
+            service.update_draft(current_user, agreement, values, evidence(), revision)
+        except ChangedMeanwhile as error:
+            discard_writes()  # show the draft as saved now, with the message above it
+            form = values_form(spec, form_values(spec, agreement.values), agreement.revision)
+            form.form_errors.append(error.message)
+            status = 409
         except Invalid as error:
             show_domain_error(form, _prefixed(error))
         else:
             flash("Draft updated.", "success")
             return to_detail(agreement)
-    return render_template(
+    page = render_template(
         "agreements/edit.html", form=form, spec=spec, rep=agreement.rep, agreement=agreement
     )
+    return page, status
 
 
 @bp.get("/<int:agreement_id>")
@@ -184,6 +192,9 @@ def bulk() -> Response | str:
     done = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
         done = _preview_or_send(key, spec, form, values)
+        if done is not None and done.repeated:
+            flash("These agreements were sent already; nothing was sent twice.", "info")
+            return redirect(url_for("agreements.index", status="sent"))
         if done is not None and done.sent is not None:
             flash(f"Sent {len(done.sent)} agreements to sign.", "success")
             return redirect(url_for("agreements.index", status="sent"))
@@ -201,8 +212,9 @@ def _preview_or_send(
     raw, cohort = typed_values(values, spec), form.cohort.data or None
     try:
         done = service.preview_or_send(
-            current_user, key, form.team_id, cohort, raw, evidence(), confirmed
-        )
+            current_user, key, form.team_id, cohort, raw, evidence(), confirmed,
+            form.submission_key.data,
+        )  # fmt: skip
     except Invalid as error:
         show_domain_error(values, _prefixed(error))
         return None

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app import once
 from app.accounts.models import Role, User
 from app.certification import scoring
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
@@ -127,11 +128,17 @@ def submit_assessment(
     entry: AssessmentEntry,
     today: date,
     second_assessor: User | None = None,
+    key: str | None = None,
 ) -> Assessment:
     """Record an assessor's scores; the attempt is decided when all its assessors have scored.
 
-    Every check runs before anything changes, so a refused assessment leaves no trace.
+    Every check runs before anything changes, so a refused assessment leaves no trace. Once
+    per form (``key``): a repeat answers with the assessment the first submission recorded.
     """
+    earlier = once.earlier_result(key, Assessment)
+    if earlier is not None:
+        return earlier
+    _lock_attempts_of(rep)
     row = assessment_rubric(actor, rep, stage)
     rubric = rubric_spec(row)
     levels = _check_scores(rubric, entry)
@@ -171,6 +178,7 @@ def submit_assessment(
     db.session.flush()
     _decide_if_complete(attempt, rubric, actor)
     db.session.flush()
+    once.remember_result(key, assessment.id)
     return assessment
 
 
@@ -196,9 +204,13 @@ def self_assessment_rubric(actor: User, stage: str, today: date) -> RubricTempla
 
 
 def submit_self_assessment(
-    actor: User, stage: str, entry: AssessmentEntry, today: date
+    actor: User, stage: str, entry: AssessmentEntry, today: date, key: str | None = None
 ) -> Assessment:
     """The rep scores themselves before the coach does, with a reflection per criterion."""
+    earlier = once.earlier_result(key, Assessment)
+    if earlier is not None:
+        return earlier
+    _lock_attempts_of(actor)
     row = self_assessment_rubric(actor, stage, today)
     rubric = rubric_spec(row)
     levels = _check_scores(rubric, entry)
@@ -208,7 +220,18 @@ def submit_self_assessment(
     _fill(assessment, rubric, levels, entry, today)
     _score(assessment, rubric)
     db.session.flush()
+    once.remember_result(key, assessment.id)
     return assessment
+
+
+def _lock_attempts_of(rep: User) -> None:
+    """Assessing a rep takes turns: the rep's row is the lock (their attempts have no parent).
+
+    What was read before the lock (an attempt another request has since decided, or invited
+    an assessor to) is read again.
+    """
+    once.lock(rep, User.active)
+    db.session.expire_all()
 
 
 def _new_attempt(rep: User, stage: str, row: RubricTemplate) -> CertificationAttempt:
@@ -298,9 +321,18 @@ def get_score(actor: User, score_id: int) -> Score:
     return score
 
 
-def correct_score(actor: User, score: Score, new_level: int | None, reason: str) -> ScoreCorrection:
-    """Change a recorded score on the record: who, when, old and new level, and why."""
+def correct_score(
+    actor: User, score: Score, new_level: int | None, reason: str, key: str | None = None
+) -> ScoreCorrection:
+    """Change a recorded score on the record: who, when, old and new level, and why.
+
+    Once per form (``key``); corrections from two pages at once take turns on the score's row.
+    """
     require_correct_score(actor, score)
+    earlier = once.earlier_result(key, ScoreCorrection)
+    if earlier is not None:
+        return earlier
+    once.lock(score, Score.level)
     assessment = score.assessment
     attempt = assessment.attempt
     rubric = rubric_spec(attempt.rubric)
@@ -319,4 +351,5 @@ def correct_score(actor: User, score: Score, new_level: int | None, reason: str)
     if attempt.is_decided:
         _decide(attempt, rubric, actor)
     db.session.flush()
+    once.remember_result(key, correction.id)
     return correction

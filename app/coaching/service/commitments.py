@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import once
 from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.coaching.followthrough import Due, Outcome, closes, due_state
@@ -84,10 +85,20 @@ def get_commitment(actor: User, commitment_id: int) -> Commitment:
 
 
 def review_commitment(
-    actor: User, commitment: Commitment, outcome: Outcome | None, note: str, close: bool = False
+    actor: User,
+    commitment: Commitment,
+    outcome: Outcome | None,
+    note: str,
+    close: bool = False,
+    key: str | None = None,
 ) -> Commitment:
-    """Kept and partly kept close the commitment; a missed one stays open unless closed too."""
+    """Kept and partly kept close the commitment; a missed one stays open unless closed too.
+
+    Once per form (``key``); a repeat answers with the commitment as reviewed.
+    """
     require_coach(actor, commitment.rep)
+    if once.repeated(key, commitment, Commitment.closed_at):
+        return commitment
     if not commitment.is_open:
         raise Conflict("This commitment is already closed.")
     if outcome is None:

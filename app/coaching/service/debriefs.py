@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from app import once
 from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.certification import service as certification
@@ -24,7 +25,7 @@ from app.coaching.service.notices import notify
 from app.curriculum.models import ScenarioTemplate
 from app.curriculum.schema import Rubric, Scenario
 from app.curriculum.service import current_versions, stage_names
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import ChangedMeanwhile, Conflict, Invalid, NotFound
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.pagination import Page, PageRequest, paginate_query
@@ -171,9 +172,16 @@ def rubric_of(debrief: Debrief) -> Rubric | None:
 # --- the rep's reflection --------------------------------------------------------------------
 
 
-def answer_reflection(actor: User, debrief: Debrief, answers: Mapping[str, str]) -> Debrief:
-    """The rep's answers, before the coach records theirs (so the rep gets there themselves)."""
+def answer_reflection(
+    actor: User, debrief: Debrief, answers: Mapping[str, str], version: int | None = None
+) -> Debrief:
+    """The rep's answers, before the coach records theirs (so the rep gets there themselves).
+
+    ``version`` is the debrief's version the form was loaded with: an edit from a page older
+    than someone else's save is refused rather than overwriting it.
+    """
     require_answer_debrief(actor, debrief)
+    _lock_at(debrief, version)
     if debrief.is_recorded:
         raise Conflict("Your coach has recorded this debrief; add a follow-up instead.")
     cleaned = {key: (answers.get(key) or "").strip() for key, _ in REFLECTION_QUESTIONS}
@@ -233,9 +241,23 @@ def check_commitment(entry: CommitmentEntry, today: date, rubric: Rubric | None)
             raise Invalid("Choose a criterion of this stage's rubric.", field=prefix + "criterion")
 
 
-def record_debrief(actor: User, debrief: Debrief, record: DebriefRecord, today: date) -> Debrief:
-    """The coach's notes, optional scores and the commitments; the rep is notified."""
+def record_debrief(
+    actor: User,
+    debrief: Debrief,
+    record: DebriefRecord,
+    today: date,
+    key: str | None = None,
+    version: int | None = None,
+) -> Debrief:
+    """The coach's notes, optional scores and the commitments; the rep is notified.
+
+    Once per form (``key``): a repeat answers with the recorded debrief, and nothing twice.
+    """
     require_coach(actor, debrief.rep)
+    if once.first_submission(key) is not None:
+        db.session.refresh(debrief)
+        return debrief
+    _lock_at(debrief, version)
     if debrief.is_recorded:
         raise Conflict("This debrief is already recorded.")
     rubric = rubric_of(debrief)
@@ -296,7 +318,11 @@ def record_debrief(actor: User, debrief: Debrief, record: DebriefRecord, today: 
 
 
 def acknowledge(actor: User, debrief: Debrief) -> Debrief:
+    """The rep read the recorded debrief; a second click changes nothing."""
     require_answer_debrief(actor, debrief)
+    _lock_at(debrief)
+    if debrief.acknowledged_at is not None:
+        return debrief
     if not debrief.is_recorded:
         raise Conflict("Your coach has not recorded this debrief yet.")
     if debrief.acknowledged_at is not None:
@@ -309,6 +335,7 @@ def acknowledge(actor: User, debrief: Debrief) -> Debrief:
 def add_follow_up(actor: User, debrief: Debrief, text: str) -> Debrief:
     """The rep's own words on what changed since: "You coached me on X; I changed Y"."""
     require_answer_debrief(actor, debrief)
+    _lock_at(debrief)
     if not debrief.is_recorded:
         raise Conflict("Your coach has not recorded this debrief yet.")
     if not text.strip():
@@ -325,3 +352,13 @@ def add_follow_up(actor: User, debrief: Debrief, text: str) -> Debrief:
         )
     db.session.flush()
     return debrief
+
+
+def _lock_at(debrief: Debrief, version: int | None = None) -> None:
+    """Take the debrief's lock, reloaded; refuse if it moved on from the form's ``version``."""
+    once.lock(debrief, Debrief.recorded_at)
+    if version is not None and version != debrief.row_version:
+        raise ChangedMeanwhile(
+            "Someone else changed this debrief after you opened it. "
+            "Here is the current version: check it and save again."
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from app import once
 from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.errors import Conflict, Invalid
@@ -27,13 +28,17 @@ def record_progress(
     value: float | None = None,
     note: str = "",
     evidence_url: str = "",
+    key: str | None = None,
 ) -> Milestone:
     """The rep reports a milestone done, or a number towards its target.
 
     A measured milestone is done when the number reaches the target; below it, the number is
-    recorded as progress. Milestones that need verification wait for the coach.
+    recorded as progress. Milestones that need verification wait for the coach. A repeat of
+    the same form (``key``) answers with the milestone as the first submission left it.
     """
     require_report_progress(actor, milestone)
+    if once.repeated(key, milestone, Milestone.status):
+        return milestone
     _require_active(milestone)
     if milestone.status != MilestoneStatus.OPEN:
         raise Conflict("This milestone is already reported; your coach will verify it.")
@@ -67,9 +72,13 @@ def record_progress(
     return milestone
 
 
-def verify(actor: User, milestone: Milestone, comment: str = "") -> Milestone:
-    """The coach confirms a milestone the rep submitted for verification."""
+def verify(
+    actor: User, milestone: Milestone, comment: str = "", key: str | None = None
+) -> Milestone:
+    """The coach confirms a milestone the rep submitted for verification (once per form)."""
     require_manage_plans_of(actor, milestone.plan.rep)
+    if once.repeated(key, milestone, Milestone.status):
+        return milestone
     _require_active(milestone)
     if milestone.status == MilestoneStatus.DONE:
         raise Conflict("This milestone is already done.")
@@ -86,9 +95,11 @@ def verify(actor: User, milestone: Milestone, comment: str = "") -> Milestone:
     return milestone
 
 
-def send_back(actor: User, milestone: Milestone, comment: str) -> Milestone:
+def send_back(actor: User, milestone: Milestone, comment: str, key: str | None = None) -> Milestone:
     """The coach returns a submitted milestone to the rep with what is still missing."""
     require_manage_plans_of(actor, milestone.plan.rep)
+    if once.repeated(key, milestone, Milestone.status):
+        return milestone
     _require_active(milestone)
     if milestone.status != MilestoneStatus.SUBMITTED:
         raise Conflict("Only a milestone waiting for verification can be sent back.")
