@@ -24,6 +24,11 @@ class Settings:
     reauth_minutes: int = 5  # signing needs a password entered within this many minutes
     public_url: str = "http://127.0.0.1:5000"  # where QR codes on sealed PDFs point
     bench_query_header: bool = False  # ``make bench``: count each request's SQL statements
+    # Shared state for several processes or hosts (sign-in throttling); None: in this process.
+    redis_url: str | None = None
+    # Failed sign-ins allowed per account (the email typed) and per client address.
+    sign_in_limit_per_account: str = "5/minute;20/hour"
+    sign_in_limit_per_address: str = "20/minute;100/hour"
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -46,6 +51,13 @@ class Settings:
             "EXPORT_INLINE_LIMIT": 100,
             # Add an X-Query-Count header to every response (for the page benchmark only).
             "BENCH_QUERY_HEADER": self.bench_query_header,
+            # Flask-Limiter: in memory for one process, in Redis when several share the limits.
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_STRATEGY": "moving-window",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_KEY_PREFIX": "salesramp",
+            "SIGN_IN_LIMIT_PER_ACCOUNT": self.sign_in_limit_per_account,
+            "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
         }
 
 
@@ -64,6 +76,11 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         reauth_minutes=_positive_int(env.get("SALESRAMP_REAUTH_MINUTES"), default=5),
         public_url=env.get("SALESRAMP_PUBLIC_URL") or f"http://127.0.0.1:{env.get('PORT') or 5000}",
         bench_query_header=env.get("SALESRAMP_BENCH_QUERY_HEADER") == "1",
+        redis_url=env.get("SALESRAMP_REDIS_URL") or None,
+        sign_in_limit_per_account=env.get("SALESRAMP_SIGN_IN_LIMIT_PER_ACCOUNT")
+        or "5/minute;20/hour",
+        sign_in_limit_per_address=env.get("SALESRAMP_SIGN_IN_LIMIT_PER_ADDRESS")
+        or "20/minute;100/hour",
     )
 
 

@@ -26,7 +26,7 @@ from app.accounts.passwords import hash_password
 from app.config import PROJECT_ROOT
 from app.curriculum.loader import load_curriculum
 from app.curriculum.schema import Curriculum
-from app.extensions import db
+from app.extensions import db, limiter
 from app.plans.service import assign_plan
 from tests.database import Commits, Snapshot, TestDatabase
 from tests.querycount import counting_queries
@@ -141,6 +141,7 @@ def _commits_for(request: pytest.FixtureRequest) -> Commits:
 def app(request: pytest.FixtureRequest, test_database: TestDatabase) -> Iterator[Flask]:
     """The app, in its own app context, on a database restored to the test's snapshot."""
     with test_database.test(_snapshot_for(request, test_database), _commits_for(request)) as app:
+        limiter.reset()  # sign-in throttling counts failures: each test starts from none
         yield app
 
 

@@ -13,15 +13,17 @@ from sqlalchemy.orm import aliased, selectinload
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, Team, User, UserRole
 from app.accounts.passwords import (
-    MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
+    password_problem,
     verify_password,
 )
 from app.errors import Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.pagination import Page, PageRequest, paginate_query
+from app.security import service as security
+from app.security.models import EventKind
 
 # Verifying against a real hash when the email is unknown keeps the response time the same,
 # so the login form does not reveal which emails have accounts.
@@ -54,14 +56,17 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise Invalid("That is not your current password.", field="current_password")
-    _check_password_strength(new, field="new_password")
+    _check_password_strength(new, "new_password", user.email, user.full_name)
     user.password_hash = hash_password(new)
+    security.record(EventKind.PASSWORD_CHANGED, actor=user, subject=user)
     db.session.flush()
 
 
-def _check_password_strength(password: str, field: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field=field)
+def _check_password_strength(password: str, field: str, *personal: str) -> None:
+    """Every password set through SalesRamp passes here (seeded demo data sets hashes directly)."""
+    problem = password_problem(password, personal)
+    if problem is not None:
+        raise Invalid(problem, field=field)
 
 
 @dataclass
@@ -80,18 +85,29 @@ class PersonDetails:
 
 def create_user(actor: User, details: PersonDetails, password: str) -> User:
     require_role(actor, Role.ADMIN)
-    _check_password_strength(password, field="password")
+    _check_password_strength(password, "password", details.email, details.full_name)
     user = User(password_hash=hash_password(password), active=True)
     _apply_details(user, details)
     db.session.add(user)
     db.session.flush()
+    security.record(
+        EventKind.PERSON_CREATED, actor=actor, subject=user, detail=f"roles: {_roles(user)}"
+    )
     return user
 
 
 def update_user(actor: User, user: User, details: PersonDetails) -> None:
     require_role(actor, Role.ADMIN)
+    before = _roles(user)
     _apply_details(user, details)
     db.session.flush()
+    if _roles(user) != before:
+        detail = f"roles: {before} -> {_roles(user)}"
+        security.record(EventKind.ROLES_CHANGED, actor=actor, subject=user, detail=detail)
+
+
+def _roles(user: User) -> str:
+    return ", ".join(sorted(row.role.value for row in user.role_rows)) or "none"
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -99,14 +115,18 @@ def set_active(actor: User, user: User, active: bool) -> None:
     require_role(actor, Role.ADMIN)
     if user.id == actor.id and not active:
         raise Invalid("You cannot deactivate your own account.")
+    if user.active != active:
+        kind = EventKind.REACTIVATED if active else EventKind.DEACTIVATED
+        security.record(kind, actor=actor, subject=user)
     user.active = active
     db.session.flush()
 
 
 def reset_password(actor: User, user: User, password: str) -> None:
     require_role(actor, Role.ADMIN)
-    _check_password_strength(password, field="password")
+    _check_password_strength(password, "password", user.email, user.full_name)
     user.password_hash = hash_password(password)
+    security.record(EventKind.PASSWORD_RESET, actor=actor, subject=user, detail="set by an admin")
     db.session.flush()
 
 
