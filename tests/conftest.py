@@ -65,6 +65,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SERVER_NAME": "localhost",
         "SEAL_KEY_DIR": _scratch_dir() / "seal",
         "EXPORT_DIR": _scratch_dir() / "exports",
+        # Sign-in counters in this process, whatever SALESRAMP_REDIS_URL says: the tests of the
+        # Redis store start app instances of their own (tests/accounts/test_throttling.py).
+        "RATELIMIT_STORAGE_URI": "memory://",
         **_fast_test_engine(database_url),
         **overrides,
     }

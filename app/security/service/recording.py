@@ -104,15 +104,19 @@ def _label(person: Person | None) -> str:
 
 
 def clean(text: str, limit: int) -> str:
-    """One line of printable text: control and format characters escaped, then cut to ``limit``.
+    """One line of printable text: control, format and line-separator characters escaped.
 
     A newline or an ANSI escape in a typed email must not forge a second log line or recolour
     a terminal when the log is read or exported.
     """
-    escaped = "".join(
-        _escape(char) if unicodedata.category(char).startswith("C") else char for char in text
-    )
+    escaped = "".join(_escape(char) if _breaks_lines(char) else char for char in text)
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
+
+
+def _breaks_lines(char: str) -> bool:
+    """Control, format (bidi overrides) and unassigned characters, and the line separators."""
+    category = unicodedata.category(char)
+    return category[0] == "C" or category in ("Zl", "Zp")
 
 
 def _escape(char: str) -> str:
