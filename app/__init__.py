@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
+from app.accounts.sign_in_guard import register_sign_in_guard
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
@@ -25,12 +26,13 @@ from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
 from app.errorpages import register_error_pages
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.limits import register_limits
 from app.lookup import parse_id
 from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
 from app.requestlog import register_request_log
+from app.security.views import bp as security_bp
 from app.web import register_web_behaviour
 
 
@@ -68,6 +70,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    limiter.init_app(app)
+    register_sign_in_guard(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -111,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         coaching_bp,
         curriculum_bp,
         plans_bp,
+        security_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -28,6 +28,11 @@ class Settings:
     max_content_length: int = 21 * 1024 * 1024
     max_form_length: int = 1024 * 1024
     slow_query_ms: int = 500  # SQL statements slower than this are logged as warnings
+    # Shared state for several processes or hosts (sign-in throttling); None: in this process.
+    redis_url: str | None = None
+    # Failed sign-ins allowed per account (the email typed) and per client address.
+    sign_in_limit_per_account: str = "5/minute;20/hour"
+    sign_in_limit_per_address: str = "20/minute;100/hour"
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -53,6 +58,13 @@ class Settings:
             "MAX_CONTENT_LENGTH": self.max_content_length,
             "MAX_FORM_LENGTH": self.max_form_length,
             "SLOW_QUERY_MS": self.slow_query_ms,
+            # Flask-Limiter: in memory for one process, in Redis when several share the limits.
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_STRATEGY": "moving-window",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_KEY_PREFIX": "salesramp",
+            "SIGN_IN_LIMIT_PER_ACCOUNT": self.sign_in_limit_per_account,
+            "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
         }
 
 
@@ -76,6 +88,11 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         ),
         max_form_length=_positive_int(env.get("SALESRAMP_MAX_FORM_LENGTH"), default=1024 * 1024),
         slow_query_ms=_positive_int(env.get("SALESRAMP_SLOW_QUERY_MS"), default=500),
+        redis_url=env.get("SALESRAMP_REDIS_URL") or None,
+        sign_in_limit_per_account=env.get("SALESRAMP_SIGN_IN_LIMIT_PER_ACCOUNT")
+        or "5/minute;20/hour",
+        sign_in_limit_per_address=env.get("SALESRAMP_SIGN_IN_LIMIT_PER_ADDRESS")
+        or "20/minute;100/hour",
     )
 
 

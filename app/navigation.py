@@ -69,6 +69,7 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     if user.has_role(Role.ADMIN):
         items.append(NavItem("admin.teams", "Teams"))
         items.append(NavItem("admin.organisation", "Settings"))
+        items.append(NavItem("security.events", "Security log"))
     return items
 
 

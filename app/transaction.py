@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.extensions import db
 
 _KEY = "salesramp.after_commit"
+_KEPT = "salesramp.kept_whatever_happens"
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -36,3 +37,18 @@ def _run_callbacks(session: Session) -> None:
 def _drop_callbacks(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint in it
         session.info.pop(_KEY, None)
+
+
+def keep_whatever_happens(row: object) -> None:
+    """Save ``row`` when the request ends, even if the request's own writes are rolled back.
+
+    A refused request discards its writes, but the record that it was refused (the security
+    log) must stay; the web layer adds these rows after its commit or its rollback.
+    """
+    db.session().info.setdefault(_KEPT, []).append(row)
+
+
+def take_kept_rows() -> list[object]:
+    """The rows :func:`keep_whatever_happens` was given since the last call, and forget them."""
+    rows: list[object] = db.session().info.pop(_KEPT, [])
+    return rows

@@ -31,6 +31,9 @@ from app.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.once import new_key
 from app.pagination import Page
+from app.security import service as security
+from app.security.models import EventKind
+from app.transaction import take_kept_rows
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,6 +48,7 @@ TITLES = {
     404: "Page not found",
     405: "That action is not possible here",
     409: "That cannot be done now",
+    429: "Too many attempts",
     500: "Something went wrong on our side",
 }
 
@@ -54,6 +58,7 @@ def register_web_behaviour(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(StaleDataError, _changed_meanwhile)
     app.register_error_handler(HTTPException, _http_error)
+    security.use_address_source(client_address)
     # Flask runs these last registered first: the headers are decided before the commit
     # expires the signed-in user, who would otherwise be loaded again just to say so.
     app.after_request(_end_transaction)
@@ -76,11 +81,17 @@ def _end_transaction(response: Response) -> Response:
     on a form) commits everything it changed; any other outcome rolls everything back, so an
     error halfway through a request leaves nothing half-written. An exception raised by the
     commit itself (a constraint a concurrent request got to first) becomes the error page.
+    Rows kept whatever happens (the security log's record of a refusal) are saved either way.
     """
+    kept = take_kept_rows()
     if response.status_code < 400 and not g.get("discard_writes"):
+        db.session.add_all(kept)
         db.session.commit()
     else:
         db.session.rollback()
+        if kept:
+            db.session.add_all(kept)
+            db.session.commit()
     return response
 
 
@@ -113,6 +124,8 @@ def discard_writes() -> None:
 def _domain_error(error: DomainError) -> Response | tuple[str, int]:
     discard_writes()
     status = next((code for cls, code in STATUS_FOR.items() if isinstance(error, cls)), 400)
+    if status == 403:
+        record_denial(error.message)
     referrer = request.referrer or ""
     if request.method == "POST" and status in (400, 409) and referrer.startswith(request.host_url):
         # A button pressed on a page whose state moved on: say why, back on that page.
@@ -139,9 +152,23 @@ def _http_error(error: HTTPException) -> Response | tuple[str, int]:
         return error.get_response()
     discard_writes()  # an error page never follows half of a request's writes
     title = TITLES.get(error.code, error.name)
+    if error.code == 403:
+        record_denial(error.description or "")
     return render_template(
         "error.html", status=error.code, title=title, message=error.description
     ), error.code
+
+
+def record_denial(reason: str) -> None:
+    """Every 403 goes to the security log (saved although the request rolls back)."""
+    actor = current_user if current_user.is_authenticated else None
+    detail = f"{request.method} {request.path}: {reason}"
+    security.record_refusal(EventKind.PERMISSION_DENIED, actor=actor, detail=detail)
+
+
+def client_address() -> str | None:
+    """The client's address for the security log (behind a proxy: as ProxyFix sets it)."""
+    return request.remote_addr if has_request_context() else None
 
 
 def _security_headers(response: Response) -> Response:

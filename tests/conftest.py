@@ -26,7 +26,7 @@ from app.accounts.passwords import hash_password
 from app.config import PROJECT_ROOT
 from app.curriculum.loader import load_curriculum
 from app.curriculum.schema import Curriculum
-from app.extensions import db
+from app.extensions import db, limiter
 from app.plans.service import assign_plan
 from tests.database import Commits, Snapshot, TestDatabase
 from tests.querycount import counting_queries
@@ -65,6 +65,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SERVER_NAME": "localhost",
         "SEAL_KEY_DIR": _scratch_dir() / "seal",
         "EXPORT_DIR": _scratch_dir() / "exports",
+        # Sign-in counters in this process, whatever SALESRAMP_REDIS_URL says: the tests of the
+        # Redis store start app instances of their own (tests/accounts/test_throttling.py).
+        "RATELIMIT_STORAGE_URI": "memory://",
         **_fast_test_engine(database_url),
         **overrides,
     }
@@ -141,6 +144,7 @@ def _commits_for(request: pytest.FixtureRequest) -> Commits:
 def app(request: pytest.FixtureRequest, test_database: TestDatabase) -> Iterator[Flask]:
     """The app, in its own app context, on a database restored to the test's snapshot."""
     with test_database.test(_snapshot_for(request, test_database), _commits_for(request)) as app:
+        limiter.reset()  # sign-in throttling counts failures: each test starts from none
         yield app
 
 

@@ -311,6 +311,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
     },
+    "security.events": {"GET": get(ADMIN)},
+    "security.export": {"GET": get(ADMIN)},
     "certification.index": {"GET": get(SIGNED_IN, ok=302)},
     "certification.mine": {"GET": get(SIGNED_IN)},  # always one's own certifications
     "certification.rep_certifications": {"GET": get(VIEWERS, sees=MANAGERS)},

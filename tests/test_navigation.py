@@ -20,8 +20,9 @@ ADMIN_MENU = [
     ("admin.people", "People"),
     ("admin.teams", "Teams"),
     ("admin.organisation", "Settings"),
+    ("security.events", "Security log"),
 ]
-ADMIN_ONLY = {"admin.teams", "admin.organisation"}
+ADMIN_ONLY = {"admin.teams", "admin.organisation", "security.events"}
 MENUS = {
     (Role.REP,): [
         ("plans.my_ramp", "My ramp"),

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts import service
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.accounts.sign_in_guard import guard_sign_in
 from app.errors import Invalid
 from app.web import mark_password_entered, show_domain_error
 
@@ -17,6 +18,7 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@guard_sign_in
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("plans.home"))

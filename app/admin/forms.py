@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.accounts.models import Role
-from app.accounts.passwords import MIN_PASSWORD_LENGTH
+from app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_HINT
 
 
 @cache
@@ -65,14 +65,16 @@ class PersonForm(FlaskForm):
 class NewPersonForm(PersonForm):
     password = PasswordField(
         "First password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters; tell the person to change it.",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=f"{PASSWORD_HINT} Tell the person to change it.",
     )
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)]
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=PASSWORD_HINT,
     )
 
 

@@ -97,9 +97,13 @@ def reset_password(user_id: int) -> Response | str:
     person = service.get_user(user_id)
     reset = ResetPasswordForm(prefix="reset")
     if reset.validate_on_submit():
-        service.reset_password(current_user, person, reset.password.data or "")
-        flash(f"{person.full_name}'s password is reset.", "success")
-        return redirect(url_for("admin.edit_person", user_id=person.id))
+        try:
+            service.reset_password(current_user, person, reset.password.data or "")
+        except Invalid as error:
+            show_domain_error(reset, error)
+        else:
+            flash(f"{person.full_name}'s password is reset.", "success")
+            return redirect(url_for("admin.edit_person", user_id=person.id))
     form = _with_choices(PersonForm(data=_form_data(person)))
     return render_template("admin/person_form.html", form=form, person=person, reset=reset)
 

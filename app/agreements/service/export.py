@@ -31,6 +31,8 @@ from app.agreements.service.finding import AgreementFilters, agreements_query
 from app.csvfile import SpreadsheetWriter
 from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
+from app.security import service as security
+from app.security.models import EventKind
 from app.transaction import after_commit
 
 MANIFEST_NAME = "manifest.csv"
@@ -177,6 +179,7 @@ def export_selection(
     The job's thread starts once the request commits, so that it finds the job's row.
     """
     ids = selection(actor, filters)
+    security.record(EventKind.EXPORT, actor=actor, detail=f"agreements: {len(ids)} in a ZIP")
     if len(ids) <= inline_limit:
         buffer = io.BytesIO()
         write_zip(ids, buffer)
