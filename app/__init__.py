@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
+from app.agreements.jobs import register_jobs as register_agreement_jobs
 from app.agreements.public_views import bp as verify_bp
 from app.agreements.views import bp as agreements_bp
 from app.certification.views import bp as certification_bp
@@ -23,6 +24,8 @@ from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
 from app.extensions import csrf, db, login_manager, migrate
+from app.health.views import bp as health_bp
+from app.jobs import init_queue
 from app.navigation import main_nav
 from app.plans.views import bp as plans_bp
 from app.web import register_web_behaviour
@@ -43,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_jobs(app)
 
     register_web_behaviour(app)
     app.jinja_env.globals["main_nav"] = main_nav  # the menu in templates/base.html
@@ -89,9 +93,16 @@ def _register_blueprints(app: Flask) -> None:
         certification_bp,
         coaching_bp,
         curriculum_bp,
+        health_bp,
         plans_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _register_jobs(app: Flask) -> None:
+    """The job queue (``flask --app app worker`` runs it) and every feature's jobs."""
+    init_queue(app)
+    register_agreement_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:

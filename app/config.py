@@ -24,6 +24,8 @@ class Settings:
     reauth_minutes: int = 5  # signing needs a password entered within this many minutes
     public_url: str = "http://127.0.0.1:5000"  # where QR codes on sealed PDFs point
     bench_query_header: bool = False  # ``make bench``: count each request's SQL statements
+    redis_url: str | None = None  # the shared job queue (and limits) when several hosts serve
+    job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,13 @@ class Settings:
             "EXPORT_INLINE_LIMIT": 100,
             # Add an X-Query-Count header to every response (for the page benchmark only).
             "BENCH_QUERY_HEADER": self.bench_query_header,
+            # The job queue (app/jobs.py): Redis when set, else this SQLite file.
+            "REDIS_URL": self.redis_url,
+            "QUEUE_FILE": self.instance_path / "queue.sqlite3",
+            "JOBS_IMMEDIATE": False,  # the tests run each job as it is enqueued
+            "JOB_RETRIES": 3,
+            "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
+            "JOB_STALE_SECONDS": self.job_stale_seconds,
         }
 
 
@@ -64,6 +73,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         reauth_minutes=_positive_int(env.get("SALESRAMP_REAUTH_MINUTES"), default=5),
         public_url=env.get("SALESRAMP_PUBLIC_URL") or f"http://127.0.0.1:{env.get('PORT') or 5000}",
         bench_query_header=env.get("SALESRAMP_BENCH_QUERY_HEADER") == "1",
+        redis_url=env.get("SALESRAMP_REDIS_URL") or None,
+        job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
     )
 
 

@@ -622,6 +622,8 @@ AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
     "agreements.export_download": {"GET": get({Actor.HR}, url_values=_export_by_hr)},
     # The QR code's page: status and hashes for anyone, never the content or the rep's name.
     "verification.public_verify": {"GET": get(EVERYONE, url_values=_verification_code)},
+    # For load balancers: JSON about the database and the queue, nobody's records.
+    "health.healthz": {"GET": get(EVERYONE)},
 }
 ACCESS.update(AGREEMENT_ACCESS)
 

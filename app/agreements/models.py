@@ -218,6 +218,10 @@ class AgreementExport(db.Model):  # type: ignore[name-defined]
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The job worker's attempts so far, and its last sign of life: an export "running" with no
+    # sign of life for JOB_STALE_SECONDS was interrupted and is retried or failed by the sweep.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     @property
     def percent(self) -> int:

@@ -14,9 +14,10 @@ The package's modules: ``access`` (the rules above), ``finding`` (by id or code,
 waits for whom), ``drafting`` (templates, drafts, sending, voiding), ``record`` (what a document
 pulls from the rep's record), ``bulk`` (one template to many reps: preview, then send exactly
 what was previewed), ``signing`` (evidence, signatures, declining, the seal), ``export`` (ZIPs
-of the stored PDFs, inline or in the background) and ``verification`` (is this PDF intact, and
-which agreement is it). Every function takes the acting user where one acts, raises domain
-errors and flushes; the caller commits. Callers use the names re-exported here.
+of the stored PDFs), ``export_build`` (inline, or by the job worker: retried, swept) and
+``verification`` (is this PDF intact, and which agreement is it). Every function takes the
+acting user where one acts, raises domain errors and flushes; the caller commits. Callers
+use the names re-exported here.
 """
 
 from app.agreements.service.access import (
@@ -57,16 +58,21 @@ from app.agreements.service.drafting import (
 )
 from app.agreements.service.export import (
     MANIFEST_NAME,
-    InlineExport,
     completed_ids,
     export_path,
-    export_selection,
     file_name,
     finished_export,
     get_export,
-    start_export,
     write_directory,
     write_zip,
+)
+from app.agreements.service.export_build import (
+    BUILD_JOB,
+    InlineExport,
+    build_export,
+    export_selection,
+    start_export,
+    sweep_interrupted_exports,
 )
 from app.agreements.service.finding import (
     DEFAULT_SORT,
@@ -101,6 +107,7 @@ from app.agreements.service.verification import (
 )
 
 __all__ = [
+    "BUILD_JOB",
     "DEFAULT_SORT",
     "MANIFEST_NAME",
     "MAX_UPLOAD_BYTES",
@@ -113,6 +120,7 @@ __all__ = [
     "SignatureInput",
     "Verdict",
     "agreements_of",
+    "build_export",
     "can_edit",
     "can_list",
     "can_manage",
@@ -158,6 +166,7 @@ __all__ = [
     "spec_of",
     "start_export",
     "status_counts",
+    "sweep_interrupted_exports",
     "update_draft",
     "verify_pdf",
     "verify_upload",
