@@ -13,11 +13,12 @@ Who may do what (enforced here, whatever the pages show; the rules are in ``acce
 The package's modules: ``access`` (the rules above), ``finding`` (by id or code, lists, what
 waits for whom), ``drafting`` (templates, drafts, sending, voiding), ``record`` (what a document
 pulls from the rep's record), ``bulk`` (one template to many reps: preview, then send exactly
-what was previewed), ``signing`` (evidence, signatures, declining, the seal), ``export`` (ZIPs
-of the stored PDFs), ``export_build`` (inline, or by the job worker: retried, swept) and
-``verification`` (is this PDF intact, and which agreement is it). Every function takes the
-acting user where one acts, raises domain errors and flushes; the caller commits. Callers
-use the names re-exported here.
+what was previewed), ``signing`` (evidence, signatures, declining), ``sealing`` (the job that
+seals the completed PDF), ``export`` (ZIPs of the stored PDFs), ``export_build`` (inline, or by
+the job worker: retried, swept) and ``verification`` (is this PDF intact, and which agreement
+is it). Every function takes the acting user where one acts, raises domain errors and
+flushes; the caller commits (the jobs commit their own work). Callers use the names
+re-exported here.
 """
 
 from app.agreements.service.access import (
@@ -89,6 +90,7 @@ from app.agreements.service.finding import (
     waiting_for,
     waiting_page,
 )
+from app.agreements.service.sealing import SEAL_JOB, seal_completed, sweep_unsealed
 from app.agreements.service.signing import (
     SignatureInput,
     decline,
@@ -111,6 +113,7 @@ __all__ = [
     "DEFAULT_SORT",
     "MANIFEST_NAME",
     "MAX_UPLOAD_BYTES",
+    "SEAL_JOB",
     "SORTS",
     "AgreementFilters",
     "AgreementList",
@@ -159,6 +162,7 @@ __all__ = [
     "require_manage",
     "require_sign",
     "require_view",
+    "seal_completed",
     "sealed_pdf_of",
     "send",
     "send_many",
@@ -167,6 +171,7 @@ __all__ = [
     "start_export",
     "status_counts",
     "sweep_interrupted_exports",
+    "sweep_unsealed",
     "update_draft",
     "verify_pdf",
     "verify_upload",

@@ -1,4 +1,4 @@
-"""export jobs record their attempts and last sign of life
+"""background jobs: export attempts and heartbeat, agreements' sealing attempts
 
 Revision ID: 0009
 Revises: 0005
@@ -20,9 +20,13 @@ def upgrade():
     with op.batch_alter_table('agreement_exports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('seal_attempts', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.drop_column('seal_attempts')
     with op.batch_alter_table('agreement_exports', schema=None) as batch_op:
         batch_op.drop_column('heartbeat_at')
         batch_op.drop_column('attempts')
