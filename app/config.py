@@ -26,6 +26,7 @@ class Settings:
     bench_query_header: bool = False  # ``make bench``: count each request's SQL statements
     redis_url: str | None = None  # the shared job queue (and limits) when several hosts serve
     job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
+    queue_name: str | None = None  # default: one queue per database (app/jobs.py)
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Settings:
             # The job queue (app/jobs.py): Redis when set, else this SQLite file.
             "REDIS_URL": self.redis_url,
             "QUEUE_FILE": self.instance_path / "queue.sqlite3",
+            "QUEUE_NAME": self.queue_name,
             "JOBS_IMMEDIATE": False,  # the tests run each job as it is enqueued
             "JOB_RETRIES": 3,
             "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
@@ -75,6 +77,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         bench_query_header=env.get("SALESRAMP_BENCH_QUERY_HEADER") == "1",
         redis_url=env.get("SALESRAMP_REDIS_URL") or None,
         job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
+        queue_name=env.get("SALESRAMP_QUEUE_NAME") or None,
     )
 
 

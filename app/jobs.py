@@ -15,6 +15,7 @@ of a job loses it (Huey does not acknowledge): the features register a sweep
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import Task
+from sqlalchemy import make_url
 
 from app.extensions import db
 from app.transaction import after_commit
@@ -51,7 +53,7 @@ Job = Callable[..., None]
 def init_queue(app: Flask) -> Huey:
     """Create the app's queue: Redis when configured, else a SQLite file in ``instance/``."""
     immediate = bool(app.config.get("JOBS_IMMEDIATE"))
-    name = app.config.get("QUEUE_NAME") or QUEUE_NAME
+    name = app.config.get("QUEUE_NAME") or default_queue_name(app.config["SQLALCHEMY_DATABASE_URI"])
     queue: Huey
     if app.config.get("REDIS_URL"):
         queue = RedisHuey(name, url=app.config["REDIS_URL"], immediate=immediate)
@@ -64,6 +66,17 @@ def init_queue(app: Flask) -> Huey:
     app.extensions[_STARTERS] = []
     app.cli.add_command(worker_command)
     return queue
+
+
+def default_queue_name(database_url: str) -> str:
+    """One queue per database: a job names rows by id, so it must run against their database.
+
+    Web and job workers configured with the same database share the queue; a second database
+    on the same machine (a benchmark's, say) never receives the first one's jobs. The password
+    is left out, so rotating it does not orphan queued jobs.
+    """
+    where = make_url(database_url).render_as_string(hide_password=True)
+    return f"{QUEUE_NAME}-{hashlib.sha256(where.encode()).hexdigest()[:12]}"
 
 
 def queue_of(app: Flask | None = None) -> Huey:
@@ -132,6 +145,7 @@ def queue_reachable(app: Flask | None = None) -> bool:
 def worker_command(workers: int) -> None:
     """Run the job worker: exports, sealing; recovers interrupted jobs first."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     recover(app)
     click.echo(f"SalesRamp job worker: {workers} threads on {type(queue_of(app)).__name__}")
     queue_of(app).create_consumer(workers=workers, worker_type="thread").run()
