@@ -27,6 +27,7 @@ class Settings:
     redis_url: str | None = None  # the shared job queue (and limits) when several hosts serve
     job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
     queue_name: str | None = None  # default: one queue per database (app/jobs.py)
+    export_dir: Path | None = None  # default instance/exports; shared storage on several hosts
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -44,7 +45,8 @@ class Settings:
             "SEAL_KEY_DIR": self.instance_path,
             "REAUTH_MINUTES": self.reauth_minutes,
             "PUBLIC_URL": self.public_url,
-            "EXPORT_DIR": self.instance_path / "exports",
+            # The job worker writes export ZIPs here and the web workers serve them from here.
+            "EXPORT_DIR": self.export_dir or self.instance_path / "exports",
             # Exports of more agreements than this are built in the background with progress.
             "EXPORT_INLINE_LIMIT": 100,
             # Add an X-Query-Count header to every response (for the page benchmark only).
@@ -78,6 +80,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         redis_url=env.get("SALESRAMP_REDIS_URL") or None,
         job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
         queue_name=env.get("SALESRAMP_QUEUE_NAME") or None,
+        export_dir=Path(env["SALESRAMP_EXPORT_DIR"]) if env.get("SALESRAMP_EXPORT_DIR") else None,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from app.config import read_settings
 from app.jobs import Attempt, default_queue_name, enqueue, queue_of, register_job
 from tests.conftest import make_test_app
 
@@ -82,3 +83,20 @@ def test_the_worker_command_recovers_interrupted_work_before_taking_jobs(
 def test_flask_worker_is_a_command(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["--help"])
     assert "worker" in result.output
+
+
+def test_the_queue_settings_come_from_the_environment(tmp_path: Path) -> None:
+    defaults = read_settings(tmp_path, {}).as_flask_config()
+    assert defaults["REDIS_URL"] is None and defaults["QUEUE_FILE"] == tmp_path / "queue.sqlite3"
+    assert defaults["EXPORT_DIR"] == tmp_path / "exports" and defaults["JOB_STALE_SECONDS"] == 600
+    env = {
+        "SALESRAMP_REDIS_URL": "redis://queue.internal:6379/0",
+        "SALESRAMP_QUEUE_NAME": "salesramp-production",
+        "SALESRAMP_EXPORT_DIR": "/srv/shared/exports",
+        "SALESRAMP_JOB_STALE_SECONDS": "120",
+    }
+    configured = read_settings(tmp_path, env).as_flask_config()
+    assert configured["REDIS_URL"] == "redis://queue.internal:6379/0"
+    assert configured["QUEUE_NAME"] == "salesramp-production"
+    assert configured["EXPORT_DIR"] == Path("/srv/shared/exports")
+    assert configured["JOB_STALE_SECONDS"] == 120
