@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import signal
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ class Result:
     p50: float
     p95: float
     p99: float
+    browsing_p95: float  # without the sign-ins (Argon2id is slow by design)
 
     @property
     def passed(self) -> bool:
@@ -54,8 +56,15 @@ class Result:
         return (
             f"LOAD {self.label} rps {self.rps:.1f} p50 {self.p50:.0f} ms p95 {self.p95:.0f} ms "
             f"p99 {self.p99:.0f} ms errors {self.errors} of {self.requests} "
+            f"(p95 without sign-in {self.browsing_p95:.0f} ms) "
             f"target errors 0, p95 < {P95_TARGET_MS} ms {verdict}"
         )
+
+
+def percentile(values: list[float], share: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[share - 1]
 
 
 def _flask(url: str, *args: str) -> None:
@@ -115,7 +124,8 @@ def job_worker(url: str) -> Iterator[None]:
 
 def run_locust(base: str, label: str, users: int, seconds: int) -> Result:
     assert base.startswith(f"http://{HOST}:"), "the load test only ever targets 127.0.0.1"
-    prefix = OUT / label
+    prefix, timings = OUT / label, OUT / f"{label}.timings.tsv"
+    timings.unlink(missing_ok=True)
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
@@ -124,18 +134,23 @@ def run_locust(base: str, label: str, users: int, seconds: int) -> Result:
             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
         ],
         cwd=ROOT, timeout=seconds + 180, check=False,
+        env=os.environ | {"SALESRAMP_LOADTEST_TIMINGS": str(timings)},
         stdout=subprocess.DEVNULL, stderr=(OUT / f"{label}.log").open("w"),
     )  # fmt: skip
     with (OUT / f"{label}_stats.csv").open() as stats:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    rows = [line.split("\t") for line in timings.read_text().splitlines()]
+    every = [float(ms) for _, ms, _ in rows]
+    browsing = [float(ms) for name, ms, _ in rows if not name.startswith("/login")]
     return Result(
         label=label,
-        requests=int(total["Request Count"]),
-        errors=int(total["Failure Count"]),
+        requests=len(rows),
+        errors=sum(int(failed) for _, _, failed in rows),
         rps=float(total["Requests/s"]),
-        p50=float(total["50%"]),
-        p95=float(total["95%"]),
-        p99=float(total["99%"]),
+        p50=percentile(every, 50),
+        p95=percentile(every, 95),
+        p99=percentile(every, 99),
+        browsing_p95=percentile(browsing, 95),
     )
 
 
@@ -147,14 +162,15 @@ def write_report(results: list[Result], users: int, seconds: int) -> Path:
         f"{users} simulated people for {seconds} s per run, against 127.0.0.1 "
         f"({os.cpu_count()} CPUs, shared), the ten-rep demo organisation, the job worker running.",
         "",
-        "| run | requests/s | p50 ms | p95 ms | p99 ms | errors | requests | target |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| run | requests/s | p50 ms | p95 ms | p99 ms | p95 without sign-in | errors | requests "
+        "| target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         verdict = "met" if r.passed else "missed"
         lines.append(
             f"| {r.label} | {r.rps:.1f} | {r.p50:.0f} | {r.p95:.0f} | {r.p99:.0f} | "
-            f"{r.errors} | {r.requests} | {verdict} |"
+            f"{r.browsing_p95:.0f} | {r.errors} | {r.requests} | {verdict} |"
         )
     report.write_text("\n".join(lines) + "\n")
     return report
@@ -178,7 +194,12 @@ def main() -> int:
         for workers in WORKERS:
             label = f"{kind}.{workers}-workers"
             print(f"# {label}: {users} users for {seconds} s", flush=True)
-            with job_worker(url), gunicorn(url, workers=workers, query_header=False) as base:
+            # Idle connections are kept longer than the users' think time (1 to 3 s): a browser
+            # silently retries a request on a connection the server just closed; locust's
+            # client reports it as a reset instead.
+            log = OUT / f"{label}.gunicorn.log"
+            server = gunicorn(url, workers=workers, query_header=False, keep_alive=5, log=log)
+            with job_worker(url), server as base:
                 result = run_locust(base, label, users, seconds)
             print(result.line(), flush=True)
             results.append(result)

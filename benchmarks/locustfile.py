@@ -13,11 +13,12 @@ same record at once (the app refuses the second one), so it is not counted as an
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.clients import HttpSession
 
 PASSWORD = "demo"
@@ -56,6 +57,17 @@ PIP_VALUES = {
     "v_review_dates": "every Friday",
     "v_consequences": "Employment may end.",
 }
+
+
+# Every request's time, for percentiles with and without signing in (benchmarks/loadtest.py).
+_TIMINGS = os.environ.get("SALESRAMP_LOADTEST_TIMINGS")
+_timings = open(_TIMINGS, "a", buffering=1) if _TIMINGS else None  # noqa: SIM115
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, exception: Any, **kwargs: Any) -> None:
+    if _timings is not None:
+        _timings.write(f"{name}\t{response_time:.1f}\t{int(exception is not None)}\n")
 
 
 def csrf_of(html: str) -> str:

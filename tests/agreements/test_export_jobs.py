@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from huey.signals import SIGNAL_EXECUTING
 
 from app.accounts.models import User
@@ -225,3 +226,25 @@ def _wait_for_export(app: Flask, export_id: int, seconds: float = 20) -> ExportS
         if status != ExportStatus.RUNNING or time.monotonic() > deadline:
             return status
         time.sleep(0.1)
+
+
+def test_the_progress_page_says_why_an_export_failed(
+    app: Flask,
+    client: FlaskClient,
+    login: Callable[[User], FlaskClient],
+    hr: User,
+    make_agreement: Callable[..., Agreement],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(export_build, "write_zip", disk_full)
+    make_agreement()
+    app.config["EXPORT_INLINE_LIMIT"] = 0
+    login(hr)
+    progress = client.post("/agreements/export", data={}).headers["Location"]
+
+    status = client.get(progress + "/status").json
+    assert status["status"] == "failed" and "No space left on device" in status["error"]
+    assert "No space left on device" in client.get(progress).text
