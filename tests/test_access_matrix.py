@@ -530,7 +530,7 @@ def _agreement_state(w: World) -> object:
 def _export_by_hr(w: World) -> dict[str, Any]:
     """A finished export of Avery's agreement, requested by HR (only they may fetch it)."""
     ids = [_agreement_for(w, AgreementStatus.SENT).id]
-    job = agreement_export.start_export(w.hr, ids)
+    job = agreements.start_export(w.hr, ids)  # its job finds it done
     directory = Path(current_app.config["EXPORT_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
     with agreement_export.export_path(directory, job).open("wb") as target:
