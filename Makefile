@@ -1,11 +1,12 @@
-# SalesRamp: `make run` sets everything up and serves the app; `make test` runs the whole suite.
+# SalesRamp: `make run` sets everything up and serves the app (gunicorn and the job worker);
+# `make test` runs the whole suite (no worker needed: the tests run each job as it is queued).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run setup test lint bench clean
+.PHONY: run setup test lint bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +22,12 @@ setup: $(VENV)/.installed
 	$(FLASK) curriculum load
 	$(FLASK) demo --if-empty
 
+# The job worker (exports, sealing) runs beside gunicorn; when gunicorn stops (Ctrl-C), the
+# trap stops the worker too, so one command starts and stops both.
 run: setup
 	@echo "SalesRamp at http://127.0.0.1:$(PORT)  (demo logins: see README.md, password 'demo')"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'app:create_app()'
 
 # Both cores: pytest-xdist runs one worker per CPU (each with its own database).
@@ -37,6 +42,11 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
+
+# Locust against 127.0.0.1 only: SQLite and PostgreSQL, 2 and 4 gunicorn workers, 50 users,
+# 60 s each; prints the figures and writes them to instance/loadtest/results.md.
+loadtest: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

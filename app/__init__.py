@@ -16,6 +16,7 @@ from app.accounts.sign_in_guard import register_sign_in_guard
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
+from app.agreements.jobs import register_jobs as register_agreement_jobs
 from app.agreements.public_views import bp as verify_bp
 from app.agreements.views import bp as agreements_bp
 from app.backup import backup_command, restore_command
@@ -27,6 +28,8 @@ from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
 from app.errorpages import register_error_pages
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.health.views import bp as health_bp
+from app.jobs import init_queue
 from app.limits import register_limits
 from app.lookup import parse_id
 from app.navigation import menu_of
@@ -53,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_jobs(app)
 
     register_request_log(app)  # before the commit's hook, so it logs the final status
     register_web_behaviour(app)
@@ -114,10 +118,17 @@ def _register_blueprints(app: Flask) -> None:
         certification_bp,
         coaching_bp,
         curriculum_bp,
+        health_bp,
         plans_bp,
         security_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _register_jobs(app: Flask) -> None:
+    """The job queue (``flask --app app worker`` runs it) and every feature's jobs."""
+    init_queue(app)
+    register_agreement_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -28,11 +28,15 @@ class Settings:
     max_content_length: int = 21 * 1024 * 1024
     max_form_length: int = 1024 * 1024
     slow_query_ms: int = 500  # SQL statements slower than this are logged as warnings
-    # Shared state for several processes or hosts (sign-in throttling); None: in this process.
+    # Shared state for several processes or hosts (the job queue, sign-in throttling);
+    # None: in this process (and the queue in a SQLite file).
     redis_url: str | None = None
     # Failed sign-ins allowed per account (the email typed) and per client address.
     sign_in_limit_per_account: str = "5/minute;20/hour"
     sign_in_limit_per_address: str = "20/minute;100/hour"
+    job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
+    queue_name: str | None = None  # default: one queue per database (app/jobs.py)
+    export_dir: Path | None = None  # default instance/exports; shared storage on several hosts
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -50,7 +54,8 @@ class Settings:
             "SEAL_KEY_DIR": self.instance_path,
             "REAUTH_MINUTES": self.reauth_minutes,
             "PUBLIC_URL": self.public_url,
-            "EXPORT_DIR": self.instance_path / "exports",
+            # The job worker writes export ZIPs here and the web workers serve them from here.
+            "EXPORT_DIR": self.export_dir or self.instance_path / "exports",
             # Exports of more agreements than this are built in the background with progress.
             "EXPORT_INLINE_LIMIT": 100,
             # Add an X-Query-Count header to every response (for the page benchmark only).
@@ -65,6 +70,14 @@ class Settings:
             "RATELIMIT_KEY_PREFIX": "salesramp",
             "SIGN_IN_LIMIT_PER_ACCOUNT": self.sign_in_limit_per_account,
             "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
+            # The job queue (app/jobs.py): Redis when set, else this SQLite file.
+            "REDIS_URL": self.redis_url,
+            "QUEUE_FILE": self.instance_path / "queue.sqlite3",
+            "QUEUE_NAME": self.queue_name,
+            "JOBS_IMMEDIATE": False,  # the tests run each job as it is enqueued
+            "JOB_RETRIES": 3,
+            "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
+            "JOB_STALE_SECONDS": self.job_stale_seconds,
         }
 
 
@@ -93,6 +106,9 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         or "5/minute;20/hour",
         sign_in_limit_per_address=env.get("SALESRAMP_SIGN_IN_LIMIT_PER_ADDRESS")
         or "20/minute;100/hour",
+        job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
+        queue_name=env.get("SALESRAMP_QUEUE_NAME") or None,
+        export_dir=Path(env["SALESRAMP_EXPORT_DIR"]) if env.get("SALESRAMP_EXPORT_DIR") else None,
     )
 
 

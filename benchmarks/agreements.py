@@ -48,6 +48,7 @@ def run() -> list[Figure]:
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'bench.sqlite3'}",
             "SEAL_KEY_DIR": scratch / "seal",
+            "JOBS_IMMEDIATE": True,  # no worker here: the seal job runs at the commit
             "EXPORT_DIR": scratch / "exports",
             "SERVER_NAME": "localhost",
         }

@@ -35,23 +35,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str) -> Iterator[str]:
-    """Serve the app on a free local port with the query-count header on; yields its base URL."""
+def gunicorn(
+    database_url: str,
+    workers: int = 2,
+    query_header: bool = True,
+    keep_alive: int = 2,
+    log: Path | None = None,
+) -> Iterator[str]:
+    """Serve the app on a free local port (with the query-count header); yields its base URL."""
     port = free_port()
     env = os.environ | {
         "SALESRAMP_DATABASE_URL": database_url,
-        "SALESRAMP_BENCH_QUERY_HEADER": "1",
+        "SALESRAMP_BENCH_QUERY_HEADER": "1" if query_header else "",
         "SALESRAMP_SECRET_KEY": "benchmark-only-secret",
         "PORT": str(port),
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "--bind", f"{HOST}:{port}", "--workers", "2", "--threads", "4",
-        "--timeout", "300", "app:create_app()",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", "4",
+        "--keep-alive", str(keep_alive), "--timeout", "300", "app:create_app()",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    output = log.open("w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     base = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, make_url, text
@@ -33,6 +34,8 @@ from tests.querycount import counting_queries
 
 PASSWORD = "correct horse battery"
 TEST_DATABASE_URL = os.environ.get("SALESRAMP_TEST_DATABASE_URL", "")
+# Database 2 of the local Redis is this suite's (other projects' tests use other numbers).
+REDIS_TEST_URL = os.environ.get("SALESRAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 
 
 @cache
@@ -68,6 +71,10 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         # Sign-in counters in this process, whatever SALESRAMP_REDIS_URL says: the tests of the
         # Redis store start app instances of their own (tests/accounts/test_throttling.py).
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Jobs run as they are enqueued (after the commit), with no worker and no waiting.
+        "JOBS_IMMEDIATE": True,
+        "JOB_RETRY_DELAY": 0,
+        "QUEUE_FILE": _scratch_dir() / "queue.sqlite3",
         **_fast_test_engine(database_url),
         **overrides,
     }
@@ -175,6 +182,18 @@ def demo_snapshot(test_database: TestDatabase) -> Snapshot:
         return result.output
 
     return test_database.snapshot("demo", seed)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis; skipped when it is unreachable, unless SALESRAMP_REQUIRE_REDIS is set."""
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("SALESRAMP_REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
+    return REDIS_TEST_URL
 
 
 @pytest.fixture

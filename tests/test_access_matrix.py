@@ -550,7 +550,7 @@ def _agreement_state(w: World) -> object:
 def _export_by_hr(w: World) -> dict[str, Any]:
     """A finished export of Avery's agreement, requested by HR (only they may fetch it)."""
     ids = [_agreement_for(w, AgreementStatus.SENT).id]
-    job = agreement_export.start_export(w.hr, ids)
+    job = agreements.start_export(w.hr, ids)  # its job finds it done
     directory = Path(current_app.config["EXPORT_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
     with agreement_export.export_path(directory, job).open("wb") as target:
@@ -642,6 +642,8 @@ AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
     "agreements.export_download": {"GET": get({Actor.HR}, url_values=_export_by_hr)},
     # The QR code's page: status and hashes for anyone, never the content or the rep's name.
     "verification.public_verify": {"GET": get(EVERYONE, url_values=_verification_code)},
+    # For load balancers: JSON about the database and the queue, nobody's records.
+    "health.healthz": {"GET": get(EVERYONE)},
 }
 ACCESS.update(AGREEMENT_ACCESS)
 

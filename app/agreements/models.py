@@ -107,6 +107,8 @@ class Agreement(db.Model):  # type: ignore[name-defined]
     # The sealed PDF, rendered once on completion; downloads return exactly these bytes.
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The job worker's attempts at sealing the completed agreement (service/sealing.py).
+    seal_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     rep: Mapped[User] = relationship(foreign_keys=[rep_id])
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
@@ -218,6 +220,10 @@ class AgreementExport(db.Model):  # type: ignore[name-defined]
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The job worker's attempts so far, and its last sign of life: an export "running" with no
+    # sign of life for JOB_STALE_SECONDS was interrupted and is retried or failed by the sweep.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     @property
     def percent(self) -> int:

@@ -63,6 +63,10 @@ class SealKey:
 
 _opened: dict[tuple[str, bytes], SealKey] = {}
 _opening = threading.Lock()
+# The cached key's certificate objects (asn1crypto) serialise themselves lazily and are not safe
+# to use from two threads at once (seen as a TypeError deep in asn1crypto when the job worker's
+# threads sealed two agreements together): signing takes turns within a process.
+_signing = threading.Lock()
 
 
 def load_seal_key(p12_path: Path | None, passphrase: str | None, instance_path: Path) -> SealKey:
@@ -152,7 +156,8 @@ def seal_pdf(pdf: bytes, key: SealKey, verification_code: str, organisation: str
         location="SalesRamp",
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    output = signers.sign_pdf(writer, meta, signer=key.signer)
+    with _signing:
+        output = signers.sign_pdf(writer, meta, signer=key.signer)
     return output.getvalue()
 
 

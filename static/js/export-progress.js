@@ -20,9 +20,9 @@
           text.textContent = "Ready: " + job.total + " of " + job.total + ".";
           link.hidden = false;
         } else if (job.status === "failed") {
-          text.textContent = "The export failed. Try again with a smaller selection.";
+          text.textContent = "The export failed: " + (job.error || "try again with a smaller selection.");
         } else {
-          text.textContent = job.done + " of " + job.total + " so far…";
+          text.textContent = job.done + " of " + job.total + " so far…" + (job.error ? " " + job.error : "");
           window.setTimeout(poll, 1000);
         }
       })

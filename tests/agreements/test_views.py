@@ -255,7 +255,7 @@ def test_export_of_a_selection_is_a_zip_of_stored_pdfs_and_a_manifest(
     assert archive.read(row["file"]) == completed.pdf
 
 
-@pytest.mark.real_commits  # the export runs in a thread, on a connection of its own
+@pytest.mark.real_commits  # the export's job runs in a session of its own
 def test_a_large_export_runs_in_the_background_with_progress(
     app: Flask,
     client: FlaskClient,
@@ -288,7 +288,7 @@ def test_a_large_export_runs_in_the_background_with_progress(
     assert [row["file"] for row in rows if row["status"] == "sent"] == [""]
 
 
-@pytest.mark.real_commits  # the export runs in a thread, on a connection of its own
+@pytest.mark.real_commits  # the export's job runs in a session of its own
 def test_an_export_belongs_to_whoever_asked_for_it(
     app: Flask,
     client: FlaskClient,

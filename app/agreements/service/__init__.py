@@ -13,10 +13,12 @@ Who may do what (enforced here, whatever the pages show; the rules are in ``acce
 The package's modules: ``access`` (the rules above), ``finding`` (by id or code, lists, what
 waits for whom), ``drafting`` (templates, drafts, sending, voiding), ``record`` (what a document
 pulls from the rep's record), ``bulk`` (one template to many reps: preview, then send exactly
-what was previewed), ``signing`` (evidence, signatures, declining, the seal), ``export`` (ZIPs
-of the stored PDFs, inline or in the background) and ``verification`` (is this PDF intact, and
-which agreement is it). Every function takes the acting user where one acts, raises domain
-errors and flushes; the caller commits. Callers use the names re-exported here.
+what was previewed), ``signing`` (evidence, signatures, declining), ``sealing`` (the job that
+seals the completed PDF), ``export`` (ZIPs of the stored PDFs), ``export_build`` (inline, or by
+the job worker: retried, swept) and ``verification`` (is this PDF intact, and which agreement
+is it). Every function takes the acting user where one acts, raises domain errors and
+flushes; the caller commits (the jobs commit their own work). Callers use the names
+re-exported here.
 """
 
 from app.agreements.service.access import (
@@ -57,16 +59,21 @@ from app.agreements.service.drafting import (
 )
 from app.agreements.service.export import (
     MANIFEST_NAME,
-    InlineExport,
     completed_ids,
     export_path,
-    export_selection,
     file_name,
     finished_export,
     get_export,
-    start_export,
     write_directory,
     write_zip,
+)
+from app.agreements.service.export_build import (
+    BUILD_JOB,
+    InlineExport,
+    build_export,
+    export_selection,
+    start_export,
+    sweep_interrupted_exports,
 )
 from app.agreements.service.finding import (
     DEFAULT_SORT,
@@ -84,6 +91,7 @@ from app.agreements.service.finding import (
     waiting_for,
     waiting_page,
 )
+from app.agreements.service.sealing import SEAL_JOB, seal_completed, sweep_unsealed
 from app.agreements.service.signing import (
     SignatureInput,
     decline,
@@ -104,9 +112,11 @@ from app.agreements.service.verification import (
 )
 
 __all__ = [
+    "BUILD_JOB",
     "DEFAULT_SORT",
     "MANIFEST_NAME",
     "MAX_UPLOAD_BYTES",
+    "SEAL_JOB",
     "SORTS",
     "AgreementFilters",
     "AgreementList",
@@ -117,6 +127,7 @@ __all__ = [
     "StoreCheck",
     "Verdict",
     "agreements_of",
+    "build_export",
     "can_edit",
     "can_list",
     "can_manage",
@@ -155,6 +166,7 @@ __all__ = [
     "require_manage",
     "require_sign",
     "require_view",
+    "seal_completed",
     "sealed_pdf_of",
     "send",
     "send_many",
@@ -162,6 +174,8 @@ __all__ = [
     "spec_of",
     "start_export",
     "status_counts",
+    "sweep_interrupted_exports",
+    "sweep_unsealed",
     "update_draft",
     "verify_everything",
     "verify_pdf",

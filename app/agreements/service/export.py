@@ -1,39 +1,31 @@
 """Exporting agreements: the stored sealed PDFs plus a CSV manifest, as a ZIP or a directory.
 
 Exports copy the stored bytes (never a re-render), so every exported PDF's SHA-256 is the one
-in the manifest and in the audit trail. A large selection is built in a background thread
-that records its progress on an ``AgreementExport`` row, which the progress page polls.
+in the manifest and in the audit trail. A large selection is built by the job worker
+(``export_build``), which records its progress on an ``AgreementExport`` row that the progress
+page polls. This module writes the ZIPs and finds an export for its owner.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import secrets
-import threading
-import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
 from app.accounts.models import User
-from app.agreements.audit import now
 from app.agreements.models import Agreement, AgreementExport, AgreementStatus, ExportStatus
 from app.agreements.service.access import require_manage
 from app.agreements.service.finding import AgreementFilters, agreements_query
 from app.csvfile import SpreadsheetWriter
 from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
-from app.security import service as security
-from app.security.models import EventKind
-from app.transaction import after_commit
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_FIELDS = (
@@ -163,55 +155,6 @@ def write_directory(ids: Sequence[int], directory: Path) -> int:
     return written
 
 
-@dataclass(frozen=True)
-class InlineExport:
-    """A selection small enough to build during the request: the ZIP to download now."""
-
-    data: bytes
-    name: str
-
-
-def export_selection(
-    actor: User, filters: AgreementFilters, inline_limit: int
-) -> InlineExport | AgreementExport:
-    """Up to ``inline_limit`` agreements as a ZIP at once; more as a background job.
-
-    The job's thread starts once the request commits, so that it finds the job's row.
-    """
-    ids = selection(actor, filters)
-    security.record(EventKind.EXPORT, actor=actor, detail=f"agreements: {len(ids)} in a ZIP")
-    if len(ids) <= inline_limit:
-        buffer = io.BytesIO()
-        write_zip(ids, buffer)
-        return InlineExport(buffer.getvalue(), f"agreements-{now():%Y%m%d-%H%M%S}.zip")
-    job = start_export(actor, ids)
-    app, job_id = current_app._get_current_object(), job.id  # type: ignore[attr-defined]
-    after_commit(lambda: run_in_thread(app, job_id))
-    return job
-
-
-# --- background exports -----------------------------------------------------------------------
-
-
-def start_export(actor: User, ids: Sequence[int]) -> AgreementExport:
-    """Record an export to build in the background; the caller commits, then ``run_in_thread``."""
-    require_manage(actor)
-    job = AgreementExport(
-        token=secrets.token_urlsafe(24),
-        requested_by_id=actor.id,
-        agreement_ids=list(ids),
-        status=ExportStatus.RUNNING,
-        total=len(ids),
-        done=0,
-        file_name="",
-        error="",
-        created_at=now(),
-    )
-    db.session.add(job)
-    db.session.flush()
-    return job
-
-
 def get_export(actor: User, token: str) -> AgreementExport:
     job = db.session.scalar(
         select(AgreementExport)
@@ -235,59 +178,3 @@ def finished_export(actor: User, token: str, directory: Path) -> Path:
     if job.status != ExportStatus.DONE:
         raise Conflict("This export is not ready yet.")
     return export_path(directory, job)
-
-
-def run_in_thread(app: Flask, export_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=build_export, args=(app, export_id), name=f"export-{export_id}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-def build_export(app: Flask, export_id: int) -> None:
-    """Build the ZIP for one export, committing progress as it goes (runs in its own thread)."""
-    with app.app_context():
-        try:
-            _build(Path(app.config["EXPORT_DIR"]), export_id)
-        finally:
-            db.session.remove()
-
-
-def _build(directory: Path, export_id: int) -> None:
-    job = db.session.get(AgreementExport, export_id)
-    if job is None:
-        return
-    ids, target = list(job.agreement_ids), export_path(directory, job)
-
-    def progress(done: int) -> None:
-        _update(export_id, done=done)
-
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        _remove_stale(directory)
-        partial = target.with_suffix(".part")
-        with partial.open("wb") as stream:
-            write_zip(ids, stream, progress)
-        partial.rename(target)
-    except Exception as exc:  # tell the progress page, then let the thread report it
-        db.session.rollback()
-        _update(export_id, status=ExportStatus.FAILED, error=str(exc)[:500], finished_at=now())
-        raise
-    _update(export_id, status=ExportStatus.DONE, done=len(ids), finished_at=now())
-
-
-def _remove_stale(directory: Path, max_age: timedelta = timedelta(days=1)) -> None:
-    """Export ZIPs are for downloading now, not for keeping: drop those older than a day."""
-    cutoff = time.time() - max_age.total_seconds()
-    for old in directory.glob("agreements-*.*"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-
-
-def _update(export_id: int, **values: Any) -> None:
-    """Write progress straight away, in its own commit, for the progress page to read."""
-    db.session.execute(
-        AgreementExport.__table__.update().where(AgreementExport.id == export_id).values(**values)
-    )
-    db.session.commit()

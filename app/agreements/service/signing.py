@@ -1,4 +1,4 @@
-"""Signing: reading evidence, the rep's signature or decline, countersignatures, and the seal.
+"""Signing: reading evidence, the rep's signature or decline, countersignatures; then sealing.
 
 Every check happens here, whatever the page did: the consent box, the typed name, a fresh
 login, and that the actor is the one whose signature is due. ``claim`` makes a second
@@ -7,13 +7,12 @@ submission of the same signature fail without a second event.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
-from app.agreements import audit, rendering
+from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from app.agreements.document import names_match
@@ -25,6 +24,7 @@ from app.agreements.models import (
 )
 from app.agreements.service.access import pending_role, require_sign
 from app.agreements.service.drafting import claim, close
+from app.agreements.service.sealing import queue_sealing
 from app.errors import Conflict, Invalid
 from app.extensions import db
 
@@ -127,8 +127,10 @@ def sign(
 
 def sealed_pdf_of(agreement: Agreement) -> bytes:
     """The stored sealed PDF, byte for byte; it exists once everyone has signed."""
-    if agreement.status != AgreementStatus.COMPLETED or agreement.pdf is None:
+    if agreement.status != AgreementStatus.COMPLETED:
         raise Conflict("The signed PDF is available once everyone has signed.")
+    if agreement.pdf is None:
+        raise Conflict("Everyone has signed; the PDF is being sealed. Try again in a minute.")
     return agreement.pdf
 
 
@@ -145,7 +147,7 @@ def decline(actor: User, agreement: Agreement, reason: str, evidence: Evidence) 
 
 
 def _complete(agreement: Agreement, moment: datetime) -> None:
-    """All signatures are in: render the final PDF once, seal it, store the bytes and hash."""
+    """All signatures are in: completed now; the job worker renders and seals the PDF."""
     claim(
         agreement,
         AgreementStatus.SIGNED_BY_REP,
@@ -155,10 +157,7 @@ def _complete(agreement: Agreement, moment: datetime) -> None:
     )
     system = Evidence.system("sealing")
     audit.record(agreement, None, "completed", system, _hash(agreement), at=moment)
-    pdf = rendering.sealed_pdf(agreement)
-    digest = hashlib.sha256(pdf).hexdigest()
-    claim(agreement, AgreementStatus.COMPLETED, pdf=pdf, pdf_sha256=digest)
-    audit.record(agreement, None, "sealed", system, _hash(agreement), f"PDF SHA-256 {digest}")
+    queue_sealing(agreement)
 
 
 def _hash(agreement: Agreement) -> str:

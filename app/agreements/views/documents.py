@@ -80,6 +80,7 @@ def export_status(token: str) -> Response:
         done=job.done,
         total=job.total,
         percent=job.percent,
+        error=job.error,  # why it failed, or why an attempt failed and it is being retried
         download=url_for("agreements.export_download", token=job.token)
         if job.status == ExportStatus.DONE
         else None,

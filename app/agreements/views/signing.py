@@ -58,7 +58,7 @@ def _reauth_window() -> timedelta:
 
 def _signed_message(agreement: Agreement) -> str:
     if agreement.status == AgreementStatus.COMPLETED:
-        return "Signed. The agreement is complete and sealed; you can download the PDF."
+        return "Signed. The agreement is complete; its sealed PDF is ready to download in a moment."
     return "Signed. The agreement now waits for the countersignature."
 
 

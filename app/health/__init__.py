@@ -1,0 +1,1 @@
+"""``/healthz``: whether this web worker can reach the database and the job queue."""
