@@ -9,8 +9,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.accounts.models import User
+from app.accounts.login_session import register_login_session
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
@@ -40,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.as_flask_config())
     app.config.update(overrides or {})
 
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -55,16 +57,24 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see this page."
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    register_login_session(login_manager)  # a sign-in token per session, not the user's id
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
     importlib.import_module("app.models")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client's address and scheme from them.
+
+    Only that many: an ``X-Forwarded-For`` a client wrote itself is not believed, so the
+    agreements' audit trail records the address the nearest trusted proxy saw.
+    """
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 @event.listens_for(Engine, "connect")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 from flask import (
     Flask,
+    current_app,
     flash,
     g,
     has_request_context,
@@ -34,6 +35,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+
+# Served over HTTPS (SALESRAMP_HTTPS=1): browsers use only HTTPS here for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 STATUS_FOR = {NotAllowed: 403, NotFound: 404, Conflict: 409, Invalid: 400}
 TITLES = {
@@ -137,6 +141,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("HTTPS"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if current_user.is_authenticated and not request.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

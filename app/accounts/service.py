@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from app.accounts import signins
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, Team, User, UserRole
 from app.accounts.passwords import (
@@ -56,7 +57,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid("That is not your current password.", field="current_password")
     _check_password_strength(new, field="new_password")
     user.password_hash = hash_password(new)
-    db.session.flush()
+    signins.end_all(user)  # a stolen session must not outlive the password it was opened with
 
 
 def _check_password_strength(password: str, field: str) -> None:
@@ -90,8 +91,11 @@ def create_user(actor: User, details: PersonDetails, password: str) -> User:
 
 def update_user(actor: User, user: User, details: PersonDetails) -> None:
     require_role(actor, Role.ADMIN)
+    roles_before = user.roles
     _apply_details(user, details)
     db.session.flush()
+    if user.roles != roles_before:
+        signins.end_all(user)  # sessions opened under the old roles end with them
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -100,6 +104,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.id == actor.id and not active:
         raise Invalid("You cannot deactivate your own account.")
     user.active = active
+    if not active:
+        signins.end_all(user)
     db.session.flush()
 
 
@@ -107,7 +113,7 @@ def reset_password(actor: User, user: User, password: str) -> None:
     require_role(actor, Role.ADMIN)
     _check_password_strength(password, field="password")
     user.password_hash = hash_password(password)
-    db.session.flush()
+    signins.end_all(user)
 
 
 def _apply_details(user: User, details: PersonDetails) -> None:
