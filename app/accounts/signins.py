@@ -97,9 +97,9 @@ def resume(
     if not secret or not version.isdigit():
         return Ended.UNKNOWN
     row = db.session.execute(
-        select(SignIn, User).join(User, User.id == SignIn.user_id).where(
-            SignIn.token_hash == _hash(secret)
-        )
+        select(SignIn, User)
+        .join(User, User.id == SignIn.user_id)
+        .where(SignIn.token_hash == _hash(secret))
     ).first()
     if row is None:
         return Ended.UNKNOWN
