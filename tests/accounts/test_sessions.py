@@ -162,14 +162,26 @@ def test_deactivation_ends_every_session(
 ) -> None:
     admin, rep = make_user(Role.ADMIN), make_user()
     sign_in(client, rep, remember=True)
-    copied = copy_of(app, client)
+    copied, kept_for_later = copy_of(app, client), copy_of(app, client)
     service.set_active(admin, rep, active=False)
     db.session.commit()
     assert not signed_in(copied)
     assert not signed_in(client)
     service.set_active(admin, rep, active=True)  # reactivating does not revive old sessions
     db.session.commit()
-    assert not signed_in(copy_of(app, copied))
+    assert not signed_in(kept_for_later)
+
+
+def test_an_admin_password_reset_ends_every_session(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    admin, rep = make_user(Role.ADMIN), make_user()
+    sign_in(client, rep, remember=True)
+    remembered = copy_of(app, client, only=(REMEMBER_COOKIE,))
+    service.reset_password(admin, rep, "a fresh reset password")
+    db.session.commit()
+    assert not signed_in(client)
+    assert not signed_in(remembered)
 
 
 def _details(user: User, roles: tuple[Role, ...]) -> PersonDetails:
