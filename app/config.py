@@ -94,7 +94,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     )
 
 
-# Sign-ins older than a year are deleted whatever their state (app/accounts/signins.py).
+# The longest "Keep me signed in"; older sign-ins are deleted (app/accounts/signins.py).
 MAX_REMEMBER_DAYS = 365
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import delete, or_, select, update
 
 from app.accounts.access import require_role
 from app.accounts.models import Role, SignIn, User
+from app.config import MAX_REMEMBER_DAYS
 from app.extensions import db
 
 # last_seen_at is written at most this often, not on every request: the idle timeout is
@@ -152,10 +153,14 @@ def sign_out_everywhere(actor: User, user: User) -> None:
 
 
 def _forget_ended(user: User) -> None:
-    """Delete the person's ended sign-ins as a new one opens, so the table does not grow."""
+    """Delete the person's ended sign-ins as a new one opens, so the table does not grow.
+
+    Sign-ins that timed out unnoticed are gone once older than any lifetime may be.
+    """
+    too_old = _now() - timedelta(days=MAX_REMEMBER_DAYS + 1)
     db.session.execute(
         delete(SignIn).where(
             SignIn.user_id == user.id,
-            or_(SignIn.ended_at.is_not(None), SignIn.created_at < _now() - timedelta(days=366)),
+            or_(SignIn.ended_at.is_not(None), SignIn.created_at < too_old),
         )
     )
