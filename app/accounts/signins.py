@@ -24,7 +24,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from app.accounts.access import require_role
 from app.accounts.models import Role, SignIn, User
@@ -83,6 +84,15 @@ def start(user: User, *, remember: bool, now: datetime | None = None) -> str:
     return token
 
 
+# Built once (statements are immutable); asked at the start of every signed-in request.
+_SIGN_IN_WITH_USER = (
+    select(SignIn, User)
+    .join(User, User.id == SignIn.user_id)
+    .where(SignIn.token_hash == bindparam("token_hash"))
+    .options(joinedload(User.role_rows))
+)
+
+
 def resume(
     token: str,
     session_lifetimes: Lifetimes,
@@ -91,17 +101,14 @@ def resume(
 ) -> User | Ended:
     """The signed-in user a token stands for (with the sign-in attached), or why it does not.
 
-    One query finds the sign-in and its user together, as the loader's one query did before.
+    One query finds the sign-in, its user and their roles together: this runs on every
+    signed-in request.
     """
     now = now or _now()
     version, _, secret = token.partition(":")
     if not secret or not version.isdigit():
         return Ended.UNKNOWN
-    row = db.session.execute(
-        select(SignIn, User)
-        .join(User, User.id == SignIn.user_id)
-        .where(SignIn.token_hash == _hash(secret))
-    ).first()
+    row = db.session.execute(_SIGN_IN_WITH_USER, {"token_hash": _hash(secret)}).unique().first()
     if row is None:
         return Ended.UNKNOWN
     sign_in, user = row

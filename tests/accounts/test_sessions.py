@@ -24,6 +24,7 @@ from app.accounts.service import PersonDetails
 from app.errors import NotAllowed
 from app.extensions import db
 from tests.conftest import PASSWORD
+from tests.querycount import counting_queries
 
 PAGE = "/account/password"  # any page that needs a signed-in person
 REMEMBER_COOKIE = "remember_token"
@@ -308,3 +309,17 @@ def test_a_busy_session_is_not_written_on_every_request(
     assert signed_in(client)
     (row,) = sign_ins_of(rep)
     assert signins._now() - row.last_seen_at < timedelta(seconds=30)
+
+
+def test_finding_the_signed_in_person_and_their_roles_is_one_query(
+    make_user: Callable[..., User],
+) -> None:
+    coach = make_user(Role.COACH, Role.HR)
+    token = signins.start(coach, remember=False)
+    db.session.commit()
+    db.session.expunge_all()  # a new request starts with an empty session
+    lifetimes = signins.Lifetimes(idle=timedelta(minutes=30), absolute=timedelta(hours=12))
+    with counting_queries() as statements:
+        found = signins.resume(token, lifetimes, lifetimes)
+        assert isinstance(found, User) and found.roles == {Role.COACH, Role.HR}
+    assert len(statements) == 1
