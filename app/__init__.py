@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import joinedload
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.accounts.models import User
+from app.accounts.login_session import register_login_session
 from app.accounts.sign_in_guard import register_sign_in_guard
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
@@ -31,7 +31,6 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.jobs import init_queue
 from app.limits import register_limits
-from app.lookup import parse_id
 from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
 from app.requestlog import register_request_log
@@ -52,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    _trust_proxies(app)
     register_limits(app)  # before the blueprints: ids in their URLs are bounded
     _init_extensions(app)
     _register_blueprints(app)
@@ -71,29 +71,26 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see this page."
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     limiter.init_app(app)
     register_sign_in_guard(app)
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        """Every signed-in request starts here: the person and their roles in one query."""
-        number = parse_id(user_id)
-        if not number:
-            return None
-        found = db.session.scalars(_USER_WITH_ROLES, {"user_id": number})
-        return found.unique().one_or_none()
+    register_login_session(login_manager)  # a sign-in token per session, not the user's id
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
     importlib.import_module("app.models")
 
 
-# Built once (statements are immutable); asked at the start of every signed-in request.
-_USER_WITH_ROLES = (
-    select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
-)
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client's address and scheme from them.
+
+    Only that many: an ``X-Forwarded-For`` a client wrote itself is not believed, so the
+    agreements' audit trail records the address the nearest trusted proxy saw.
+    """
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 @event.listens_for(Engine, "connect")

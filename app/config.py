@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,14 @@ class Settings:
     job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
     queue_name: str | None = None  # default: one queue per database (app/jobs.py)
     export_dir: Path | None = None  # default instance/exports; shared storage on several hosts
+    # Sign-ins (app/accounts/signins.py): a session ends after this long without a request,
+    # and this long after signing in whatever happens; "Keep me signed in" has its own pair.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    remember_idle_days: int = 14
+    remember_max_days: int = 30  # at most MAX_REMEMBER_DAYS
+    https: bool = False  # served over HTTPS: Secure cookies and HSTS
+    proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -47,6 +56,16 @@ class Settings:
             "SESSION_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_DURATION": timedelta(days=self.remember_max_days),
+            "SESSION_COOKIE_SECURE": self.https,
+            "REMEMBER_COOKIE_SECURE": self.https,
+            "PREFERRED_URL_SCHEME": "https" if self.https else "http",
+            "HTTPS": self.https,
+            "PROXY_COUNT": self.proxy_count,
+            "SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "SESSION_MAX_HOURS": self.session_max_hours,
+            "REMEMBER_IDLE_DAYS": self.remember_idle_days,
+            "REMEMBER_MAX_DAYS": self.remember_max_days,
             "WTF_CSRF_TIME_LIMIT": None,
             "SEAL_P12": self.seal_p12,
             "SEAL_PASSPHRASE": self.seal_passphrase,
@@ -109,7 +128,19 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
         queue_name=env.get("SALESRAMP_QUEUE_NAME") or None,
         export_dir=Path(env["SALESRAMP_EXPORT_DIR"]) if env.get("SALESRAMP_EXPORT_DIR") else None,
+        session_idle_minutes=_positive_int(env.get("SALESRAMP_SESSION_IDLE_MINUTES"), default=30),
+        session_max_hours=_positive_int(env.get("SALESRAMP_SESSION_MAX_HOURS"), default=12),
+        remember_idle_days=_positive_int(env.get("SALESRAMP_REMEMBER_IDLE_DAYS"), default=14),
+        remember_max_days=min(
+            _positive_int(env.get("SALESRAMP_REMEMBER_MAX_DAYS"), default=30), MAX_REMEMBER_DAYS
+        ),
+        https=env.get("SALESRAMP_HTTPS") == "1",
+        proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
     )
+
+
+# The longest "Keep me signed in"; older sign-ins are deleted (app/accounts/signins.py).
+MAX_REMEMBER_DAYS = 365
 
 
 def _positive_int(value: str | None, default: int) -> int:

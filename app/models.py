@@ -1,6 +1,6 @@
 """Every feature's models in one import, so the metadata and Alembic see all tables."""
 
-from app.accounts.models import Organisation, Team, User, UserRole
+from app.accounts.models import Organisation, SignIn, Team, User, UserRole
 from app.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -35,6 +35,7 @@ __all__ = [
     "ScenarioTemplate",
     "Score",
     "ScoreCorrection",
+    "SignIn",
     "Stage",
     "Submission",
     "Team",

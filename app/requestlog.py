@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from werkzeug.wrappers import Response
 
@@ -78,12 +78,18 @@ def _finish(response: Response) -> Response:
             path=request.path,
             status=response.status_code,
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            # From the session, not current_user: loading the user is a query, and the
-            # database may be the reason this request failed.
-            user_id=session.get("_user_id"),
+            user_id=_signed_in_id(),
         )
     )
     return response
+
+
+def _signed_in_id() -> int | None:
+    """The person the request was served to, if it looked them up: never a lookup of its own
+    (the database may be why the request failed), and never the session's sign-in token,
+    which is a secret (``app/accounts/signins.py``)."""
+    user = g.get("_login_user")  # where Flask-Login keeps whom it found for this request
+    return getattr(user, "id", None) if user is not None and user.is_authenticated else None
 
 
 def _line(**fields: Any) -> str:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 from flask import (
     Flask,
+    current_app,
     flash,
     g,
     has_request_context,
@@ -40,6 +41,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+
+# Served over HTTPS (SALESRAMP_HTTPS=1): browsers use only HTTPS here for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 STATUS_FOR = {NotAllowed: 403, NotFound: 404, Conflict: 409, Invalid: 400}
 TITLES = {
@@ -176,6 +180,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("HTTPS"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     # The cheap tests first: an error page sets its own, and must not load the user (a query).
     cached = "Cache-Control" in response.headers or request.path.startswith("/static/")
     if not cached and current_user.is_authenticated:

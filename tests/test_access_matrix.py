@@ -22,6 +22,7 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from app import create_app
+from app.accounts import signins
 from app.accounts.models import Organisation, Role, Team, User
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
@@ -287,6 +288,9 @@ ACCESS: dict[str, dict[str, Rule]] = {
     },
     "admin.activate": {
         "POST": post(ADMIN, state=lambda w: _leaver().active, url_values=_a_leaver),
+    },
+    "admin.sign_out_everywhere": {
+        "POST": post(ADMIN, state=lambda w: db.session.get(User, w.rep.id).session_version),
     },
     "admin.reset_password": {
         "POST": post(
@@ -789,8 +793,10 @@ def _sign_in(app: Flask, client: FlaskClient, user: User) -> None:
     itself is covered by the ``accounts.login`` rows here and by the login tests.
     """
     with app.test_request_context(environ_base=client.environ_base):
+        signins.start(user, remember=False)
         login_user(user)
         signed_in = dict(session)
+    db.session.commit()
     with client.session_transaction() as client_session:
         client_session.update(signed_in)
 

@@ -68,12 +68,45 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # Bumped only by an edit of the person's details (not by a sign-in), and checked by every
     # update of the row, so a stale edit fails instead of overwriting a newer one.
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Every sign-in carries the version it was made under; raising it ends them all at once
+    # (password change, deactivation, role change, an admin's "sign out everywhere").
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __mapper_args__ = {"version_id_col": row_version, "version_id_generator": False}
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     coach: Mapped[User | None] = relationship(remote_side=[id], back_populates="reps")
     reps: Mapped[list[User]] = relationship(back_populates="coach", order_by="User.full_name")
     team: Mapped[Team | None] = relationship(back_populates="members")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: this sign-in's token.
+
+        Not the user's id, which would be one fixed value valid for ever; the token names one
+        sign-in (``SignIn``) that sign-out, timeouts and a new session version end. A user
+        object that was not signed in through ``app.accounts.signins`` gets an id that loads
+        nobody.
+        """
+        return getattr(self, "_sign_in_token", None) or NO_SIGN_IN
+
+    def attach_sign_in(self, sign_in: SignIn, token: str) -> None:
+        """Remember, for this request only, which sign-in this user object came from."""
+        self._sign_in: SignIn | None = sign_in
+        self._sign_in_token: str | None = token
+
+    @property
+    def current_sign_in(self) -> SignIn | None:
+        return getattr(self, "_sign_in", None)
+
+    # UserMixin compares users by get_id(), which is now a sign-in, not a person: compare rows.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load
@@ -97,6 +130,29 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+NO_SIGN_IN = "none"  # the session id of a user object not signed in: the loader finds nobody
+
+
+class SignIn(db.Model):  # type: ignore[name-defined]
+    """One sign-in on one device: only a hash of its random token is stored.
+
+    The token is in that device's session cookie (and remember cookie with "Keep me signed
+    in"); a copy of either works only while this row is open and within its lifetimes.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class Organisation(db.Model):  # type: ignore[name-defined]

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app import once
+from app.accounts import signins
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, Team, User, UserRole
 from app.accounts.passwords import (
@@ -59,6 +60,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid("That is not your current password.", field="current_password")
     _check_password_strength(new, "new_password", user.email, user.full_name)
     user.password_hash = hash_password(new)
+    signins.end_all(user)  # a stolen session must not outlive the password it was opened with
     security.record(EventKind.PASSWORD_CHANGED, actor=user, subject=user)
     db.session.flush()
 
@@ -117,6 +119,7 @@ def update_user(
     user.row_version = user.row_version + 1
     db.session.flush()
     if _roles(user) != before:
+        signins.end_all(user)  # sessions opened under the old roles end with them
         detail = f"roles: {before} -> {_roles(user)}"
         security.record(EventKind.ROLES_CHANGED, actor=actor, subject=user, detail=detail)
 
@@ -136,6 +139,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
         raise Invalid("You cannot deactivate your own account.")
     if user.active != active:
         user.active = active
+        if not active:
+            signins.end_all(user)
         db.session.flush()
         kind = EventKind.REACTIVATED if active else EventKind.DEACTIVATED
         security.record(kind, actor=actor, subject=user)
@@ -145,6 +150,7 @@ def reset_password(actor: User, user: User, password: str) -> None:
     require_role(actor, Role.ADMIN)
     _check_password_strength(password, "password", user.email, user.full_name)
     user.password_hash = hash_password(password)
+    signins.end_all(user)
     security.record(EventKind.PASSWORD_RESET, actor=actor, subject=user, detail="set by an admin")
     db.session.flush()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.accounts import service
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.accounts.login_session import renew_sign_in, sign_in, sign_out
 from app.accounts.sign_in_guard import guard_sign_in
 from app.errors import Invalid
 from app.web import mark_password_entered, show_domain_error
@@ -26,7 +27,7 @@ def login() -> Response | str:
     if form.validate_on_submit():
         user = service.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             mark_password_entered()
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("Email or password is not right, or the account is deactivated.")
@@ -44,7 +45,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/logout")
 def logout() -> Response:
-    logout_user()
+    sign_out(current_user)
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -61,6 +62,7 @@ def change_password() -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
+            renew_sign_in(current_user)  # the change signed out every other session
             flash("Your password is changed.", "success")
             return redirect(url_for("plans.home"))
     return render_template("accounts/password.html", form=form)

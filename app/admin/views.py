@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.accounts import service
+from app.accounts import service, signins
 from app.accounts.access import require_role
 from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
@@ -89,6 +89,14 @@ def activate(user_id: int) -> Response:
     service.set_active(current_user, person, active=True)
     flash(f"{person.full_name} is active and can sign in.", "success")
     return redirect(url_for("admin.people"))
+
+
+@bp.post("/people/<int:user_id>/sign-out")
+def sign_out_everywhere(user_id: int) -> Response:
+    person = service.get_user(user_id)
+    signins.sign_out_everywhere(current_user, person)
+    flash(f"{person.full_name} is signed out on every device.", "success")
+    return redirect(url_for("admin.edit_person", user_id=person.id))
 
 
 @bp.post("/people/<int:user_id>/password")

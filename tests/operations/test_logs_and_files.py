@@ -36,7 +36,10 @@ def test_each_request_logs_one_line_with_its_id_and_returns_the_id(
     assert forged.status_code == 404 and len(forged.headers["X-Request-Id"]) == 32
     first, second = _lines(caplog, "salesramp.request")
     assert first["request_id"] == "lb-1234" and first["method"] == "GET"
-    assert (first["path"], first["status"], first["user_id"]) == ("/team", 200, str(user.id))
+    assert (first["path"], first["status"], first["user_id"]) == ("/team", 200, user.id)
+    with client.session_transaction() as session:
+        sign_in_token = str(session["_user_id"]).split(":")[-1]  # a secret: never logged
+    assert all(sign_in_token not in record.getMessage() for record in caplog.records)
     assert isinstance(first["duration_ms"], float)
     assert second["status"] == 404 and second["request_id"] == forged.headers["X-Request-Id"]
 
