@@ -109,7 +109,8 @@ def _too_many_attempts(error: RateLimitExceeded) -> tuple[str, int, dict[str, st
         detail=f"{request.method} {request.path}: over the limit of {error.limit.limit}",
     )
     retry_at = datetime.fromtimestamp(now + wait, UTC)
+    # In words, to the nearest minute: the window's reset can fall a second past the minute.
     page = render_template(
-        "accounts/throttled.html", wait_minutes=max(1, -(-wait // 60)), retry_at=retry_at
+        "accounts/throttled.html", wait_minutes=max(1, round(wait / 60)), retry_at=retry_at
     )
     return page, 429, {"Retry-After": str(wait)}
