@@ -74,12 +74,12 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
 
 
 def menu_of(user: User) -> list[NavItem]:
-    """The menu with its badges: both counts in one query, kept for the rest of the request
-    (as ``unread`` and ``to_sign``, the names the pages' own lookups use)."""
+    """The menu with its badges: both counts in one query; the unread count is kept for the
+    rest of the request (as ``unread``, the name the coaching pages' own lookup uses)."""
     counts = select(
         coaching.UNREAD_COUNT.scalar_subquery(),
         agreements.waiting_count_statement(user.sees_everyone).scalar_subquery(),
     )
     unread, to_sign = db.session.execute(counts, {"user_id": user.id, "actor_id": user.id}).one()
-    known_for_request({"unread": unread, "to_sign": to_sign})
+    known_for_request({"unread": unread})
     return main_nav(user, unread, to_sign)

@@ -258,9 +258,3 @@ def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
     query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
     rep = selectinload(Agreement.rep).options(load_only(User.full_name), lazyload(User.role_rows))
     return paginate_query(query.options(*_WITHOUT_DOCUMENT, rep), request)
-
-
-def waiting_count(actor: User) -> int:
-    """How many agreements wait for the actor's signature: one query, for the menu."""
-    statement = waiting_count_statement(actor.sees_everyone)
-    return db.session.scalar(statement, {"actor_id": actor.id}) or 0

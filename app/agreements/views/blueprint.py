@@ -1,18 +1,15 @@
-"""The agreements blueprint and what its pages share: sign-in, the menu count, evidence."""
+"""The agreements blueprint and what its pages share: sign-in, evidence."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from flask import Blueprint, redirect, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.agreements import service
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement
-from app.web import once_per_request
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -21,16 +18,6 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 @login_required
 def _signed_in() -> None:
     """Every page here needs a signed-in user; the service decides what they may see."""
-
-
-@bp.app_context_processor
-def _waiting_count() -> dict[str, Any]:
-    def waiting() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        return once_per_request("to_sign", lambda: service.waiting_count(current_user))
-
-    return {"agreements_waiting": waiting}
 
 
 def evidence() -> Evidence:
