@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.server import HOST, gunicorn
+from benchmarks.server import HOST, gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "instance" / "loadtest"
@@ -113,12 +113,7 @@ def job_worker(url: str) -> Iterator[None]:
     try:
         yield
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, signal.SIGINT)
         log.close()
 
 

@@ -70,12 +70,17 @@ def gunicorn(
                 time.sleep(0.25)
         yield base
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, signal.SIGTERM)
+
+
+def stop(process: subprocess.Popen[bytes], how: signal.Signals) -> None:
+    """Ask a server or worker to stop with ``how``; kill it if it has not within 30 s."""
+    process.send_signal(how)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
