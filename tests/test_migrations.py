@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,11 +12,13 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import MetaData, inspect
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.passwords import hash_password
 from app.curriculum.service import store_curriculum
 from app.extensions import db, migrate
+from app.plans.models import Plan
 from app.plans.service import assign_plan
 from tests.conftest import make_test_app, shipped_curriculum
 
@@ -70,6 +72,26 @@ def schema_diff() -> list[object]:
         return compare_metadata(context, db.metadata)
 
 
+def coach_and_rep() -> tuple[User, User]:
+    """A coach and their rep, stored directly in the migrated tables."""
+    coach = User(
+        email="coach@example.com",
+        full_name="Coach",
+        password_hash=hash_password("x" * 12),
+        role_rows=[UserRole(role=Role.COACH)],
+    )
+    rep = User(
+        email="rep@example.com",
+        full_name="Rep",
+        password_hash=coach.password_hash,
+        coach=coach,
+        role_rows=[UserRole(role=Role.REP)],
+    )
+    db.session.add_all([coach, rep])
+    db.session.flush()
+    return coach, rep
+
+
 def tables() -> set[str]:
     return set(inspect(db.engine).get_table_names())
 
@@ -110,22 +132,36 @@ def test_the_migrated_schema_works_for_the_app(empty_app):
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
 
     store_curriculum(shipped_curriculum())
-    coach = User(
-        email="coach@example.com",
-        full_name="Coach",
-        password_hash=hash_password("x" * 12),
-        role_rows=[UserRole(role=Role.COACH)],
-    )
-    rep = User(
-        email="rep@example.com",
-        full_name="Rep",
-        password_hash=coach.password_hash,
-        coach=coach,
-        role_rows=[UserRole(role=Role.REP)],
-    )
-    db.session.add_all([coach, rep])
-    db.session.flush()
+    coach, rep = coach_and_rep()
     plan = assign_plan(coach, rep, "sdr-ramp", date(2025, 3, 3))
     db.session.commit()
     assert plan.id is not None
     assert rep.created_at is not None  # the server default exists in the migrated table
+
+
+def test_a_rep_left_with_two_active_plans_keeps_only_the_latest(empty_app):
+    """0011 archives the extra active plans a race could leave, then forbids another."""
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    store_curriculum(shipped_curriculum())
+    coach, rep = coach_and_rep()
+    first = assign_plan(coach, rep, "sdr-ramp", date(2025, 3, 3))
+    db.session.commit()
+    assert runner.invoke(args=["db", "downgrade", "0010"]).exit_code == 0
+    second = Plan(
+        rep=rep, template=first.template, start_date=date(2025, 3, 10),
+        assigned_at=first.assigned_at + timedelta(minutes=1),
+    )  # fmt: skip
+    db.session.add(second)
+    db.session.commit()
+
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    db.session.expire_all()
+    assert first.archived_at is not None
+    assert second.archived_at is None
+    db.session.add(Plan(rep=rep, template=first.template, start_date=date(2025, 4, 1),
+                        assigned_at=second.assigned_at))  # fmt: skip
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

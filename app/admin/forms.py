@@ -12,7 +12,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     widgets,
@@ -22,6 +21,7 @@ from wtforms.widgets import HiddenInput
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_HINT
+from app.widgets import SelectField
 
 
 @cache

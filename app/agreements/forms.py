@@ -21,7 +21,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -35,6 +34,7 @@ from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.schema import AgreementVariable
 from app.lookup import parse_id
 from app.web import OnceForm
+from app.widgets import SelectField
 
 VALUE_PREFIX = "v_"  # form field names for template variables, clear of the form's own fields
 

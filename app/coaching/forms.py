@@ -13,7 +13,6 @@ from wtforms import (
     FormField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -27,6 +26,7 @@ from app.coaching.models import REFLECTION_QUESTIONS, DebriefKind
 from app.coaching.service import CommitmentEntry, DebriefRecord
 from app.curriculum.schema import Rubric
 from app.web import OnceForm
+from app.widgets import SelectField
 
 COMMITMENT_ROWS = 3  # blank rows are ignored; "Add another" is not needed without JavaScript
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField, URLField
+from wtforms import DateField, DecimalField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from app.plans.status import RepStatus
 from app.web import OnceForm
+from app.widgets import SelectField
 
 
-class AssignPlanForm(FlaskForm):
+class AssignPlanForm(OnceForm):
     template_key = SelectField("Plan template", validators=[DataRequired()])
     start_date = DateField("Start date (day 1)", validators=[DataRequired()])
 

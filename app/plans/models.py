@@ -44,8 +44,24 @@ class MilestoneStatus(enum.StrEnum):
     DONE = "done"
 
 
+_ACTIVE_SQL = "archived_at IS NULL"
+
+
 class Plan(db.Model):  # type: ignore[name-defined]
+    """A rep's plan. Assigning a new one archives the old: a rep has at most one active plan,
+    which the database guarantees (``ux_plans_one_active``), so lists find every rep's active
+    plan with ``archived_at IS NULL`` instead of comparing each plan with the rep's others."""
+
     __tablename__ = "plans"
+    __table_args__ = (
+        Index(
+            "ux_plans_one_active",
+            "rep_id",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

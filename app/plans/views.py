@@ -92,7 +92,11 @@ def assign(rep_id: int) -> Response | str:
     if form.validate_on_submit():
         try:
             plan = service.assign_plan(
-                current_user, rep, form.template_key.data or "", form.start_date.data
+                current_user,
+                rep,
+                form.template_key.data or "",
+                form.start_date.data,
+                key=form.submission_key.data,
             )
         except Invalid as error:
             show_domain_error(form, error)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.plans import service
-from app.plans.models import MeasureKind, Milestone, MilestoneEvent, MilestoneStatus
+from app.plans.models import MeasureKind, Milestone, MilestoneEvent, MilestoneStatus, Plan
 from tests.concurrency import TWENTY, at_once
 
 Login = Callable[[User], FlaskClient]
@@ -111,3 +111,41 @@ def test_twenty_reports_from_different_tabs_at_once_submit_once(
     answers = at_once(app, login(rep), f"/milestones/{milestone_id}/progress")
     assert 500 not in answers and answers.count(302) == 1, answers
     assert events(milestone_id, "submitted") == 1
+
+
+def active_plans(rep_id: int) -> int:
+    query = select(func.count()).select_from(Plan)
+    return db.session.scalar(query.where(Plan.rep_id == rep_id, Plan.archived_at.is_(None))) or 0
+
+
+def plans_of(rep_id: int) -> int:
+    return db.session.scalar(select(func.count()).where(Plan.rep_id == rep_id)) or 0
+
+
+@pytest.mark.real_commits
+def test_twenty_identical_plan_assignments_at_once_assign_one_plan(
+    app: Flask, make_rep: Callable[..., User], login: Login
+) -> None:
+    rep = make_rep()
+    rep_id, coach = rep.id, rep.coach
+    assert coach is not None
+    before = plans_of(rep_id)
+    form = {"template_key": "sdr-ramp", "start_date": "2026-12-07", "submission_key": "k-assign"}
+    answers = at_once(app, login(coach), f"/reps/{rep_id}/assign", form)
+    assert answers == [302] * TWENTY
+    assert plans_of(rep_id) == before + 1
+    assert active_plans(rep_id) == 1
+
+
+@pytest.mark.real_commits
+def test_different_plan_assignments_at_once_leave_one_active_plan(
+    app: Flask, make_rep: Callable[..., User], login: Login
+) -> None:
+    """Two people assigning at once (no shared key) take turns: the last one's plan is active."""
+    rep = make_rep()
+    rep_id, coach = rep.id, rep.coach
+    assert coach is not None
+    form = {"template_key": "sdr-ramp", "start_date": "2026-12-07"}
+    answers = at_once(app, login(coach), f"/reps/{rep_id}/assign", form, times=6)
+    assert answers == [302] * 6
+    assert active_plans(rep_id) == 1

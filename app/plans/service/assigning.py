@@ -6,14 +6,15 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.accounts.service import organisation
 from app.curriculum.service import current_plan_template
 from app.errors import Invalid
 from app.extensions import db
+from app.once import lock, repeated
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.plans.schedule import due_date
 from app.plans.service.access import require_manage_plans_of
@@ -26,13 +27,25 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def assign_plan(actor: User, rep: User, template_key: str, start: date) -> Plan:
-    """Give ``rep`` the current version of a template; an earlier active plan is archived."""
+def assign_plan(
+    actor: User, rep: User, template_key: str, start: date, key: str | None = None
+) -> Plan:
+    """Give ``rep`` the current version of a template; an earlier active plan is archived.
+
+    The same form sent again (``key``) answers with the plan the first one assigned. Two
+    different assignments at once for one rep take turns on the rep's row, so the second
+    archives the first's plan: a rep has one active plan (``ux_plans_one_active``).
+    """
     require_manage_plans_of(actor, rep)
     if not rep.has_role(Role.REP):
         raise Invalid("Plans are for people with the Rep role.")
     template = current_plan_template(template_key)
     business_days = organisation().business_days
+    if repeated(key, rep, User.active):
+        assigned = active_plan(rep)
+        if assigned is not None:
+            return assigned
+        lock(rep, User.active)
     previous = active_plan(rep)
     if previous is not None:
         previous.archived_at = now()
@@ -94,18 +107,9 @@ def active_plan(rep: User) -> Plan | None:
 
 
 def active_plans_query() -> Select[Plan]:
-    """Every rep's active plan, as :func:`active_plan` picks it (the latest assigned of the
-    plans not archived), in one query that lists or pages can narrow and join."""
-    later = aliased(Plan)
-    newer = exists().where(
-        later.rep_id == Plan.rep_id,
-        later.archived_at.is_(None),
-        or_(
-            later.assigned_at > Plan.assigned_at,
-            and_(later.assigned_at == Plan.assigned_at, later.id > Plan.id),
-        ),
-    )
-    return select(Plan).where(Plan.archived_at.is_(None), ~newer)
+    """Every rep's active plan, as :func:`active_plan` picks it, in one query that lists or
+    pages can narrow and join: the plan not archived, of which a rep has at most one."""
+    return select(Plan).where(Plan.archived_at.is_(None))
 
 
 def active_plans_of(rep_ids: Collection[int]) -> dict[int, Plan]:
