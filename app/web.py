@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 from flask import (
@@ -284,7 +285,9 @@ def page_window(page: Page[Any], around: int = 2) -> list[int | None]:
     return window
 
 
+@lru_cache(maxsize=4096)
 def format_day(value: date | None, missing: str = "—") -> str:
+    """"Tue 4 Mar 2025". Cached: ``strftime`` is slow, and a list repeats the same few days."""
     if value is None:
         return missing
     return f"{value:%a} {value.day} {value:%b %Y}"

@@ -337,6 +337,11 @@ def test_team_matrix_rubrics_and_print(make_rep, make_user, login, assess):
     assert "Matrix Rep" in team.text and "Pass rates per stage" in team.text
     row = re.search(rf'<tr data-rep="{rep.id}">.*?</tr>', team.text, re.S).group(0)
     assert "Passed" in row and "best 3" in row
+    # Each cell links to that rep's certification on that stage, and the page answers.
+    cells = dict(re.findall(r'<td data-stage="([\w-]+)">\s*<a href="([^"]+)"', row))
+    assert cells["prospecting"] == f"/certifications/reps/{rep.id}/prospecting"
+    for link in cells.values():
+        assert client.get(link).status_code == 200, link
     assert client.get("/certifications/rubrics").status_code == 200
     printable = client.get("/certifications/rubrics/print")
     assert printable.text.count('class="rubric-page"') == 7
