@@ -287,7 +287,7 @@ def page_window(page: Page[Any], around: int = 2) -> list[int | None]:
 
 @lru_cache(maxsize=4096)
 def format_day(value: date | None, missing: str = "—") -> str:
-    """A day as "Tue 4 Mar 2025". Cached: ``strftime`` is slow, and a list repeats the same few days."""
+    """A day as "Tue 4 Mar 2025"; cached, as ``strftime`` is slow and lists repeat a few days."""
     if value is None:
         return missing
     return f"{value:%a} {value.day} {value:%b %Y}"
