@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 from wtforms import Form
+from wtforms import RadioField as WTFormsRadioField
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
-from app.widgets import SelectField
+from app.widgets import RadioField, SelectField
 
 CHOICES = [
     SelectChoice("", "All teams"),
@@ -40,3 +42,18 @@ def test_labels_and_values_are_escaped() -> None:
     assert "Sales &amp; &#34;Success&#34; &lt;EMEA&gt;" in ours
     assert "<EMEA>" not in ours
     assert '<option selected value="1">' in ours
+
+
+def test_radio_buttons_are_the_same_html_as_wtforms_writes() -> None:
+    levels = [SelectChoice("1", "Not yet"), SelectChoice("2", 'Developing "&" <b>')]
+
+    class Scores(Form):
+        theirs = WTFormsRadioField(choices=levels, default="2", validators=[InputRequired()])
+        ours = RadioField(choices=levels, default="2", validators=[InputRequired()])
+
+    form = Scores(theirs="2", ours="2")
+    for theirs, ours in zip(form.theirs, form.ours, strict=True):
+        attributes = {"class": "form-check-input is-invalid", "aria-invalid": "true", "data_x": 1}
+        expected = str(theirs(**attributes)).replace("theirs", "ours")
+        assert str(ours(**attributes)) == expected
+    assert str(form.ours).count(" checked ") == 1

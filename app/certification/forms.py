@@ -6,14 +6,14 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, TextAreaField, URLField
+from wtforms import DateField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
 from app.certification.service import AssessmentEntry, comment_field, score_field
 from app.curriculum.schema import EVIDENCE_LABELS, Rubric
 from app.web import OnceForm
-from app.widgets import SelectField
+from app.widgets import RadioField, SelectField
 
 
 class LevelField(RadioField):

@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    RadioField,
     StringField,
     TextAreaField,
 )
@@ -26,7 +25,7 @@ from app.coaching.models import REFLECTION_QUESTIONS, DebriefKind
 from app.coaching.service import CommitmentEntry, DebriefRecord
 from app.curriculum.schema import Rubric
 from app.web import OnceForm
-from app.widgets import SelectField
+from app.widgets import RadioField, SelectField
 
 COMMITMENT_ROWS = 3  # blank rows are ignored; "Add another" is not needed without JavaScript
 

@@ -22,6 +22,7 @@ from app.curriculum.schema import Curriculum, Rubric, Scenario
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
 from app.errors import NotFound
 from app.extensions import db
+from app.transaction import forget, remembered
 
 
 @dataclass
@@ -55,6 +56,7 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
     """
     report = LoadReport()
     _store_stages(curriculum, report)
+    forget(STAGES)
     _store_versions(
         PlanTemplate,
         curriculum.plans,
@@ -181,6 +183,9 @@ def _agreement_template_row(template: AgreementTemplateSpec) -> AgreementTemplat
     return AgreementTemplate(kind=AgreementKind(template.kind), title=template.title)
 
 
+STAGES = "curriculum.stages"
+
+
 def _store_stages(curriculum: Curriculum, report: LoadReport) -> None:
     existing = {stage.key: stage for stage in db.session.scalars(select(Stage))}
     for position, stage in enumerate(curriculum.stages):
@@ -221,7 +226,10 @@ def current_plan_template(key: str) -> PlanTemplate:
 
 
 def stages() -> list[Stage]:
-    return list(db.session.scalars(select(Stage).order_by(Stage.position)))
+    """The sales stages in order: read once per transaction (a page asks several times)."""
+    return remembered(
+        STAGES, lambda: list(db.session.scalars(select(Stage).order_by(Stage.position)))
+    )
 
 
 def stage_names() -> dict[str, str]:

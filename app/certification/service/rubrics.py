@@ -44,8 +44,7 @@ def current_rubric(key: str) -> RubricTemplate:
 
 def plan_role(rep: User) -> str:
     """The role of the rep's active plan (SDR, AE, ...): rubrics may be written for one role."""
-    plan = plans.active_plan(rep)
-    return plan.template.role if plan else ""
+    return plans.active_plan_role(rep)
 
 
 def pick_rubric(rubrics: Sequence[RubricTemplate], stage: str, role: str) -> RubricTemplate | None:

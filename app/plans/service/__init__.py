@@ -24,6 +24,7 @@ from app.plans.service.access import (
 from app.plans.service.assigning import (
     RAMP_DAYS,
     active_plan,
+    active_plan_role,
     active_plans_of,
     active_plans_query,
     active_plans_with_milestones_of,
@@ -67,6 +68,7 @@ __all__ = [
     "TeamFilters",
     "TeamPage",
     "active_plan",
+    "active_plan_role",
     "active_plans_of",
     "active_plans_query",
     "active_plans_with_milestones_of",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.accounts.service import organisation
+from app.curriculum.models import PlanTemplate
 from app.curriculum.service import current_plan_template
 from app.errors import Invalid
 from app.extensions import db
@@ -18,6 +19,7 @@ from app.once import lock, repeated
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.plans.schedule import due_date
 from app.plans.service.access import require_manage_plans_of
+from app.transaction import forget, remembered
 
 RAMP_DAYS = 90
 
@@ -41,12 +43,13 @@ def assign_plan(
         raise Invalid("Plans are for people with the Rep role.")
     template = current_plan_template(template_key)
     business_days = organisation().business_days
-    if repeated(key, rep, User.active):
-        assigned = active_plan(rep)
-        if assigned is not None:
-            return assigned
-        lock(rep, User.active)
+    first = not repeated(key, rep, User.active)
+    forget(_active_plan_name(rep.id))  # read again now that the rep's row is ours
     previous = active_plan(rep)
+    if not first and previous is not None:
+        return previous
+    if not first:
+        lock(rep, User.active)
     if previous is not None:
         previous.archived_at = now()
     plan = Plan(
@@ -61,6 +64,7 @@ def assign_plan(
         plan.milestones.append(_milestone_from_spec(spec, phase, position, start, business_days))
     db.session.add(plan)
     db.session.flush()
+    forget(_active_plan_name(rep.id))
     return plan
 
 
@@ -98,12 +102,31 @@ def _milestone_from_spec(
 
 
 def active_plan(rep: User) -> Plan | None:
-    return db.session.scalar(
-        select(Plan)
-        .where(Plan.rep_id == rep.id, Plan.archived_at.is_(None))
-        .options(selectinload(Plan.milestones))
-        .order_by(Plan.assigned_at.desc())
+    """The rep's plan (none archived it), with milestones and template; read once per
+    transaction, as the parts of a page (ramp, certifications, one-on-one) each ask."""
+    return remembered(
+        _active_plan_name(rep.id),
+        lambda: db.session.scalar(
+            select(Plan)
+            .where(Plan.rep_id == rep.id, Plan.archived_at.is_(None))
+            .options(selectinload(Plan.milestones), joinedload(Plan.template))
+        ),
     )
+
+
+def _active_plan_name(rep_id: int) -> str:
+    return f"plans.active_plan.{rep_id}"
+
+
+def active_plan_role(rep: User) -> str:
+    """The role (SDR, AE, ...) of the rep's active plan's template, or "" without a plan: one
+    query, for the pages that need the role and not the plan."""
+    role = db.session.scalar(
+        select(PlanTemplate.role)
+        .join(Plan, Plan.template_id == PlanTemplate.id)
+        .where(Plan.rep_id == rep.id, Plan.archived_at.is_(None))
+    )
+    return role or ""
 
 
 def active_plans_query() -> Select[Plan]:
