@@ -87,6 +87,14 @@ class Settings:
             "RATELIMIT_STRATEGY": "moving-window",
             "RATELIMIT_HEADERS_ENABLED": True,
             "RATELIMIT_KEY_PREFIX": "salesramp",
+            # Redis down must not stop people signing in: count in this process meanwhile
+            # (Flask-Limiter checks Redis again now and then), and never answer 500 for a
+            # counter; a Redis that hangs is given up on after a second.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "RATELIMIT_STORAGE_OPTIONS": (
+                {"socket_connect_timeout": 1, "socket_timeout": 1} if self.redis_url else {}
+            ),
             "SIGN_IN_LIMIT_PER_ACCOUNT": self.sign_in_limit_per_account,
             "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
             # The job queue (app/jobs.py): Redis when set, else this SQLite file.
