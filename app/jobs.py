@@ -28,7 +28,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import Task
-from sqlalchemy import make_url, or_, select, update
+from sqlalchemy import delete, make_url, or_, select, update
 
 from app.extensions import db
 from app.transaction import after_commit
@@ -175,6 +175,14 @@ def sweep_stale(
             requeued += 1
     db.session.flush()
     return requeued, given_up
+
+
+def prune_finished(model: Any, finished: Sequence[Any], before: datetime) -> int:
+    """Delete job rows that finished (``status`` in ``finished``) before ``before``; how many."""
+    result = db.session.execute(
+        delete(model).where(model.status.in_(finished), model.finished_at < before)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _claimed(statement: Any) -> int:

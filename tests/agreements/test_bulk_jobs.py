@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 
 from app.accounts.models import Role, Team, User
 from app.agreements import audit, service
-from app.agreements.audit import Evidence
+from app.agreements.audit import Evidence, now
 from app.agreements.models import Agreement, AgreementStatus, BulkSend, BulkSendStatus
 from app.agreements.service import bulk_job
 from app.extensions import db
@@ -268,3 +268,17 @@ def test_only_hr_and_admins_see_a_bulk_send(
     login(hr)
     assert client.get("/agreements/bulk/999999").status_code == 404
     assert client.get("/agreements/bulk/99999999999999999999999").status_code == 404
+
+
+def test_pruning_a_finished_bulk_send_keeps_its_agreements(
+    hr: User, team_reps: list[User], values: dict, evidence: Evidence
+) -> None:
+    bulk_id = _queue(hr, team_reps, values, evidence).id
+    db.session.commit()
+    assert service.prune_finished_jobs(now() - timedelta(days=1)) == 0  # finished just now
+    assert service.prune_finished_jobs(now() + timedelta(days=1)) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(BulkSend, bulk_id) is None
+    agreements = db.session.query(Agreement).all()
+    assert len(agreements) == 3 and all(a.bulk_send_id is None for a in agreements)

@@ -97,6 +97,7 @@ from app.agreements.service.finding import (
     waiting_for,
     waiting_page,
 )
+from app.agreements.service.housekeeping import prune_finished_jobs
 from app.agreements.service.sealing import SEAL_JOB, seal_completed, sweep_unsealed
 from app.agreements.service.signing import (
     SignatureInput,
@@ -164,6 +165,7 @@ __all__ = [
     "pending_role",
     "preview_many",
     "preview_or_send",
+    "prune_finished_jobs",
     "published",
     "record_opened",
     "record_reached_end",
