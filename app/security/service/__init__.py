@@ -12,7 +12,7 @@ filtered by kind and person, and the same selection as CSV.
 """
 
 from app.security.service.reading import SORTS as EVENT_SORTS
-from app.security.service.reading import EventFilter, events_csv, events_page, neutralise
+from app.security.service.reading import EventFilter, events_csv, events_page
 from app.security.service.recording import (
     Person,
     clean,
@@ -29,7 +29,6 @@ __all__ = [
     "clean",
     "events_csv",
     "events_page",
-    "neutralise",
     "prune",
     "record",
     "record_refusal",
