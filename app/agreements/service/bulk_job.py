@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -122,12 +122,24 @@ def _send_each(bulk: BulkSend) -> list[str]:
 
 def _count_sent(bulk_id: int) -> None:
     """Commit the rep's agreement with the count of those sent, and a sign of life."""
+    _update(bulk_id, sent=_sent_count(bulk_id), heartbeat_at=now())
+
+
+def _sent_count(bulk_id: int) -> ScalarSelect[int]:
+    """Counted, not incremented: right whichever attempt or worker sent them."""
     sent = select(func.count(Agreement.id)).where(Agreement.bulk_send_id == bulk_id)
-    _update(bulk_id, sent=sent.scalar_subquery(), heartbeat_at=now())
+    return sent.scalar_subquery()
 
 
 def _finish(bulk_id: int, status: BulkSendStatus, error: str) -> None:
-    _update(bulk_id, status=status, error=error[:2000], finished_at=now(), heartbeat_at=now())
+    _update(
+        bulk_id,
+        status=status,
+        sent=_sent_count(bulk_id),
+        error=error[:2000],
+        finished_at=now(),
+        heartbeat_at=now(),
+    )
 
 
 def _update(bulk_id: int, **values: object) -> None:
