@@ -33,6 +33,7 @@ from app.jobs import init_queue
 from app.limits import register_limits
 from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
+from app.prune import register_prune
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
 from app.web import register_web_behaviour
@@ -126,6 +127,7 @@ def _register_jobs(app: Flask) -> None:
     """The job queue (``flask --app app worker`` runs it) and every feature's jobs."""
     init_queue(app)
     register_agreement_jobs(app)
+    register_prune(app)  # also the `flask prune` command
 
 
 def _register_cli(app: Flask) -> None:

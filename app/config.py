@@ -44,6 +44,11 @@ class Settings:
     session_max_hours: int = 12
     remember_idle_days: int = 14
     remember_max_days: int = 30  # at most MAX_REMEMBER_DAYS
+    # Housekeeping (app/prune.py, daily and ``flask prune``): submission keys, ended sign-ins
+    # and finished export and bulk-send jobs are kept this many days; the security log (the
+    # audit trail of sign-ins, refusals, role changes) this many, two years by default.
+    retention_days: int = 30
+    security_log_retention_days: int = 730
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
 
@@ -87,6 +92,14 @@ class Settings:
             "RATELIMIT_STRATEGY": "moving-window",
             "RATELIMIT_HEADERS_ENABLED": True,
             "RATELIMIT_KEY_PREFIX": "salesramp",
+            # Redis down must not stop people signing in: count in this process meanwhile
+            # (Flask-Limiter checks Redis again now and then), and never answer 500 for a
+            # counter; a Redis that hangs is given up on after a second.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "RATELIMIT_STORAGE_OPTIONS": (
+                {"socket_connect_timeout": 1, "socket_timeout": 1} if self.redis_url else {}
+            ),
             "SIGN_IN_LIMIT_PER_ACCOUNT": self.sign_in_limit_per_account,
             "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
             # The job queue (app/jobs.py): Redis when set, else this SQLite file.
@@ -97,6 +110,8 @@ class Settings:
             "JOB_RETRIES": 3,
             "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
             "JOB_STALE_SECONDS": self.job_stale_seconds,
+            "RETENTION_DAYS": self.retention_days,
+            "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
         }
 
 
@@ -133,6 +148,10 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         remember_idle_days=_positive_int(env.get("SALESRAMP_REMEMBER_IDLE_DAYS"), default=14),
         remember_max_days=min(
             _positive_int(env.get("SALESRAMP_REMEMBER_MAX_DAYS"), default=30), MAX_REMEMBER_DAYS
+        ),
+        retention_days=_positive_int(env.get("SALESRAMP_RETENTION_DAYS"), default=30),
+        security_log_retention_days=_positive_int(
+            env.get("SALESRAMP_SECURITY_LOG_RETENTION_DAYS"), default=730
         ),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),

@@ -10,7 +10,8 @@ reads UTF-8 as a legacy code page and garbles every accented name.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 BOM = "\ufeff"
@@ -36,3 +37,28 @@ class SpreadsheetWriter(csv.DictWriter):
     def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
         for row in rowdicts:
             self.writerow(row)
+
+
+def stream_csv(
+    fieldnames: Sequence[str], rows: Iterable[Mapping[str, Any]], rows_per_chunk: int = 200
+) -> Iterator[str]:
+    """What a :class:`SpreadsheetWriter` writes, as chunks of text for a streamed response.
+
+    Only one chunk of rows is held at a time, so a download of a long log does not build the
+    whole file in the web worker's memory first.
+    """
+    buffer = io.StringIO()
+    writer = SpreadsheetWriter(buffer, fieldnames)
+    writer.writeheader()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % rows_per_chunk == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import Task
-from sqlalchemy import make_url
+from sqlalchemy import delete, make_url, or_, select, update
 
 from app.extensions import db
 from app.transaction import after_commit
@@ -127,6 +128,70 @@ def recover(app: Flask) -> None:
         with app.app_context():
             starter()
             db.session.commit()
+
+
+def commit_progress(model: Any, row_id: int, **values: Any) -> None:
+    """Write a job row's progress straight away, in its own commit, for its progress page."""
+    db.session.execute(update(model).where(model.id == row_id).values(**values))
+    db.session.commit()
+
+
+def sweep_stale(
+    model: Any,
+    active: Sequence[Any],
+    job_name: str,
+    stale_after: timedelta,
+    max_attempts: int,
+    failed: dict[str, Any],
+) -> tuple[int, int]:
+    """Queue again, or fail, job rows left ``active`` with no sign of life; (requeued, failed).
+
+    ``model`` has ``status``, ``attempts``, ``heartbeat_at`` and ``created_at``: the job beats
+    the heartbeat as it goes, so a row quiet for ``stale_after`` lost its worker (or its job
+    was never queued). Each row is claimed with a conditional update on its heartbeat, so two
+    workers sweeping at once requeue it once; a row whose attempts are spent gets ``failed``.
+    """
+    cutoff = _utc_now() - stale_after
+    stale = db.session.execute(
+        select(model.id, model.attempts, model.heartbeat_at).where(
+            model.status.in_(active),
+            or_(
+                model.heartbeat_at < cutoff,
+                model.heartbeat_at.is_(None) & (model.created_at < cutoff),
+            ),
+        )
+    ).all()
+    requeued = given_up = 0
+    for row_id, attempts, heartbeat in stale:
+        claim = update(model).where(
+            model.id == row_id,
+            model.status.in_(active),
+            model.heartbeat_at.is_(None) if heartbeat is None else model.heartbeat_at == heartbeat,
+        )
+        if attempts >= max_attempts:
+            given_up += _claimed(claim.values(**failed, finished_at=_utc_now()))
+        elif _claimed(claim.values(heartbeat_at=_utc_now())):
+            enqueue_after_commit(job_name, row_id)
+            requeued += 1
+    db.session.flush()
+    return requeued, given_up
+
+
+def prune_finished(model: Any, finished: Sequence[Any], before: datetime) -> int:
+    """Delete job rows that finished (``status`` in ``finished``) before ``before``; how many."""
+    result = db.session.execute(
+        delete(model).where(model.status.in_(finished), model.finished_at < before)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _claimed(statement: Any) -> int:
+    """How many rows a conditional update changed: 0 when another worker got there first."""
+    return int(db.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def queue_reachable(app: Flask | None = None) -> bool:

@@ -19,7 +19,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Integer, String, select, update
+from sqlalchemy import DateTime, Integer, String, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
@@ -115,3 +115,13 @@ def repeated(key: str | None, row: Any, column: InstrumentedAttribute[Any]) -> b
         return True
     lock(row, column)
     return False
+
+
+def prune(before: datetime) -> int:
+    """Forget submissions made before ``before``; how many.
+
+    A key only has to outlive the repeats of its form (a double click, a retry, a tab sent
+    again later that day); after the retention period a repeat counts as a new submission.
+    """
+    result = db.session.execute(delete(Submission).where(Submission.at < before))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -564,6 +564,15 @@ def _export_by_hr(w: World) -> dict[str, Any]:
     return {"token": job.token}
 
 
+def _bulk_send_by_hr(w: World) -> dict[str, Any]:
+    """A batch of one agreement to Avery, queued by HR (its job sends it at the commit)."""
+    evidence = Evidence.system("access matrix")
+    template, raw = "performance-improvement", dict(AGREEMENT_VALUES)
+    bulk = agreements.start_bulk_send(w.hr, template, [w.rep], raw, "f" * 64, evidence)
+    db.session.commit()
+    return {"bulk_id": bulk.id}
+
+
 SIGNERS = frozenset({Actor.REP})
 AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
     # Reps have no list: they are sent to their own agreements; another coach sees an empty one.
@@ -637,6 +646,9 @@ AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
         ),
     },
     "agreements.bulk": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
+    "agreements.bulk_progress": {
+        "GET": get(OVERSEERS, sees=OVERSEERS, url_values=_bulk_send_by_hr)
+    },
     "agreements.verify": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
     "agreements.start_export": {
         "POST": post(OVERSEERS, ok=200, url_values=_on(AgreementStatus.SENT)),

@@ -5,11 +5,15 @@ answer does not reveal which emails exist) and per client address; once a limit 
 every attempt is refused with 429 before the password is even checked, so the right password
 does not get through either. The limits are ``SIGN_IN_LIMIT_PER_ACCOUNT`` and
 ``SIGN_IN_LIMIT_PER_ADDRESS``; the counters live in memory, or in Redis with
-``SALESRAMP_REDIS_URL`` so that every process and host shares them.
+``SALESRAMP_REDIS_URL`` so that every process and host shares them. When that Redis is
+unreachable, Flask-Limiter counts in this process instead (``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``)
+until it answers again, so sign-in keeps working and keeps being throttled, per process; the
+first sign-in after the fall-back says so in the log and in the security log.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -30,8 +34,10 @@ from app.security import service as security
 from app.security.models import EventKind
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 _FAILED = "salesramp.sign_in_failed"
+_FELL_BACK = "salesramp.sign_in_counters_in_memory"
 # Only something shaped like an email is written to the log: a password typed into the email
 # box by mistake must not end up there.
 _EMAIL_SHAPE = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}")
@@ -55,6 +61,7 @@ def guard_sign_in(view: F) -> F:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         already_signed_in = current_user.is_authenticated
+        _note_fallback()
         response = view(*args, **kwargs)
         if request.method == "POST" and not already_signed_in and not current_user.is_authenticated:
             g.setdefault(_FAILED, True)
@@ -68,6 +75,23 @@ def guard_sign_in(view: F) -> F:
         return response
 
     return cast(F, guarded)
+
+
+def _note_fallback() -> None:
+    """Say once that the shared counters are unreachable, and once that they are back.
+
+    Flask-Limiter's ``limiter`` is its in-memory fallback while the configured storage is down.
+    """
+    fell_back = limiter.limiter.storage is not limiter.storage
+    if fell_back == current_app.extensions.get(_FELL_BACK, False):
+        return
+    current_app.extensions[_FELL_BACK] = fell_back
+    if not fell_back:
+        log.warning("sign-in throttling: the shared counters answer again")
+        return
+    detail = "sign-in counters unreachable: counting in each process until they answer again"
+    log.warning("sign-in throttling: %s", detail)
+    security.record_refusal(EventKind.THROTTLE_STORE_DOWN, detail=detail)
 
 
 def register_sign_in_guard(app: Flask) -> None:

@@ -171,3 +171,18 @@ def _forget_ended(user: User) -> None:
             or_(SignIn.ended_at.is_not(None), SignIn.created_at < too_old),
         )
     )
+
+
+def prune(before: datetime, longest_idle: timedelta) -> int:
+    """Delete sign-ins that ended before ``before``, or went idle long enough to have expired.
+
+    ``longest_idle`` is the longest idle lifetime of any sign-in ("Keep me signed in"'s): a
+    row unseen for that long before ``before`` cannot sign anyone in, even if nobody came back
+    to mark it ended. An ended row is kept until then so its cookie is told "signed out".
+    """
+    result = db.session.execute(
+        delete(SignIn).where(
+            or_(SignIn.ended_at < before, SignIn.last_seen_at < before - longest_idle)
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,8 +1,8 @@
 """The agreements' background jobs, registered on the app's queue by ``create_app``.
 
 Like the views and the CLI, a job is an entry point: it calls the same services. The sweep
-runs when a worker starts and every minute after, so that an export or a seal whose worker
-died is retried (or marked failed) instead of staying "running" or unsealed.
+runs when a worker starts and every minute after, so that an export, a seal or a bulk send
+whose worker died is retried (or marked failed) instead of staying "running" or unsealed.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from app.jobs import on_worker_start, queue_of, register_job
 def register_jobs(app: Flask) -> None:
     register_job(app, service.BUILD_JOB, service.build_export)
     register_job(app, service.SEAL_JOB, service.seal_completed)
+    register_job(app, service.SEND_JOB, service.send_bulk)
 
     def sweep() -> None:
         stale_after = timedelta(seconds=int(app.config["JOB_STALE_SECONDS"]))
         attempts = int(app.config["JOB_RETRIES"]) + 1
         service.sweep_interrupted_exports(stale_after, attempts)
         service.sweep_unsealed(stale_after, attempts)
+        service.sweep_interrupted_bulk_sends(stale_after, attempts)
 
     on_worker_start(app, sweep)
 

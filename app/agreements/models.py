@@ -75,6 +75,7 @@ class Agreement(db.Model):  # type: ignore[name-defined]
     """An agreement for one rep: a draft until sent, then frozen, signed and sealed."""
 
     __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("bulk_send_id", "rep_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -109,6 +110,11 @@ class Agreement(db.Model):  # type: ignore[name-defined]
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     # The job worker's attempts at sealing the completed agreement (service/sealing.py).
     seal_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The bulk send that created it: at most one agreement per rep and bulk send, so a
+    # retried or doubled job cannot send a rep the same batch twice (service/bulk_job.py).
+    bulk_send_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bulk_sends.id", ondelete="SET NULL"), index=True
+    )
 
     rep: Mapped[User] = relationship(foreign_keys=[rep_id])
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
@@ -228,3 +234,51 @@ class AgreementExport(db.Model):  # type: ignore[name-defined]
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
+
+
+class BulkSendStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class BulkSend(db.Model):  # type: ignore[name-defined]
+    """One template sent to a team or cohort: recorded by the request, sent by the job worker.
+
+    It keeps exactly what was previewed (the template version, the reps, HR's values and the
+    preview's fingerprint) and the sender's address, for each agreement's audit trail.
+    """
+
+    __tablename__ = "bulk_sends"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    template_id: Mapped[int] = mapped_column(ForeignKey("agreement_templates.id"))
+    rep_ids: Mapped[list[int]] = mapped_column(JSON)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[BulkSendStatus] = mapped_column(
+        _enum(BulkSendStatus), default=BulkSendStatus.QUEUED
+    )
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    # Why it failed; while it runs, why an attempt failed; once done, the reps left out.
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    requested_by: Mapped[User | None] = relationship()
+    template: Mapped[AgreementTemplate] = relationship()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BulkSendStatus.DONE, BulkSendStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sent / self.total) if self.total else 100

@@ -26,6 +26,7 @@ class EventKind(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
     EXPORT = "export"
+    THROTTLE_STORE_DOWN = "throttle_store_down"  # sign-in counters fell back to one process
 
     @property
     def label(self) -> str:

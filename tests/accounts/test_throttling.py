@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -18,8 +18,10 @@ from app.config import PROJECT_ROOT, read_settings
 from app.extensions import db
 from app.security.models import EventKind, SecurityEvent
 from tests.accounts.test_views import sign_in
+from tests.conftest import REDIS_TEST_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/1"  # this lane's test database on the shared Redis
+# Nothing listens on port 1: a Redis that is down.
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture
@@ -39,12 +41,13 @@ def test_limits_and_their_store_come_from_the_environment(tmp_path):
     assert default["SIGN_IN_LIMIT_PER_ADDRESS"] == "20/minute;100/hour"
     assert default["RATELIMIT_STORAGE_URI"] == "memory://"
     environ = {
-        "SALESRAMP_REDIS_URL": REDIS_URL,
+        "SALESRAMP_REDIS_URL": REDIS_TEST_URL,
         "SALESRAMP_SIGN_IN_LIMIT_PER_ACCOUNT": "3/minute",
         "SALESRAMP_SIGN_IN_LIMIT_PER_ADDRESS": "10/minute",
     }
     configured = read_settings(tmp_path, environ).as_flask_config()
-    assert configured["RATELIMIT_STORAGE_URI"] == REDIS_URL
+    assert configured["RATELIMIT_STORAGE_URI"] == REDIS_TEST_URL
+    assert configured["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"]  # Redis down: count in memory
     assert configured["SIGN_IN_LIMIT_PER_ACCOUNT"] == "3/minute"
     assert configured["SIGN_IN_LIMIT_PER_ADDRESS"] == "10/minute"
 
@@ -144,21 +147,22 @@ print(json.dumps(codes))
 """
 
 
-def _redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _run_instance(tmp_path: Path, name: str, prefix: str, password: str, attempts: int) -> list:
-    env = {**os.environ, "SALESRAMP_REDIS_URL": REDIS_URL}
+def _run_instance(
+    tmp_path: Path,
+    name: str,
+    prefix: str,
+    password: str,
+    attempts: int,
+    redis_url: str,
+    script: str = INSTANCE,
+) -> Any:
+    """Run ``script`` in a process of its own (Flask-Limiter's state is per process)."""
+    env = {**os.environ, "SALESRAMP_REDIS_URL": redis_url}
     env.pop("SALESRAMP_DATABASE_URL", None)
     database = f"sqlite:///{tmp_path / name}.sqlite3"
     args = [database, prefix, "pat@example.com", password, str(attempts)]
     result = subprocess.run(
-        [sys.executable, "-c", INSTANCE, *args],
+        [sys.executable, "-c", script, *args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -170,13 +174,44 @@ def _run_instance(tmp_path: Path, name: str, prefix: str, password: str, attempt
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_two_app_instances_share_the_limit_through_redis(tmp_path):
-    if not _redis_reachable():
-        if os.environ.get("SALESRAMP_REQUIRE_REDIS"):
-            pytest.fail("SALESRAMP_REQUIRE_REDIS is set but Redis at 127.0.0.1:6379 is unreachable")
-        pytest.skip("Redis at 127.0.0.1:6379 is unreachable")
+def test_two_app_instances_share_the_limit_through_redis(tmp_path, redis_url):
     prefix = f"salesramp-test-{uuid.uuid4().hex}"  # this run's keys only
-    assert _run_instance(tmp_path, "first", prefix, "wrong guess", 5) == [200] * 5
+    assert _run_instance(tmp_path, "first", prefix, "wrong guess", 5, redis_url) == [200] * 5
     # Another process, with a database of its own: the right password is refused, which an
     # in-memory store (one per process) could not do.
-    assert _run_instance(tmp_path, "second", prefix, "right passphrase", 1) == [429]
+    second = _run_instance(tmp_path, "second", prefix, "right passphrase", 1, redis_url)
+    assert second == [429]
+
+
+# The same instance with Redis down: the right password first, then a guesser's five wrong
+# ones and the right one again; the statuses, the security log's note and the log's warnings.
+REDIS_DOWN = INSTANCE.replace(
+    "codes = [",
+    """import logging
+warnings = []
+class Remember(logging.Handler):
+    def emit(self, record):
+        warnings.append(record.getMessage())
+logging.getLogger("app.accounts.sign_in_guard").addHandler(Remember())
+first = client.post("/login", data={"email": email, "password": "right passphrase"})
+client.post("/logout")
+codes = [first.status_code] + [""",
+).replace(
+    "print(json.dumps(codes))",
+    """codes.append(client.post("/login", data={"email": email, "password": "right passphrase"}
+                         ).status_code)
+from sqlalchemy import select
+from app.security.models import EventKind, SecurityEvent
+with app.app_context():
+    notes = db.session.scalars(select(SecurityEvent.detail).where(
+        SecurityEvent.kind == EventKind.THROTTLE_STORE_DOWN)).all()
+print(json.dumps({"codes": codes, "notes": notes, "warnings": warnings}))""",
+)
+
+
+def test_sign_in_works_and_is_still_throttled_when_redis_is_down(tmp_path):
+    """Flask-Limiter falls back to counting in memory: no 500, and the fall-back is noted once."""
+    seen = _run_instance(tmp_path, "down", "p", "wrong guess", 5, UNREACHABLE_REDIS, REDIS_DOWN)
+    assert seen["codes"] == [302] + [200] * 5 + [429]
+    assert len(seen["notes"]) == 1 and "unreachable" in seen["notes"][0]
+    assert len([w for w in seen["warnings"] if "unreachable" in w]) == 1

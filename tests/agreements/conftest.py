@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
+from huey.signals import SIGNAL_EXECUTING
 
 from app.accounts.models import Role, User
 from app.agreements import service
-from app.agreements.audit import Evidence
+from app.agreements.audit import Evidence, now
 from app.agreements.models import Agreement
 from app.agreements.service import signing
 from app.extensions import db
+from app.jobs import queue_of
 from tests.conftest import create_rep, create_user
 from tests.database import Snapshot, TestDatabase
+
+
+@pytest.fixture
+def executed(app: Flask) -> Iterator[list[str]]:
+    """The names of the jobs the queue runs during the test."""
+    names: list[str] = []
+
+    def record(signal: str, task: Any, *args: Any) -> None:
+        names.append(task.name)
+
+    queue_of(app).signal(SIGNAL_EXECUTING)(record)
+    yield names
+    queue_of(app).disconnect_signal(record)
+
+
+def store_stale(row: Any, attempts: int, quiet_for: timedelta) -> int:
+    """Store a job row as a worker left it, quiet ``quiet_for`` after ``attempts``; its id."""
+    row.created_at = now() - quiet_for
+    row.attempts = attempts
+    row.heartbeat_at = now() - quiet_for if attempts else None
+    db.session.add(row)
+    db.session.commit()
+    return int(row.id)
+
 
 EVIDENCE = Evidence(ip_address="203.0.113.7", user_agent="pytest browser")
 WINDOW = timedelta(minutes=5)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app.accounts.models import User
 from app.agreements import audit
-from app.agreements.models import Agreement
+from app.agreements.models import Agreement, BulkSend
 from app.extensions import db
 from tests.concurrency import TWENTY, at_once
 
@@ -74,8 +74,10 @@ def test_pressing_send_twice_on_a_bulk_preview_sends_each_rep_one_agreement(
     login(hr)
     send = previewed(client, url, form)
     answers = [client.post(url, data=send) for _ in range(2)]
-    assert [(a.status_code, a.location) for a in answers] == [(302, answers[0].location)] * 2
+    assert [(a.status_code, a.location) for a in answers] == [(303, answers[0].location)] * 2
+    assert answers[0].location.startswith("/agreements/bulk/")  # one batch's progress page
     assert db.session.query(Agreement).count() == 2
+    assert db.session.query(BulkSend).count() == 1
 
 
 @pytest.mark.real_commits
@@ -91,8 +93,9 @@ def test_twenty_identical_bulk_sends_at_once_send_each_rep_one_agreement(
     url, form = bulk_setup(make_rep, make_team, values)
     signed_in = login(hr)
     send = previewed(signed_in, url, form)
-    assert at_once(app, signed_in, url, send) == [302] * TWENTY
+    assert at_once(app, signed_in, url, send) == [303] * TWENTY
     assert db.session.query(Agreement).count() == 2
+    assert db.session.query(BulkSend).count() == 1
 
 
 def test_two_people_editing_a_draft_the_second_sees_the_first_ones_change(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,29 +17,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from huey.signals import SIGNAL_EXECUTING
 
 from app.accounts.models import User
 from app.agreements import service
-from app.agreements.audit import now
 from app.agreements.models import Agreement, AgreementExport, ExportStatus
 from app.agreements.service import export_build
 from app.extensions import db
 from app.jobs import queue_of, recover
+from tests.agreements.conftest import store_stale
 from tests.conftest import make_test_app
-
-
-@pytest.fixture
-def executed(app: Flask) -> Iterator[list[str]]:
-    """The names of the jobs the queue runs during the test."""
-    names: list[str] = []
-
-    def record(signal: str, task: Any, *args: Any) -> None:
-        names.append(task.name)
-
-    queue_of(app).signal(SIGNAL_EXECUTING)(record)
-    yield names
-    queue_of(app).disconnect_signal(record)
 
 
 def _export(hr: User, ids: list[int]) -> int:
@@ -66,13 +52,8 @@ def _stale_export(hr: User, ids: list[int], attempts: int, quiet_for: timedelta)
         done=0,
         file_name="",
         error="",
-        created_at=now() - quiet_for,
-        attempts=attempts,
-        heartbeat_at=now() - quiet_for if attempts else None,
     )
-    db.session.add(row)
-    db.session.commit()
-    return row.id
+    return store_stale(row, attempts, quiet_for)
 
 
 def test_an_export_job_is_queued_only_once_committed(

@@ -59,13 +59,16 @@ def test_bulk_sends_only_what_was_previewed(
     team_id = north
     raw = values[PIP]
     first = service.preview_or_send(hr, PIP, team_id, None, raw, evidence)
-    assert first.sent is None and first.previews is not None and len(first.previews) == 2
+    assert first.queued is None and first.previews is not None and len(first.previews) == 2
     changed = {**raw, "review_dates": "daily"}
     again = service.preview_or_send(hr, PIP, team_id, None, changed, evidence, first.fingerprint)
-    assert again.sent is None and again.fingerprint != first.fingerprint
+    assert again.queued is None and again.fingerprint != first.fingerprint
     assert db.session.query(Agreement).count() == 0
     done = service.preview_or_send(hr, PIP, team_id, None, raw, evidence, first.fingerprint)
-    assert done.sent is not None and len(done.sent) == 2
+    assert done.queued is not None and done.queued.total == 2
+    assert db.session.query(Agreement).count() == 0  # sent by the job, once committed
+    db.session.commit()
+    assert len(service.sent_by(hr, done.queued)) == 2
     with pytest.raises(Invalid, match="Nobody is in this group"):
         service.preview_or_send(hr, PIP, None, "1999-01", raw, evidence)
 

@@ -20,7 +20,7 @@ from app.agreements.models import (
     AgreementSignature,
     AgreementStatus,
 )
-from app.agreements.service import bulk, signing
+from app.agreements.service import bulk, bulk_job, signing
 from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
 
@@ -410,9 +410,13 @@ def test_sending_to_a_team_individualises_each_agreement(
         hr, "performance-improvement", group, values["performance-improvement"]
     )
     assert ["Ava Chen" in p.document["body_html"] for p in previews] == [True, False]
-    sent = bulk.send_many(
-        hr, "performance-improvement", group, values["performance-improvement"], evidence
+    raw = values["performance-improvement"]
+    fingerprint = bulk.bulk_fingerprint("performance-improvement", group, raw)
+    queued = bulk_job.start_bulk_send(
+        hr, "performance-improvement", group, raw, fingerprint, evidence
     )
+    db.session.commit()  # the job runs once the batch is committed
+    sent = bulk_job.sent_by(hr, queued)
     assert [a.rep.full_name for a in sent] == ["Ava Chen", "Ben Okafor"]
     assert all(a.status == AgreementStatus.SENT and a.document for a in sent)
     assert sent[0].content_hash != sent[1].content_hash

@@ -338,7 +338,7 @@ def test_bulk_send_previews_each_rep_before_sending(
     )
     assert changed.status_code == 200 and db.session.query(Agreement).count() == 0
     sent = client.post(url, data={**form, "action": "send", "previewed": fingerprint})
-    assert sent.status_code == 302
+    assert sent.status_code == 303 and sent.location.startswith("/agreements/bulk/")
     agreements = db.session.query(Agreement).all()
     assert sorted(a.rep.full_name for a in agreements) == ["Ava Chen", "Ben Okafor"]
     assert all(a.status == AgreementStatus.SENT for a in agreements)

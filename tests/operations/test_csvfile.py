@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from app.csvfile import BOM, SpreadsheetWriter, neutralise
+from app.csvfile import BOM, SpreadsheetWriter, neutralise, stream_csv
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -35,3 +35,15 @@ def test_the_written_file_starts_with_a_bom_and_reads_back_neutralised() -> None
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [{"name": "Zoë", "note": "'@cmd|' /C calc'!A0"}]
     assert BOM not in data.decode("utf-8-sig")
+
+
+def test_a_streamed_file_is_the_same_file_a_chunk_of_rows_at_a_time() -> None:
+    rows = [{"name": f"=rep {number}", "note": "Zoë"} for number in range(5)]
+    whole = io.StringIO()
+    writer = SpreadsheetWriter(whole, ["name", "note"])
+    writer.writeheader()
+    writer.writerows(rows)
+    chunks = list(stream_csv(["name", "note"], iter(rows), rows_per_chunk=2))
+    assert len(chunks) == 3  # rows 1-2 with the BOM and header, rows 3-4, row 5
+    assert chunks[0].startswith(BOM + "name,note\r\n") and chunks[2].count("\r\n") == 1
+    assert "".join(chunks) == whole.getvalue()

@@ -12,13 +12,13 @@ Who may do what (enforced here, whatever the pages show; the rules are in ``acce
 
 The package's modules: ``access`` (the rules above), ``finding`` (by id or code, lists, what
 waits for whom), ``drafting`` (templates, drafts, sending, voiding), ``record`` (what a document
-pulls from the rep's record), ``bulk`` (one template to many reps: preview, then send exactly
-what was previewed), ``signing`` (evidence, signatures, declining), ``sealing`` (the job that
-seals the completed PDF), ``export`` (ZIPs of the stored PDFs), ``export_build`` (inline, or by
-the job worker: retried, swept) and ``verification`` (is this PDF intact, and which agreement
-is it). Every function takes the acting user where one acts, raises domain errors and
-flushes; the caller commits (the jobs commit their own work). Callers use the names
-re-exported here.
+pulls from the rep's record), ``bulk`` (one template to many reps: preview, then queue exactly
+what was previewed), ``bulk_job`` (the job that sends a queued batch, once per rep), ``signing``
+(evidence, signatures, declining), ``sealing`` (the job that seals the completed PDF),
+``export`` (ZIPs of the stored PDFs), ``export_build`` (inline, or by the job worker: retried,
+swept) and ``verification`` (is this PDF intact, and which agreement is it). Every function
+takes the acting user where one acts, raises domain errors and flushes; the caller commits (the
+jobs commit their own work). Callers use the names re-exported here.
 """
 
 from app.agreements.service.access import (
@@ -43,7 +43,14 @@ from app.agreements.service.bulk import (
     preview_or_send,
     rep_choices,
     reps_in_group,
-    send_many,
+)
+from app.agreements.service.bulk_job import (
+    SEND_JOB,
+    get_bulk_send,
+    send_bulk,
+    sent_by,
+    start_bulk_send,
+    sweep_interrupted_bulk_sends,
 )
 from app.agreements.service.drafting import (
     create_draft,
@@ -90,6 +97,7 @@ from app.agreements.service.finding import (
     waiting_for,
     waiting_page,
 )
+from app.agreements.service.housekeeping import prune_finished_jobs
 from app.agreements.service.sealing import SEAL_JOB, seal_completed, sweep_unsealed
 from app.agreements.service.signing import (
     SignatureInput,
@@ -116,6 +124,7 @@ __all__ = [
     "MANIFEST_NAME",
     "MAX_UPLOAD_BYTES",
     "SEAL_JOB",
+    "SEND_JOB",
     "SORTS",
     "AgreementFilters",
     "AgreementList",
@@ -147,6 +156,7 @@ __all__ = [
     "find_reps",
     "finished_export",
     "get_agreement",
+    "get_bulk_send",
     "get_export",
     "initial_values",
     "list_agreements",
@@ -155,6 +165,7 @@ __all__ = [
     "pending_role",
     "preview_many",
     "preview_or_send",
+    "prune_finished_jobs",
     "published",
     "record_opened",
     "record_reached_end",
@@ -168,11 +179,14 @@ __all__ = [
     "seal_completed",
     "sealed_pdf_of",
     "send",
-    "send_many",
+    "send_bulk",
+    "sent_by",
     "sign",
     "spec_of",
+    "start_bulk_send",
     "start_export",
     "status_counts",
+    "sweep_interrupted_bulk_sends",
     "sweep_interrupted_exports",
     "sweep_unsealed",
     "update_draft",

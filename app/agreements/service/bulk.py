@@ -18,15 +18,10 @@ from app.accounts.service import organisation
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import build_document
-from app.agreements.models import Agreement
+from app.agreements.models import BulkSend
 from app.agreements.service.access import can_manage, require_manage
-from app.agreements.service.drafting import (
-    checked_values,
-    create_draft,
-    current_template,
-    send,
-    spec_of,
-)
+from app.agreements.service.bulk_job import start_bulk_send
+from app.agreements.service.drafting import checked_values, current_template, spec_of
 from app.agreements.service.finding import person_matches
 from app.agreements.service.record import rep_record
 from app.curriculum.models import PlanTemplate
@@ -142,32 +137,14 @@ def bulk_fingerprint(
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def send_many(
-    actor: User,
-    template_key: str,
-    reps: Sequence[User],
-    raw_values: Mapping[str, str | None],
-    evidence: Evidence,
-) -> list[Agreement]:
-    """Draft and send one agreement per rep, each from that rep's own record."""
-    previews = preview_many(actor, template_key, reps, raw_values)
-    sent = []
-    for preview in previews:
-        if preview.problem:
-            continue
-        agreement = create_draft(actor, preview.rep, template_key, raw_values, evidence)
-        sent.append(send(actor, agreement, evidence))
-    return sent
-
-
 @dataclass(frozen=True)
 class BulkRound:
-    """One round of the bulk page: a preview and its fingerprint, or the agreements sent."""
+    """One round of the bulk page: a preview and its fingerprint, or the batch queued to send."""
 
     fingerprint: str
     previews: list[BulkPreview] | None = None
-    sent: list[Agreement] | None = None
-    repeated: bool = False  # this "send" was a repeat of one already carried out
+    queued: BulkSend | None = None
+    repeated: bool = False  # this "send" was a repeat of one already queued
 
 
 def preview_or_send(
@@ -180,18 +157,25 @@ def preview_or_send(
     confirmed: str | None = None,
     key: str | None = None,
 ) -> BulkRound:
-    """Preview the batch for a team or cohort; send it only if ``confirmed`` is its fingerprint.
+    """Preview the batch for a team or cohort; queue it to send if ``confirmed`` is its fingerprint.
 
     The fingerprint covers the template version, the reps and the values, so a change to any of
     them since the preview (a rep joined, a value edited) shows a fresh preview instead of
-    sending something nobody looked at. Sending happens once per form (``key``): pressing
-    "send" twice, or twenty requests at once, send each rep one agreement.
+    sending something nobody looked at. The batch is queued once per form (``key``): pressing
+    "send" twice, or twenty requests at once, record one bulk send, and its job sends each rep
+    one agreement (``bulk_job``).
     """
     reps = reps_in_group(actor, team_id, cohort)
     fingerprint = bulk_fingerprint(template_key, reps, raw_values)
-    if confirmed == fingerprint:
-        if once.first_submission(key) is not None:
-            return BulkRound(fingerprint, sent=[], repeated=True)
-        sent = send_many(actor, template_key, reps, raw_values, evidence)
-        return BulkRound(fingerprint, sent=sent)
-    return BulkRound(fingerprint, previews=preview_many(actor, template_key, reps, raw_values))
+    if confirmed != fingerprint:
+        return BulkRound(fingerprint, previews=preview_many(actor, template_key, reps, raw_values))
+    earlier = once.earlier_result(key, BulkSend)
+    if earlier is not None:
+        return BulkRound(fingerprint, queued=earlier, repeated=True)
+    previews = preview_many(actor, template_key, reps, raw_values)
+    sendable = [preview.rep for preview in previews if not preview.problem]
+    if not sendable:
+        raise Invalid("None of these reps can be sent this agreement; see the preview.")
+    bulk = start_bulk_send(actor, template_key, sendable, raw_values, fingerprint, evidence)
+    once.remember_result(key, bulk.id)
+    return BulkRound(fingerprint, queued=bulk)

@@ -89,6 +89,7 @@ def create_draft(
     template_key: str,
     raw_values: Mapping[str, str | None],
     evidence: Evidence,
+    bulk_send_id: int | None = None,
 ) -> Agreement:
     """A draft agreement for ``rep`` from the current version of a template."""
     require_manage(actor)
@@ -111,6 +112,7 @@ def create_draft(
         created_at=moment,
         updated_at=moment,
         close_reason="",
+        bulk_send_id=bulk_send_id,
     )
     db.session.add(agreement)
     db.session.flush()

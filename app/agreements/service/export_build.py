@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Update, or_, select, update
 
 from app.accounts.models import User
 from app.agreements.audit import now
@@ -30,7 +29,7 @@ from app.agreements.service.access import require_manage
 from app.agreements.service.export import export_path, selection, write_zip
 from app.agreements.service.finding import AgreementFilters
 from app.extensions import db
-from app.jobs import Attempt, enqueue_after_commit
+from app.jobs import Attempt, commit_progress, enqueue_after_commit, sweep_stale
 from app.security import service as security
 from app.security.models import EventKind
 
@@ -116,47 +115,10 @@ def build_export(export_id: int, *, attempt: Attempt) -> None:
 
 
 def sweep_interrupted_exports(stale_after: timedelta, max_attempts: int) -> tuple[int, int]:
-    """Queue again, or fail, exports left running with no sign of life; (requeued, failed).
-
-    Each is claimed with a conditional update on its heartbeat, so two workers sweeping at
-    once requeue it once.
-    """
-    cutoff = now() - stale_after
-    stale = db.session.execute(
-        select(AgreementExport.id, AgreementExport.attempts, AgreementExport.heartbeat_at).where(
-            AgreementExport.status == ExportStatus.RUNNING,
-            or_(
-                AgreementExport.heartbeat_at < cutoff,
-                AgreementExport.heartbeat_at.is_(None) & (AgreementExport.created_at < cutoff),
-            ),
-        )
-    ).all()
-    requeued = failed = 0
-    for export_id, attempts, heartbeat in stale:
-        claim = update(AgreementExport).where(
-            AgreementExport.id == export_id,
-            AgreementExport.status == ExportStatus.RUNNING,
-            AgreementExport.heartbeat_at.is_(None)
-            if heartbeat is None
-            else AgreementExport.heartbeat_at == heartbeat,
-        )
-        if attempts >= max_attempts:
-            values: dict[str, Any] = {
-                "status": ExportStatus.FAILED,
-                "error": INTERRUPTED,
-                "finished_at": now(),
-            }
-            failed += _claimed(claim.values(**values))
-        elif _claimed(claim.values(heartbeat_at=now())):
-            enqueue_after_commit(BUILD_JOB, export_id)
-            requeued += 1
-    db.session.flush()
-    return requeued, failed
-
-
-def _claimed(statement: Update) -> int:
-    """How many rows a conditional update changed: 0 when another worker got there first."""
-    return int(db.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    """Queue again, or fail, exports left running with no sign of life; (requeued, failed)."""
+    failed = {"status": ExportStatus.FAILED, "error": INTERRUPTED}
+    running = [ExportStatus.RUNNING]
+    return sweep_stale(AgreementExport, running, BUILD_JOB, stale_after, max_attempts, failed)
 
 
 def _remove_stale(directory: Path, max_age: timedelta = timedelta(days=1)) -> None:
@@ -168,8 +130,4 @@ def _remove_stale(directory: Path, max_age: timedelta = timedelta(days=1)) -> No
 
 
 def _update(export_id: int, **values: Any) -> None:
-    """Write progress straight away, in its own commit, for the progress page to read."""
-    db.session.execute(
-        update(AgreementExport).where(AgreementExport.id == export_id).values(**values)
-    )
-    db.session.commit()
+    commit_progress(AgreementExport, export_id, **values)

@@ -192,16 +192,22 @@ def bulk() -> Response | str:
     done = None
     if request.method == "POST" and form.validate_on_submit() and values.validate():
         done = _preview_or_send(key, spec, form, values)
-        if done is not None and done.repeated:
-            flash("These agreements were sent already; nothing was sent twice.", "info")
-            return redirect(url_for("agreements.index", status="sent"))
-        if done is not None and done.sent is not None:
-            flash(f"Sent {len(done.sent)} agreements to sign.", "success")
-            return redirect(url_for("agreements.index", status="sent"))
+        if done is not None and done.queued is not None:
+            if done.repeated:
+                flash("This batch was sent already; nothing is sent twice.", "info")
+            return redirect(url_for("agreements.bulk_progress", bulk_id=done.queued.id), 303)
     previews = done.previews if done is not None else None
     return render_template(
         "agreements/bulk.html", form=form, values=values, spec=spec, previews=previews
     )
+
+
+@bp.get("/bulk/<int:bulk_id>")
+def bulk_progress(bulk_id: int) -> str:
+    """How far the job worker is with a batch ("n of N sent"), then the agreements it sent."""
+    bulk = service.get_bulk_send(current_user, bulk_id)
+    sent = service.sent_by(current_user, bulk)
+    return render_template("agreements/bulk_progress.html", bulk=bulk, sent=sent)
 
 
 def _preview_or_send(

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
+
+from sqlalchemy import delete
 
 from app.extensions import db
 from app.security.models import EventKind, SecurityEvent
@@ -122,3 +125,9 @@ def _breaks_lines(char: str) -> bool:
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def prune(before: datetime) -> int:
+    """Delete events older than ``before``: the security log's retention period; how many."""
+    result = db.session.execute(delete(SecurityEvent).where(SecurityEvent.at < before))
+    return int(result.rowcount)  # type: ignore[attr-defined]
