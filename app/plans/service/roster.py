@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, case, exists, func, literal, select
+from sqlalchemy import Date, Select, and_, case, exists, func, literal, select
 from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
@@ -136,15 +136,43 @@ def team_page(
 def team_rows(
     actor: User, filters: TeamFilters, now: datetime | None = None, details: bool = True
 ) -> list[RepRow]:
-    """Every rep the actor may see that the filters keep, by name, in a fixed number of queries.
+    """Every rep the actor may see that the filters keep, by name, in two queries.
 
     A coach sees their own reps, HR and admins everyone's. Without ``details``, the rows have
     their status, day and overdue figures but not the waiting milestones and phases.
     """
     require_see_team(actor)
     moment = now or datetime.now(UTC)
+    reps = _reps_seen(actor, filters)
+    # Overdue is counted against each of the reps' todays (time zones make at most about
+    # three dates): each row then takes its own. The zones are read first, in a small query.
+    zones = db.session.scalars(reps.with_only_columns(User.timezone).distinct().order_by(None))
+    todays = {zone: today_in(zone, moment) for zone in zones}
+    days = sorted(set(todays.values()))
+    rep_ids = reps.with_only_columns(User.id).order_by(None)
+    counts = _plan_counts(rep_ids, days, details).subquery("counts")
+    has_milestones = exists().where(Milestone.plan_id == Plan.id)
     query = (
-        select(User.id, User.full_name, User.timezone)
+        reps.add_columns(
+            Plan.id, Plan.start_date, Plan.business_days, has_milestones, *counts.c[1:]
+        )
+        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
+        .outerjoin(counts, counts.c.plan_id == Plan.id)
+    )
+    column_of = {day: position for position, day in enumerate(days)}
+    rows = [
+        _row(line, todays[line.timezone], column_of, details) for line in db.session.execute(query)
+    ]
+    if filters.status:
+        rows = [row for row in rows if row.status == filters.status]
+    return rows
+
+
+def _reps_seen(actor: User, filters: TeamFilters) -> Select[Any]:
+    """The active reps the actor may see that the filters keep, by name."""
+    columns: list[Any] = [User.id, User.full_name, User.timezone]
+    query = (
+        select(*columns)
         .where(
             User.active.is_(True),
             User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
@@ -160,83 +188,61 @@ def team_rows(
     if filters.search.strip():
         pattern = f"%{_escape_like(filters.search.strip())}%"
         query = query.where(User.full_name.ilike(pattern, escape="\\"))
-    people = db.session.execute(query).all()
-    todays = {zone: today_in(zone, moment) for zone in {person.timezone for person in people}}
-    rows = {
-        person.id: RepRow(person.id, person.full_name, todays[person.timezone]) for person in people
-    }
-    rep_ids = query.with_only_columns(User.id).order_by(None).correlate(None)
-    _add_plan_counts(rows, rep_ids, todays, details)
-    result = list(rows.values())
-    if filters.status:
-        result = [row for row in result if row.status == filters.status]
-    return result
+    return query
 
 
-def _add_plan_counts(
-    rows: dict[int, RepRow],
-    rep_ids: Any,
-    todays: Mapping[str, date],
-    details: bool,
-) -> None:
-    """Fill each row's plan figures: two queries, whatever the number of reps and milestones.
+def _plan_counts(rep_ids: Select[Any], days: Sequence[date], details: bool) -> Select[Any]:
+    """Per active plan of the reps in ``rep_ids``: milestones not done, the oldest open due
+    date, the overdue count on each of ``days``, and with ``details`` the waiting ones and
+    each phase's progress.
 
     The status needs only the milestones not yet done (a quarter of them a year on), read
     from the partial index ``ix_milestones_unfinished``; every milestone is counted only when
     the list is sorted by a detail (the phases, the waiting ones).
     """
-    if not rows:
-        return
-    has_milestones = exists().where(Milestone.plan_id == Plan.id)
-    plans = db.session.execute(
-        select(Plan.id, Plan.rep_id, Plan.start_date, Plan.business_days, has_milestones)
-        .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
-        .order_by(Plan.assigned_at)
-    ).all()
-    plan_of = {plan.rep_id: plan for plan in plans}  # the latest active plan, as the ramp page
-    # Overdue is counted against each of the reps' todays (time zones make at most about three
-    # dates): each rep's row then takes its own, with no join to read their time zone.
-    days = sorted(set(todays.values()))
     is_open = Milestone.status == MilestoneStatus.OPEN
-    overdue_on = [
-        func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
-        for day in days
+    columns: list[Any] = [
+        Milestone.plan_id.label("plan_id"),
+        func.count(case((Milestone.status != MilestoneStatus.DONE, 1))),
+        # The oldest open milestone is the oldest overdue one, if any is overdue.
+        func.min(case((is_open, Milestone.due_date))),
+        *(
+            func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
+            for day in days
+        ),
+        *(_detail_columns() if details else ()),
     ]
     query = (
-        select(
-            Milestone.plan_id,
-            func.count(case((Milestone.status != MilestoneStatus.DONE, 1))),
-            # The oldest open milestone is the oldest overdue one, if any is overdue.
-            func.min(case((is_open, Milestone.due_date))),
-            *overdue_on,
-            *(_detail_columns() if details else ()),
-        )
+        select(*columns)
         .join(Plan, Plan.id == Milestone.plan_id)
-        # The same reps' active plans as above, not a list of a thousand ids.
+        # The same reps' active plans as the list, not a list of a thousand ids.
         .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
         .group_by(Milestone.plan_id)
     )
-    if not details:
-        query = query.where(UNFINISHED)
-    by_plan = {line[0]: line for line in db.session.execute(query)}
-    column_of = {day: position for position, day in enumerate(days)}
-    empty: tuple[Any, ...] = (None, 0, None, *(0,) * len(days), *_NO_DETAILS)
-    for rep_id, plan in plan_of.items():
-        row = rows[rep_id]
-        _plan_id, unfinished, oldest_open, *rest = by_plan.get(plan.id, empty)
-        overdue = rest[column_of[row.today]]
-        row.has_plan = True
-        row.plan_id = plan.id
-        row.day = day_of_ramp(plan.start_date, row.today, plan.business_days)
-        row.overdue = overdue
-        if details:
-            _set_details(row, rest[len(days) :])
-        row.status = rep_status_from_counts(
-            all_done=bool(plan[4]) and not unfinished,
-            overdue=overdue,
-            oldest_overdue=oldest_open if overdue else None,
-            today=row.today,
-        )
+    return query if details else query.where(UNFINISHED)
+
+
+def _row(line: Any, today: date, column_of: Mapping[date, int], details: bool) -> RepRow:
+    """One rep's row from the joined line: the person, their active plan and its counts."""
+    rep_id, full_name, _zone, plan_id, start, business_days, has_milestones, *counts = line
+    row = RepRow(rep_id, full_name, today)
+    if plan_id is None:
+        return row
+    unfinished, oldest_open, *rest = counts
+    overdue = rest[column_of[today]] or 0
+    row.has_plan = True
+    row.plan_id = plan_id
+    row.day = day_of_ramp(start, today, business_days)
+    row.overdue = overdue
+    if details:
+        _set_details(row, [figure or 0 for figure in rest[len(column_of) :]])
+    row.status = rep_status_from_counts(
+        all_done=bool(has_milestones) and not unfinished,
+        overdue=overdue,
+        oldest_overdue=oldest_open if overdue else None,
+        today=today,
+    )
+    return row
 
 
 def _detail_columns() -> list[Any]:
