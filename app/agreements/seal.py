@@ -8,31 +8,44 @@ PDF this installation seals verifies against the same key.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import hashlib
+import logging
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
+from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata import model as pdf_metadata
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError
 
 SEAL_FIELD = "SalesRampSeal"
 REASON_PREFIX = "SalesRamp agreement "
 GENERATED_P12 = "agreement-seal.p12"
 GENERATED_PASSPHRASE = "agreement-seal.passphrase"
+GENERATED_LOCK = "agreement-seal.lock"
+RETIRED_PREFIX = "agreement-seal-retired-"
+CREATOR = "SalesRamp"
+SYSTEM_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's and Ubuntu's
 
 
 class SealKey:
@@ -60,6 +73,29 @@ class SealKey:
     def subject(self) -> str:
         return str(self.certificate.subject.human_friendly)
 
+    @property
+    def is_rsa(self) -> bool:
+        return bool(self.certificate.public_key.algorithm == "rsa")
+
+
+class _FindingsAtDebug(logging.Filter):
+    """pyHanko logs what a changed file or an unknown TSA root looks like as a warning with a
+    traceback; our verdict already says it in words, so it is logged again at DEBUG, briefly.
+    """
+
+    EXPECTED = (SuspiciousModification, PathBuildingError)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = record.exc_info[1] if record.exc_info else None
+        if not isinstance(found, self.EXPECTED):
+            return True
+        logging.getLogger(record.name).debug("%s: %s", record.getMessage(), found)
+        return False
+
+
+for _logger_name in ("pyhanko.sign.diff_analysis.policies", "pyhanko.sign.validation.generic_cms"):
+    logging.getLogger(_logger_name).addFilter(_FindingsAtDebug())
+
 
 _opened: dict[tuple[str, bytes], SealKey] = {}
 _opening = threading.Lock()
@@ -74,7 +110,16 @@ def load_seal_key(p12_path: Path | None, passphrase: str | None, instance_path: 
     with _opening:
         if p12_path is not None:
             return _open(Path(p12_path), (passphrase or "").encode("utf-8"))
-        return _open(*_generated_key_file(instance_path))
+        return _generated_key(instance_path)
+
+
+def retired_seal_keys(instance_path: Path) -> tuple[SealKey, ...]:
+    """Generated keys this instance sealed with before (see ``_generated_key``), for verifying."""
+    with _opening:
+        return tuple(
+            _open(p12, p12.with_suffix(".passphrase").read_text().strip().encode("utf-8"))
+            for p12 in sorted(instance_path.glob(f"{RETIRED_PREFIX}*.p12"))
+        )
 
 
 def _open(path: Path, passphrase: bytes) -> SealKey:
@@ -85,22 +130,49 @@ def _open(path: Path, passphrase: bytes) -> SealKey:
     return _opened[cache_key]
 
 
-def _generated_key_file(instance_path: Path) -> tuple[Path, bytes]:
+def _generated_key(instance_path: Path) -> SealKey:
+    """The instance's RSA seal key, generated once; an older P-256 one is retired, not deleted.
+
+    Earlier versions generated P-256 keys, and pyHanko marks an ECDSA signature as PDF 2.0
+    (ISO/TS 32002), which a PDF/A-3 file may not be: such a key is renamed to
+    ``agreement-seal-retired-<fingerprint>.p12`` (PDFs it sealed still verify) and an RSA key
+    replaces it. A file lock keeps the web and job worker processes from generating two.
+    """
     generated = instance_path / GENERATED_P12
     secret_file = instance_path / GENERATED_PASSPHRASE
-    if not generated.exists():
+    instance_path.mkdir(parents=True, exist_ok=True)
+    with open(instance_path / GENERATED_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if generated.exists():
+            key = _open(generated, secret_file.read_text().strip().encode("utf-8"))
+            if key.is_rsa:
+                return key
+            retired = f"{RETIRED_PREFIX}{key.fingerprint[:16]}"
+            generated.rename(instance_path / f"{retired}.p12")
+            secret_file.rename(instance_path / f"{retired}.passphrase")
         secret = secrets.token_urlsafe(32)
-        instance_path.mkdir(parents=True, exist_ok=True)
-        secret_file.write_text(secret)
-        secret_file.chmod(0o600)
-        generated.write_bytes(self_signed_p12("SalesRamp organisation seal", secret))
-        generated.chmod(0o600)
-    return generated, secret_file.read_text().strip().encode("utf-8")
+        _write_private(secret_file, secret.encode("utf-8"))
+        _write_private(generated, self_signed_p12("SalesRamp organisation seal", secret))
+        return _open(generated, secret.encode("utf-8"))
 
 
-def self_signed_p12(common_name: str, passphrase: str, years: int = 10) -> bytes:
-    """A new P-256 key with a self-signed certificate for sealing documents, as PKCS#12."""
-    key = ec.generate_private_key(ec.SECP256R1())
+def _write_private(path: Path, data: bytes) -> None:
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_bytes(data)
+
+
+def self_signed_p12(
+    common_name: str,
+    passphrase: str,
+    years: int = 10,
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None,
+) -> bytes:
+    """A self-signed certificate for sealing documents with ``key`` (a new RSA key), as PKCS#12.
+
+    RSA because an ECDSA seal would make the file PDF 2.0, contradicting its PDF/A-3 claim.
+    """
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
@@ -143,8 +215,46 @@ def self_signed_p12(common_name: str, passphrase: str, years: int = 10) -> bytes
     )
 
 
-def seal_pdf(pdf: bytes, key: SealKey, verification_code: str, organisation: str) -> bytes:
-    """Certify ``pdf`` with the organisation's key: PAdES, SHA-256, no later changes permitted."""
+@dataclass(frozen=True)
+class TimestampAuthority:
+    """An RFC 3161 time-stamping service, and the roots its certificates may chain to."""
+
+    url: str
+    trust_roots: tuple[asn1_x509.Certificate, ...] = ()
+
+    @classmethod
+    def configured(cls, url: str | None, roots_pem: Path | None) -> TimestampAuthority | None:
+        """The TSA at ``url``, trusted through ``roots_pem`` or else the system's CA bundle."""
+        if not url:
+            return None
+        bundle = roots_pem or (SYSTEM_CA_BUNDLE if SYSTEM_CA_BUNDLE.exists() else None)
+        return cls(url, certificates_in(bundle) if bundle else ())
+
+
+@functools.cache
+def certificates_in(pem_file: Path) -> tuple[asn1_x509.Certificate, ...]:
+    """The certificates in a PEM bundle (read once per process)."""
+    pem = pem_file.read_bytes()
+    return tuple(asn1_x509.Certificate.load(der) for _, _, der in asn1_pem.unarmor(pem, True))
+
+
+def seal_pdf(
+    pdf: bytes,
+    key: SealKey,
+    verification_code: str,
+    organisation: str,
+    tsa: TimestampAuthority | None = None,
+) -> bytes:
+    """Certify ``pdf`` with the organisation's key: PAdES, SHA-256, no later changes permitted.
+
+    PAdES B-B; with a time-stamping authority, B-LT: the TSA's timestamp on the signature, then
+    the certificates and revocation data needed to check it years later (the DSS).
+    """
+    if not key.is_rsa:
+        raise ValueError(
+            "The organisation's seal certificate must have an RSA key: an ECDSA seal makes the "
+            "PDF a PDF 2.0 file, which contradicts its PDF/A-3 identification."
+        )
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
         md_algorithm="sha256",
@@ -154,11 +264,47 @@ def seal_pdf(pdf: bytes, key: SealKey, verification_code: str, organisation: str
         reason=f"{REASON_PREFIX}{verification_code}",
         name=organisation,
         location="SalesRamp",
+        embed_validation_info=tsa is not None,
+        validation_context=_signing_context(key, tsa) if tsa is not None else None,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    _mirror_metadata(writer)
+    timestamper = timestamps.HTTPTimeStamper(tsa.url) if tsa is not None else None
     with _signing:
-        output = signers.sign_pdf(writer, meta, signer=key.signer)
+        output = signers.PdfSigner(meta, key.signer, timestamper=timestamper).sign_pdf(writer)
     return output.getvalue()
+
+
+def _signing_context(key: SealKey, tsa: TimestampAuthority) -> ValidationContext:
+    """Trust our own certificate and the TSA's roots; fetch the TSA's revocation data to embed."""
+    return ValidationContext(trust_roots=[key.certificate, *tsa.trust_roots], allow_fetching=True)
+
+
+def _mirror_metadata(writer: IncrementalPdfFileWriter) -> None:
+    """Make pyHanko write the same producer, creator and dates into Info and XMP.
+
+    pyHanko rewrites XMP ``pdf:Producer`` to its own name but only appends its name to an Info
+    ``/Producer``, and updates Info dates only where they already exist; PDF/A requires the two
+    to agree (ISO 19005-3, 6.6.2.3.1). So Info gets pyHanko's name, and the keys to update.
+    """
+    info = generic.DictionaryObject(writer.trailer["/Info"])
+    now = generic.pdf_date(datetime.now(UTC))
+    info[generic.pdf_name("/Producer")] = generic.TextStringObject(pdf_metadata.VENDOR)
+    info[generic.pdf_name("/Creator")] = generic.TextStringObject(CREATOR)
+    info[generic.pdf_name("/CreationDate")] = now
+    info[generic.pdf_name("/ModDate")] = now
+    writer.set_info(info)
+    writer.document_meta.creator = CREATOR
+    writer.document_meta.created = "now"
+
+
+@dataclass(frozen=True)
+class SealTimestamp:
+    """When a time-stamping authority says the seal existed, and who that authority is."""
+
+    at: datetime  # UTC
+    authority: str
+    trusted: bool  # the TSA's certificate chains to a root this installation trusts
 
 
 @dataclass(frozen=True)
@@ -169,10 +315,21 @@ class SealCheck:
     reason: str  # why not, in words HR can act on; empty when intact
     verification_code: str | None = None
     signer_fingerprint: str | None = None
+    timestamp: SealTimestamp | None = None
 
 
-def check_seal(pdf: bytes, key: SealKey) -> SealCheck:
-    """Validate the seal cryptographically and check it covers the whole, unchanged file."""
+def check_seal(
+    pdf: bytes,
+    key: SealKey,
+    retired: Sequence[SealKey] = (),
+    tsa_roots: Sequence[asn1_x509.Certificate] = (),
+) -> SealCheck:
+    """Validate the seal cryptographically and check it covers the whole, unchanged file.
+
+    ``retired``: keys this organisation sealed with before. ``tsa_roots``: roots to trust for
+    a timestamp beyond the system's. A sealed file may carry later revisions only when they
+    add validation data (PAdES B-LT), never anything else.
+    """
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
@@ -183,11 +340,11 @@ def check_seal(pdf: bytes, key: SealKey) -> SealCheck:
     signature = signatures[0]
     code = _code_from(signature.sig_object.get("/Reason"))
     try:
-        cert = signature.signer_cert
-        fingerprint = hashlib.sha256(cert.dump()).hexdigest()
+        fingerprint = hashlib.sha256(signature.signer_cert.dump()).hexdigest()
     except Exception:
         return SealCheck(False, "The seal in this PDF cannot be read.", code)
-    if fingerprint != key.fingerprint:
+    signer = next((k for k in (key, *retired) if k.fingerprint == fingerprint), None)
+    if signer is None:
         return SealCheck(
             False,
             "Not sealed by this organisation: the certificate is not ours.",
@@ -195,24 +352,51 @@ def check_seal(pdf: bytes, key: SealKey) -> SealCheck:
             fingerprint,
         )
     try:
-        context = ValidationContext(trust_roots=[key.certificate], allow_fetching=False)
-        status = validate_pdf_signature(signature, context)
+        status = validate_pdf_signature(
+            signature,
+            ValidationContext(trust_roots=[signer.certificate], allow_fetching=False),
+            ts_validation_context=ValidationContext(
+                trust_roots=list(tsa_roots), allow_fetching=False
+            ),
+        )
     except Exception:
         return SealCheck(False, "Modified after sealing: the seal no longer matches.", code)
+    problem = _integrity_problem(pdf, status, len(signatures))
+    if problem:
+        return SealCheck(False, f"Modified after sealing: {problem}", code, fingerprint)
+    return SealCheck(True, "", code, fingerprint, _timestamp_of(status))
+
+
+def _integrity_problem(pdf: bytes, status: PdfSignatureStatus, signature_count: int) -> str:
+    """Why the signed content and what follows it are not as sealed; empty if they are."""
     if not status.intact or not status.valid:
-        return SealCheck(
-            False,
-            "Modified after sealing: the content no longer matches the seal.",
-            code,
-            fingerprint,
-        )
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or len(signatures) != 1:
-        return SealCheck(
-            False, "Modified after sealing: changes were added to the file.", code, fingerprint
-        )
+        return "the content no longer matches the seal."
+    stamp = status.timestamp_validity
+    if stamp is not None and not (stamp.intact and stamp.valid):
+        return "the timestamp on the seal no longer matches."
+    only_validation_data = (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES
+        and pdf.rstrip().endswith(b"%%EOF")  # nothing appended after the last revision
+    )
+    if signature_count != 1 or not (
+        status.coverage == SignatureCoverageLevel.ENTIRE_FILE or only_validation_data
+    ):
+        return "changes were added to the file."
     if status.docmdp_ok is False:
-        return SealCheck(False, "Modified after sealing: the seal permits no changes.", code)
-    return SealCheck(True, "", code, fingerprint)
+        return "the seal permits no changes."
+    return ""
+
+
+def _timestamp_of(status: PdfSignatureStatus) -> SealTimestamp | None:
+    stamp = status.timestamp_validity
+    if stamp is None:
+        return None
+    return SealTimestamp(
+        at=stamp.timestamp.astimezone(UTC).replace(tzinfo=None),  # naive UTC, as in the database
+        authority=str(stamp.signing_cert.subject.human_friendly),
+        trusted=bool(stamp.trusted),
+    )
 
 
 def _code_from(reason: object) -> str | None:
