@@ -1,4 +1,5 @@
-"""What a PDF says about itself: header and catalog version, PDF/A identification, Info and XMP.
+"""What a PDF says about itself: header and catalog version, PDF/A identification, Info and XMP;
+and a sealed PDF with a change added after the seal.
 
 Read with pyHanko and the standard library's XML parser, independently of how the app writes it.
 """
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import parse_pdf_date
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -43,6 +46,19 @@ class PdfIdentity:
         return datetime.fromisoformat(self.xmp[key])
 
 
+def assert_consistent_pdfa_3b(identity: PdfIdentity) -> None:
+    """PDF 1.7 everywhere it is stated, PDF/A-3b in XMP, and Info mirrored by XMP."""
+    assert identity.header_version == "1.7"
+    assert identity.catalog_version in (None, "1.7")
+    assert identity.extension_base_versions <= {"1.7"}  # no PDF 2.0 extension (ISO 32002)
+    assert identity.xmp[f"{PDFAID}part"] == "3"
+    assert identity.xmp[f"{PDFAID}conformance"] == "B"
+    for info_key, xmp_key in MIRRORED_TEXT.items():
+        assert identity.info.get(info_key) == identity.xmp.get(xmp_key), info_key
+    for info_key, xmp_key in MIRRORED_DATES.items():
+        assert identity.info_date(info_key) == identity.xmp_date(xmp_key), info_key
+
+
 def identity_of(pdf: bytes) -> PdfIdentity:
     reader = PdfFileReader(BytesIO(pdf))
     root = reader.root
@@ -72,3 +88,13 @@ def xmp_properties(packet: bytes) -> dict[str, str]:
             item = child.find(f".//{RDF}li")
             found[child.tag] = (item.text if item is not None else child.text) or ""
     return found
+
+
+def with_an_added_revision(pdf: bytes) -> bytes:
+    """``pdf`` with an incremental update after the seal (the document language changed)."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    writer.root["/Lang"] = generic.TextStringObject("fr")
+    writer.update_root()
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -28,26 +28,7 @@ from app.agreements.seal import (
     self_signed_p12,
 )
 from app.pdf import render_html_to_pdf
-from tests.agreements.pdf_metadata import (
-    MIRRORED_DATES,
-    MIRRORED_TEXT,
-    PDFAID,
-    PdfIdentity,
-    identity_of,
-)
-
-
-def assert_consistent_pdfa_3b(identity: PdfIdentity) -> None:
-    """PDF 1.7 everywhere it is stated, PDF/A-3b in XMP, and Info mirrored by XMP."""
-    assert identity.header_version == "1.7"
-    assert identity.catalog_version in (None, "1.7")
-    assert identity.extension_base_versions <= {"1.7"}  # no PDF 2.0 extension (ISO 32002)
-    assert identity.xmp[f"{PDFAID}part"] == "3"
-    assert identity.xmp[f"{PDFAID}conformance"] == "B"
-    for info_key, xmp_key in MIRRORED_TEXT.items():
-        assert identity.info.get(info_key) == identity.xmp.get(xmp_key), info_key
-    for info_key, xmp_key in MIRRORED_DATES.items():
-        assert identity.info_date(info_key) == identity.xmp_date(xmp_key), info_key
+from tests.agreements.pdf_metadata import assert_consistent_pdfa_3b, identity_of
 
 
 def test_a_sealed_agreement_is_consistent_pdfa_3b(completed: Agreement) -> None:
