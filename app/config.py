@@ -22,6 +22,9 @@ class Settings:
     instance_path: Path
     seal_p12: Path | None = None  # the organisation's PKCS#12 for sealing agreements
     seal_passphrase: str | None = None
+    # A time-stamping authority (RFC 3161): seals become PAdES B-LT (timestamp, validation data).
+    tsa_url: str | None = None
+    tsa_trust_roots: Path | None = None  # PEM roots for the TSA's chain, beyond the system's
     reauth_minutes: int = 5  # signing needs a password entered within this many minutes
     public_url: str = "http://127.0.0.1:5000"  # where QR codes on sealed PDFs point
     bench_query_header: bool = False  # ``make bench``: count each request's SQL statements
@@ -76,6 +79,8 @@ class Settings:
             "SEAL_PASSPHRASE": self.seal_passphrase,
             # Without SEAL_P12, a self-signed organisation certificate is generated here once.
             "SEAL_KEY_DIR": self.instance_path,
+            "TSA_URL": self.tsa_url,
+            "TSA_TRUST_ROOTS": self.tsa_trust_roots,
             "REAUTH_MINUTES": self.reauth_minutes,
             "PUBLIC_URL": self.public_url,
             # The job worker writes export ZIPs here and the web workers serve them from here.
@@ -127,6 +132,10 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         instance_path=instance_path,
         seal_p12=Path(env["SALESRAMP_SEAL_P12"]) if env.get("SALESRAMP_SEAL_P12") else None,
         seal_passphrase=env.get("SALESRAMP_SEAL_PASSPHRASE"),
+        tsa_url=env.get("SALESRAMP_TSA_URL") or None,
+        tsa_trust_roots=Path(env["SALESRAMP_TSA_TRUST_ROOTS"])
+        if env.get("SALESRAMP_TSA_TRUST_ROOTS")
+        else None,
         reauth_minutes=_positive_int(env.get("SALESRAMP_REAUTH_MINUTES"), default=5),
         public_url=env.get("SALESRAMP_PUBLIC_URL") or f"http://127.0.0.1:{env.get('PORT') or 5000}",
         bench_query_header=env.get("SALESRAMP_BENCH_QUERY_HEADER") == "1",

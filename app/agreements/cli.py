@@ -20,6 +20,8 @@ def verify_command(file: Path) -> None:
     verdict = service.verify_pdf(file.read_bytes())
     click.echo(f"{file}: {verdict.summary}")
     click.echo(f"SHA-256 {verdict.sha256}")
+    if verdict.intact:
+        click.echo(verdict.timestamp_line)
     if not verdict.intact:
         raise click.exceptions.Exit(1)
 

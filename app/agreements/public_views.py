@@ -21,4 +21,5 @@ def public_verify(code: str) -> str:
         agreement=agreement,
         has_access=has_access,
         chain=verify_chain(agreement),
+        timestamp=service.seal_timestamp(agreement),
     )

@@ -19,7 +19,15 @@ from app.accounts.service import organisation
 from app.agreements.audit import events_of
 from app.agreements.consent import CONSENT_TEXTS
 from app.agreements.models import Agreement, AgreementEvent, AgreementSignature
-from app.agreements.seal import SealKey, load_seal_key, seal_pdf
+from app.agreements.seal import (
+    SealCheck,
+    SealKey,
+    TimestampAuthority,
+    check_seal,
+    load_seal_key,
+    retired_seal_keys,
+    seal_pdf,
+)
 from app.agreements.service.drafting import document_hash, document_of
 from app.extensions import db
 from app.pdf import render_pdf
@@ -32,6 +40,21 @@ def seal_key() -> SealKey:
     return load_seal_key(
         Path(p12) if p12 else None, config.get("SEAL_PASSPHRASE"), Path(config["SEAL_KEY_DIR"])
     )
+
+
+def timestamp_authority() -> TimestampAuthority | None:
+    """The configured TSA (``SALESRAMP_TSA_URL``), or None: seals are then PAdES B-B."""
+    config = current_app.config
+    roots = config.get("TSA_TRUST_ROOTS")
+    return TimestampAuthority.configured(config.get("TSA_URL"), Path(roots) if roots else None)
+
+
+def check_our_seal(pdf: bytes) -> SealCheck:
+    """Is ``pdf`` sealed, unchanged, by this organisation's key (or a key it generated before)?"""
+    config = current_app.config
+    tsa = timestamp_authority()
+    retired = () if config.get("SEAL_P12") else retired_seal_keys(Path(config["SEAL_KEY_DIR"]))
+    return check_seal(pdf, seal_key(), retired, tsa.trust_roots if tsa else ())
 
 
 def verification_url(code: str) -> str:
@@ -111,4 +134,10 @@ def final_html_context(agreement: Agreement) -> dict[str, Any]:
 def sealed_pdf(agreement: Agreement) -> bytes:
     """The final PDF: document, signature page, certificate of completion; then sealed."""
     pdf = render_pdf("pdf/agreement.html", final_html_context(agreement))
-    return seal_pdf(pdf, seal_key(), agreement.verification_code, organisation().name)
+    return seal_pdf(
+        pdf,
+        seal_key(),
+        agreement.verification_code,
+        organisation().name,
+        timestamp_authority(),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from app.agreements.models import Agreement
 from app.agreements.seal import check_seal, load_seal_key, seal_pdf
 from app.agreements.service.verification import verify_pdf
 from app.pdf import StaticOnlyFetcher, render_html_to_pdf
+from tests.agreements.pdf_metadata import with_an_added_revision
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdfsig") is None, reason="needs poppler-utils")
 
@@ -137,17 +139,43 @@ def test_cli_verify_exits_0_for_intact_and_1_otherwise(
     assert "Not intact" in result.output
 
 
+def test_cli_verify_of_a_changed_file_gives_the_verdict_without_a_traceback(
+    completed: Agreement,
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert completed.pdf is not None
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(with_an_added_revision(completed.pdf))
+    caplog.set_level(logging.DEBUG, logger="pyhanko")
+    result = runner.invoke(args=["agreements", "verify", str(changed)])
+    assert result.exit_code == 1
+    assert "Not intact: Modified after sealing: changes were added" in result.output
+    captured = capsys.readouterr()
+    assert "Traceback" not in result.output + captured.out + captured.err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    [finding] = [r for r in caplog.records if "Error in diff operation" in r.getMessage()]
+    assert finding.levelno == logging.DEBUG and finding.exc_info is None
+
+
+def pdf_text(agreement: Agreement, tmp_path: Path) -> str:
+    """The sealed PDF's text as poppler lays it out, pages separated by form feeds."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler-utils")
+    assert agreement.pdf is not None
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(agreement.pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def test_the_pdf_carries_the_document_signatures_and_certificate(
     completed: Agreement, tmp_path: Path
 ) -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("needs poppler-utils")
-    assert completed.pdf is not None
-    path = tmp_path / "sealed.pdf"
-    path.write_bytes(completed.pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(completed, tmp_path)
     for expected in (
         "Performance improvement agreement",
         "Meetings booked: 2 a week against 6.",
@@ -162,6 +190,18 @@ def test_the_pdf_carries_the_document_signatures_and_certificate(
     ):
         assert expected in text, expected
     assert str(completed.content_hash)[:40] in text.replace("\n", "").replace(" ", "")
+
+
+def test_the_audit_table_follows_its_heading_and_repeats_its_header_on_each_page(
+    completed: Agreement, tmp_path: Path
+) -> None:
+    text = pdf_text(completed, tmp_path)
+    pages = text.split("\f")
+    [start] = [i for i, page in enumerate(pages) if "Audit trail" in page]
+    assert "drafted" in pages[start], "the table starts on the page of its heading"
+    with_rows = [page for page in pages[start:] if "\n   " in page and "event" in page]
+    assert len(with_rows) >= 2, "the completed agreement's trail runs over two pages"
+    assert all("When (UTC)" in page for page in with_rows)
 
 
 @pytest.mark.parametrize(

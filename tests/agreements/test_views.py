@@ -9,11 +9,11 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
-from app.agreements import audit
+from app.agreements import audit, rendering
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
 from app.web import PASSWORD_AT
@@ -348,3 +348,21 @@ def test_bulk_send_previews_each_rep_before_sending(
 def test_pages_need_a_signed_in_user(client: FlaskClient, app: Flask, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_signature_headings_show_the_name_on_record_and_the_trail_keeps_what_was_typed(
+    client: FlaskClient, login: Login, make_agreement: Callable[..., Agreement]
+) -> None:
+    agreement = make_agreement()
+    rep = agreement.rep
+    login(rep)
+    typed = rep.full_name.lower()  # "ava chen": accepted, the name matches ignoring case
+    signed = client.post(f"/agreements/{agreement.id}/sign", data=sign_form(rep, typed_name=typed))
+    assert signed.status_code == 302
+    page = client.get(f"/agreements/{agreement.id}").text
+    assert f"<h3>Rep: {rep.full_name}</h3>" in page
+    assert f"<h3>Rep: {typed}" not in page and f'class="typed-name">{typed}<' in page
+    pdf_html = render_template("pdf/agreement.html", **rendering.final_html_context(agreement))
+    assert f"<h3>Rep: {rep.full_name}</h3>" in pdf_html
+    [signed_event] = [e for e in audit.events_of(agreement) if e.action == "signed by rep"]
+    assert f'Typed name "{typed}"' in str(signed_event.detail)

@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.agreements import rendering
 from app.agreements.audit import verify_chain
 from app.agreements.models import Agreement, AgreementStatus
-from app.agreements.seal import check_seal
+from app.agreements.seal import SealTimestamp
 from app.agreements.service.access import require_manage
 from app.agreements.service.finding import find_by_code
 from app.errors import Invalid, NotFound
@@ -35,6 +35,7 @@ class Verdict:
     reason: str
     sha256: str
     agreement: Agreement | None = None
+    timestamp: SealTimestamp | None = None  # from a time-stamping authority (PAdES B-T)
 
     @property
     def summary(self) -> str:
@@ -46,19 +47,28 @@ class Verdict:
             )
         return f"Not intact: {self.reason}"
 
+    @property
+    def timestamp_line(self) -> str:
+        """Who vouches for when the seal was made: a TSA, or only this server's clock."""
+        if self.timestamp is None:
+            return "Timestamp: none; the sealing time is this server's own clock."
+        stamp = self.timestamp
+        trust = "" if stamp.trusted else " (a timestamp authority this installation does not trust)"
+        return f"Timestamp: {stamp.at:%Y-%m-%d %H:%M:%S} UTC by {stamp.authority}{trust}."
+
 
 def verify_pdf(data: bytes) -> Verdict:
     """Check the seal cryptographically, then find the agreement it belongs to."""
     digest = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF"):
         return Verdict(False, "This is not a PDF file.", digest)
-    check = check_seal(data, rendering.seal_key())
+    check = rendering.check_our_seal(data)
     stored = db.session.scalar(select(Agreement).where(Agreement.pdf_sha256 == digest))
     if not check.intact:
         agreement = find_by_code(check.verification_code) if check.verification_code else None
         return Verdict(False, check.reason, digest, agreement)
     if stored is not None:
-        return Verdict(True, "", digest, stored)
+        return Verdict(True, "", digest, stored, check.timestamp)
     named = find_by_code(check.verification_code) if check.verification_code else None
     if named is None:
         return Verdict(
@@ -91,6 +101,13 @@ def published(code: str) -> Agreement:
     if agreement is None or agreement.status == AgreementStatus.DRAFT:
         raise NotFound("There is no agreement with this verification code.")
     return agreement
+
+
+def seal_timestamp(agreement: Agreement) -> SealTimestamp | None:
+    """The time-stamping authority's timestamp on the stored sealed PDF, if it carries one."""
+    if agreement.pdf_sha256 is None or agreement.pdf is None:
+        return None
+    return rendering.check_our_seal(agreement.pdf).timestamp
 
 
 @dataclass
