@@ -147,7 +147,7 @@ def organisation() -> Response | str:
 
 def _with_choices(form: PersonForm) -> PersonForm:
     form.set_choices(
-        coaches=[(c.id, c.full_name) for c in service.coaches()],
+        coaches=service.coach_choices(),
         teams=[(t.id, t.name) for t in service.teams()],
     )
     return form

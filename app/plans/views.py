@@ -61,8 +61,8 @@ def team() -> str:
     form = TeamFilterForm(request.args)
     form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in accounts.teams())]
     # Only HR and admins are offered the coach filter: a coach's page does not list coaches.
-    coaches = accounts.coaches() if current_user.sees_everyone else []
-    form.coach.choices = [("", "All coaches"), *((str(c.id), c.full_name) for c in coaches)]
+    coaches = accounts.coach_choices() if current_user.sees_everyone else []
+    form.coach.choices = [("", "All coaches"), *((str(i), name) for i, name in coaches)]
     filters = service.TeamFilters(
         team_id=_int_or_none(form.team.data),
         coach_id=_int_or_none(form.coach.data),

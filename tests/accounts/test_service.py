@@ -279,7 +279,7 @@ def test_coaches_lists_only_active_coaches(make_user):
     active = make_user(Role.COACH)
     make_user(Role.COACH, active=False)
     make_user(Role.REP)
-    assert service.coaches() == [active]
+    assert service.coach_choices() == [(active.id, active.full_name)]
 
 
 def test_team_names_are_unique_regardless_of_case(make_user):
