@@ -122,6 +122,7 @@ def test_next_never_leads_off_the_site(client, make_user, target):
     assert not location.startswith("//")
     assert not any(char in location for char in "\\\t\n")
     assert urlsplit(location).netloc == ""
+    assert not any(char in response.text for char in "\\\t")  # nor in the page's link
 
 
 # --- own password ---------------------------------------------------------------------------
