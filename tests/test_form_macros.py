@@ -82,6 +82,15 @@ def test_a_refused_form_starts_with_a_focused_summary_linking_to_every_field(
         tag(refused, target)  # each link lands on a control of the page
 
 
+def test_a_hidden_field_error_is_listed_without_a_link(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data={"plan": "sdr"}):
+        form = EveryKindForm()
+        form.validate()
+        form.row_version.errors = ["Someone else changed this person; reload the page."]
+        html = render_template_string(PAGE, form=form)
+    assert "<li>Someone else changed this person; reload the page.</li>" in html
+
+
 def test_no_summary_before_a_submit(app: Flask) -> None:
     assert "error-summary" not in render(app)
 
