@@ -32,6 +32,9 @@ from app.plans.service import assign_plan
 from tests.database import Commits, Snapshot, TestDatabase
 from tests.querycount import counting_queries
 
+# The Nu Html Checker over every page the run renders (tests/htmlcheck.py).
+pytest_plugins = ["tests.htmlcheck"]
+
 PASSWORD = "correct horse battery"
 TEST_DATABASE_URL = os.environ.get("SALESRAMP_TEST_DATABASE_URL", "")
 # Database 2 of the local Redis is this suite's (other projects' tests use other numbers).

@@ -35,8 +35,13 @@ def login() -> Response | str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Follow ``next`` only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Follow ``next`` only to a path on this site, never to another host.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so ``/\\evil.com`` is
+    refused too: Werkzeug quotes it in the Location header, but not in the redirect page's link.
+    """
+    unsafe = target is None or "\\" in target or any(ord(char) < 0x20 for char in target)
+    if target and not unsafe and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

@@ -164,11 +164,15 @@ class VoidForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
-    consent = BooleanField("I agree to sign electronically (read the text above).")
+    # The service checks both again; here they are so a refused submit names every gap at once.
+    consent = BooleanField(
+        "I agree to sign electronically (read the text above).",
+        validators=[DataRequired(message="Tick the box to agree to sign electronically.")],
+    )
     consent_version = HiddenField(default=CURRENT_CONSENT_VERSION)
     typed_name = StringField(
         "Type your full legal name",
-        validators=[Length(max=120)],
+        validators=[DataRequired(message="Type your full legal name to sign."), Length(max=120)],
         description="It must match the name on record, shown above.",
         render_kw={"autocomplete": "name"},
     )

@@ -10,15 +10,26 @@
   var hint = document.getElementById("sign-hint");
   if (!form || !end || !box || !button) { return; }
   var reported = false;
-  button.disabled = true;
   button.setAttribute("aria-describedby", "sign-hint");
   if (hint) { hint.hidden = false; }
+  // After a refused submit the server says the signer already read to the end: no re-reading.
+  if (form.getAttribute("data-already-read") === "true") {
+    reported = true;
+    canSign();
+    return;
+  }
+  button.disabled = true;
+
+  function canSign() {
+    button.disabled = false;
+    // #sign-hint sits in a role=status live region, so the change is announced.
+    if (hint) { hint.textContent = "You have reached the end of the agreement. You can sign now."; }
+  }
 
   function reachedEnd() {
     if (reported) { return; }
     reported = true;
-    button.disabled = false;
-    if (hint) { hint.textContent = "You have reached the end of the agreement. You can sign now."; }
+    canSign();
     var token = form.querySelector("input[name=csrf_token]");
     var headers = { "X-Requested-With": "fetch" };
     if (token) { headers["X-CSRFToken"] = token.value; }

@@ -122,6 +122,7 @@ def test_next_never_leads_off_the_site(client, make_user, target):
     assert not location.startswith("//")
     assert not any(char in location for char in "\\\t\n")
     assert urlsplit(location).netloc == ""
+    assert not any(char in response.text for char in "\\\t")  # nor in the page's link
 
 
 # --- own password ---------------------------------------------------------------------------
@@ -201,6 +202,20 @@ def test_admin_adds_a_person_who_can_then_sign_in(client, login, make_user, make
     assert nina.roles == {Role.REP}
     client.post("/logout")
     assert sign_in(client, "nina.rossi@example.com", NEW_PASSWORD).status_code == 302
+
+
+def test_a_person_without_a_role_is_refused_on_the_role_group(client, login, make_user):
+    """The requirement is the group's: no box carries ``required``, each is marked invalid."""
+    login(make_user(Role.ADMIN))
+    form = client.get("/admin/people/new").text
+    boxes = re.findall(r'<input[^>]*name="roles"[^>]*>', form)
+    assert len(boxes) == len(Role) and not any("required" in box for box in boxes)
+
+    response = client.post("/admin/people/new", data=person_form(roles=[]))
+    assert response.status_code == 200
+    boxes = re.findall(r'<input[^>]*name="roles"[^>]*>', response.text)
+    assert all('aria-invalid="true"' in box and "required" not in box for box in boxes)
+    assert 'href="#roles-rep">Roles: Give the person at least one role.</a>' in response.text
 
 
 def test_a_duplicate_email_is_shown_next_to_the_email_field(client, login, make_user):

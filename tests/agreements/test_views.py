@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -112,6 +113,34 @@ def test_the_rep_signs_hr_countersigns_and_both_download_the_stored_bytes(
     actions = [e.action for e in audit.events_of(agreement)]
     assert actions[:4] == ["drafted", "sent", "opened", "read to the end"]
     assert "signed by rep" in actions and actions[-1] == "sealed"
+
+
+def test_a_refused_signature_lists_every_error_at_the_top_and_keeps_the_reading(
+    client: FlaskClient, login: Login, make_agreement: Callable[..., Agreement]
+) -> None:
+    agreement = make_agreement()
+    login(agreement.rep)
+    page = client.get(f"/agreements/{agreement.id}/sign").text
+    # "You can sign now" replaces the hint inside a live region that is there from the start.
+    assert re.search(r'<div role="status" id="sign-status">\s*<p[^>]*id="sign-hint"', page)
+    assert "data-already-read" not in page
+    client.post(f"/agreements/{agreement.id}/read")
+
+    refused = client.post(
+        f"/agreements/{agreement.id}/sign", data=sign_form(agreement.rep, consent="", typed_name="")
+    ).text
+    summary = refused.split('id="error-summary"')[1].split("</section>")[0]
+    assert refused.index('id="error-summary"') < refused.index('id="agreement-scroll"')
+    assert "autofocus" in refused.split('id="error-summary"')[0].rsplit("<", 1)[1] + summary[:60]
+    assert 'href="#consent"' in summary and 'href="#typed_name"' in summary
+    assert (
+        'aria-invalid="true"'
+        in refused.split('id="typed_name"')[0].rsplit("<", 1)[1]
+        + (refused.split('id="typed_name"')[1].split(">")[0])
+    )
+    # The reading the signer already did still counts: the script enables the button at once.
+    assert 'data-already-read="true"' in refused
+    assert reload(agreement).status == AgreementStatus.SENT
 
 
 def test_a_rep_cannot_see_or_download_someone_elses_agreement(

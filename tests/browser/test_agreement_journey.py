@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -20,7 +22,9 @@ from tests.browser.test_ramp_journey import (
     UNLABELLED_CONTROLS,
     WAIT_SECONDS,
     flash,
+    focused_error_summary,
     follow,
+    press_enter,
     sign_in,
     text_of,
 )
@@ -48,21 +52,47 @@ def fill(browser: WebDriver, field_id: str, text: str) -> None:
     element.send_keys(text)
 
 
-def read_and_sign(browser: WebDriver, name: str) -> None:
-    """On the signing page: the button waits for the end of the document, then sign."""
+def read_to_the_end(browser: WebDriver) -> WebElement:
+    """Keyboard only: the End key in the agreement's scroll box; then the button is enabled."""
     button = browser.find_element(By.ID, "sign-button")
     assert not button.is_enabled(), "the sign button is enabled before reading to the end"
     assert browser.find_element(By.ID, "sign-hint").is_displayed()
-    browser.execute_script(
-        "const box = document.getElementById('agreement-scroll');box.scrollTop = box.scrollHeight;"
-    )
+    browser.find_element(By.ID, "agreement-scroll").send_keys(Keys.END)
     WebDriverWait(browser, WAIT_SECONDS).until(lambda b: button.is_enabled())
+    # The change is announced: the hint sits in a live region that was there from the start.
+    assert "You can sign now" in text_of(browser, "[role=status] #sign-hint")
+    return button
+
+
+def read_and_sign(browser: WebDriver, name: str) -> None:
+    """On the signing page: the button waits for the end of the document, then sign."""
+    read_to_the_end(browser)
+    sign_now(browser, name)
+
+
+def sign_now(browser: WebDriver, name: str) -> None:
+    """Keyboard only: tick the consent box, type the name, Enter."""
     consent = browser.find_element(By.ID, "consent")
     assert not consent.is_selected()
-    consent.click()
+    consent.send_keys(Keys.SPACE)
+    assert consent.is_selected()
     fill(browser, "typed_name", name.upper())  # case does not matter
     assert browser.execute_script(UNLABELLED_CONTROLS) == []
-    follow(browser, button)
+    press_enter(browser, browser.find_element(By.ID, "typed_name"))
+
+
+def refuse_an_empty_signature(browser: WebDriver) -> None:
+    """Submit with neither consent nor name: every error at once, focused, reading kept."""
+    press_enter(browser, read_to_the_end(browser))
+    summary = focused_error_summary(browser)
+    links = [a.get_attribute("hash") for a in summary.find_elements(By.TAG_NAME, "a")]
+    assert links == ["#consent", "#typed_name"]
+    assert browser.find_element(By.ID, "typed_name").get_attribute("aria-invalid") == "true"
+    assert browser.find_element(By.ID, "sign-button").is_enabled(), "the reading was reset"
+    assert "You can sign now" in text_of(browser, "[role=status] #sign-hint")
+    # The summary's link takes the keyboard to the field.
+    summary.find_element(By.TAG_NAME, "a").send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "consent"
 
 
 def test_hr_sends_the_rep_signs_hr_countersigns_and_downloads(
@@ -107,7 +137,8 @@ def test_hr_sends_the_rep_signs_hr_countersigns_and_downloads(
     follow(browser, browser.find_element(By.LINK_TEXT, "Read and sign"))
     for width in (1280, 390):
         save_screenshot(browser, "agreement-sign", width)
-    read_and_sign(browser, "Riley Ramp")
+    refuse_an_empty_signature(browser)
+    sign_now(browser, "Riley Ramp")  # no second reading after the refusal
     assert "waits for the countersignature" in flash(browser)
     sign_out(browser)
 

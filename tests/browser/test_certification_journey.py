@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
@@ -14,7 +15,9 @@ from tests.browser.conftest import save_screenshot
 from tests.browser.test_ramp_journey import (
     assert_accessible_basics,
     flash,
+    focused_error_summary,
     follow,
+    press_enter,
     sign_in,
     text_of,
 )
@@ -28,9 +31,10 @@ def sign_out(browser: WebDriver) -> None:
 
 
 def choose(browser: WebDriver, key: str, level: int) -> None:
-    """Pick a level the way a person does: by clicking its label, descriptor and all."""
-    browser.find_element(By.CSS_SELECTOR, f'label[for="score-{key}-{level}"]').click()
-    assert browser.find_element(By.ID, f"score-{key}-{level}").is_selected()
+    """Pick a level from the keyboard: Space on the level's radio button."""
+    radio = browser.find_element(By.ID, f"score-{key}-{level}")
+    radio.send_keys(Keys.SPACE)
+    assert radio.is_selected()
 
 
 def test_coach_assesses_a_rep_who_then_sees_the_result(
@@ -61,6 +65,10 @@ def test_coach_assesses_a_rep_who_then_sees_the_result(
     ]
     first = rubric.criteria[0]
     assert first.levels[3] in text_of(browser, f'label[for="score-{first.key}-3"]')
+    # Each criterion group is named by its legend, so a level is announced with its criterion.
+    for criterion in rubric.criteria:
+        group = browser.find_element(By.ID, f"criterion-{criterion.key}")
+        assert group.accessible_name.startswith(criterion.name), group.accessible_name
 
     # Every criterion but the last, then submit: the missing one is pointed out in place.
     for criterion in rubric.criteria[:-1]:
@@ -70,20 +78,22 @@ def test_coach_assesses_a_rep_who_then_sees_the_result(
     browser.find_element(By.ID, "comment-objection-handling").send_keys(
         "Argued with the first brush-off instead of asking a question."
     )
-    follow(
-        browser, browser.find_element(By.CSS_SELECTOR, "form.assessment-form button[type=submit]")
-    )
+    submit = "form.assessment-form button[type=submit]"
+    press_enter(browser, browser.find_element(By.CSS_SELECTOR, submit))
     last = rubric.criteria[-1]
     assert text_of(browser, f"#score-{last.key}-error") == f"Score {last.name}: choose a level."
+    # The error summary has the focus, and its link takes the keyboard to the criterion.
+    summary = focused_error_summary(browser)
+    assert summary.text.splitlines()[1:] == [f"Score {last.name}: choose a level."]
+    summary.find_element(By.TAG_NAME, "a").send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == f"score-{last.key}-1"
     # what was chosen is kept
     assert browser.find_element(By.ID, "score-objection-handling-1").is_selected()
     choose(browser, last.key, 3)
     browser.find_element(By.ID, "feedback").send_keys("Great research. Work on objections.")
     for width in (1280, 390):
         save_screenshot(browser, "coach-assess", width)
-    follow(
-        browser, browser.find_element(By.CSS_SELECTOR, "form.assessment-form button[type=submit]")
-    )
+    press_enter(browser, browser.find_element(By.CSS_SELECTOR, submit))
     assert flash(browser) == "Assessment of Riley Ramp recorded."
     assert "Not passed" in text_of(browser, ".cert-status")
     sign_out(browser)

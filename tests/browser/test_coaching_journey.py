@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
@@ -18,7 +19,9 @@ from tests.browser.test_certification_journey import choose, sign_out
 from tests.browser.test_ramp_journey import (
     assert_accessible_basics,
     flash,
+    focused_error_summary,
     follow,
+    press_enter,
     sign_in,
     text_of,
 )
@@ -33,7 +36,8 @@ def set_date(browser: WebDriver, field_id: str, day: date) -> None:
 
 
 def submit(browser: WebDriver, form_css: str) -> None:
-    follow(browser, browser.find_element(By.CSS_SELECTOR, f"{form_css} button[type=submit]"))
+    """From the keyboard: Enter on the form's submit button."""
+    press_enter(browser, browser.find_element(By.CSS_SELECTOR, f"{form_css} button[type=submit]"))
 
 
 def test_the_rep_pre_answers_the_coach_records_and_the_next_debrief_follows_up(
@@ -92,7 +96,13 @@ def test_the_rep_pre_answers_the_coach_records_and_the_next_debrief_follows_up(
     assert text_of(browser, "#commitments-0-measure-error") == (
         "Say how you will both know it was done."
     )
-    browser.find_element(By.ID, "commitments-0-measure").send_keys("Notes of 5 calls show a cost")
+    summary = focused_error_summary(browser)
+    problem = summary.find_element(By.CSS_SELECTOR, 'a[href="#commitments-0-measure"]')
+    assert problem.text == "Measure: Say how you will both know it was done."
+    problem.send_keys(Keys.ENTER)
+    measure = browser.switch_to.active_element
+    assert measure.get_attribute("id") == "commitments-0-measure"
+    measure.send_keys("Notes of 5 calls show a cost")
     set_date(browser, "commitments-0-due_on", due)
     for width in (1280, 390):
         save_screenshot(browser, "coach-records-debrief", width)
@@ -118,8 +128,8 @@ def test_the_rep_pre_answers_the_coach_records_and_the_next_debrief_follows_up(
     for width in (1280, 390):
         save_screenshot(browser, "next-debrief-follow-through", width)
     form = browser.find_element(By.CSS_SELECTOR, ".follow-through form.review-form")
-    form.find_element(By.CSS_SELECTOR, "input[value=kept] + label").click()
-    follow(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    form.find_element(By.CSS_SELECTOR, "input[value=kept]").send_keys(Keys.SPACE)
+    press_enter(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert flash(browser) == "Commitment marked kept."
     assert "No open commitments" in text_of(browser, ".follow-through")
     browser.get(f"{live_server}/coaching/reps/{rep.id}")

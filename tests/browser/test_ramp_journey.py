@@ -64,6 +64,22 @@ def follow(browser: WebDriver, target: WebElement) -> None:
     WebDriverWait(browser, WAIT_SECONDS).until(EC.staleness_of(page))
 
 
+def press_enter(browser: WebDriver, element: WebElement) -> None:
+    """Submit from the keyboard (Enter on a button or in a text box); wait for the next page."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.send_keys(Keys.ENTER)
+    WebDriverWait(browser, WAIT_SECONDS).until(EC.staleness_of(page))
+
+
+def focused_error_summary(browser: WebDriver) -> WebElement:
+    """The error summary, once it has taken the focus (autofocus runs as the page renders)."""
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda b: b.switch_to.active_element.get_attribute("id") == "error-summary",
+        "the error summary did not take the focus",
+    )
+    return browser.switch_to.active_element
+
+
 def text_of(browser: WebDriver, css: str) -> str:
     return browser.find_element(By.CSS_SELECTOR, css).text.strip()
 

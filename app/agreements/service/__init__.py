@@ -102,6 +102,7 @@ from app.agreements.service.sealing import SEAL_JOB, seal_completed, sweep_unsea
 from app.agreements.service.signing import (
     SignatureInput,
     decline,
+    has_reached_end,
     needs_password,
     record_opened,
     record_reached_end,
@@ -159,6 +160,7 @@ __all__ = [
     "get_agreement",
     "get_bulk_send",
     "get_export",
+    "has_reached_end",
     "initial_values",
     "list_agreements",
     "list_page",

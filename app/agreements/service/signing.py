@@ -68,6 +68,11 @@ def record_reached_end(actor: User, agreement: Agreement, evidence: Evidence) ->
     return True
 
 
+def has_reached_end(actor: User, agreement: Agreement) -> bool:
+    """The signer reached the end since last opening the document: a refused submit keeps it."""
+    return _reading_times(agreement, actor)[1] is not None
+
+
 def sign(
     actor: User,
     agreement: Agreement,

@@ -47,6 +47,7 @@ def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
         view=rendering.agreement_view(agreement, with_trail=False),
         form=form,
         decline_form=DeclineForm(),
+        already_read=service.has_reached_end(current_user, agreement),
         consent=consent_text(CURRENT_CONSENT_VERSION),
         needs_password=service.needs_password(password_entered_at(), now(), _reauth_window()),
     )
