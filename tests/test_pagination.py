@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.pagination import MAX_PER_PAGE, PER_PAGE, PageRequest, paginate_query, paginate_rows
-from app.web import page_window, url_with
+from app.web import id_url, page_window, url_with
 from tests.querycount import counting_queries
 
 SORTABLE = ("name", "day")
@@ -80,3 +80,20 @@ def test_links_keep_the_other_filters(app: Flask) -> None:
     assert link.startswith("/team?")
     assert "team=3" in link and "q=ava" in link and "sort=-day" in link and "page=5" in link
     assert "page=" not in gone and "team=3" in gone
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values"),
+    [
+        ("plans.rep_ramp", {}),
+        ("coaching.rep_debriefs", {}),
+        ("certification.certification", {"stage": "discovery"}),
+        ("certification.certification", {"stage": "a stage/with ?odd chars"}),
+    ],
+)
+def test_id_urls_are_the_urls_url_for_builds(app: Flask, endpoint: str, values: dict) -> None:
+    """A list builds each row's link from one pattern: the same URL as ``url_for``'s."""
+    with app.test_request_context("/"):
+        link = id_url(endpoint, **values)
+        for rep_id in (1, 7, 12345, 2**31 - 2):
+            assert link(rep_id) == url_for(endpoint, rep_id=rep_id, **values)
