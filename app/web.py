@@ -283,9 +283,9 @@ def id_url(endpoint: str, id_name: str = "rep_id", **values: Any) -> Callable[[i
     (the largest, which no other part of it can contain twice) and split around it.
     """
     placeholder = str(MAX_ID)
-    built = url_for(endpoint, **{id_name: MAX_ID}, **values)
+    built = url_for(endpoint, **({id_name: MAX_ID} | values))
     if built.count(placeholder) != 1:  # the placeholder also appears elsewhere: build each
-        return lambda id_: url_for(endpoint, **{id_name: id_}, **values)
+        return lambda id_: url_for(endpoint, **({id_name: id_} | values))
     before, after = built.split(placeholder)
     return lambda id_: f"{before}{int(id_)}{after}"
 
