@@ -162,3 +162,24 @@ def test_the_team_page_never_loads_milestones(crew, login):
     reading_milestones = [s for s in statements if "milestones.title" in s]
     assert reading_milestones == []
     assert any("GROUP BY milestones.plan_id" in s for s in statements)
+
+
+@pytest.mark.parametrize(
+    ("days_late", "expected"), [(14, RepStatus.BEHIND), (15, RepStatus.AT_RISK)]
+)
+def test_one_milestone_more_than_14_days_late_puts_a_rep_at_risk_on_the_page(
+    make_rep, days_late, expected
+):
+    rep = make_rep(day_of_ramp=60)
+    today = datetime.now(UTC).date()
+    milestones = plan_of(rep).milestones
+    for milestone in milestones:
+        milestone.status = MilestoneStatus.DONE
+    milestones[0].status = MilestoneStatus.OPEN
+    milestones[0].due_date = today - timedelta(days=days_late)
+    db.session.commit()
+    request = PageRequest.from_args({"sort": "name"}, service.TEAM_SORTS)
+    result = service.team_page(rep.coach, service.TeamFilters(), request)
+    (row,) = result.page.items
+    assert row.status == expected
+    assert result.counts[expected] == 1
