@@ -24,6 +24,8 @@ STATIC_DIR = (PROJECT_ROOT / "static").resolve()
 # A made-up origin: relative and /static/ URLs in PDF templates resolve against it.
 PDF_BASE_URL = "https://salesramp.pdf.invalid/"
 PDF_VARIANT = "pdf/a-3b"
+# The zone of every time a PDF shows (the ``moment`` filter reads ``moment_zone``).
+PDF_TIME_ZONE = "UTC"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -66,5 +68,10 @@ def render_html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render a Jinja template from ``templates/pdf/`` to PDF bytes."""
-    return render_html_to_pdf(render_template(template_name, **context))
+    """Render a Jinja template from ``templates/pdf/`` to PDF bytes.
+
+    A PDF leaves the app and is read by anyone, anywhere: its times are in UTC and say so,
+    never in the zone of whoever happened to render it.
+    """
+    html = render_template(template_name, **({"moment_zone": PDF_TIME_ZONE} | context))
+    return render_html_to_pdf(html)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
     Flask,
@@ -23,6 +24,8 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -72,7 +75,7 @@ def register_web_behaviour(app: Flask) -> None:
     if app.config.get("BENCH_QUERY_HEADER"):
         _count_queries(app)
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["moment"] = moment_for_reader
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["url_with"] = url_with
@@ -310,10 +313,54 @@ def format_day(value: date | None, missing: str = "—") -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
-def format_moment(value: datetime | None) -> str:
+# Times on anonymous pages, and in documents that leave the app (app.pdf passes its own
+# ``moment_zone``, so a PDF reads the same whoever happened to render it).
+DEFAULT_ZONE = "UTC"
+
+
+@pass_context
+def moment_for_reader(context: Context, value: datetime | None) -> str:
+    """The ``moment`` filter: a stored time in the zone of whoever reads the page.
+
+    A template may fix the zone with a ``moment_zone`` variable (documents do: UTC).
+    """
+    return format_moment(value, context.get("moment_zone") or reader_zone())
+
+
+def reader_zone() -> str:
+    """The signed-in person's time zone; UTC on anonymous pages and outside a request."""
+    if not has_request_context():
+        return DEFAULT_ZONE
+    return once_per_request("reader_zone", _signed_in_zone)
+
+
+def _signed_in_zone() -> str:
+    # The layout has loaded the signed-in person already: reading the zone asks no query.
+    return current_user.timezone if current_user.is_authenticated else DEFAULT_ZONE
+
+
+def format_moment(value: datetime | None, zone_name: str = DEFAULT_ZONE) -> str:
+    """A stored time (naive UTC) as "4 Mar 2026, 14:05 CET" in the zone named."""
     if value is None:
         return "—"
-    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    local = aware.astimezone(_zone(zone_name))
+    return f"{local.day} {local:%b %Y, %H:%M} {_zone_label(local)}"
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> tzinfo:
+    """The zone by name, built once (an unknown or retired name counts as UTC)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return UTC
+
+
+def _zone_label(local: datetime) -> str:
+    """The zone's abbreviation ("CET", "EDT"); "UTC+04" where the zone has only an offset."""
+    name = local.tzname() or "UTC"
+    return f"UTC{name}" if name[0] in "+-" else name
 
 
 def format_number(value: Any) -> str:

@@ -109,3 +109,14 @@ def test_the_export_manifest_is_spreadsheet_safe(completed: Agreement) -> None:
     assert manifest.startswith(BOM)
     [row] = list(csv.DictReader(io.StringIO(manifest.removeprefix(BOM))))
     assert row["rep"] == '\'=HYPERLINK("http://x","Ava")'
+
+
+def test_the_export_manifest_states_its_times_in_utc(completed: Agreement) -> None:
+    """A manifest leaves the app: ISO 8601 with ``Z``, never the zone of whoever exported it."""
+    buffer = io.BytesIO()
+    write_zip(completed_ids(), buffer)
+    manifest = zipfile.ZipFile(buffer).read("manifest.csv").decode("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(manifest.removeprefix(BOM))))
+    assert completed.sent_at is not None and completed.completed_at is not None
+    assert row["sent_at"] == f"{completed.sent_at:%Y-%m-%d %H:%M:%S}Z"
+    assert row["completed_at"] == f"{completed.completed_at:%Y-%m-%d %H:%M:%S}Z"

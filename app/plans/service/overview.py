@@ -43,6 +43,11 @@ class PhaseProgress:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def complete(self) -> bool:
+        """Every milestone of the phase done: the ramp page folds it away."""
+        return self.done == self.total
+
 
 @dataclass
 class RampSummary:
@@ -70,6 +75,11 @@ class RampSummary:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def this_week(self) -> list[Milestone]:
+        """What to do now, first on the page: the overdue, then what is due in the next 7 days."""
+        return [*self.overdue, *self.due_this_week]
 
     def phase_percent(self, number: int) -> int:
         return next((p.percent for p in self.phases if p.number == number), 0)
