@@ -30,8 +30,8 @@ def clear_agreements() -> None:
 def _expectations(territory: str) -> dict[str, str | None]:
     return {
         "territory": territory,
-        "weekly_dials": "250",
-        "weekly_meetings": "6",
+        "weekly_dials": None,  # each rep's plan says
+        "monthly_meetings": None,
         "monthly_pipeline": "120000",
         "max_discount": "10",
         "review_cadence": "weekly one-on-ones with your coach and formal reviews at days 30, 60 "

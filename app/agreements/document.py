@@ -73,6 +73,66 @@ def default_values(template: AgreementTemplate) -> dict[str, str | None]:
     return {v.name: None if v.default is None else str(v.default) for v in template.variables}
 
 
+# --- targets from the rep's plan ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetOverride:
+    """A target in the agreement that differs from the same target in the rep's plan."""
+
+    name: str
+    label: str
+    plan: str  # both as the document reads them ("50 dials")
+    agreed: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.agreed} in the agreement, {self.plan} in the plan"
+
+
+def with_plan_targets(
+    template: AgreementTemplate, values: Mapping[str, str | None], record: RepRecord
+) -> dict[str, str | None]:
+    """HR's values, with each target left empty taken from the rep's own plan.
+
+    A target the plan does not set (an AE's plan has no dials) stays empty, and reads "—",
+    rather than a number nobody agreed for this rep.
+    """
+    filled = dict(values)
+    for variable in template.variables:
+        if variable.plan_milestone and filled.get(variable.name) in (None, ""):
+            filled[variable.name] = record.plan_targets.get(variable.plan_milestone)
+    return filled
+
+
+def target_overrides(
+    template: AgreementTemplate, values: Mapping[str, str | None], record: RepRecord
+) -> list[TargetOverride]:
+    """The targets whose value differs from the number in the rep's plan, with both numbers."""
+    overrides = []
+    for variable in template.variables:
+        planned = record.plan_targets.get(variable.plan_milestone or "")
+        agreed = values.get(variable.name)
+        if planned is None or agreed in (None, "") or Decimal(str(agreed)) == Decimal(planned):
+            continue
+        overrides.append(
+            TargetOverride(
+                variable.name,
+                variable.label,
+                plan=format_value(variable, planned),
+                agreed=format_value(variable, agreed),
+            )
+        )
+    return overrides
+
+
+def override_detail(overrides: Sequence[TargetOverride], reason: str) -> str:
+    """What the audit trail keeps about targets set apart from the plan, and why."""
+    if not overrides:
+        return ""
+    return "; ".join(o.text for o in overrides) + f". Reason: {reason}"
+
+
 def format_value(variable: AgreementVariable, value: str | None) -> str:
     """How a stored value reads in the document."""
     if value is None or value == "":
@@ -129,6 +189,9 @@ class RepRecord:
     certifications: tuple[MilestoneLine, ...] = ()
     overdue_milestones: tuple[MilestoneLine, ...] = ()
     phase_names: tuple[str, ...] = field(default_factory=tuple)
+    # The plan's numeric targets by milestone key ("weekly-dials": "50"), for the variables
+    # whose number comes from the plan (``plan_milestone``).
+    plan_targets: Mapping[str, str] = field(default_factory=dict)
 
     def fields(self, issued: date) -> dict[str, str]:
         done = sum(1 for m in self.milestones if m.done)

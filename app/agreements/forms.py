@@ -120,6 +120,14 @@ def values_form(
 
     for variable in spec.variables:
         setattr(ValuesForm, VALUE_PREFIX + variable.name, _field_for(variable))
+    if any(variable.plan_milestone for variable in spec.variables):
+        ValuesForm.override_reason = TextAreaField(
+            "Why targets differ from the plan (if they do)",
+            validators=[Optional(), Length(max=1000)],
+            description="Required when a target you set differs from the number in the "
+            "rep's own plan. It is kept on the agreement's audit trail.",
+            render_kw={"rows": 2},
+        )
     initial: dict[str, Any] = {VALUE_PREFIX + key: value for key, value in (data or {}).items()}
     if data is None:
         return ValuesForm()
@@ -133,6 +141,12 @@ def typed_values(form: FlaskForm, spec: TemplateSpec) -> dict[str, str | None]:
         raw = form[VALUE_PREFIX + variable.name].data
         values[variable.name] = None if raw is None or raw == "" else str(raw)
     return values
+
+
+def override_reason_of(form: FlaskForm) -> str:
+    """Why targets differ from the plan, as typed; empty for templates without plan targets."""
+    field = getattr(form, "override_reason", None)
+    return str(field.data or "").strip() if field is not None else ""
 
 
 def form_values(spec: TemplateSpec, stored: dict[str, Any]) -> dict[str, Any]:

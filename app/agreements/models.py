@@ -7,6 +7,7 @@ it was drafted from.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +70,19 @@ class SignerRole(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"rep": "Rep", "hr": "HR", "coach": "Coach"}[self.value]
+
+
+@dataclass(frozen=True)
+class AwaitedSigner:
+    """A signature the agreement still waits for: whose, and since when.
+
+    ``since`` is when it became their turn (the agreement was sent, or the signature before
+    theirs); None while it waits for someone else first (HR and the coach sign after the rep).
+    """
+
+    role: SignerRole
+    name: str
+    since: datetime | None
 
 
 class Agreement(db.Model):  # type: ignore[name-defined]
@@ -136,6 +150,36 @@ class Agreement(db.Model):  # type: ignore[name-defined]
 
     def signature_by(self, role: SignerRole) -> AgreementSignature | None:
         return next((s for s in self.signatures if s.role == role), None)
+
+    @property
+    def awaited_signers(self) -> list[AwaitedSigner]:
+        """Everyone who still has to sign a sent agreement, in signing order; none otherwise.
+
+        Reads ``signatures``, ``rep`` and ``coach``: a list loads them for all its rows at once.
+        """
+        if self.status not in (AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP):
+            return []
+        signed = {signature.role: signature.signed_at for signature in self.signatures}
+        if SignerRole.REP not in signed:
+            countersigners_since = None  # they sign once the rep has
+            rep_since = self.sent_at
+        else:
+            countersigners_since = max(signed.values())
+            rep_since = None
+        names = {
+            SignerRole.REP: self.rep.full_name,
+            SignerRole.HR: "HR",
+            SignerRole.COACH: self.coach.full_name if self.coach else "The rep's coach",
+        }
+        return [
+            AwaitedSigner(
+                role,
+                names[role],
+                rep_since if role == SignerRole.REP else countersigners_since,
+            )
+            for role in self.required_signers
+            if role not in signed
+        ]
 
     @property
     def is_frozen(self) -> bool:
@@ -256,7 +300,12 @@ class BulkSend(db.Model):  # type: ignore[name-defined]
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     template_id: Mapped[int] = mapped_column(ForeignKey("agreement_templates.id"))
     rep_ids: Mapped[list[int]] = mapped_column(JSON)
+    # Reps in ``rep_ids`` who already held this agreement and whom HR chose to send it again;
+    # the job leaves out anyone else who holds it by the time it runs.
+    resend_rep_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Why HR set targets that differ from the reps' plans; empty when every target is the plan's.
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     fingerprint: Mapped[str] = mapped_column(String(64))
     ip_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")

@@ -269,6 +269,9 @@ class AgreementVariable(_Frozen):
     default: Annotated[str | int | float, Field(union_mode="left_to_right")] | None = None
     min: float | None = None
     max: float | None = None
+    # A number whose value is, by default, the target of this milestone in the rep's own plan
+    # (its ``key``): each rep's agreement then says what their plan says.
+    plan_milestone: Slug | None = None
 
 
 class AgreementTemplate(_Versioned):

@@ -1,6 +1,12 @@
 // Signing page: keep the sign button disabled until the signer has scrolled to the end of the
 // agreement, and tell the server (once) when they got there, for the audit trail. Without
 // JavaScript the button stays enabled; the server still requires consent and the typed name.
+//
+// On a wide screen the agreement sits in a scroll box; on a phone (app.css) it flows in the
+// page. Which one applies is read from the box's computed style at each scroll, so turning a
+// tablet keeps it right: the end is reached when the "End of the agreement" line is inside
+// whichever area scrolls, the box or the window. A resize alone does not count: a browser that
+// lays the page out taller (a full-page screenshot, a zoom) has not been read any further.
 (function () {
   "use strict";
   var form = document.getElementById("sign-form");
@@ -10,6 +16,7 @@
   var hint = document.getElementById("sign-hint");
   if (!form || !end || !box || !button) { return; }
   var reported = false;
+  var SLACK = 8; // pixels: rounding of fractional layouts must not keep the end out of reach
   button.setAttribute("aria-describedby", "sign-hint");
   if (hint) { hint.hidden = false; }
   // After a refused submit the server says the signer already read to the end: no re-reading.
@@ -30,6 +37,7 @@
     if (reported) { return; }
     reported = true;
     canSign();
+    stopListening();
     var token = form.querySelector("input[name=csrf_token]");
     var headers = { "X-Requested-With": "fetch" };
     if (token) { headers["X-CSRFToken"] = token.value; }
@@ -38,16 +46,31 @@
     }).catch(function () { /* the signature still records when the page was opened */ });
   }
 
-  function check() {
-    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 8) { reachedEnd(); }
+  function scrollsInBox() {
+    return window.getComputedStyle(box).overflowY !== "visible";
   }
 
-  if ("IntersectionObserver" in window) {
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) { if (entry.isIntersecting) { reachedEnd(); observer.disconnect(); } });
-    }, { root: box, threshold: 1.0 });
-    observer.observe(end);
+  function endIsVisible() {
+    var bottom = end.getBoundingClientRect().bottom;
+    if (scrollsInBox()) {
+      var area = box.getBoundingClientRect();
+      // The box's own end, and the box itself on screen (not scrolled off above or below).
+      var boxAtEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - SLACK;
+      return boxAtEnd && bottom <= area.bottom + SLACK && area.top < window.innerHeight;
+    }
+    return bottom <= window.innerHeight + SLACK;
   }
+
+  function check() {
+    if (endIsVisible()) { reachedEnd(); }
+  }
+
+  function stopListening() {
+    box.removeEventListener("scroll", check);
+    window.removeEventListener("scroll", check);
+  }
+
   box.addEventListener("scroll", check, { passive: true });
+  window.addEventListener("scroll", check, { passive: true });
   check();
 })();

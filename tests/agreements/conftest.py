@@ -59,8 +59,8 @@ PIP_VALUES: dict[str, str | None] = {
 }
 EXPECTATION_VALUES: dict[str, str | None] = {
     "territory": "Mid-market, DACH",
-    "weekly_dials": "250",
-    "weekly_meetings": "6",
+    "weekly_dials": None,  # from the rep's plan
+    "monthly_meetings": None,
     "monthly_pipeline": "120000",
     "max_discount": "10",
     "review_cadence": "weekly one-on-ones",

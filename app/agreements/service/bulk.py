@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,12 +17,22 @@ from app.accounts.models import Role, User, UserRole
 from app.accounts.service import organisation
 from app.agreements import audit
 from app.agreements.audit import Evidence
-from app.agreements.document import build_document
+from app.agreements.document import (
+    TargetOverride,
+    build_document,
+    target_overrides,
+    with_plan_targets,
+)
 from app.agreements.models import BulkSend
 from app.agreements.service.access import can_manage, require_manage
 from app.agreements.service.bulk_job import start_bulk_send
-from app.agreements.service.drafting import checked_values, current_template, spec_of
-from app.agreements.service.finding import person_matches
+from app.agreements.service.drafting import (
+    OVERRIDE_REASON,
+    checked_values,
+    current_template,
+    spec_of,
+)
+from app.agreements.service.finding import HeldAgreement, held_from_template, person_matches
 from app.agreements.service.record import rep_record
 from app.curriculum.models import PlanTemplate
 from app.errors import Invalid
@@ -96,12 +106,30 @@ class BulkPreview:
     rep: User
     document: dict[str, Any]
     problem: str = ""
+    # The same agreement the rep holds already (sent, signed or completed), if any, and
+    # whether HR chose to send them another one anyway (left out unless chosen).
+    held: HeldAgreement | None = None
+    resend: bool = False
+    # Targets in this rep's agreement that differ from their plan, with both numbers.
+    overrides: tuple[TargetOverride, ...] = ()
+
+    @property
+    def sendable(self) -> bool:
+        return not self.problem and (self.held is None or self.resend)
 
 
 def preview_many(
-    actor: User, template_key: str, reps: Sequence[User], raw_values: Mapping[str, str | None]
+    actor: User,
+    template_key: str,
+    reps: Sequence[User],
+    raw_values: Mapping[str, str | None],
+    resend: Collection[int] = (),
 ) -> list[BulkPreview]:
-    """Each rep's own document, from their record, before anything is saved."""
+    """Each rep's own document, from their record and plan, before anything is saved.
+
+    Reps who already hold this agreement are flagged and left out unless their id is in
+    ``resend``.
+    """
     require_manage(actor)
     if not reps:
         raise Invalid("Nobody is in this group. Choose a team or a start cohort with reps.")
@@ -113,26 +141,38 @@ def preview_many(
     # of asking the database again (the session forgets objects nobody holds on to).
     shared = [organisation(), *db.session.scalars(select(PlanTemplate))]
     plans = active_plans_with_milestones_of([rep.id for rep in reps])
+    held = held_from_template(template_key, [rep.id for rep in reps])
     previews = []
     for rep in reps:
         problem = ""
         if "coach" in spec.countersign and rep.coach_id is None:
             problem = "has no coach to countersign; this one will not be sent"
         record = rep_record(rep, today, plans)
-        document = build_document(spec, template.version, values, record, today)
-        previews.append(BulkPreview(rep, document, problem))
+        own_values = with_plan_targets(spec, values, record)
+        document = build_document(spec, template.version, own_values, record, today)
+        overrides = tuple(target_overrides(spec, own_values, record))
+        previews.append(
+            BulkPreview(rep, document, problem, held.get(rep.id), rep.id in resend, overrides)
+        )
     del shared
     return previews
 
 
 def bulk_fingerprint(
-    template_key: str, reps: Sequence[User], raw_values: Mapping[str, str | None]
+    template_key: str,
+    reps: Sequence[User],
+    raw_values: Mapping[str, str | None],
+    resend: Collection[int] = (),
+    override_reason: str = "",
 ) -> str:
-    """Identifies one previewed batch, so that exactly what was previewed is sent."""
+    """Identifies one previewed batch, so that exactly what was previewed is sent: the reps,
+    which of those holding the agreement already get it again, the values and the reason."""
     payload = {
         "template": current_template(template_key).content_hash,
         "reps": sorted(rep.id for rep in reps),
+        "resend": sorted(resend),
         "values": dict(sorted(raw_values.items())),
+        "override_reason": override_reason.strip(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -156,26 +196,48 @@ def preview_or_send(
     evidence: Evidence,
     confirmed: str | None = None,
     key: str | None = None,
+    resend: Collection[int] = (),
+    override_reason: str = "",
 ) -> BulkRound:
     """Preview the batch for a team or cohort; queue it to send if ``confirmed`` is its fingerprint.
 
-    The fingerprint covers the template version, the reps and the values, so a change to any of
-    them since the preview (a rep joined, a value edited) shows a fresh preview instead of
-    sending something nobody looked at. The batch is queued once per form (``key``): pressing
-    "send" twice, or twenty requests at once, record one bulk send, and its job sends each rep
-    one agreement (``bulk_job``).
+    The fingerprint covers the template version, the reps, the values, the reps chosen to get
+    the agreement again (``resend``, of those who hold it already) and the reason for targets
+    set apart from the plans, so a change to any of them since the preview shows a fresh
+    preview instead of sending something nobody looked at. The batch is queued once per form
+    (``key``): pressing "send" twice, or twenty requests at once, record one bulk send, and its
+    job sends each rep one agreement (``bulk_job``).
     """
     reps = reps_in_group(actor, team_id, cohort)
-    fingerprint = bulk_fingerprint(template_key, reps, raw_values)
+    held = held_from_template(template_key, [rep.id for rep in reps])
+    chosen = sorted(set(resend) & held.keys())
+    fingerprint = bulk_fingerprint(template_key, reps, raw_values, chosen, override_reason)
     if confirmed != fingerprint:
-        return BulkRound(fingerprint, previews=preview_many(actor, template_key, reps, raw_values))
+        previews = preview_many(actor, template_key, reps, raw_values, chosen)
+        return BulkRound(fingerprint, previews=previews)
     earlier = once.earlier_result(key, BulkSend)
     if earlier is not None:
         return BulkRound(fingerprint, queued=earlier, repeated=True)
-    previews = preview_many(actor, template_key, reps, raw_values)
-    sendable = [preview.rep for preview in previews if not preview.problem]
+    previews = preview_many(actor, template_key, reps, raw_values, chosen)
+    sendable = [preview for preview in previews if preview.sendable]
     if not sendable:
         raise Invalid("None of these reps can be sent this agreement; see the preview.")
-    bulk = start_bulk_send(actor, template_key, sendable, raw_values, fingerprint, evidence)
+    overridden = next((p for p in sendable if p.overrides), None)
+    if overridden is not None and not override_reason.strip():
+        raise Invalid(
+            f"{overridden.rep.full_name}: {overridden.overrides[0].text}. "
+            "Say why the agreements differ from the reps' plans.",
+            field=OVERRIDE_REASON,
+        )
+    bulk = start_bulk_send(
+        actor,
+        template_key,
+        [preview.rep for preview in sendable],
+        raw_values,
+        fingerprint,
+        evidence,
+        resend=chosen,
+        override_reason=override_reason.strip(),
+    )
     once.remember_result(key, bulk.id)
     return BulkRound(fingerprint, queued=bulk)

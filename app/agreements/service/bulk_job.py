@@ -13,7 +13,7 @@ send whose worker went quiet, or marks it failed once its attempts are spent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import timedelta
 
 from sqlalchemy import ScalarSelect, func, select
@@ -25,11 +25,13 @@ from app.agreements.audit import Evidence, now
 from app.agreements.models import Agreement, BulkSend, BulkSendStatus
 from app.agreements.service.access import require_manage
 from app.agreements.service.drafting import create_draft, current_template, send
+from app.agreements.service.finding import held_from_template
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 from app.jobs import Attempt, commit_progress, enqueue_after_commit, sweep_stale
 
 SEND_JOB = "agreements.bulk_send"
+HOLDS_IT = "holds this agreement already (sent since the preview); left out"
 INTERRUPTED = "Sending was interrupted (its worker stopped) and could not be finished."
 _UNFINISHED = (BulkSendStatus.QUEUED, BulkSendStatus.RUNNING)
 
@@ -41,14 +43,22 @@ def start_bulk_send(
     raw_values: Mapping[str, str | None],
     fingerprint: str,
     evidence: Evidence,
+    resend: Collection[int] = (),
+    override_reason: str = "",
 ) -> BulkSend:
-    """Record a previewed batch to send; its job is queued when the caller commits."""
+    """Record a previewed batch to send; its job is queued when the caller commits.
+
+    ``resend``: the reps who hold this agreement already and get it again as HR chose; the
+    job leaves out anyone else who holds it by the time it runs.
+    """
     require_manage(actor)
     bulk = BulkSend(
         requested_by_id=actor.id,
         template_id=current_template(template_key).id,
         rep_ids=[rep.id for rep in reps],
+        resend_rep_ids=sorted(resend),
         values=dict(raw_values),
+        override_reason=override_reason,
         fingerprint=fingerprint,
         ip_address=evidence.ip_address,
         user_agent=evidence.user_agent,
@@ -106,11 +116,17 @@ def _send_each(bulk: BulkSend) -> list[str]:
         .where(User.id.in_(bulk.rep_ids), User.id.not_in(sent))
         .order_by(User.full_name, User.id)
     ).all()
-    left_out = []
+    # Sent the same agreement since the preview (by hand, or by another batch): not again.
+    held = held_from_template(template_key, [rep_id for rep_id, _ in to_send])
+    again, reason = set(bulk.resend_rep_ids or ()), bulk.override_reason
+    left_out = [f"{name}: {HOLDS_IT}" for rep_id, name in to_send if _left_out(rep_id, held, again)]
     for rep_id, name in to_send:
+        if _left_out(rep_id, held, again):
+            continue
         try:
             rep = db.session.get_one(User, rep_id)
-            send(actor, create_draft(actor, rep, template_key, values, evidence, bulk_id), evidence)
+            draft = create_draft(actor, rep, template_key, values, evidence, bulk_id, reason)
+            send(actor, draft, evidence)
             _count_sent(bulk_id)
         except IntegrityError:  # another attempt sent this rep meanwhile: the constraint held
             db.session.rollback()
@@ -118,6 +134,11 @@ def _send_each(bulk: BulkSend) -> list[str]:
             db.session.rollback()
             left_out.append(f"{name}: {problem.message}")
     return left_out
+
+
+def _left_out(rep_id: int, held: Collection[int], again: Collection[int]) -> bool:
+    """A rep who holds the agreement already, and whom HR did not choose to send it again."""
+    return rep_id in held and rep_id not in again
 
 
 def _count_sent(bulk_id: int) -> None:

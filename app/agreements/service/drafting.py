@@ -18,10 +18,15 @@ from app.accounts.models import Role, User
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import (
+    RepRecord,
+    TargetOverride,
     build_document,
     content_hash,
     default_values,
+    override_detail,
     parse_values,
+    target_overrides,
+    with_plan_targets,
 )
 from app.agreements.models import (
     Agreement,
@@ -37,6 +42,8 @@ from app.errors import ChangedMeanwhile, Conflict, Invalid
 from app.extensions import db
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
+# The field that says why targets differ from the rep's plan (not a template variable).
+OVERRIDE_REASON = "override_reason"
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -60,8 +67,37 @@ def spec_of(template: AgreementTemplate) -> TemplateSpec:
 # --- drafting and sending ---------------------------------------------------------------------
 
 
-def initial_values(template_key: str) -> dict[str, str | None]:
-    return default_values(spec_of(current_template(template_key)))
+def initial_values(template_key: str, rep: User | None = None) -> dict[str, str | None]:
+    """The template's defaults, and the rep's own plan's targets where the template takes them."""
+    spec = spec_of(current_template(template_key))
+    if rep is None:
+        return default_values(spec)
+    return with_plan_targets(spec, default_values(spec), rep_record(rep))
+
+
+def targets_apart_from_plan(
+    spec: TemplateSpec, values: dict[str, str | None], record: RepRecord, reason: str
+) -> str:
+    """The audit trail's note of targets that differ from the rep's plan, and why.
+
+    Empty when every target is the plan's; a difference without a reason is refused, so every
+    agreement that contradicts a plan says on its record who decided it and why.
+    """
+    overrides = target_overrides(spec, values, record)
+    if overrides and not reason.strip():
+        raise Invalid(
+            f"{overrides[0].text}. Say why the agreement differs from the plan.",
+            field=OVERRIDE_REASON,
+        )
+    return override_detail(overrides, reason.strip())
+
+
+def plan_differences(agreement: Agreement) -> list[TargetOverride]:
+    """A draft's targets that differ from the rep's plan today, with both numbers."""
+    if agreement.is_frozen:
+        return []
+    spec = spec_of(agreement.template)
+    return target_overrides(spec, agreement.values or {}, rep_record(agreement.rep))
 
 
 def checked_values(spec: TemplateSpec, raw: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -90,14 +126,21 @@ def create_draft(
     raw_values: Mapping[str, str | None],
     evidence: Evidence,
     bulk_send_id: int | None = None,
+    override_reason: str = "",
 ) -> Agreement:
-    """A draft agreement for ``rep`` from the current version of a template."""
+    """A draft agreement for ``rep`` from the current version of a template.
+
+    Targets left empty come from the rep's plan; ``override_reason`` says why any target
+    given differs from it (required then, and kept on the audit trail).
+    """
     require_manage(actor)
     check_recipient(rep)
     template = current_template(template_key)
     spec = spec_of(template)
-    values = checked_values(spec, raw_values)
     moment = audit.now()
+    record = rep_record(rep, moment.date())
+    values = with_plan_targets(spec, checked_values(spec, raw_values), record)
+    apart = targets_apart_from_plan(spec, values, record, override_reason)
     agreement = Agreement(
         rep=rep,
         template=template,
@@ -116,7 +159,9 @@ def create_draft(
     )
     db.session.add(agreement)
     db.session.flush()
-    audit.record(agreement, actor, "drafted", evidence, content_hash(document_of(agreement)))
+    # The draft's document as ``document_of`` builds it, from the record already in hand.
+    document = build_document(spec, template.version, values, record, moment.date())
+    audit.record(agreement, actor, "drafted", evidence, content_hash(document), apart)
     return agreement
 
 
@@ -133,6 +178,7 @@ def update_draft(
     raw_values: Mapping[str, str | None],
     evidence: Evidence,
     revision: int | None = None,
+    override_reason: str = "",
 ) -> Agreement:
     """Change HR's values; only a draft can change, a sent agreement's content is frozen.
 
@@ -145,9 +191,12 @@ def update_draft(
             "Someone else changed this draft after you opened it. "
             "Here is the current version: check it and save again."
         )
-    values = checked_values(spec_of(agreement.template), raw_values)
+    spec, record = spec_of(agreement.template), rep_record(agreement.rep)
+    values = with_plan_targets(spec, checked_values(spec, raw_values), record)
+    apart = targets_apart_from_plan(spec, values, record, override_reason)
     claim(agreement, AgreementStatus.DRAFT, values=values, updated_at=audit.now())
-    audit.record(agreement, actor, "edited", evidence, content_hash(document_of(agreement)))
+    document = content_hash(document_of(agreement))
+    audit.record(agreement, actor, "edited", evidence, document, apart)
     return agreement
 
 

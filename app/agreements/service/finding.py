@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -29,6 +29,7 @@ from app.agreements.models import (
     AgreementKind,
     AgreementSignature,
     AgreementStatus,
+    AgreementTemplate,
     SignerRole,
 )
 from app.agreements.service.access import can_manage, require_list, require_view
@@ -171,6 +172,12 @@ _LISTED = (
         lazyload(User.role_rows),
         contains_eager(User.team),
     ),
+    # Who still has to sign (``Agreement.awaited_signers``): the page's signatures and
+    # coaches in one query each, however many rows the page has.
+    selectinload(Agreement.signatures).options(
+        load_only(AgreementSignature.role, AgreementSignature.signed_at)
+    ),
+    selectinload(Agreement.coach).options(load_only(User.full_name), lazyload(User.role_rows)),
 )
 
 
@@ -191,6 +198,45 @@ def status_counts(actor: User, filters: AgreementFilters) -> dict[AgreementStatu
 
 def _rep_of(filters: AgreementFilters) -> User | None:
     return db.session.get(User, filters.rep_id) if filters.rep_id else None
+
+
+# An agreement a rep "holds": sent to them and neither declined nor voided.
+HELD_STATUSES = (AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP, AgreementStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class HeldAgreement:
+    """The agreement a rep already holds from a template, as a bulk send's preview says it."""
+
+    status: AgreementStatus
+    since: datetime | None  # when it was sent, or completed once it is
+
+    @property
+    def summary(self) -> str:
+        when = f"{self.since.day} {self.since:%b %Y}" if self.since else ""
+        return f"{self.status.short_label} {when}".strip()
+
+
+def held_from_template(template_key: str, rep_ids: Collection[int]) -> dict[int, HeldAgreement]:
+    """Which of these reps already hold an agreement from this template (any version), with
+    its status: one query for a whole batch, so a bulk send can leave them out."""
+    if not rep_ids:
+        return {}
+    rows = db.session.execute(
+        select(Agreement.rep_id, Agreement.status, Agreement.sent_at, Agreement.completed_at)
+        .join(AgreementTemplate, Agreement.template_id == AgreementTemplate.id)
+        .where(
+            AgreementTemplate.template_key == template_key,
+            Agreement.rep_id.in_(list(rep_ids)),
+            Agreement.status.in_(HELD_STATUSES),
+        )
+        .order_by(Agreement.sent_at, Agreement.id)
+    )
+    # The latest one a rep holds is the one named (rows come oldest first).
+    return {
+        rep_id: HeldAgreement(status, completed_at or sent_at)
+        for rep_id, status, sent_at, completed_at in rows
+    }
 
 
 def agreements_of(actor: User, rep: User) -> list[Agreement]:

@@ -54,6 +54,11 @@ def rep_record(
         overdue_milestones=tuple(
             line for line, m in zip(lines, plan.milestones, strict=True) if m.id in overdue_ids
         ),
+        plan_targets={
+            m.key: f"{m.target:g}"
+            for m in plan.milestones
+            if m.measure_kind == MeasureKind.NUMBER and m.target is not None
+        },
     )
 
 

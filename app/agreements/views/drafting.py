@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
+from app.accounts.models import User
 from app.agreements import rendering, service
 from app.agreements.audit import verify_chain
 from app.agreements.forms import (
@@ -19,6 +20,7 @@ from app.agreements.forms import (
     bulk_form,
     choose_form,
     form_values,
+    override_reason_of,
     typed_values,
     values_form,
 )
@@ -42,11 +44,13 @@ def new() -> Response | str:
         return _choose_page(key, typed, searching)
     rep = accounts.get_user(rep_number)
     spec = service.spec_of(service.current_template(key))
-    form = _values_form(spec, key)
+    form = _values_form(spec, key, rep)
     if form.validate_on_submit():
-        values = typed_values(form, spec)
+        values, reason = typed_values(form, spec), override_reason_of(form)
         try:
-            agreement = service.create_draft(current_user, rep, key, values, evidence())
+            agreement = service.create_draft(
+                current_user, rep, key, values, evidence(), override_reason=reason
+            )
         except Invalid as error:
             show_domain_error(form, _prefixed(error))
         else:
@@ -97,14 +101,17 @@ def _shown(matches: Page[Any], typed: str) -> str:
 
 def _prefixed(error: Invalid) -> Invalid:
     """The service names variables; the generated form's fields carry a prefix."""
-    return Invalid(error.message, field=f"v_{error.field}" if error.field else None)
+    if error.field in (None, service.OVERRIDE_REASON):
+        return error
+    return Invalid(error.message, field=f"v_{error.field}")
 
 
-def _values_form(spec: TemplateSpec, key: str) -> FlaskForm:
-    """The variables form: what was posted, or the template's defaults on a first visit."""
+def _values_form(spec: TemplateSpec, key: str, rep: User | None = None) -> FlaskForm:
+    """The variables form: what was posted, or on a first visit the template's defaults (with
+    the targets of the rep's own plan, when drafting for one rep)."""
     if request.method == "POST":
         return values_form(spec)
-    return values_form(spec, form_values(spec, service.initial_values(key)))
+    return values_form(spec, form_values(spec, service.initial_values(key, rep)))
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -117,7 +124,9 @@ def edit(agreement_id: int) -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             values, revision = typed_values(form, spec), form["revision"].data
-            service.update_draft(current_user, agreement, values, evidence(), revision)
+            service.update_draft(
+                current_user, agreement, values, evidence(), revision, override_reason_of(form)
+            )
         except ChangedMeanwhile as error:
             discard_writes()  # show the draft as saved now, with the message above it
             form = values_form(spec, form_values(spec, agreement.values), agreement.revision)
@@ -145,6 +154,7 @@ def detail(agreement_id: int) -> str:
         can_manage=service.can_manage(current_user),
         can_edit=service.can_edit(current_user, agreement),
         pending=service.pending_role(current_user, agreement),
+        plan_differences=service.plan_differences(agreement),
         send_form=SendForm(),
         void_form=VoidForm(),
     )
@@ -216,10 +226,11 @@ def _preview_or_send(
     """Send if "send" was pressed on an unchanged preview, else preview; None if refused."""
     confirmed = form.previewed.data if request.form.get("action") == "send" else None
     raw, cohort = typed_values(values, spec), form.cohort.data or None
+    resend = [number for number in map(parse_id, request.form.getlist("resend")) if number]
     try:
         done = service.preview_or_send(
             current_user, key, form.team_id, cohort, raw, evidence(), confirmed,
-            form.submission_key.data,
+            form.submission_key.data, resend, override_reason_of(values),
         )  # fmt: skip
     except Invalid as error:
         show_domain_error(values, _prefixed(error))

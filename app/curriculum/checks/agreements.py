@@ -65,6 +65,14 @@ def check_template(template: AgreementTemplate) -> list[Finding]:
             found.append(((*loc, "default"), f"default {variable.default!r}: {reason}"))
         if variable.min is not None and variable.max is not None and variable.min > variable.max:
             found.append(((*loc, "min"), f"min {variable.min} is greater than max {variable.max}"))
+        if variable.plan_milestone and (variable.type != "number" or variable.required):
+            found.append(
+                (
+                    (*loc, "plan_milestone"),
+                    "a target from the plan is a number that is not required "
+                    "(left empty, each rep's plan fills it in)",
+                )
+            )
         if variable.type == "money" and not variable.unit:
             found.append(((*loc, "unit"), 'a money variable names its currency, e.g. "EUR"'))
     if len(set(template.countersign)) != len(template.countersign):
