@@ -68,7 +68,7 @@ def _render_certifications(rep: User) -> str:
     return render_template(
         "certification/mine.html", rep=rep, own=rep.id == current_user.id,
         certifications=certifications, today=today,
-        can_assess=service.can_assess(current_user, rep),
+        actions=service.actions_on(current_user, cert, today),
     )  # fmt: skip
 
 

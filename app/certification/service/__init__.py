@@ -54,6 +54,9 @@ from app.certification.service.matrix import (
 from app.certification.service.oversight import CalibrationReport, calibration_report
 from app.certification.service.records import (
     Certification,
+    CertificationActions,
+    actions_on,
+    already_assessed_by,
     attempts_of,
     certification_of,
     certifications_of,
@@ -77,10 +80,13 @@ __all__ = [
     "AssessmentEntry",
     "CalibrationReport",
     "Certification",
+    "CertificationActions",
     "MatrixFilters",
     "StagePassRate",
     "TeamCertifications",
     "Upcoming",
+    "actions_on",
+    "already_assessed_by",
     "assessment_rubric",
     "attempts_of",
     "calibration_report",

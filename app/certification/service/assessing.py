@@ -18,16 +18,16 @@ from app.certification.service.access import (
 )
 from app.certification.service.certificate import forget_certificate
 from app.certification.service.records import (
-    _day,
     _name,
     _now,
     _open_attempt,
+    already_assessed_by,
     attempts_of,
     facts,
     get_attempt,
 )
 from app.certification.service.rubrics import rubric_for, rubric_spec
-from app.certification.status import cooldown_ends
+from app.certification.status import cooldown_availability, self_assessment_availability
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import EVIDENCE_LABELS, Rubric
 from app.curriculum.service import stage_names
@@ -98,14 +98,9 @@ def _check_evidence(rubric: Rubric, entry: AssessmentEntry) -> None:
 def _check_date(attempts: Sequence[CertificationAttempt], assessed_on: date, today: date) -> None:
     if assessed_on > today:
         raise Invalid("The assessment date cannot be in the future.", field="assessed_on")
-    ends = cooldown_ends([facts(a) for a in attempts])
-    if ends is not None and assessed_on < ends:
-        last = next(a for a in reversed(attempts) if a.is_decided)
-        when = _day(last.assessed_on) if last.assessed_on else "the last attempt"
-        raise Invalid(
-            f"Not passed on {when}; the next attempt is possible from {_day(ends)}.",
-            field="assessed_on",
-        )
+    refused = cooldown_availability([facts(a) for a in attempts], assessed_on)
+    if refused is not None:
+        raise Invalid(refused.reason, field="assessed_on")
 
 
 def assessment_rubric(actor: User, rep: User, stage: str) -> RubricTemplate:
@@ -113,11 +108,11 @@ def assessment_rubric(actor: User, rep: User, stage: str) -> RubricTemplate:
     if stage not in stage_names():
         raise NotFound("No such sales stage.")
     open_attempt = _open_attempt(rep, stage)
-    invited = assessment_by(open_attempt, actor) if open_attempt else None
-    if invited is None:
+    refused = already_assessed_by(actor, open_attempt)
+    if refused is not None:
+        raise Conflict(refused.reason)
+    if open_attempt is None or assessment_by(open_attempt, actor) is None:
         require_assess(actor, rep)
-    elif invited.is_submitted:
-        raise Conflict("You have already assessed this attempt; the others are still scoring it.")
     return open_attempt.rubric if open_attempt else rubric_for(rep, stage)
 
 
@@ -191,15 +186,10 @@ def self_assessment_rubric(actor: User, stage: str, today: date) -> RubricTempla
     attempts = attempts_of(actor, stage)
     open_attempt = next((a for a in reversed(attempts) if not a.is_decided), None)
     row = open_attempt.rubric if open_attempt else rubric_for(actor, stage)
-    if not rubric_spec(row).self_assessment:
-        raise Conflict("This certification has no self-assessment; your coach assesses it.")
-    if open_attempt is not None and open_attempt.self_assessment is not None:
-        raise Conflict("You have already self-assessed this attempt.")
-    if open_attempt is not None and open_attempt.assessor_assessments:
-        raise Conflict("Your assessors have started on this attempt; self-assess the next one.")
-    ends = cooldown_ends([facts(a) for a in attempts])
-    if ends is not None and today < ends:
-        raise Conflict(f"Your next attempt is possible from {_day(ends)}.")
+    offered = rubric_spec(row).self_assessment
+    availability = self_assessment_availability([facts(a) for a in attempts], today, offered=offered)
+    if not availability.possible:
+        raise Conflict(availability.reason)
     return row
 
 
@@ -353,3 +343,4 @@ def correct_score(
     db.session.flush()
     once.remember_result(key, correction.id)
     return correction
+
