@@ -17,7 +17,8 @@ from app.agreements.demo import clear_agreements, seed_agreements
 from app.certification.demo import seed_certifications
 from app.certification.models import CertificationAttempt
 from app.coaching.demo import seed_coaching
-from app.coaching.models import Debrief, Notification
+from app.coaching.models import Debrief
+from app.notifications.models import Notification
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone

@@ -14,7 +14,7 @@ from app.accounts.models import Role, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import organisation
 from app.certification.demo import _Demo as CertificationDemo
-from app.coaching.models import Notification
+from app.notifications.models import Notification
 from app.curriculum.service import has_curriculum
 from app.demo_large.agreements import play_agreements, sealed_count
 from app.demo_large.coaching import Coaching, backdate_notifications

@@ -14,7 +14,8 @@ from app.coaching import service
 from app.coaching.demo import Promise
 from app.coaching.demo import _CoachingDemo as CoachingDemo
 from app.coaching.followthrough import Outcome
-from app.coaching.models import Debrief, DebriefKind, Notification
+from app.coaching.models import Debrief, DebriefKind
+from app.notifications.models import Notification
 from app.extensions import db
 
 RAMP_DAYS = 90

@@ -14,6 +14,7 @@ from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
 from app.lookup import parse_id
+from app.notifications import service as notifications
 from app.pagination import PageRequest
 from app.plans import service
 from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
@@ -110,6 +111,7 @@ def assign(rep_id: int) -> Response | str:
 @bp.get("/milestones/<int:milestone_id>")
 def milestone(milestone_id: int) -> str:
     item = service.get_milestone(current_user, milestone_id)
+    notifications.mark_read(current_user, service.milestone_link(item.id))
     return _render_milestone(item)
 
 

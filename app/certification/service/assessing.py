@@ -20,8 +20,10 @@ from app.certification.service.certificate import forget_certificate
 from app.certification.service.records import (
     _name,
     _now,
+    _day,
     _open_attempt,
     already_assessed_by,
+    attempt_link,
     attempts_of,
     facts,
     get_attempt,
@@ -34,6 +36,7 @@ from app.curriculum.service import stage_names
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.notifications.service import notify
 from app.plans import service as plans
 
 # --- assessing -------------------------------------------------------------------------------
@@ -266,6 +269,19 @@ def _decide_if_complete(attempt: CertificationAttempt, rubric: Rubric, actor: Us
     if attempt.pending_assessor_assessments or len(submitted) < rubric.assessors.required:
         return
     _decide(attempt, rubric, actor)
+    _tell_result(attempt)
+
+
+def _tell_result(attempt: CertificationAttempt) -> None:
+    """The rep learns the result as the attempt is decided, in the same transaction."""
+    stage_name = stage_names().get(attempt.stage, attempt.stage)
+    expires, retry = attempt.expires_on, attempt.next_attempt_from
+    if attempt.passed:
+        result = f"passed, valid until {_day(expires)}" if expires else "passed"
+    else:
+        result = f"not passed; next attempt from {_day(retry)}" if retry else "not passed"
+    message = f"Your {stage_name} certification is decided: {result}."
+    notify(attempt.rep, "certification-decided", message, attempt_link(attempt.id))
 
 
 def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
@@ -338,9 +354,25 @@ def correct_score(
     score.corrections.append(correction)
     score.level = new_level
     _score(assessment, rubric)
-    if attempt.is_decided:
+    if attempt.is_decided:  # the rep sees scores once the attempt is decided
         _decide(attempt, rubric, actor)
+        _tell_of_correction(actor, correction, score.criterion_key, attempt)
     db.session.flush()
     once.remember_result(key, correction.id)
     return correction
 
+
+def _tell_of_correction(
+    actor: User, correction: ScoreCorrection, criterion_key: str, attempt: CertificationAttempt
+) -> None:
+    """The rep sees the corrected score, the result it leads to, and why."""
+    rubric = rubric_spec(attempt.rubric)
+    criterion = next((c.name for c in rubric.criteria if c.key == criterion_key), "a")
+    stage_name = stage_names().get(attempt.stage, attempt.stage)
+    result = "passed" if attempt.passed else "not passed"
+    message = (
+        f"{actor.full_name} corrected your {criterion} score on the {stage_name} "
+        f"certification from {correction.old_level} to {correction.new_level} "
+        f"(now {result}): {correction.reason}"
+    )
+    notify(attempt.rep, "score-corrected", message, attempt_link(attempt.id))

@@ -198,6 +198,11 @@ def certification_of(actor: User, rep: User, stage: str, today: date) -> Certifi
     return _certification(rep, stage, context, attempts_of(rep, stage), today)
 
 
+def attempt_link(attempt_id: int) -> str:
+    """Where a notification about an attempt points (tests check it matches the route)."""
+    return f"/certifications/attempts/{attempt_id}"
+
+
 def get_attempt(actor: User, attempt_id: int) -> CertificationAttempt:
     attempt = get_or_not_found(CertificationAttempt, attempt_id, "No such certification attempt.")
     require_view_attempt(actor, attempt)

@@ -21,7 +21,7 @@ from app.coaching.service.access import (
     require_coach,
     require_view_debrief,
 )
-from app.coaching.service.notices import notify
+from app.notifications.service import notify
 from app.curriculum.models import ScenarioTemplate
 from app.curriculum.schema import Rubric, Scenario
 from app.curriculum.service import current_versions, stage_names
