@@ -191,3 +191,17 @@ def test_the_one_on_one_page_prints(client, login, coach, rep, make_debrief) -> 
         assert heading in page
     css = (PROJECT_ROOT / "static" / "css" / "app.css").read_text(encoding="utf-8")
     assert ".follow-through .review-form { display: none !important; }" in css
+
+
+def test_once_answered_the_debrief_no_longer_asks_for_the_answers(
+    client, login, coach, rep, make_debrief
+) -> None:
+    debrief = make_debrief(coach, rep, record=False)
+    db.session.commit()
+    login(rep)
+    url = f"/coaching/debriefs/{debrief.id}"
+    assert "Answer the questions first" in client.get(url).text
+    assert client.post(f"{url}/reflection", data={"went_well": "Kept my calm"}).status_code == 303
+    page = client.get(url).text
+    assert "Answer the questions first" not in page
+    assert "Your answers are saved" in page
