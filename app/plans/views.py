@@ -19,6 +19,7 @@ from app.pagination import PageRequest
 from app.plans import service
 from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
 from app.plans.models import Milestone, MilestoneStatus
+from app.plans.roles import template_for_job_title
 from app.plans.status import RepStatus
 from app.web import show_domain_error
 
@@ -84,12 +85,13 @@ def assign(rep_id: int) -> Response | str:
     rep = accounts.get_user(rep_id)
     service.require_manage_plans_of(current_user, rep)
     form = AssignPlanForm()
+    templates = current_plan_templates()
     form.template_key.choices = [
-        (t.template_key, f"{t.title} ({t.role}, version {t.version})")
-        for t in current_plan_templates()
+        (t.template_key, f"{t.title} ({t.role}, version {t.version})") for t in templates
     ]
     if request.method == "GET":
         form.start_date.data = rep.start_date or date.today()
+        form.template_key.data = template_for_job_title(rep.job_title or "", templates)
     if form.validate_on_submit():
         try:
             plan = service.assign_plan(
