@@ -69,7 +69,7 @@ def _render_certifications(rep: User) -> str:
     return render_template(
         "certification/mine.html", rep=rep, own=rep.id == current_user.id,
         certifications=certifications, today=today,
-        actions=service.actions_on(current_user, cert, today),
+        can_assess=service.can_assess(current_user, rep),
     )  # fmt: skip
 
 
@@ -205,8 +205,9 @@ def team() -> str:
     filters = service.MatrixFilters(team_id=parse_id(team_id), stage=request.args.get("stage", ""))
     page_request = PageRequest.from_args(request.args, sortable=("name",), default_sort="name")
     overview = service.team_certifications(current_user, today, filters, page_request)
+    teams = accounts.teams_for(current_user)  # a coach's filter offers their reps' teams only
     return render_template(
-        "certification/team.html", overview=overview, today=today, teams=accounts.teams(),
+        "certification/team.html", overview=overview, today=today, teams=teams,
         waiting=service.waiting_for(current_user), window=service.DUE_WINDOW_DAYS,
     )  # fmt: skip
 

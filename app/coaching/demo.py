@@ -1,7 +1,7 @@
 """Debriefs for the demo organisation, acted out through the coaching service.
 
 Hiro has a repeated gap: uncovering pain and impact scored below proficient in two role-plays and
-then in his discovery certification, with commitments about it partly kept and missed. Diego has
+then in his Discovery certification, with commitments about it partly kept and missed. Diego has
 a history of demo-stage debriefs whose commitments were mostly kept. Ava has a debrief waiting for
 her answers, and Isla a recorded one she has not acknowledged yet.
 """

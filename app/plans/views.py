@@ -61,7 +61,8 @@ def rep_ramp(rep_id: int) -> str:
 @bp.get("/team")
 def team() -> str:
     form = TeamFilterForm(request.args)
-    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in accounts.teams())]
+    teams = accounts.teams_for(current_user)  # a coach's filter offers their reps' teams only
+    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in teams)]
     # Only HR and admins are offered the coach filter: a coach's page does not list coaches.
     coaches = accounts.coach_choices() if current_user.sees_everyone else []
     form.coach.choices = [("", "All coaches"), *((str(i), name) for i, name in coaches)]

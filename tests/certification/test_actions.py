@@ -4,6 +4,7 @@ it says why and from when, with the reason the service would refuse with (no 409
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from app.accounts.models import Role
 from app.certification import service
@@ -83,3 +84,26 @@ def test_a_possible_action_shows_its_button(make_rep, login, client):
     coach = login(rep.coach).get(f"/certifications/reps/{rep.id}/prospecting")
     assert f"/certifications/reps/{rep.id}/prospecting/assess" in _buttons(coach.text)
 
+
+def test_a_criterion_answered_after_an_error_is_no_longer_shown_in_error(
+    make_rep, login, rubric, app
+):
+    """The server marks the unanswered criterion; choosing a level then clears it in the page:
+    the stylesheet's :has() rules without scripts, criterion-choice.js with them."""
+    rep = make_rep(day_of_ramp=20)
+    spec = rubric("prospecting")
+    first, *rest = spec.criteria
+    data = {f"score-{c.key}": "3" for c in rest}
+    page = login(rep).post("/certifications/mine/prospecting/self-assessment", data=data)
+    assert page.status_code == 400
+    marked = page.text.split(f'id="criterion-{first.key}"', 1)[1].split("</fieldset>", 1)[0]
+    assert "is-invalid" in marked and 'class="invalid-feedback d-block mb-2 field-error"' in marked
+    assert "border-danger" in page.text.split(f'id="criterion-{first.key}"', 1)[0].rsplit("<", 1)[1]
+    assert "js/criterion-choice.js" in page.text
+    css = Path(app.static_folder or "static", "css", "app.css").read_text()
+    for rule in (
+        ".criterion.border-danger:has(.form-check-input:checked)",
+        ".criterion:has(.form-check-input:checked) .field-error { display: none",
+        ".criterion:has(.form-check-input:checked) .form-check-input.is-invalid ~ .form-check-label",
+    ):
+        assert rule in css
