@@ -18,11 +18,11 @@ from app.certification.demo import seed_certifications
 from app.certification.models import CertificationAttempt
 from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief
-from app.notifications.models import Notification
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone
 from app.extensions import db
+from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 

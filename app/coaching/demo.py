@@ -19,8 +19,8 @@ from app.accounts.service import local_today
 from app.coaching import service
 from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment, Debrief, DebriefKind
-from app.notifications.models import Notification
 from app.extensions import db
+from app.notifications.models import Notification
 
 
 @dataclass(frozen=True)

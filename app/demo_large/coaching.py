@@ -15,8 +15,8 @@ from app.coaching.demo import Promise
 from app.coaching.demo import _CoachingDemo as CoachingDemo
 from app.coaching.followthrough import Outcome
 from app.coaching.models import Debrief, DebriefKind
-from app.notifications.models import Notification
 from app.extensions import db
+from app.notifications.models import Notification
 
 RAMP_DAYS = 90
 ACTIONS = (

@@ -14,7 +14,9 @@ from app.notifications.models import Notification
 
 def told(rep: User, kind: str) -> list[Notification]:
     db.session.expire_all()
-    query = select(Notification).where(Notification.recipient_id == rep.id, Notification.kind == kind)
+    query = select(Notification).where(
+        Notification.recipient_id == rep.id, Notification.kind == kind
+    )
     return list(db.session.scalars(query))
 
 
@@ -25,7 +27,10 @@ def test_the_result_reaches_the_rep_once_when_the_attempt_is_decided(
     login(rep.coach)
     data = form_data(rubric("discovery"), level=1, submission_key="k-assess")
     for _ in range(2):
-        assert client.post(f"/certifications/reps/{rep.id}/discovery/assess", data=data).status_code == 302
+        assert (
+            client.post(f"/certifications/reps/{rep.id}/discovery/assess", data=data).status_code
+            == 302
+        )
     [result] = told(rep, "certification-decided")
     assert "Discovery certification is decided: not passed; next attempt from" in result.message
     attempt_id = db.session.scalar(select(Assessment)).attempt_id  # type: ignore[union-attr]
@@ -52,7 +57,9 @@ def test_a_correction_reaches_the_rep_once_with_its_reason(make_rep, login, asse
     login(rep.coach)
     data = {"level": "1", "reason": "Misread my notes", "submission_key": "k-correct"}
     for _ in range(2):
-        assert client.post(f"/certifications/scores/{score.id}/correct", data=data).status_code == 302
+        assert (
+            client.post(f"/certifications/scores/{score.id}/correct", data=data).status_code == 302
+        )
     [correction] = told(rep, "score-corrected")
     assert "from 3 to 1" in correction.message and "Misread my notes" in correction.message
     assert "Discovery certification" in correction.message

@@ -205,3 +205,13 @@ def test_once_answered_the_debrief_no_longer_asks_for_the_answers(
     page = client.get(url).text
     assert "Answer the questions first" not in page
     assert "Your answers are saved" in page
+
+
+def test_the_record_page_names_the_rubric_with_its_stage_as_written(
+    client, login, coach, rep, make_debrief
+) -> None:
+    """The stage's name as the curriculum writes it, not lowered from the rubric's title."""
+    debrief = make_debrief(coach, rep, record=False, stage="discovery")
+    db.session.commit()
+    page = login(coach).get(f"/coaching/debriefs/{debrief.id}/record").text
+    assert "Scores on the Discovery certification" in page

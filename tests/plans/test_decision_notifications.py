@@ -22,7 +22,9 @@ def submitted_milestone(rep: User) -> Milestone:
     plan = service.active_plan(rep)
     assert plan is not None
     milestone = next(
-        m for m in plan.milestones if m.measure_kind == MeasureKind.CHECKBOX and m.requires_verification
+        m
+        for m in plan.milestones
+        if m.measure_kind == MeasureKind.CHECKBOX and m.requires_verification
     )
     service.record_progress(rep, milestone)
     db.session.commit()
@@ -31,7 +33,9 @@ def submitted_milestone(rep: User) -> Milestone:
 
 def notifications_of(rep: User, kind: str) -> list[Notification]:
     db.session.expire_all()
-    query = select(Notification).where(Notification.recipient_id == rep.id, Notification.kind == kind)
+    query = select(Notification).where(
+        Notification.recipient_id == rep.id, Notification.kind == kind
+    )
     return list(db.session.scalars(query))
 
 

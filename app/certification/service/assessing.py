@@ -18,9 +18,9 @@ from app.certification.service.access import (
 )
 from app.certification.service.certificate import forget_certificate
 from app.certification.service.records import (
+    _day,
     _name,
     _now,
-    _day,
     _open_attempt,
     already_assessed_by,
     attempt_link,
@@ -190,7 +190,8 @@ def self_assessment_rubric(actor: User, stage: str, today: date) -> RubricTempla
     open_attempt = next((a for a in reversed(attempts) if not a.is_decided), None)
     row = open_attempt.rubric if open_attempt else rubric_for(actor, stage)
     offered = rubric_spec(row).self_assessment
-    availability = self_assessment_availability([facts(a) for a in attempts], today, offered=offered)
+    attempt_facts = [facts(a) for a in attempts]
+    availability = self_assessment_availability(attempt_facts, today, offered=offered)
     if not availability.possible:
         raise Conflict(availability.reason)
     return row

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
+from app.accounts.models import Role, User
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service.access import (
     assessment_by,
@@ -17,7 +18,6 @@ from app.certification.service.access import (
     require_view_attempt,
     second_assessor_condition,
 )
-from app.accounts.models import Role, User
 from app.certification.service.rubrics import current_rubrics, pick_rubric, rubric_spec
 from app.certification.status import (
     AttemptFacts,

@@ -50,6 +50,14 @@ from app.coaching.service.debriefs import (
     scenario_spec,
     start_debrief,
 )
+from app.coaching.service.progress import (
+    OneOnOnePrep,
+    RepProgress,
+    one_on_one_prep,
+    progress_of,
+    repeated_gaps_of,
+    scored_sessions,
+)
 from app.notifications.service import (
     UNREAD_COUNT,
     mark_all_read,
@@ -59,14 +67,6 @@ from app.notifications.service import (
     notify,
     open_notification,
     unread_count,
-)
-from app.coaching.service.progress import (
-    OneOnOnePrep,
-    RepProgress,
-    one_on_one_prep,
-    progress_of,
-    repeated_gaps_of,
-    scored_sessions,
 )
 
 __all__ = [

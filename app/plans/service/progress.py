@@ -98,7 +98,8 @@ def verify(
     milestone.verified_by = actor
     _complete(milestone, actor, "verified", note=comment)
     said = f": {comment.strip()}" if comment.strip() else "."
-    _tell_rep(milestone, "milestone-verified", f"{actor.full_name} verified your milestone “{milestone.title}”{said}")
+    message = f"{actor.full_name} verified your milestone “{milestone.title}”{said}"
+    _tell_rep(milestone, "milestone-verified", message)
     db.session.flush()
     return milestone
 
