@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
@@ -122,6 +122,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
         people.append(rep)
     db.session.flush()
     seed_certifications(admin, coaches, people[4:], now)
+    _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
     return people
@@ -145,6 +146,14 @@ def _play_ramp(
             continue
         _complete(rep, coach, milestone, verify=milestone.id not in awaiting_ids)
         backdate_milestone(milestone, min(milestone.due_date, today) - timedelta(days=1))
+
+
+def _seen_so_far(now: datetime) -> None:
+    """The reps saw the decisions on their ramp and certifications so far as they were made."""
+    seen = now.replace(tzinfo=None)
+    db.session.execute(
+        update(Notification).where(Notification.read_at.is_(None)).values(read_at=seen)
+    )
 
 
 def _complete(rep: User, coach: User, milestone: Milestone, verify: bool) -> None:

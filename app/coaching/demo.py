@@ -210,7 +210,8 @@ def seed_coaching(coaches: Sequence[User], reps: Sequence[User], now: datetime) 
 def _backdate_notifications(now: datetime) -> None:
     """Older notifications were read on the day; only the last two days' stay unread."""
     recent = now.replace(tzinfo=None) - timedelta(days=2)
-    for notification in db.session.scalars(select(Notification)):
+    about_debriefs = Notification.link.startswith(service.debrief_link(0).removesuffix("0"))
+    for notification in db.session.scalars(select(Notification).where(about_debriefs)):
         debrief_id = int(notification.link.rsplit("/", 1)[-1])
         debrief = db.session.get(Debrief, debrief_id)
         if debrief is None:

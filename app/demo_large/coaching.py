@@ -102,6 +102,9 @@ def _outcome(rng: random.Random) -> Outcome:
     return Outcome.KEPT
 
 
+DEBRIEF_LINK_PREFIX = service.debrief_link(0).removesuffix("0")
+
+
 def backdate_notifications(after_id: int, now: datetime) -> int:
     """Date the notifications sent since ``after_id`` by their debrief; older ones are read.
 
@@ -113,6 +116,9 @@ def backdate_notifications(after_id: int, now: datetime) -> int:
         select(Notification).where(Notification.id > after_id).order_by(Notification.id)
     ):
         last = notification.id
+        if not notification.link.startswith(DEBRIEF_LINK_PREFIX):
+            notification.read_at = naive_now  # the ramp's and certifications' history: seen
+            continue
         debrief = db.session.get(Debrief, int(notification.link.rsplit("/", 1)[-1]))
         if debrief is None:
             continue
