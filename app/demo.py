@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
@@ -17,11 +17,12 @@ from app.agreements.demo import clear_agreements, seed_agreements
 from app.certification.demo import seed_certifications
 from app.certification.models import CertificationAttempt
 from app.coaching.demo import seed_coaching
-from app.coaching.models import Debrief, Notification
+from app.coaching.models import Debrief
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone
 from app.extensions import db
+from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 
@@ -121,6 +122,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
         people.append(rep)
     db.session.flush()
     seed_certifications(admin, coaches, people[4:], now)
+    _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
     return people
@@ -144,6 +146,14 @@ def _play_ramp(
             continue
         _complete(rep, coach, milestone, verify=milestone.id not in awaiting_ids)
         backdate_milestone(milestone, min(milestone.due_date, today) - timedelta(days=1))
+
+
+def _seen_so_far(now: datetime) -> None:
+    """The reps saw the decisions on their ramp and certifications so far as they were made."""
+    seen = now.replace(tzinfo=None)
+    db.session.execute(
+        update(Notification).where(Notification.read_at.is_(None)).values(read_at=seen)
+    )
 
 
 def _complete(rep: User, coach: User, milestone: Milestone, verify: bool) -> None:

@@ -9,8 +9,9 @@ from app.agreements.models import (
     AgreementTemplate,
 )
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
-from app.coaching.models import Commitment, Debrief, DebriefScore, Notification
+from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.notifications.models import Notification
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
 

@@ -49,12 +49,11 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     if everyone:
         items.append(NavItem("plans.team", "All reps"))
     if rep:
-        plural = "s" if unread != 1 else ""
-        badge = Badge(unread, f"unread notification{plural}", "unread-count") if unread else None
-        items.append(NavItem("coaching.mine", "My debriefs", badge))
-    elif unread:
-        badge = Badge(unread, "unread", "unread-count")
-        items.append(NavItem("coaching.notifications", "Notifications", badge))
+        items.append(NavItem("coaching.mine", "My debriefs"))
+    # Always there, so what was read can be found again; the count only while something is unread.
+    plural = "s" if unread != 1 else ""
+    badge = Badge(unread, f"unread notification{plural}", "unread-count") if unread else None
+    items.append(NavItem("coaching.notifications", "Notifications", badge))
     own_only = rep and not (coach or everyone)
     items.append(
         NavItem("certification.mine" if own_only else "certification.team", "Certifications")

@@ -11,10 +11,11 @@ from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.service import authenticate
 from app.agreements.models import Agreement, AgreementStatus
 from app.certification.models import CertificationAttempt
-from app.coaching.models import Commitment, Debrief, Notification
+from app.coaching.models import Commitment, Debrief
 from app.demo_large.agreements import sealed_count
 from app.demo_large.people import DOMAIN, staff_counts, team_count
 from app.extensions import db
+from app.notifications.models import Notification
 from app.plans.models import Milestone, MilestoneStatus
 
 REPS = 40

@@ -13,6 +13,7 @@ from app.navigation import Badge, main_nav
 
 ADMIN_MENU = [
     ("plans.team", "All reps"),
+    ("coaching.notifications", "Notifications"),
     ("certification.team", "Certifications"),
     ("agreements.mine", "To sign"),
     ("agreements.index", "Agreements"),
@@ -27,12 +28,14 @@ MENUS = {
     (Role.REP,): [
         ("plans.my_ramp", "My ramp"),
         ("coaching.mine", "My debriefs"),
+        ("coaching.notifications", "Notifications"),
         ("certification.mine", "Certifications"),
         ("agreements.mine", "To sign"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.COACH,): [
         ("plans.team", "My team"),
+        ("coaching.notifications", "Notifications"),
         ("certification.team", "Certifications"),
         ("agreements.mine", "To sign"),
         ("agreements.index", "Agreements"),
@@ -54,24 +57,21 @@ def test_each_role_combination_gets_its_menu(
     assert all(item.badge is None for item in items)
 
 
-def test_unread_notifications_show_on_my_debriefs_for_a_rep(make_user: Callable[..., User]) -> None:
-    for unread, meaning in ((1, "unread notification"), (3, "unread notifications")):
-        items = {item.endpoint: item for item in main_nav(make_user(Role.REP), unread, 0)}
-        assert items["coaching.mine"].badge == Badge(unread, meaning, "unread-count")
-        assert "coaching.notifications" not in items
-
-
-def test_others_get_a_notifications_entry_only_while_something_is_unread(
-    make_user: Callable[..., User],
+@pytest.mark.parametrize("roles", MENUS, ids=lambda roles: "+".join(roles))
+def test_notifications_stay_in_the_menu_with_the_unread_count_while_there_is_one(
+    make_user: Callable[..., User], roles: tuple[Role, ...]
 ) -> None:
-    coach = make_user(Role.COACH)
-    assert "coaching.notifications" not in [item.endpoint for item in main_nav(coach, 0, 0)]
-    items = main_nav(coach, unread=2, to_sign=0)
-    assert [(item.endpoint, item.label) for item in items][1] == (
-        "coaching.notifications",
-        "Notifications",
-    )
-    assert items[1].badge == Badge(2, "unread", "unread-count")
+    user = make_user(*roles)
+    for unread, badge in (
+        (0, None),
+        (1, Badge(1, "unread notification", "unread-count")),
+        (3, Badge(3, "unread notifications", "unread-count")),
+    ):
+        items = {item.endpoint: item for item in main_nav(user, unread, 0)}
+        assert items["coaching.notifications"].label == "Notifications"
+        assert items["coaching.notifications"].badge == badge
+        with_badges = [endpoint for endpoint, item in items.items() if item.badge]
+        assert with_badges == (["coaching.notifications"] if unread else [])
 
 
 def test_agreements_waiting_show_on_to_sign(make_user: Callable[..., User]) -> None:
@@ -90,7 +90,7 @@ def test_the_menu_marks_the_current_page(app: Flask, make_user: Callable[..., Us
         '<span class="visually-hidden"> waiting</span></span></a>'
     ) in page
     assert (
-        'My debriefs <span class="badge text-bg-warning" id="unread-count">1'
+        'Notifications <span class="badge text-bg-warning" id="unread-count">1'
         '<span class="visually-hidden"> unread notification</span></span></a>'
     ) in page
     with app.test_request_context("/curriculum/"):

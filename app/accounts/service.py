@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app import once
@@ -266,6 +266,15 @@ def coach_choices() -> list[tuple[int, str]]:
 
 def teams() -> list[Team]:
     return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def teams_for(actor: User) -> list[Team]:
+    """The teams a filter offers: every team to HR and admins, a coach only their reps' teams."""
+    query = select(Team).order_by(Team.name)
+    if not actor.sees_everyone:
+        coached = exists().where(User.team_id == Team.id, User.coach_id == actor.id)
+        query = query.where(coached)
+    return list(db.session.scalars(query))
 
 
 def create_team(actor: User, name: str) -> Team:

@@ -44,6 +44,9 @@ def new_person() -> Response | str:
         except Invalid as error:
             show_domain_error(form, error)
         else:
+            if Role.REP in person.roles:  # a rep starts with a plan: assigning it comes next
+                flash(f"{person.full_name} can now sign in. Assign their plan.", "success")
+                return redirect(url_for("plans.assign", rep_id=person.id))
             flash(f"{person.full_name} can now sign in.", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/person_form.html", form=form, person=None)

@@ -91,3 +91,77 @@ def cooldown_ends(attempts: Sequence[AttemptFacts]) -> date | None:
     if decided and not decided[-1].passed:
         return decided[-1].next_attempt_from
     return None
+
+
+# --- which actions are possible now --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an action is possible now; if not, why, and the first day it will be (if known)."""
+
+    possible: bool
+    reason: str = ""
+    from_day: date | None = None
+
+
+POSSIBLE = Availability(possible=True)
+
+
+def format_day(value: date) -> str:
+    """A day as the certification pages and messages write it: "2 Mar 2026"."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def cooldown_availability(
+    attempts: Sequence[AttemptFacts], on: date, whose: str = "the"
+) -> Availability | None:
+    """Refused, with why and from when, if ``on`` falls in the cooldown after a failed attempt."""
+    ends = cooldown_ends(attempts)
+    if ends is None or on >= ends:
+        return None
+    last = next(a for a in reversed(attempts) if a.decided)
+    when = format_day(last.assessed_on) if last.assessed_on else "the last attempt"
+    reason = f"Not passed on {when}; {whose} next attempt is possible from {format_day(ends)}."
+    return Availability(possible=False, reason=reason, from_day=ends)
+
+
+def self_assessment_availability(
+    attempts: Sequence[AttemptFacts], today: date, *, offered: bool
+) -> Availability:
+    """May the rep self-assess now? The service refuses with the same reason the page shows.
+
+    ``attempts`` oldest first; ``offered`` says whether the rubric has a self-assessment.
+    """
+    if not offered:
+        return Availability(
+            False, "This certification has no self-assessment; your coach assesses it."
+        )
+    current = next((a for a in reversed(attempts) if not a.decided), None)
+    if current is not None and current.self_assessed:
+        return Availability(
+            False, "You have already self-assessed this attempt; your coach assesses it next."
+        )
+    if current is not None and current.assessor_started:
+        return Availability(
+            False,
+            "Your assessors have started on this attempt; self-assess the next one "
+            "once it is decided.",
+        )
+    return cooldown_availability(attempts, today, "your") or POSSIBLE
+
+
+def already_assessed(assessed_on: date | None, awaited: Sequence[str]) -> Availability:
+    """An assessor who has scored the open attempt waits for the others (``awaited``)."""
+    when = f" (on {format_day(assessed_on)})" if assessed_on else ""
+    waiting = " and ".join(awaited) or "the other assessor"
+    return Availability(
+        False,
+        f"You have already assessed this attempt{when}; it is decided once {waiting} "
+        "has scored it.",
+    )
+
+
+def assessment_availability(attempts: Sequence[AttemptFacts], today: date) -> Availability:
+    """May the rep's coach start an assessment today? Not before the cooldown ends."""
+    return cooldown_availability(attempts, today, "the") or POSSIBLE

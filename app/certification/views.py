@@ -22,6 +22,7 @@ from app.curriculum.service import stage_names
 from app.errors import Invalid
 from app.extensions import db
 from app.lookup import parse_id
+from app.notifications import service as notifications
 from app.pagination import PageRequest
 from app.web import show_domain_error
 
@@ -79,7 +80,7 @@ def certification(rep_id: int, stage: str) -> str:
     cert = service.certification_of(current_user, rep, stage, today)
     return render_template(
         "certification/certification.html", cert=cert, rep=rep, today=today,
-        own=rep.id == current_user.id, can_assess=service.can_assess(current_user, rep),
+        own=rep.id == current_user.id, actions=service.actions_on(current_user, cert, today),
     )  # fmt: skip
 
 
@@ -152,6 +153,7 @@ def _assessment_page(
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int) -> str:
     item = service.get_attempt(current_user, attempt_id)
+    notifications.mark_read(current_user, service.attempt_link(item.id))
     return render_template(
         "certification/attempt.html", attempt=item, rubric=service.rubric_spec(item.rubric),
         assessments=service.visible_assessments(current_user, item),
@@ -203,8 +205,9 @@ def team() -> str:
     filters = service.MatrixFilters(team_id=parse_id(team_id), stage=request.args.get("stage", ""))
     page_request = PageRequest.from_args(request.args, sortable=("name",), default_sort="name")
     overview = service.team_certifications(current_user, today, filters, page_request)
+    teams = accounts.teams_for(current_user)  # a coach's filter offers their reps' teams only
     return render_template(
-        "certification/team.html", overview=overview, today=today, teams=accounts.teams(),
+        "certification/team.html", overview=overview, today=today, teams=teams,
         waiting=service.waiting_for(current_user), window=service.DUE_WINDOW_DAYS,
     )  # fmt: skip
 

@@ -1,7 +1,7 @@
 """Debriefs for the demo organisation, acted out through the coaching service.
 
 Hiro has a repeated gap: uncovering pain and impact scored below proficient in two role-plays and
-then in his discovery certification, with commitments about it partly kept and missed. Diego has
+then in his Discovery certification, with commitments about it partly kept and missed. Diego has
 a history of demo-stage debriefs whose commitments were mostly kept. Ava has a debrief waiting for
 her answers, and Isla a recorded one she has not acknowledged yet.
 """
@@ -18,8 +18,9 @@ from app.accounts.models import User
 from app.accounts.service import local_today
 from app.coaching import service
 from app.coaching.followthrough import Outcome
-from app.coaching.models import Commitment, Debrief, DebriefKind, Notification
+from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
+from app.notifications.models import Notification
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,8 @@ def seed_coaching(coaches: Sequence[User], reps: Sequence[User], now: datetime) 
 def _backdate_notifications(now: datetime) -> None:
     """Older notifications were read on the day; only the last two days' stay unread."""
     recent = now.replace(tzinfo=None) - timedelta(days=2)
-    for notification in db.session.scalars(select(Notification)):
+    about_debriefs = Notification.link.startswith(service.debrief_link(0).removesuffix("0"))
+    for notification in db.session.scalars(select(Notification).where(about_debriefs)):
         debrief_id = int(notification.link.rsplit("/", 1)[-1])
         debrief = db.session.get(Debrief, debrief_id)
         if debrief is None:

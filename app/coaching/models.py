@@ -1,4 +1,4 @@
-"""Debriefs with their scores and SMART commitments, and in-app notifications.
+"""Debriefs with their scores and SMART commitments (notifications live in app.notifications).
 
 A debrief is created by the coach (scheduled, or recorded straight away); the rep may answer the
 reflection questions before the coach records their notes; once recorded, the rep is notified,
@@ -146,21 +146,3 @@ class Commitment(db.Model):  # type: ignore[name-defined]
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
-
-
-class Notification(db.Model):  # type: ignore[name-defined]
-    """Something in the app for one person to look at, with a link to it."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(32))
-    message: Mapped[str] = mapped_column(String(300))
-    link: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    recipient: Mapped[User] = relationship()

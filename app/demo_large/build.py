@@ -14,13 +14,13 @@ from app.accounts.models import Role, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import organisation
 from app.certification.demo import _Demo as CertificationDemo
-from app.coaching.models import Notification
 from app.curriculum.service import has_curriculum
 from app.demo_large.agreements import play_agreements, sealed_count
 from app.demo_large.coaching import Coaching, backdate_notifications
 from app.demo_large.people import DOMAIN, People, team_count
 from app.demo_large.ramp import play_certifications, play_milestones
 from app.extensions import db
+from app.notifications.models import Notification
 from app.plans import service as plans
 
 # Bump when the generator's output changes: ``make bench`` keys its cached database by it.

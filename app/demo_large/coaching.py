@@ -14,8 +14,9 @@ from app.coaching import service
 from app.coaching.demo import Promise
 from app.coaching.demo import _CoachingDemo as CoachingDemo
 from app.coaching.followthrough import Outcome
-from app.coaching.models import Debrief, DebriefKind, Notification
+from app.coaching.models import Debrief, DebriefKind
 from app.extensions import db
+from app.notifications.models import Notification
 
 RAMP_DAYS = 90
 ACTIONS = (
@@ -101,6 +102,9 @@ def _outcome(rng: random.Random) -> Outcome:
     return Outcome.KEPT
 
 
+DEBRIEF_LINK_PREFIX = service.debrief_link(0).removesuffix("0")
+
+
 def backdate_notifications(after_id: int, now: datetime) -> int:
     """Date the notifications sent since ``after_id`` by their debrief; older ones are read.
 
@@ -112,6 +116,9 @@ def backdate_notifications(after_id: int, now: datetime) -> int:
         select(Notification).where(Notification.id > after_id).order_by(Notification.id)
     ):
         last = notification.id
+        if not notification.link.startswith(DEBRIEF_LINK_PREFIX):
+            notification.read_at = naive_now  # the ramp's and certifications' history: seen
+            continue
         debrief = db.session.get(Debrief, int(notification.link.rsplit("/", 1)[-1]))
         if debrief is None:
             continue

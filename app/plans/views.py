@@ -14,10 +14,12 @@ from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
 from app.lookup import parse_id
+from app.notifications import service as notifications
 from app.pagination import PageRequest
 from app.plans import service
 from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
 from app.plans.models import Milestone, MilestoneStatus
+from app.plans.roles import template_for_job_title
 from app.plans.status import RepStatus
 from app.web import show_domain_error
 
@@ -59,7 +61,8 @@ def rep_ramp(rep_id: int) -> str:
 @bp.get("/team")
 def team() -> str:
     form = TeamFilterForm(request.args)
-    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in accounts.teams())]
+    teams = accounts.teams_for(current_user)  # a coach's filter offers their reps' teams only
+    form.team.choices = [("", "All teams"), *((str(t.id), t.name) for t in teams)]
     # Only HR and admins are offered the coach filter: a coach's page does not list coaches.
     coaches = accounts.coach_choices() if current_user.sees_everyone else []
     form.coach.choices = [("", "All coaches"), *((str(i), name) for i, name in coaches)]
@@ -83,12 +86,13 @@ def assign(rep_id: int) -> Response | str:
     rep = accounts.get_user(rep_id)
     service.require_manage_plans_of(current_user, rep)
     form = AssignPlanForm()
+    templates = current_plan_templates()
     form.template_key.choices = [
-        (t.template_key, f"{t.title} ({t.role}, version {t.version})")
-        for t in current_plan_templates()
+        (t.template_key, f"{t.title} ({t.role}, version {t.version})") for t in templates
     ]
     if request.method == "GET":
         form.start_date.data = rep.start_date or date.today()
+        form.template_key.data = template_for_job_title(rep.job_title or "", templates)
     if form.validate_on_submit():
         try:
             plan = service.assign_plan(
@@ -110,6 +114,7 @@ def assign(rep_id: int) -> Response | str:
 @bp.get("/milestones/<int:milestone_id>")
 def milestone(milestone_id: int) -> str:
     item = service.get_milestone(current_user, milestone_id)
+    notifications.mark_read(current_user, service.milestone_link(item.id))
     return _render_milestone(item)
 
 

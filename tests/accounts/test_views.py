@@ -193,11 +193,11 @@ def test_admin_adds_a_person_who_can_then_sign_in(client, login, make_user, make
         "/admin/people/new", data=person_form(coach_id=str(coach.id), team_id=str(team.id))
     )
     assert response.status_code == 302
-    assert response.location == "/admin/people"
-    assert "Nina Rossi" in client.get("/admin/people").text
-
     nina = db.session.scalar(select(User).where(User.email == "nina.rossi@example.com"))
     assert nina is not None
+    assert response.location == f"/reps/{nina.id}/assign"  # a rep is given a plan next
+    assert "Nina Rossi" in client.get("/admin/people").text
+
     assert (nina.coach_id, nina.team_id, nina.timezone) == (coach.id, team.id, "Europe/Rome")
     assert nina.roles == {Role.REP}
     client.post("/logout")
@@ -385,3 +385,23 @@ def test_two_admins_editing_a_person_the_second_sees_the_first_ones_change(
     assert db.session.get(User, person.id).job_title == "Team Lead"
     again = person_form(job_title="Intern", row_version="2", email=person.email)
     assert client.post(f"/admin/people/{person.id}", data=again).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("job_title", "plan"), [("Account Executive", "ae-ramp"), ("Sales Development Rep", "sdr-ramp")]
+)
+def test_after_adding_a_rep_the_plan_of_their_role_is_chosen(
+    client, login, make_user, curriculum, job_title, plan
+):
+    login(make_user(Role.ADMIN))
+    response = client.post("/admin/people/new", data=person_form(job_title=job_title))
+    page = client.get(response.location).text
+    options = re.findall(r"<option[^>]*>", page)
+    chosen = [re.search(r'value="([^"]+)"', o).group(1) for o in options if "selected" in o]
+    assert chosen == [plan]
+
+
+def test_adding_someone_who_is_not_a_rep_goes_back_to_people(client, login, make_user):
+    login(make_user(Role.ADMIN))
+    response = client.post("/admin/people/new", data=person_form(roles=["coach"]))
+    assert response.location == "/admin/people"

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.coaching import service
-from app.coaching.models import Commitment, Debrief, DebriefKind, Notification
+from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
+from app.notifications.models import Notification
 from tests.concurrency import TWENTY, at_once
 
 Login = Callable[[User], FlaskClient]

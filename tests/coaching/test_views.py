@@ -191,3 +191,27 @@ def test_the_one_on_one_page_prints(client, login, coach, rep, make_debrief) -> 
         assert heading in page
     css = (PROJECT_ROOT / "static" / "css" / "app.css").read_text(encoding="utf-8")
     assert ".follow-through .review-form { display: none !important; }" in css
+
+
+def test_once_answered_the_debrief_no_longer_asks_for_the_answers(
+    client, login, coach, rep, make_debrief
+) -> None:
+    debrief = make_debrief(coach, rep, record=False)
+    db.session.commit()
+    login(rep)
+    url = f"/coaching/debriefs/{debrief.id}"
+    assert "Answer the questions first" in client.get(url).text
+    assert client.post(f"{url}/reflection", data={"went_well": "Kept my calm"}).status_code == 303
+    page = client.get(url).text
+    assert "Answer the questions first" not in page
+    assert "Your answers are saved" in page
+
+
+def test_the_record_page_names_the_rubric_with_its_stage_as_written(
+    client, login, coach, rep, make_debrief
+) -> None:
+    """The stage's name as the curriculum writes it, not lowered from the rubric's title."""
+    debrief = make_debrief(coach, rep, record=False, stage="discovery")
+    db.session.commit()
+    page = login(coach).get(f"/coaching/debriefs/{debrief.id}/record").text
+    assert "Scores on the Discovery certification" in page

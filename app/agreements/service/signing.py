@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.accounts.passwords import verify_password
 from app.agreements import audit
 from app.agreements.audit import Evidence
@@ -73,6 +73,15 @@ def has_reached_end(actor: User, agreement: Agreement) -> bool:
     return _reading_times(agreement, actor)[1] is not None
 
 
+def name_mismatch_advice(actor: User) -> str:
+    """Who corrects a wrong name on record: admins edit people; HR asks an admin, not HR."""
+    if actor.has_role(Role.ADMIN):
+        return "If your name on record is wrong, correct it under People before you sign."
+    if actor.has_role(Role.HR):
+        return "If your name on record is wrong, ask an admin to correct it before you sign."
+    return "If your name on record is wrong, ask HR to correct it before you sign."
+
+
 def sign(
     actor: User,
     agreement: Agreement,
@@ -97,7 +106,7 @@ def sign(
     if not names_match(given.typed_name, actor.full_name):
         raise Invalid(
             f"The name you typed does not match the name on record ({actor.full_name}). "
-            "If your name on record is wrong, ask HR to correct it before you sign.",
+            + name_mismatch_advice(actor),
             field="typed_name",
         )
     expected = AgreementStatus.SENT if role == SignerRole.REP else AgreementStatus.SIGNED_BY_REP

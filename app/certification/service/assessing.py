@@ -22,18 +22,21 @@ from app.certification.service.records import (
     _name,
     _now,
     _open_attempt,
+    already_assessed_by,
+    attempt_link,
     attempts_of,
     facts,
     get_attempt,
 )
 from app.certification.service.rubrics import rubric_for, rubric_spec
-from app.certification.status import cooldown_ends
+from app.certification.status import cooldown_availability, self_assessment_availability
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import EVIDENCE_LABELS, Rubric
 from app.curriculum.service import stage_names
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.notifications.service import notify
 from app.plans import service as plans
 
 # --- assessing -------------------------------------------------------------------------------
@@ -98,14 +101,9 @@ def _check_evidence(rubric: Rubric, entry: AssessmentEntry) -> None:
 def _check_date(attempts: Sequence[CertificationAttempt], assessed_on: date, today: date) -> None:
     if assessed_on > today:
         raise Invalid("The assessment date cannot be in the future.", field="assessed_on")
-    ends = cooldown_ends([facts(a) for a in attempts])
-    if ends is not None and assessed_on < ends:
-        last = next(a for a in reversed(attempts) if a.is_decided)
-        when = _day(last.assessed_on) if last.assessed_on else "the last attempt"
-        raise Invalid(
-            f"Not passed on {when}; the next attempt is possible from {_day(ends)}.",
-            field="assessed_on",
-        )
+    refused = cooldown_availability([facts(a) for a in attempts], assessed_on)
+    if refused is not None:
+        raise Invalid(refused.reason, field="assessed_on")
 
 
 def assessment_rubric(actor: User, rep: User, stage: str) -> RubricTemplate:
@@ -113,11 +111,11 @@ def assessment_rubric(actor: User, rep: User, stage: str) -> RubricTemplate:
     if stage not in stage_names():
         raise NotFound("No such sales stage.")
     open_attempt = _open_attempt(rep, stage)
-    invited = assessment_by(open_attempt, actor) if open_attempt else None
-    if invited is None:
+    refused = already_assessed_by(actor, open_attempt)
+    if refused is not None:
+        raise Conflict(refused.reason)
+    if open_attempt is None or assessment_by(open_attempt, actor) is None:
         require_assess(actor, rep)
-    elif invited.is_submitted:
-        raise Conflict("You have already assessed this attempt; the others are still scoring it.")
     return open_attempt.rubric if open_attempt else rubric_for(rep, stage)
 
 
@@ -191,15 +189,11 @@ def self_assessment_rubric(actor: User, stage: str, today: date) -> RubricTempla
     attempts = attempts_of(actor, stage)
     open_attempt = next((a for a in reversed(attempts) if not a.is_decided), None)
     row = open_attempt.rubric if open_attempt else rubric_for(actor, stage)
-    if not rubric_spec(row).self_assessment:
-        raise Conflict("This certification has no self-assessment; your coach assesses it.")
-    if open_attempt is not None and open_attempt.self_assessment is not None:
-        raise Conflict("You have already self-assessed this attempt.")
-    if open_attempt is not None and open_attempt.assessor_assessments:
-        raise Conflict("Your assessors have started on this attempt; self-assess the next one.")
-    ends = cooldown_ends([facts(a) for a in attempts])
-    if ends is not None and today < ends:
-        raise Conflict(f"Your next attempt is possible from {_day(ends)}.")
+    offered = rubric_spec(row).self_assessment
+    attempt_facts = [facts(a) for a in attempts]
+    availability = self_assessment_availability(attempt_facts, today, offered=offered)
+    if not availability.possible:
+        raise Conflict(availability.reason)
     return row
 
 
@@ -276,6 +270,19 @@ def _decide_if_complete(attempt: CertificationAttempt, rubric: Rubric, actor: Us
     if attempt.pending_assessor_assessments or len(submitted) < rubric.assessors.required:
         return
     _decide(attempt, rubric, actor)
+    _tell_result(attempt)
+
+
+def _tell_result(attempt: CertificationAttempt) -> None:
+    """The rep learns the result as the attempt is decided, in the same transaction."""
+    stage_name = stage_names().get(attempt.stage, attempt.stage)
+    expires, retry = attempt.expires_on, attempt.next_attempt_from
+    if attempt.passed:
+        result = f"passed, valid until {_day(expires)}" if expires else "passed"
+    else:
+        result = f"not passed; next attempt from {_day(retry)}" if retry else "not passed"
+    message = f"Your {stage_name} certification is decided: {result}."
+    notify(attempt.rep, "certification-decided", message, attempt_link(attempt.id))
 
 
 def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
@@ -348,8 +355,25 @@ def correct_score(
     score.corrections.append(correction)
     score.level = new_level
     _score(assessment, rubric)
-    if attempt.is_decided:
+    if attempt.is_decided:  # the rep sees scores once the attempt is decided
         _decide(attempt, rubric, actor)
+        _tell_of_correction(actor, correction, score.criterion_key, attempt)
     db.session.flush()
     once.remember_result(key, correction.id)
     return correction
+
+
+def _tell_of_correction(
+    actor: User, correction: ScoreCorrection, criterion_key: str, attempt: CertificationAttempt
+) -> None:
+    """The rep sees the corrected score, the result it leads to, and why."""
+    rubric = rubric_spec(attempt.rubric)
+    criterion = next((c.name for c in rubric.criteria if c.key == criterion_key), "a")
+    stage_name = stage_names().get(attempt.stage, attempt.stage)
+    result = "passed" if attempt.passed else "not passed"
+    message = (
+        f"{actor.full_name} corrected your {criterion} score on the {stage_name} "
+        f"certification from {correction.old_level} to {correction.new_level} "
+        f"(now {result}): {correction.reason}"
+    )
+    notify(attempt.rep, "score-corrected", message, attempt_link(attempt.id))

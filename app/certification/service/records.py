@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service.access import (
     assessment_by,
@@ -18,12 +18,17 @@ from app.certification.service.access import (
     require_view_attempt,
     second_assessor_condition,
 )
-from app.certification.service.rubrics import current_rubrics, pick_rubric
+from app.certification.service.rubrics import current_rubrics, pick_rubric, rubric_spec
 from app.certification.status import (
     AttemptFacts,
+    Availability,
     CertificationStatus,
     StatusReading,
+    already_assessed,
+    assessment_availability,
     certification_status,
+    format_day,
+    self_assessment_availability,
 )
 from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
@@ -39,7 +44,7 @@ def _now() -> datetime:
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return format_day(value)
 
 
 # --- assessors -------------------------------------------------------------------------------
@@ -193,6 +198,11 @@ def certification_of(actor: User, rep: User, stage: str, today: date) -> Certifi
     return _certification(rep, stage, context, attempts_of(rep, stage), today)
 
 
+def attempt_link(attempt_id: int) -> str:
+    """Where a notification about an attempt points (tests check it matches the route)."""
+    return f"/certifications/attempts/{attempt_id}"
+
+
 def get_attempt(actor: User, attempt_id: int) -> CertificationAttempt:
     attempt = get_or_not_found(CertificationAttempt, attempt_id, "No such certification attempt.")
     require_view_attempt(actor, attempt)
@@ -258,3 +268,42 @@ def final_scores(attempt: CertificationAttempt) -> dict[str, float]:
         given = [levels[key] for levels in sets if key in levels]
         means[key] = sum(given) / len(given)
     return means
+
+
+# --- what the actor may do on a certification now --------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificationActions:
+    """The actions a page offers on one certification; None where the action is not the
+    actor's to take at all, else whether it is possible now and, if not, why and from when."""
+
+    self_assess: Availability | None = None
+    assess: Availability | None = None
+
+
+def already_assessed_by(actor: User, attempt: CertificationAttempt | None) -> Availability | None:
+    """Refused, naming who is awaited, when the actor has scored this open attempt already."""
+    own = assessment_by(attempt, actor) if attempt is not None and not attempt.is_decided else None
+    if attempt is None or own is None or not own.is_submitted:
+        return None
+    awaited = [_name(a.assessor) for a in attempt.pending_assessor_assessments]
+    return already_assessed(own.assessed_on, awaited)
+
+
+def actions_on(actor: User, cert: Certification, today: date) -> CertificationActions:
+    """Which of "Self-assess" and "Assess" the certification page shows, by the services' rules."""
+    row = cert.open_attempt.rubric if cert.open_attempt else cert.rubric
+    if row is None:
+        return CertificationActions()
+    attempt_facts = [facts(a) for a in cert.attempts]
+    self_assess = None
+    own = actor.id == cert.rep.id and actor.has_role(Role.REP)
+    if own and rubric_spec(row).self_assessment and cert.status != CertificationStatus.PASSED:
+        self_assess = self_assessment_availability(attempt_facts, today, offered=True)
+    invited = cert.open_attempt is not None and assessment_by(cert.open_attempt, actor) is not None
+    assess = None
+    if invited or (actor.id != cert.rep.id and can_assess(actor, cert.rep)):
+        refused = already_assessed_by(actor, cert.open_attempt)
+        assess = refused or assessment_availability(attempt_facts, today)
+    return CertificationActions(self_assess=self_assess, assess=assess)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from app.accounts.models import User
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import Rubric
-from app.curriculum.service import current_version, current_versions, stages
+from app.curriculum.service import current_version, current_versions, stage_names, stages
 from app.errors import NotFound
 from app.plans import service as plans
 
@@ -60,5 +60,6 @@ def rubric_for(rep: User, stage: str) -> RubricTemplate:
     """The current rubric a rep is certified against."""
     row = pick_rubric(current_rubrics(), stage, plan_role(rep))
     if row is None:
-        raise NotFound(f"There is no rubric for the {stage} stage yet.")
+        name = stage_names().get(stage, stage)
+        raise NotFound(f"There is no rubric for the {name} stage yet.")
     return row

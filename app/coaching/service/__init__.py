@@ -8,8 +8,8 @@ Who may do what (enforced here, whatever the pages show):
 * HR and admins read everyone's debriefs; a coach reads their own reps'.
 
 Modules: ``access`` (the rules above), ``debriefs`` (recording and reading), ``commitments``
-(follow-through), ``notices`` (in-app notifications), ``progress`` (repeated gaps, trends,
-one-on-one preparation).
+(follow-through), ``progress`` (repeated gaps, trends,
+one-on-one preparation). The in-app notifications are re-exported from ``app.notifications``.
 """
 
 from app.coaching.service.access import (
@@ -50,7 +50,15 @@ from app.coaching.service.debriefs import (
     scenario_spec,
     start_debrief,
 )
-from app.coaching.service.notices import (
+from app.coaching.service.progress import (
+    OneOnOnePrep,
+    RepProgress,
+    one_on_one_prep,
+    progress_of,
+    repeated_gaps_of,
+    scored_sessions,
+)
+from app.notifications.service import (
     UNREAD_COUNT,
     mark_all_read,
     mark_read,
@@ -59,14 +67,6 @@ from app.coaching.service.notices import (
     notify,
     open_notification,
     unread_count,
-)
-from app.coaching.service.progress import (
-    OneOnOnePrep,
-    RepProgress,
-    one_on_one_prep,
-    progress_of,
-    repeated_gaps_of,
-    scored_sessions,
 )
 
 __all__ = [

@@ -17,10 +17,10 @@ from app.coaching.followthrough import Due, Outcome, closes, due_state
 from app.coaching.models import Commitment, Debrief
 from app.coaching.service.access import require_coach, require_view_commitment
 from app.coaching.service.debriefs import debrief_link, now, rubric_of
-from app.coaching.service.notices import notify
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.notifications.service import notify
 
 
 @dataclass(frozen=True)

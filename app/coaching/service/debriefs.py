@@ -21,13 +21,13 @@ from app.coaching.service.access import (
     require_coach,
     require_view_debrief,
 )
-from app.coaching.service.notices import notify
 from app.curriculum.models import ScenarioTemplate
 from app.curriculum.schema import Rubric, Scenario
 from app.curriculum.service import current_versions, stage_names
 from app.errors import ChangedMeanwhile, Conflict, Invalid, NotFound
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.notifications.service import notify
 from app.pagination import Page, PageRequest, paginate_query
 
 MAX_COMMITMENTS = 5

@@ -41,6 +41,7 @@ from app.plans.service.overview import (
 from app.plans.service.progress import (
     complete_certification_milestones,
     get_milestone,
+    milestone_link,
     open_certification_milestones,
     record_progress,
     reopen_certification_milestones,
@@ -79,6 +80,7 @@ __all__ = [
     "complete_certification_milestones",
     "facts",
     "get_milestone",
+    "milestone_link",
     "open_certification_milestones",
     "ramp_of",
     "record_progress",

@@ -10,9 +10,15 @@ from app.accounts.models import User
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.notifications.service import notify
 from app.plans.models import MeasureKind, Milestone, MilestoneEvent, MilestoneStatus
 from app.plans.service.access import require_manage_plans_of, require_report_progress
 from app.plans.service.assigning import active_plan, now
+
+
+def milestone_link(milestone_id: int) -> str:
+    """Where a notification about a milestone points (tests check it matches the route)."""
+    return f"/milestones/{milestone_id}"
 
 
 def get_milestone(actor: User, milestone_id: int) -> Milestone:
@@ -91,6 +97,9 @@ def verify(
         raise Conflict("The rep has not reported this milestone yet.")
     milestone.verified_by = actor
     _complete(milestone, actor, "verified", note=comment)
+    said = f": {comment.strip()}" if comment.strip() else "."
+    message = f"{actor.full_name} verified your milestone “{milestone.title}”{said}"
+    _tell_rep(milestone, "milestone-verified", message)
     db.session.flush()
     return milestone
 
@@ -109,6 +118,8 @@ def send_back(actor: User, milestone: Milestone, comment: str, key: str | None =
     milestone.submitted_at = None
     milestone.feedback = comment.strip()
     _record(milestone, actor, "sent back", note=comment)
+    message = f"{actor.full_name} sent back your milestone “{milestone.title}”: {comment.strip()}"
+    _tell_rep(milestone, "milestone-sent-back", message)
     db.session.flush()
     return milestone
 
@@ -153,6 +164,11 @@ def reopen_certification_milestones(
             reopened.append(milestone)
     db.session.flush()
     return reopened
+
+
+def _tell_rep(milestone: Milestone, kind: str, message: str) -> None:
+    """The rep learns of their coach's decision in the same transaction as the decision."""
+    notify(milestone.plan.rep, kind, message, milestone_link(milestone.id))
 
 
 def _require_active(milestone: Milestone) -> None:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, select, update
 
 from app.accounts.models import User
-from app.coaching.models import Notification
 from app.errors import NotFound
 from app.extensions import db
+from app.notifications.models import Notification
 from app.pagination import Page, PageRequest, paginate_query
 
 SHOWN = 50
