@@ -69,9 +69,10 @@ def test_no_message_tells_hr_to_ask_hr(make_user) -> None:
 
 
 def test_an_empty_attention_list_shows_no_count(make_rep, login: Login) -> None:
+    """My ramp's attention list (what waits for the coach) shows no "0" badge when empty."""
     page = login(make_rep(day_of_ramp=1)).get("/ramp").text
-    heading = re.search(r'<h2 id="overdue-heading".*?</h2>', page, re.S)
-    assert heading and "Overdue" in heading.group(0)
+    heading = re.search(r'<h2 id="awaiting-heading".*?</h2>', page, re.S)
+    assert heading and "Waiting for verification" in heading.group(0)
     assert "badge" not in heading.group(0)
 
 
