@@ -18,6 +18,7 @@ from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
 from app.agreements.jobs import register_jobs as register_agreement_jobs
 from app.agreements.public_views import bp as verify_bp
+from app.agreements.rendering import check_seal_configuration
 from app.agreements.views import bp as agreements_bp
 from app.backup import backup_command, restore_command
 from app.certification.views import bp as certification_bp
@@ -51,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.as_flask_config())
     app.config.update(overrides or {})
     owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    check_seal_configuration(app)  # a certificate that cannot seal stops the start, not a job
 
     _trust_proxies(app)
     register_limits(app)  # before the blueprints: ids in their URLs are bounded

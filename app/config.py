@@ -12,6 +12,10 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class SettingError(RuntimeError):
+    """A ``SALESRAMP_*`` setting that the app cannot start with; the message says which and why."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """The deployment's settings; every one has a safe default for a local demo."""
