@@ -1,6 +1,6 @@
 """Every feature's models in one import, so the metadata and Alembic see all tables."""
 
-from app.accounts.models import Organisation, SignIn, Team, User, UserRole
+from app.accounts.models import Organisation, PasswordReset, SignIn, Team, User, UserRole
 from app.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -32,6 +32,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboundMail",
+    "PasswordReset",
     "Plan",
     "PlanTemplate",
     "RubricTemplate",

@@ -22,8 +22,8 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from app import create_app
-from app.accounts import signins
-from app.accounts.models import Organisation, Role, Team, User
+from app.accounts import resets, signins
+from app.accounts.models import Organisation, PasswordReset, Role, Team, User
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
@@ -33,6 +33,7 @@ from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
+from app.mail import OutboundMail
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
@@ -138,6 +139,15 @@ def _submitted(w: World) -> Milestone:
 
 def _password_hashes(w: World) -> object:
     return tuple(db.session.scalars(select(User.password_hash).order_by(User.id)))
+
+
+def _reset_link(w: World) -> dict[str, Any]:
+    """A reset link for the record owner, as the forgot-password email carries."""
+    resets.request_reset(w.rep.email)
+    db.session.commit()
+    mail = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id.desc())).first()
+    assert mail is not None
+    return {"token": mail.link.rsplit("/", 1)[1]}
 
 
 def _person_details(w: World) -> dict[str, Any]:
@@ -255,6 +265,28 @@ ACCESS: dict[str, dict[str, Rule]] = {
             SIGNED_IN,  # always one's own password, never the record owner's
             data=lambda w: {
                 "current_password": PASSWORD,
+                "new_password": "a brand new passphrase",
+                "confirm": "a brand new passphrase",
+            },
+            state=_password_hashes,
+        ),
+    },
+    # Forgot password: anyone may ask (the same answer for any address), and the emailed link
+    # is the authority, whoever holds it; it never shows the person's name, only the email.
+    "accounts.forgot_password": {
+        "GET": get(EVERYONE),
+        "POST": post(
+            EVERYONE,
+            data=lambda w: {"email": w.rep.email},
+            state=lambda w: db.session.scalar(select(db.func.count(PasswordReset.id))),
+        ),
+    },
+    "accounts.reset_password": {
+        "GET": get(EVERYONE, url_values=_reset_link),
+        "POST": post(
+            EVERYONE,
+            url_values=_reset_link,
+            data=lambda w: {
                 "new_password": "a brand new passphrase",
                 "confirm": "a brand new passphrase",
             },
