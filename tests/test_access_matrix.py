@@ -19,7 +19,7 @@ import pytest
 from flask import Flask, current_app, session, url_for
 from flask.testing import FlaskClient
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import create_app
 from app.accounts import resets, signins
@@ -33,7 +33,7 @@ from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
-from app.mail import OutboundMail
+from app.mail import MailStatus, OutboundMail, queue_mail
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
@@ -148,6 +148,34 @@ def _reset_link(w: World) -> dict[str, Any]:
     mail = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id.desc())).first()
     assert mail is not None
     return {"token": mail.link.rsplit("/", 1)[1]}
+
+
+def _a_mail(w: World) -> dict[str, Any]:
+    """An email to the record owner (sent: to the test outbox folder)."""
+    mail = queue_mail(
+        to=w.rep.email,
+        to_name=w.rep.full_name,
+        template="password_reset",
+        subject="Reset your SalesRamp password",
+        reason="The matrix asked.",
+        link="http://127.0.0.1/",
+        minutes=30,
+    )
+    db.session.commit()
+    return {"mail_id": mail.id}
+
+
+def _a_failed_mail(w: World) -> dict[str, Any]:
+    mail_id = _a_mail(w)["mail_id"]
+    db.session.execute(
+        update(OutboundMail).where(OutboundMail.id == mail_id).values(status=MailStatus.FAILED)
+    )
+    db.session.commit()
+    return {"mail_id": mail_id}
+
+
+def _mail_statuses(w: World) -> object:
+    return tuple(db.session.scalars(select(OutboundMail.status).order_by(OutboundMail.id)))
 
 
 def _person_details(w: World) -> dict[str, Any]:
@@ -346,6 +374,12 @@ ACCESS: dict[str, dict[str, Rule]] = {
             data=lambda w: {"name": "Matrix Org", "business_days": "y"},
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
+    },
+    "admin.outbox": {"GET": get(ADMIN)},
+    "admin.outbox_message": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
+    "admin.outbox_html": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
+    "admin.retry_mail": {
+        "POST": post(ADMIN, url_values=_a_failed_mail, state=_mail_statuses),
     },
     "security.events": {"GET": get(ADMIN)},
     "security.export": {"GET": get(ADMIN)},

@@ -18,10 +18,18 @@ from flask import Flask
 from app.extensions import mail as mailman
 from app.mail.compose import absolute_url, queue_mail
 from app.mail.models import MailStatus, OutboundMail
-from app.mail.sending import register_mail_jobs
+from app.mail.sending import outbox_page, register_mail_jobs, retry
 from app.mail.transport import parse_mail_url
 
-__all__ = ["MailStatus", "OutboundMail", "absolute_url", "init_mail", "queue_mail"]
+__all__ = [
+    "MailStatus",
+    "OutboundMail",
+    "absolute_url",
+    "init_mail",
+    "outbox_page",
+    "queue_mail",
+    "retry",
+]
 
 
 def init_mail(app: Flask) -> None:

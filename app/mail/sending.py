@@ -8,6 +8,7 @@ never reached the queue) is found by the sweep and queued again.
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, formataddr
 
@@ -71,7 +72,7 @@ def send_queued(mail_id: int, *, attempt: Attempt) -> None:
         where = deliver(build_message(mail), f"{mail.created_at:%Y%m%d-%H%M%S}-{mail.id}")
     except Exception as exc:  # an SMTP refusal, a timeout, a full disk: all worth a retry
         db.session.rollback()
-        message = f"{type(exc).__name__}: {exc}"[:500]
+        message = describe_failure(exc)
         log.warning(
             "mail %s to %s: attempt %s failed: %s",
             mail_id,
@@ -90,6 +91,23 @@ def send_queued(mail_id: int, *, attempt: Attempt) -> None:
         )
         raise
     _finish(mail_id, MailStatus.SENT, delivered_to=where)
+
+
+def describe_failure(exc: Exception) -> str:
+    """What went wrong, in the mail server's own words when it answered (for the Outbox)."""
+    name = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(
+            f"{address}: {code} {_text(reply)}" for address, (code, reply) in exc.recipients.items()
+        )
+        return f"{name}: the mail server refused the recipient ({answers})"[:500]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{name}: the mail server answered {exc.smtp_code} {_text(exc.smtp_error)}"[:500]
+    return f"{name}: {exc}"[:500]
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
 def build_message(mail: OutboundMail) -> EmailMultiAlternatives:

@@ -136,7 +136,7 @@ def test_a_wrong_password_fails_after_the_last_retry_and_an_admin_can_retry(
         assert server.messages == []
         assert mail.status is MailStatus.FAILED
         assert mail.attempts == app.config["JOB_RETRIES"] + 1
-        assert "SMTPAuthenticationError" in mail.error
+        assert "SMTPAuthenticationError: the mail server answered 535" in mail.error
 
         monkeypatch.setitem(app.config, "MAIL_URL", server.url)  # the admin fixed the setting
         retry(mail.id)
