@@ -43,7 +43,7 @@ def test_the_outbox_lists_messages_newest_first_in_pages(
 
     first = client.get("/admin/outbox")
     assert first.status_code == 200
-    assert "Showing 1–50 of 55 messages" in first.text
+    assert "Showing 1\N{EN DASH}50 of 55 messages" in first.text
     assert first.text.index("person54@example.com") < first.text.index("person53@example.com")
     assert "person4@example.com" not in first.text
     second = client.get("/admin/outbox?page=2")
