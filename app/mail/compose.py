@@ -105,8 +105,12 @@ def _sender_domain() -> str:
 
 
 def _tidy_text(text: str) -> str:
-    """Template blocks leave blank runs behind: at most one empty line between paragraphs."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
+    """Template blocks leave blank runs behind: at most one empty line between paragraphs.
+
+    Trailing spaces go too, except in the signature separator ("-- "), which mail clients
+    recognise only with its space.
+    """
+    lines = [line if line == "-- " else line.rstrip() for line in text.strip().splitlines()]
     tidy: list[str] = []
     for line in lines:
         if line or (tidy and tidy[-1]):

@@ -106,6 +106,9 @@ def _write_to_outbox(message: EmailMultiAlternatives, name: str) -> str:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / f"{name}.eml"
     partial = folder / f".{name}.eml.partial"
-    partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
+    # Readable by the service's account only: a message may carry a reset link.
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(message.message().as_bytes(linesep="\r\n"))
     os.replace(partial, target)
     return target.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from app.accounts.models import Organisation
 from app.errors import Conflict
 from app.extensions import db
 from app.mail import MailStatus, OutboundMail, absolute_url, queue_mail
-from app.mail.sending import retry
+from app.mail.sending import retry, sweep_unsent
 from app.mail.transport import BadMailUrl, parse_mail_url
 from tests.smtp import SmtpTestServer
 
@@ -109,6 +110,8 @@ def test_without_a_mail_url_each_message_is_an_eml_file_in_the_outbox(
     text, _html = _parts(message)
     assert "Hello Zoë Ångström," in text
     assert LINK in text
+    assert "\n-- \n" in text.replace("\r\n", "\n")  # the signature separator, with its space
+    assert written.stat().st_mode & 0o777 == 0o600  # it may carry a reset link
 
 
 def test_credentials_in_the_url_are_used_when_the_server_asks_for_auth(
@@ -203,3 +206,45 @@ def test_the_mail_url_names_host_port_login_and_tls(url: str, expected: tuple[ob
 def test_a_mail_url_that_names_no_smtp_server_is_refused_with_a_reason(url: str) -> None:
     with pytest.raises(BadMailUrl, match="SALESRAMP_MAIL_URL"):
         parse_mail_url(url)
+
+
+def test_the_sweep_sends_a_message_whose_job_was_lost_and_fails_one_interrupted_too_often(
+    app: Flask, smtp_server: SmtpTestServer
+) -> None:
+    long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    lost = _stored(long_ago, attempts=0, to="lost@example.com")
+    worn_out = _stored(long_ago, attempts=4, to="worn@example.com", status=MailStatus.SENDING)
+    recent = _stored(datetime.now(UTC).replace(tzinfo=None), attempts=0, to="new@example.com")
+    db.session.commit()
+
+    assert sweep_unsent(timedelta(minutes=10), max_attempts=4) == (1, 1)
+    db.session.commit()  # the requeued job runs once the sweep's claim is committed
+
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == ["lost@example.com"]
+    statuses = {m.to_address: m.status for m in db.session.scalars(select(OutboundMail))}
+    assert statuses == {
+        lost.to_address: MailStatus.SENT,
+        worn_out.to_address: MailStatus.FAILED,
+        recent.to_address: MailStatus.QUEUED,  # its job is still on its way
+    }
+
+
+def _stored(
+    created: datetime, attempts: int, to: str, status: MailStatus = MailStatus.QUEUED
+) -> OutboundMail:
+    """A message as the table holds it, without the job ``queue_mail`` would enqueue."""
+    mail = OutboundMail(
+        created_at=created,
+        to_address=to,
+        to_name="Someone",
+        from_name="SalesRamp",
+        subject="A message",
+        template="password_reset",
+        text_body="Hello\n",
+        html_body="<p>Hello</p>",
+        message_id=f"<{to}.{attempts}@localhost>",
+        status=status,
+        attempts=attempts,
+    )
+    db.session.add(mail)
+    return mail
