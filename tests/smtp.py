@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
 import socket
 import ssl
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     login: str | None
+    tls: bool  # whether the message came over TLS (STARTTLS or implicit)
     message: EmailMessage
 
 
@@ -47,7 +55,8 @@ class _Handler:
             if isinstance(session.auth_data, LoginPassword)
             else None
         )
-        received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), login, parsed)
+        tls = bool(session.ssl) or self.server.implicit_tls
+        received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), login, tls, parsed)
         with self.server.lock:
             self.server.received.append(received)
         return "250 Message accepted for delivery"
@@ -56,17 +65,20 @@ class _Handler:
 class SmtpTestServer:
     """aiosmtpd in a thread on 127.0.0.1; ``credentials`` makes it require AUTH.
 
-    ``tls_context`` offers STARTTLS (and requires it before AUTH). ``refuse_with`` (say
-    ``"451 Try again later"``) makes it refuse every message, to test failures.
+    ``tls_context`` offers STARTTLS (and requires it before AUTH), or with ``implicit_tls``
+    speaks TLS from the first byte (smtps). ``refuse_with`` (say ``"451 Try again later"``)
+    makes it refuse every message, to test failures.
     """
 
     def __init__(
         self,
         credentials: tuple[str, str] | None = None,
         tls_context: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
     ) -> None:
         self.credentials = credentials
         self.tls_context = tls_context
+        self.implicit_tls = implicit_tls and tls_context is not None
         self.received: list[Received] = []
         self.refuse_with = ""
         self.lock = threading.Lock()
@@ -89,6 +101,8 @@ class SmtpTestServer:
         login = ""
         if self.credentials:
             login = f"{self.credentials[0]}:{self.credentials[1]}@"
+        if self.implicit_tls:
+            return f"smtps://{login}127.0.0.1:{self.port}"
         query = "?starttls=1" if self.tls_context else ""
         return f"smtp://{login}127.0.0.1:{self.port}{query}"
 
@@ -97,9 +111,7 @@ class SmtpTestServer:
         # could take it between the two steps, so try a few times).
         for _ in range(5):
             self.port = _free_port()
-            controller = Controller(
-                _Handler(self), hostname="127.0.0.1", port=self.port, **self._smtp_options()
-            )
+            controller = self._controller_on(self.port)
             try:
                 controller.start()
             except OSError:
@@ -119,15 +131,27 @@ class SmtpTestServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _controller_on(self, port: int) -> Controller:
+        options = self._smtp_options()
+        if self.implicit_tls:
+            return Controller(
+                _Handler(self),
+                hostname="127.0.0.1",
+                port=port,
+                ssl_context=self.tls_context,
+                **options,
+            )
+        return Controller(_Handler(self), hostname="127.0.0.1", port=port, **options)
+
     def _smtp_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {}
-        if self.tls_context is not None:
+        if self.tls_context is not None and not self.implicit_tls:
             options.update(tls_context=self.tls_context, require_starttls=True)
         if self.credentials is not None:
             options.update(
                 authenticator=self._authenticate,
                 auth_required=True,
-                auth_require_tls=self.tls_context is not None,
+                auth_require_tls=self.tls_context is not None and not self.implicit_tls,
                 # smtplib falls back to LOGIN after a refused PLAIN, and aiosmtpd's LOGIN then
                 # waits for a line smtplib never sends: offer PLAIN only, as many servers do.
                 auth_exclude_mechanism=["LOGIN"],
@@ -150,3 +174,38 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def self_signed_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context with a fresh self-signed certificate for 127.0.0.1, and the PEM
+    file a client must trust (point ``SSL_CERT_FILE`` at it)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    return context, cert_path

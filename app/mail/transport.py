@@ -9,12 +9,16 @@ byte, usually 465). Without it every message is written to ``instance/outbox/`` 
 from __future__ import annotations
 
 import os
+import smtplib
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 from flask_mailman import EmailMultiAlternatives
+from flask_mailman.backends import smtp
 
 from app.extensions import mail as mailman
 
@@ -69,6 +73,28 @@ def parse_mail_url(url: str) -> SmtpServer:
     )
 
 
+class _VerifyingSMTP(smtplib.SMTP):
+    """smtplib's client, with STARTTLS checking the server's certificate and name.
+
+    Flask-Mailman's backend calls ``starttls(context=None)``, with which smtplib accepts any
+    certificate: anyone between here and the mail server could read the messages (reset links)
+    and the login. The system's CAs are used (``SSL_CERT_FILE`` names another bundle).
+    """
+
+    def starttls(  # type: ignore[override]
+        self, *, context: ssl.SSLContext | None = None
+    ) -> tuple[int, bytes]:
+        return super().starttls(context=context or ssl.create_default_context())
+
+
+class VerifyingBackend(smtp.EmailBackend):
+    """Flask-Mailman's SMTP backend whose STARTTLS verifies the server (smtps already does)."""
+
+    @property
+    def connection_class(self) -> type[smtplib.SMTP]:
+        return smtplib.SMTP_SSL if self.use_ssl else _VerifyingSMTP
+
+
 def deliver(message: EmailMultiAlternatives, name: str) -> str:
     """Send ``message`` (to SMTP, or into the outbox as ``<name>.eml``); where it went."""
     url = current_app.config.get("MAIL_URL")
@@ -76,7 +102,7 @@ def deliver(message: EmailMultiAlternatives, name: str) -> str:
         return _write_to_outbox(message, name)
     server = parse_mail_url(str(url))
     connection = mailman.get_connection(
-        backend="smtp",
+        backend=VerifyingBackend,
         host=server.host,
         port=server.port,
         username=server.username or "",

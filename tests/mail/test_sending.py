@@ -19,7 +19,7 @@ from app.extensions import db
 from app.mail import MailStatus, OutboundMail, absolute_url, queue_mail
 from app.mail.sending import retry, sweep_unsent
 from app.mail.transport import BadMailUrl, parse_mail_url
-from tests.smtp import SmtpTestServer
+from tests.smtp import SmtpTestServer, self_signed_tls
 
 LINK = "http://127.0.0.1:5000/reset/abc"
 REASON = "You asked to reset your password on the sign-in page. We write only when you ask."
@@ -248,3 +248,36 @@ def _stored(
     )
     db.session.add(mail)
     return mail
+
+
+@pytest.mark.parametrize("implicit_tls", [False, True], ids=["starttls", "smtps"])
+def test_tls_is_used_as_the_url_says_and_the_login_goes_over_it(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, implicit_tls: bool
+) -> None:
+    context, certificate = self_signed_tls(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # trust the test server's certificate
+    server = SmtpTestServer(("mailer", "pw"), tls_context=context, implicit_tls=implicit_tls)
+    with server:
+        assert server.url.startswith("smtps://" if implicit_tls else "smtp://")
+        monkeypatch.setitem(app.config, "MAIL_URL", server.url)
+        mail = _queue()
+        db.session.commit()
+        [received] = server.envelopes
+    assert received.tls
+    assert received.login == "mailer"
+    db.session.refresh(mail)
+    assert mail.status is MailStatus.SENT
+
+
+def test_an_untrusted_certificate_is_refused(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    context, _certificate = self_signed_tls(tmp_path)  # not trusted this time
+    with SmtpTestServer(tls_context=context) as server:
+        monkeypatch.setitem(app.config, "MAIL_URL", server.url)
+        mail = _queue()
+        db.session.commit()
+        assert server.messages == []
+    db.session.refresh(mail)
+    assert mail.status is MailStatus.FAILED
+    assert "CERTIFICATE_VERIFY_FAILED" in mail.error
