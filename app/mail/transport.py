@@ -13,7 +13,6 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
