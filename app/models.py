@@ -13,6 +13,7 @@ from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.invitations.models import Invitation
+from app.mail.models import OutboundMail
 from app.notifications.models import Notification
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
@@ -34,6 +35,7 @@ __all__ = [
     "MilestoneEvent",
     "Notification",
     "Organisation",
+    "OutboundMail",
     "Plan",
     "PlanTemplate",
     "RubricTemplate",
