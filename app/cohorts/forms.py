@@ -17,6 +17,7 @@ class UploadForm(FlaskForm):
             FileAllowed(["csv", "txt"], "Choose a CSV file (.csv)."),
         ],
         description="UTF-8, one header row, then one person a row: see the format below.",
+        render_kw={"accept": ".csv,text/csv"},
     )
 
 

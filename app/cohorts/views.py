@@ -57,7 +57,7 @@ def template() -> Response:
 def preview(upload_id: int) -> BaseResponse | str | tuple[str, int]:
     stored = service.get_upload(current_user, upload_id)
     form = ConfirmForm()
-    if stored.imported_at is None and form.validate_on_submit():
+    if form.validate_on_submit():  # sent again after the import: answered with its result
         try:
             result = service.import_upload(
                 current_user, stored, form.fingerprint.data or "", key=form.submission_key.data

@@ -63,26 +63,28 @@ def invite(actor: User, user: User, *, at: datetime | None = None) -> Invitation
     if invitation is None:
         return invite_new_people(actor, [user], at=at)[0]
     _check_invitable(user)
-    _send_link(actor, invitation, EventKind.INVITATION_RESENT, at or now())
+    token = _new_link(actor, invitation, EventKind.INVITATION_RESENT, at or now())
+    _email(actor, user, invitation, token)
     return invitation
 
 
 def invite_new_people(
     actor: User, users: Sequence[User], *, at: datetime | None = None
 ) -> list[Invitation]:
-    """Invite people who were never invited (just added), all in one flush (a cohort import)."""
+    """Invite people who were never invited (just added), written together (a cohort import)."""
     require_role(actor, Role.ADMIN)
     at = at or now()
-    invitations = []
+    issued = []
     for user in users:
         _check_invitable(user)
         invitation = Invitation(user=user, created_at=at, sends=0)
-        db.session.add(invitation)
-        invitations.append(invitation)
-    for invitation in invitations:
-        _send_link(actor, invitation, EventKind.INVITATION_SENT, at)
+        token = _new_link(actor, invitation, EventKind.INVITATION_SENT, at)
+        issued.append((invitation, token))
+    db.session.add_all(invitation for invitation, _token in issued)
     db.session.flush()
-    return invitations
+    for invitation, token in issued:  # each email is flushed as it is queued: rows complete first
+        _email(actor, invitation.user, invitation, token)
+    return [invitation for invitation, _token in issued]
 
 
 def _check_invitable(user: User) -> None:
@@ -90,8 +92,8 @@ def _check_invitable(user: User) -> None:
         raise Conflict(f"{user.full_name} has a password already: nothing to invite them to.")
 
 
-def _send_link(actor: User, invitation: Invitation, kind: EventKind, at: datetime) -> None:
-    """A new token for ``invitation`` (the old one stops working) and the email carrying it."""
+def _new_link(actor: User, invitation: Invitation, kind: EventKind, at: datetime) -> str:
+    """A new token for ``invitation`` (the old one stops working); returns it for the email."""
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash(token)
     invitation.invited_by = actor
@@ -101,7 +103,7 @@ def _send_link(actor: User, invitation: Invitation, kind: EventKind, at: datetim
     invitation.revoked_at = None
     expires = f"expires {invitation.expires_at:%Y-%m-%d %H:%M} UTC"
     security.record(kind, actor=actor, subject=invitation.user, detail=expires)
-    _email(actor, invitation.user, invitation, token)
+    return token
 
 
 def _email(actor: User, user: User, invitation: Invitation, token: str) -> None:
