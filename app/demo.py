@@ -138,7 +138,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
-    seed_invitations(admin, coaches, teams, now)
+    seed_invitations(admin, teams, now)
     return people
 
 

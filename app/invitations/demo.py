@@ -1,4 +1,4 @@
-"""The demo's new hires: one invited this week, one whose invitation expired unanswered.
+"""The demo's new hires: a coach invited yesterday, an HR partner whose invitation expired.
 
 Their invitations are written directly (no email is queued while seeding); the admin's
 "Send a new link" on either sends a real one.
@@ -13,21 +13,20 @@ from datetime import datetime, timedelta
 from app.accounts.models import Role, Team, User, UserRole
 from app.extensions import db
 from app.invitations.models import Invitation
-from app.plans import service as plans
 
 DEMO_DAYS = 7
 
 
-def seed_invitations(admin: User, coaches: list[User], teams: list[Team], now: datetime) -> None:
-    """Lena Novak (invited yesterday, starts next week, plan ready) and Tom Becker (expired)."""
+def seed_invitations(admin: User, teams: list[Team], now: datetime) -> None:
+    """Lena Novak (a coach for Team North, invited yesterday) and Tom Becker (HR, expired).
+
+    Neither is a rep, so the demo's ten reps stay the whole ramp overview.
+    """
     moment = now.replace(tzinfo=None)
-    start = moment.date() + timedelta(days=7 - moment.weekday())  # next Monday
-    lena = _new_hire("lena.novak", "Lena Novak", "Sales Development Representative", "E2031")
-    lena.team, lena.coach, lena.start_date = teams[0], coaches[0], start
-    tom = _new_hire("tom.becker", "Tom Becker", "Account Executive", "E2032")
-    tom.team, tom.coach, tom.start_date = teams[1], coaches[1], start - timedelta(days=7)
+    lena = _new_hire("lena.novak", "Lena Novak", "Sales Manager, North", Role.COACH, "E2031")
+    lena.team = teams[0]
+    tom = _new_hire("tom.becker", "Tom Becker", "People Partner", Role.HR, "E2032")
     db.session.flush()
-    plans.assign_first_plans(admin, [(lena, "sdr-ramp", start)])
     for person, sent in ((lena, moment - timedelta(days=1)), (tom, moment - timedelta(days=10))):
         db.session.add(
             Invitation(
@@ -43,7 +42,7 @@ def seed_invitations(admin: User, coaches: list[User], teams: list[Team], now: d
     db.session.flush()
 
 
-def _new_hire(local: str, name: str, title: str, employee_id: str) -> User:
+def _new_hire(local: str, name: str, title: str, role: Role, employee_id: str) -> User:
     user = User(
         email=f"{local}@demo.salesramp",
         full_name=name,
@@ -51,7 +50,7 @@ def _new_hire(local: str, name: str, title: str, employee_id: str) -> User:
         password_hash="",
         active=True,
         employee_id=employee_id,
-        role_rows=[UserRole(role=Role.REP)],
+        role_rows=[UserRole(role=role)],
     )
     db.session.add(user)
     return user
