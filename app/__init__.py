@@ -23,6 +23,8 @@ from app.agreements.views import bp as agreements_bp
 from app.backup import backup_command, restore_command
 from app.certification.views import bp as certification_bp
 from app.coaching.views import bp as coaching_bp
+from app.cohorts.cli import people_cli
+from app.cohorts.views import bp as cohorts_bp
 from app.config import PROJECT_ROOT, owner_only_sqlite_file, read_settings
 from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
@@ -30,6 +32,7 @@ from app.demo import demo_command
 from app.errorpages import register_error_pages
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
+from app.invitations.views import bp as invitations_bp
 from app.jobs import init_queue
 from app.limits import register_limits
 from app.mail import init_mail
@@ -118,8 +121,10 @@ def _register_blueprints(app: Flask) -> None:
         verify_bp,
         certification_bp,
         coaching_bp,
+        cohorts_bp,
         curriculum_bp,
         health_bp,
+        invitations_bp,
         plans_bp,
         security_bp,
     ):
@@ -138,5 +143,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(agreements_cli)
     app.cli.add_command(curriculum_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(people_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

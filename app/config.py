@@ -59,6 +59,7 @@ class Settings:
     # audit trail of sign-ins, refusals, role changes) this many, two years by default.
     retention_days: int = 30
     security_log_retention_days: int = 730
+    invitation_days: int = 7  # an invitation's link works this many days (app/invitations)
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     # Email (app/mail): an smtp:// or smtps:// URL; None writes every message to the outbox
@@ -129,6 +130,7 @@ class Settings:
             "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
+            "INVITATION_DAYS": self.invitation_days,
             "MAIL_URL": self.mail_url,
             "MAIL_FROM": self.mail_from,
             "MAIL_DEFAULT_SENDER": self.mail_from,
@@ -180,6 +182,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
             _positive_int(env.get("SALESRAMP_REMEMBER_MAX_DAYS"), default=30), MAX_REMEMBER_DAYS
         ),
         retention_days=_positive_int(env.get("SALESRAMP_RETENTION_DAYS"), default=30),
+        invitation_days=_positive_int(env.get("SALESRAMP_INVITATION_DAYS"), default=7),
         security_log_retention_days=_positive_int(
             env.get("SALESRAMP_SECURITY_LOG_RETENTION_DAYS"), default=730
         ),

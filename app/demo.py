@@ -19,10 +19,13 @@ from app.certification.demo import seed_certifications
 from app.certification.models import CertificationAttempt
 from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief
+from app.cohorts.models import CohortUpload
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone
 from app.extensions import db
+from app.invitations.demo import seed_invitations
+from app.invitations.models import Invitation
 from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
@@ -67,7 +70,17 @@ def database_is_empty() -> bool:
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
     clear_agreements()
-    for model in (Notification, Debrief, CertificationAttempt, Plan, UserRole, User, Team):
+    for model in (
+        Notification,
+        Debrief,
+        CertificationAttempt,
+        Plan,
+        Invitation,
+        CohortUpload,
+        UserRole,
+        User,
+        Team,
+    ):
         db.session.execute(model.__table__.delete())
     db.session.flush()
     # The table deletes bypass the ORM: forget the rows the session still holds, or a new
@@ -129,6 +142,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     # Grace Kim, on day 3, forgot her password: the admin's Outbox shows the email it sent
     # (written to instance/outbox/ by the job worker, or sent with SALESRAMP_MAIL_URL).
     resets.request_reset(f"rep7@{DEMO_DOMAIN}")
+    seed_invitations(admin, teams, now)
     return people
 
 

@@ -10,7 +10,9 @@ from app.agreements.models import (
 )
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
+from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.notifications.models import Notification
 from app.once import Submission
@@ -24,9 +26,11 @@ __all__ = [
     "AgreementTemplate",
     "Assessment",
     "CertificationAttempt",
+    "CohortUpload",
     "Commitment",
     "Debrief",
     "DebriefScore",
+    "Invitation",
     "Milestone",
     "MilestoneEvent",
     "Notification",

@@ -64,7 +64,8 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("agreements.index", "Agreements"))
     items.append(NavItem("curriculum.index", "Curriculum"))
     if everyone:
-        items.append(NavItem("admin.people", "People"))
+        people_pages = ("invitations.index", "cohorts.upload", "cohorts.preview")
+        items.append(NavItem("admin.people", "People", also_active_on=people_pages))
     if user.has_role(Role.ADMIN):
         items.append(NavItem("admin.teams", "Teams"))
         items.append(NavItem("admin.organisation", "Settings"))

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from app import create_app
 from app.accounts import resets, signins
 from app.accounts.models import Organisation, PasswordReset, Role, Team, User
+from app.accounts.service import PersonDetails
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
@@ -32,12 +33,16 @@ from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
+from app.cohorts import service as cohorts
+from app.cohorts.models import CohortUpload
 from app.extensions import db
+from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
 from tests.database import Snapshot, TestDatabase
+from tests.invitations.links import latest_link, token_of
 
 TARGET_NAME = "Avery Quinlan"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -190,6 +195,48 @@ def _person_details(w: World) -> dict[str, Any]:
     }
 
 
+# --- invitations and cohort imports, created when a case needs them ---------------------------
+
+COHORT_FILE = "name,email,role\nCole Cohort,cole.cohort@example.com,rep\n"
+
+
+def _invited(w: World) -> User:
+    """Ivy, invited by the admin and not yet accepted."""
+    found = invitations.find_invited("ivy.invited@example.com")
+    if found is None:
+        details = PersonDetails(email="ivy.invited@example.com", full_name="Ivy Invited")
+        found = invitations.add_person(w.admin, details)
+        db.session.commit()
+    return found
+
+
+def _an_invited_person(w: World) -> dict[str, Any]:
+    return {"user_id": _invited(w).id}
+
+
+def _invitation_link(w: World) -> dict[str, Any]:
+    _invited(w)
+    return {"token": token_of(latest_link("ivy.invited@example.com"))}
+
+
+def _invitation_state(w: World) -> object:
+    invitation = invitations.invitation_of(_invited(w))
+    return (invitation.token_hash, invitation.revoked_at)
+
+
+def _cohort_upload(w: World) -> dict[str, Any]:
+    """An upload of one new hire, by the admin (only its uploader may preview or import it)."""
+    found = db.session.scalar(select(CohortUpload).where(CohortUpload.uploaded_by_id == w.admin.id))
+    if found is None:
+        found = cohorts.upload(w.admin, "cohort.csv", COHORT_FILE.encode())
+        db.session.commit()
+    return {"upload_id": found.id}
+
+
+def _cohort_confirm(w: World) -> dict[str, Any]:
+    return {"fingerprint": cohorts.preview(w.admin, COHORT_FILE).fingerprint}
+
+
 # --- certification: Avery's passed prospecting attempt, created when a case needs it ----------
 
 
@@ -330,7 +377,6 @@ ACCESS: dict[str, dict[str, Rule]] = {
                 **_person_details(w),
                 "full_name": "Newly Added",
                 "email": "newly.added@example.com",
-                "password": "a long first password",
             },
             state=lambda w: db.session.scalar(select(db.func.count(User.id))),
         ),
@@ -380,6 +426,37 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "admin.outbox_html": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
     "admin.retry_mail": {
         "POST": post(ADMIN, url_values=_a_failed_mail, state=_mail_statuses),
+    },
+    # The link is the key: whoever holds it (signed in or not) may choose the invited password.
+    "invitations.accept": {
+        "GET": get(EVERYONE, url_values=_invitation_link),
+        "POST": post(
+            EVERYONE,
+            data=lambda w: {
+                "password": "violet lantern harbour",
+                "confirm": "violet lantern harbour",
+            },
+            state=_password_hashes,
+            url_values=_invitation_link,
+        ),
+    },
+    "invitations.index": {"GET": get(ADMIN)},
+    "invitations.resend": {
+        "POST": post(ADMIN, state=_invitation_state, url_values=_an_invited_person),
+    },
+    "invitations.revoke": {
+        "POST": post(ADMIN, state=_invitation_state, url_values=_an_invited_person),
+    },
+    "cohorts.upload": {"GET": get(ADMIN), "POST": post(ADMIN, ok=200)},  # no file: the form again
+    "cohorts.template": {"GET": get(ADMIN)},
+    "cohorts.preview": {
+        "GET": get(ADMIN, url_values=_cohort_upload),
+        "POST": post(
+            ADMIN,
+            data=_cohort_confirm,
+            state=lambda w: db.session.scalar(select(db.func.count(User.id))),
+            url_values=_cohort_upload,
+        ),
     },
     "security.events": {"GET": get(ADMIN)},
     "security.export": {"GET": get(ADMIN)},

@@ -147,10 +147,13 @@ def test_a_rep_left_with_two_active_plans_keeps_only_the_latest(empty_app):
     coach, rep = coach_and_rep()
     first = assign_plan(coach, rep, "sdr-ramp", date(2025, 3, 3))
     db.session.commit()
+    # Plain ids: at 0010 the users table lacks later columns, so a User cannot be reloaded.
+    rep_id, template_id, assigned_at = rep.id, first.template_id, first.assigned_at
+    db.session.expunge(rep)
     assert runner.invoke(args=["db", "downgrade", "0010"]).exit_code == 0
     second = Plan(
-        rep=rep, template=first.template, start_date=date(2025, 3, 10),
-        assigned_at=first.assigned_at + timedelta(minutes=1),
+        rep_id=rep_id, template_id=template_id, start_date=date(2025, 3, 10),
+        assigned_at=assigned_at + timedelta(minutes=1),
     )  # fmt: skip
     db.session.add(second)
     db.session.commit()
@@ -160,7 +163,7 @@ def test_a_rep_left_with_two_active_plans_keeps_only_the_latest(empty_app):
     db.session.expire_all()
     assert first.archived_at is not None
     assert second.archived_at is None
-    db.session.add(Plan(rep=rep, template=first.template, start_date=date(2025, 4, 1),
+    db.session.add(Plan(rep_id=rep_id, template_id=template_id, start_date=date(2025, 4, 1),
                         assigned_at=second.assigned_at))  # fmt: skip
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -179,15 +182,13 @@ def test_migrations_that_copy_a_table_keep_a_populated_database(empty_app):
 
     result = runner.invoke(args=["db", "downgrade", "0011"])
     assert result.exit_code == 0, result.output
-    # Tables that later migrations create go with their rows (the demo's outbox, say).
-    with db.engine.connect() as connection:
-        kept = set(inspect(connection).get_table_names())
+    at_0011 = tables()  # tables added since (invitations, say) go with their rows
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
 
     after = row_counts()
-    assert {name: after[name] for name in kept & set(after)} == {
-        name: before[name] for name in kept & set(before)
+    assert {name: after[name] for name in at_0011 if name in after} == {
+        name: before[name] for name in at_0011 if name in before
     }
     assert schema_diff() == []
 

@@ -10,17 +10,18 @@ and counts again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, Team, User
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
 from app.extensions import db
+from app.invitations.models import Invitation
 from app.mail import queue_mail
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
@@ -85,6 +86,28 @@ def _add_reps(coach: User, count: int, start: int) -> None:
         rep = create_rep(day_of_ramp=5 + number % 80, coach=their_coach, name=f"Rep {number:03d}")
         rep.team = team
         _with_history(rep, their_coach, debriefs=1)
+        _invite_new_hire(number, team, their_coach)
+
+
+def _invite_new_hire(number: int, team: Team, coach: User) -> None:
+    """A new hire invited (some accepted, some expired) for each rep: People and Invitations
+    show each one's invitation."""
+    hire = create_user(Role.REP, name=f"Hire {number:03d}", coach=coach, team=team)
+    sent = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=9 if number % 4 == 1 else 1)
+    if number % 3:
+        hire.password_hash = ""  # not accepted yet
+    invitation = Invitation(
+        user=hire,
+        token_hash=f"{number:064d}",
+        invited_by=coach,
+        created_at=sent,
+        sent_at=sent,
+        expires_at=sent + timedelta(days=7),
+        sends=1,
+        accepted_at=None if number % 3 else sent,
+    )
+    db.session.add(invitation)
+    db.session.commit()
 
 
 def _build_world() -> WorldIds:
@@ -117,6 +140,8 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "people": (ids.admin, "/admin/people"),
         "people as HR, by team": (ids.hr, "/admin/people?sort=team"),
         "teams": (ids.admin, "/admin/teams"),
+        "invitations": (ids.admin, "/admin/invitations"),
+        "invitations, expired": (ids.admin, "/admin/invitations?status=expired&sort=name"),
         "my debriefs": (ids.rep, "/coaching/mine"),
         "a rep's debriefs": (ids.coach, f"/coaching/reps/{ids.rep}"),
         "notifications": (ids.coach, "/coaching/notifications"),

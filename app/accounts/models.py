@@ -58,7 +58,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     job_title: Mapped[str] = mapped_column(String(120), default="")
     start_date: Mapped[date | None] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Empty until the person sets one from their invitation (``app.invitations``): nobody can
+    # sign in with a password before that.
     password_hash: Mapped[str] = mapped_column(String(255))
+    # The HR system's id, matched by a cohort import (``app.cohorts``); unique when set.
+    employee_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
@@ -111,6 +115,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load
         return self.active
+
+    @property
+    def has_password(self) -> bool:
+        """False for an invited person who has not chosen a password yet."""
+        return bool(self.password_hash)
 
     @property
     def roles(self) -> frozenset[Role]:

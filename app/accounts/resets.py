@@ -48,8 +48,16 @@ def request_reset(email: str, now: datetime | None = None) -> None:
     now = now or _now()
     typed = email.strip().lower()
     user = find_by_email(typed)
-    if user is None or not user.active:
-        why = "no such account" if user is None else "account deactivated"
+    if user is None or not user.active or not user.has_password:
+        # Someone invited and not yet joined sets a password from their invitation, which an
+        # admin can send again; a reset would leave the invitation open beside a password.
+        why = (
+            "no such account"
+            if user is None
+            else "account deactivated"
+            if not user.active
+            else "invitation not accepted yet"
+        )
         security.record(
             EventKind.PASSWORD_RESET_REQUESTED,
             subject=user,

@@ -43,7 +43,7 @@ def find_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; upgrades outdated hashes on the way."""
     user = find_by_email(email)
-    if user is None:
+    if user is None or not user.has_password:  # unknown, or invited and not accepted yet
         verify_password(_DUMMY_HASH, password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
@@ -84,12 +84,14 @@ class PersonDetails:
     roles: Iterable[Role] = (Role.REP,)
     coach_id: int | None = None
     team_id: int | None = None
+    employee_id: str = ""  # the HR system's id; blank for none
 
 
-def create_user(actor: User, details: PersonDetails, password: str) -> User:
+def create_user(actor: User, details: PersonDetails) -> User:
+    """Add a person without a password: they choose one from their invitation
+    (``app.invitations``), and cannot sign in before."""
     require_role(actor, Role.ADMIN)
-    check_password_strength(password, "password", details.email, details.full_name)
-    user = User(password_hash=hash_password(password), active=True)
+    user = User(password_hash="", active=True)
     _apply_details(user, details)
     db.session.add(user)
     db.session.flush()
@@ -148,6 +150,11 @@ def set_active(actor: User, user: User, active: bool) -> None:
 
 def reset_password(actor: User, user: User, password: str) -> None:
     require_role(actor, Role.ADMIN)
+    if not user.has_password:  # invited people choose their own, from their link
+        raise Invalid(
+            f"{user.full_name} has not accepted their invitation yet: send it again instead.",
+            field="password",
+        )
     check_password_strength(password, "password", user.email, user.full_name)
     user.password_hash = hash_password(password)
     signins.end_all(user)
@@ -175,6 +182,12 @@ def _apply_details(user: User, details: PersonDetails) -> None:
             raise Invalid("A person cannot coach themselves.", field="coach_id")
     if details.team_id is not None and db.session.get(Team, details.team_id) is None:
         raise Invalid("Choose an existing team.", field="team_id")
+    employee_id = details.employee_id.strip() or None
+    if employee_id is not None and employee_id != user.employee_id:
+        holder = db.session.scalar(select(User).where(User.employee_id == employee_id))
+        if holder is not None and holder.id != user.id:
+            raise Invalid(f"{holder.full_name} has this employee id.", field="employee_id")
+    user.employee_id = employee_id
     user.email = email
     user.full_name = details.full_name.strip()
     user.job_title = details.job_title.strip()

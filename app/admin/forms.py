@@ -45,6 +45,11 @@ class PersonForm(FlaskForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    employee_id = StringField(
+        "Employee id",
+        validators=[Optional(), Length(max=64)],
+        description="The HR system's id, if any: a cohort import matches people by it.",
+    )
     start_date = DateField("Start date", validators=[Optional()])
     timezone = SelectField("Time zone", default="UTC")
     roles = MultiCheckboxField(
@@ -60,14 +65,6 @@ class PersonForm(FlaskForm):
         self.timezone.choices = timezone_choices()
         self.coach_id.choices = [(None, "No coach"), *coaches]
         self.team_id.choices = [(None, "No team"), *teams]
-
-
-class NewPersonForm(PersonForm):
-    password = PasswordField(
-        "First password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=f"{PASSWORD_HINT} Tell the person to change it.",
-    )
 
 
 class ResetPasswordForm(FlaskForm):

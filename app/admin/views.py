@@ -11,8 +11,10 @@ from app.accounts.access import require_role
 from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
 from app.admin import service as admin_service
-from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
+from app.admin.forms import OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
 from app.errors import ChangedMeanwhile, Invalid
+from app.invitations import service as invitations
+from app.invitations.forms import ResendForm
 from app.lookup import parse_id
 from app.mail import MailStatus
 from app.pagination import PageRequest
@@ -33,23 +35,35 @@ def people() -> str:
     team_id = parse_id(team)
     page_request = PageRequest.from_args(request.args, service.PEOPLE_SORTS, default_sort="name")
     page = service.people_page(current_user, page_request, team_id)
-    return render_template("admin/people.html", page=page, teams=service.teams(), team_id=team_id)
+    invited = invitations.invitations_of([person.id for person in page.items])
+    return render_template(
+        "admin/people.html",
+        page=page,
+        teams=service.teams(),
+        team_id=team_id,
+        invitations=invited,
+        now=invitations.now(),
+    )
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
 def new_person() -> Response | str:
     require_role(current_user, Role.ADMIN)
-    form = _with_choices(NewPersonForm())
+    form = _with_choices(PersonForm())
     if form.validate_on_submit():
         try:
-            person = service.create_user(current_user, _details(form), form.password.data or "")
+            person = invitations.add_person(current_user, _details(form))
         except Invalid as error:
             show_domain_error(form, error)
         else:
+            invited = (
+                f"{person.full_name} is invited: an email with a link to choose a password "
+                "is on its way."
+            )
             if Role.REP in person.roles:  # a rep starts with a plan: assigning it comes next
-                flash(f"{person.full_name} can now sign in. Assign their plan.", "success")
+                flash(f"{invited} Assign their plan.", "success")
                 return redirect(url_for("plans.assign", rep_id=person.id))
-            flash(f"{person.full_name} can now sign in.", "success")
+            flash(invited, "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/person_form.html", form=form, person=None)
 
@@ -66,16 +80,13 @@ def edit_person(user_id: int) -> Response | str | tuple[str, int]:
             discard_writes()  # the person as saved now, with the message above the form
             form = _with_choices(PersonForm(formdata=None, data=_form_data(person)))
             form.form_errors.append(error.message)
-            reset = ResetPasswordForm(prefix="reset")
-            page = render_template("admin/person_form.html", form=form, person=person, reset=reset)
-            return page, 409
+            return _person_page(form, person), 409
         except Invalid as error:
             show_domain_error(form, error)
         else:
             flash(f"Saved {person.full_name}.", "success")
             return redirect(url_for("admin.people"))
-    reset = ResetPasswordForm(prefix="reset")
-    return render_template("admin/person_form.html", form=form, person=person, reset=reset)
+    return _person_page(form, person)
 
 
 @bp.post("/people/<int:user_id>/deactivate")
@@ -118,7 +129,7 @@ def reset_password(user_id: int) -> Response | str:
             flash(f"{person.full_name}'s password is reset.", "success")
             return redirect(url_for("admin.edit_person", user_id=person.id))
     form = _with_choices(PersonForm(data=_form_data(person)))
-    return render_template("admin/person_form.html", form=form, person=person, reset=reset)
+    return _person_page(form, person, reset)
 
 
 @bp.route("/teams", methods=["GET", "POST"])
@@ -188,6 +199,19 @@ def retry_mail(mail_id: int) -> Response:
     return redirect(url_for("admin.outbox_message", mail_id=mail.id))
 
 
+def _person_page(form: PersonForm, person: User, reset: ResetPasswordForm | None = None) -> str:
+    """The person's page: their details, access, invitation and password reset."""
+    return render_template(
+        "admin/person_form.html",
+        form=form,
+        person=person,
+        reset=reset or ResetPasswordForm(prefix="reset"),
+        invitation=invitations.invitation_of(person),
+        resend=ResendForm(),
+        now=invitations.now(),
+    )
+
+
 def _with_choices(form: PersonForm) -> PersonForm:
     form.set_choices(
         coaches=service.coach_choices(),
@@ -207,6 +231,7 @@ def _form_data(person: User) -> dict[str, object]:
         "roles": [role.value for role in person.roles],
         "coach_id": person.coach_id,
         "team_id": person.team_id,
+        "employee_id": person.employee_id or "",
         "row_version": person.row_version,
     }
 
@@ -221,4 +246,5 @@ def _details(form: PersonForm) -> PersonDetails:
         roles=[Role(value) for value in form.roles.data or []],
         coach_id=form.coach_id.data,
         team_id=form.team_id.data,
+        employee_id=form.employee_id.data or "",
     )

@@ -28,6 +28,12 @@ class EventKind(enum.StrEnum):
     PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the "forgot password" form
     EXPORT = "export"
     THROTTLE_STORE_DOWN = "throttle_store_down"  # sign-in counters fell back to one process
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_RESENT = "invitation_resent"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    INVITATION_REFUSED = "invitation_refused"  # an expired, used, revoked or unknown link
+    COHORT_IMPORTED = "cohort_imported"
 
     @property
     def label(self) -> str:

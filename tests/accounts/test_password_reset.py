@@ -88,21 +88,28 @@ def test_the_emailed_link_sets_a_new_password_once_and_ends_other_sessions(
     assert reset_event.detail == "through an emailed link"
 
 
-def test_unknown_and_deactivated_addresses_get_the_same_answer_and_no_email(
+def test_unknown_deactivated_and_invited_addresses_get_the_same_answer_and_no_email(
     app: Flask,
     client: FlaskClient,
     make_user: Callable[..., User],
     smtp_server: SmtpTestServer,
 ) -> None:
     left = make_user(Role.REP, active=False)
-    for email in ("nobody@example.com", left.email):
+    invited = make_user(Role.REP)
+    invited.password_hash = ""  # invited, not joined yet: their invitation sets the password
+    db.session.commit()
+    for email in ("nobody@example.com", left.email, invited.email):
         page = _ask(client, email)
         assert f"If {email} belongs to an account here, an email with a link" in page
     assert smtp_server.messages == []
     assert db.session.scalars(select(OutboundMail)).all() == []
     assert db.session.scalars(select(PasswordReset)).all() == []
     details = sorted(e.detail for e in _events(EventKind.PASSWORD_RESET_REQUESTED))
-    assert details == ["account deactivated: no email sent", "no such account: no email sent"]
+    assert details == [
+        "account deactivated: no email sent",
+        "invitation not accepted yet: no email sent",
+        "no such account: no email sent",
+    ]
 
 
 def test_a_link_expires_after_thirty_minutes(app: Flask, make_user: Callable[..., User]) -> None:

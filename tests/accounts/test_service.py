@@ -96,7 +96,7 @@ def test_a_new_password_must_be_long_enough(make_user):
 # --- managing people ------------------------------------------------------------------------
 
 
-def test_admin_creates_a_person_who_can_sign_in(make_user, make_team):
+def test_admin_creates_a_person_who_cannot_sign_in_before_choosing_a_password(make_user, make_team):
     admin = make_user(Role.ADMIN)
     coach = make_user(Role.COACH)
     team = make_team("South")
@@ -104,7 +104,6 @@ def test_admin_creates_a_person_who_can_sign_in(make_user, make_team):
     user = service.create_user(
         admin,
         details(email=" New.Rep@Example.com ", coach_id=coach.id, team_id=team.id),
-        NEW_PASSWORD,
     )
     db.session.commit()
 
@@ -118,7 +117,8 @@ def test_admin_creates_a_person_who_can_sign_in(make_user, make_team):
     assert user.roles == {Role.REP}
     assert (user.coach, user.team) == (coach, team)
     assert user.active
-    assert service.authenticate("new.rep@example.com", NEW_PASSWORD) == user
+    assert not user.has_password  # the invitation (app.invitations) lets them choose one
+    assert service.authenticate("new.rep@example.com", "") is None
 
 
 @pytest.mark.parametrize("role", [Role.REP, Role.COACH, Role.HR])
@@ -126,7 +126,7 @@ def test_only_admins_create_update_and_deactivate(make_user, role):
     actor = make_user(role)
     person = make_user(Role.REP)
     with pytest.raises(NotAllowed):
-        service.create_user(actor, details(), NEW_PASSWORD)
+        service.create_user(actor, details())
     with pytest.raises(NotAllowed):
         service.update_user(actor, person, details(email=person.email, full_name="Renamed"))
     with pytest.raises(NotAllowed):
@@ -175,7 +175,7 @@ def test_an_email_belongs_to_one_person(make_user):
     admin = make_user(Role.ADMIN)
     taken = make_user(Role.REP)
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(email=taken.email.upper()), NEW_PASSWORD)
+        service.create_user(admin, details(email=taken.email.upper()))
     assert error.value.field == "email"
 
     person = make_user(Role.REP)
@@ -192,7 +192,7 @@ def test_an_email_belongs_to_one_person(make_user):
 def test_an_unknown_timezone_is_refused(make_user, zone):
     admin = make_user(Role.ADMIN)
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(timezone=zone), NEW_PASSWORD)
+        service.create_user(admin, details(timezone=zone))
     assert error.value.field == "timezone"
 
 
@@ -200,10 +200,10 @@ def test_the_coach_must_have_the_coach_role(make_user):
     admin = make_user(Role.ADMIN)
     not_a_coach = make_user(Role.HR)
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(coach_id=not_a_coach.id), NEW_PASSWORD)
+        service.create_user(admin, details(coach_id=not_a_coach.id))
     assert error.value.field == "coach_id"
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(coach_id=not_a_coach.id + 999), NEW_PASSWORD)
+        service.create_user(admin, details(coach_id=not_a_coach.id + 999))
     assert error.value.field == "coach_id"
 
 
@@ -220,19 +220,22 @@ def test_a_person_cannot_coach_themselves(make_user):
 def test_a_person_needs_a_role_and_an_existing_team(make_user):
     admin = make_user(Role.ADMIN)
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(roles=[]), NEW_PASSWORD)
+        service.create_user(admin, details(roles=[]))
     assert error.value.field == "roles"
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(team_id=4242), NEW_PASSWORD)
+        service.create_user(admin, details(team_id=4242))
     assert error.value.field == "team_id"
 
 
-def test_a_first_password_must_be_long_enough(make_user):
+def test_an_employee_id_is_unique_when_set(make_user):
     admin = make_user(Role.ADMIN)
+    first = service.create_user(admin, details(employee_id=" E1 "))
+    assert first.employee_id == "E1"
     with pytest.raises(Invalid) as error:
-        service.create_user(admin, details(), "short")
-    assert error.value.field == "password"
-    assert service.find_by_email("new.rep@example.com") is None
+        service.create_user(admin, details(email="other@example.com", employee_id="E1"))
+    assert error.value.field == "employee_id"
+    assert service.create_user(admin, details(email="third@example.com")).employee_id is None
+    assert service.create_user(admin, details(email="fourth@example.com")).employee_id is None
 
 
 def test_deactivated_people_cannot_sign_in_and_can_be_reactivated(make_user):

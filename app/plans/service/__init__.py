@@ -28,6 +28,7 @@ from app.plans.service.assigning import (
     active_plans_of,
     active_plans_query,
     active_plans_with_milestones_of,
+    assign_first_plans,
     assign_plan,
 )
 from app.plans.service.overview import (
@@ -73,6 +74,7 @@ __all__ = [
     "active_plans_of",
     "active_plans_query",
     "active_plans_with_milestones_of",
+    "assign_first_plans",
     "assign_plan",
     "can_manage_plans_of",
     "can_report_progress",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Role, User
 from app.accounts.service import organisation
 from app.curriculum.models import PlanTemplate
-from app.curriculum.service import current_plan_template
+from app.curriculum.service import current_plan_template, current_plan_templates
 from app.errors import Invalid
 from app.extensions import db
 from app.once import lock, repeated
@@ -66,6 +66,42 @@ def assign_plan(
     db.session.flush()
     forget(_active_plan_name(rep.id))
     return plan
+
+
+def assign_first_plans(actor: User, assignments: Sequence[tuple[User, str, date]]) -> list[Plan]:
+    """Plans for many reps who have none yet (a cohort import): ``(rep, template key, start)``.
+
+    The templates and the organisation's calendar are read once and every plan is written in
+    one flush, so a cohort of hundreds asks a fixed number of lookups.
+    """
+    templates = {template.template_key: template for template in current_plan_templates()}
+    business_days = organisation().business_days
+    plans = []
+    for rep, template_key, start in assignments:
+        require_manage_plans_of(actor, rep)
+        if not rep.has_role(Role.REP):
+            raise Invalid(f"Plans are for people with the Rep role, not {rep.full_name}.")
+        template = templates.get(template_key)
+        if template is None:
+            raise Invalid(f"There is no plan template {template_key!r}.")
+        plan = Plan(
+            rep=rep,
+            template=template,
+            start_date=start,
+            business_days=business_days,
+            assigned_by=actor,
+            assigned_at=now(),
+        )
+        for position, (phase, spec) in enumerate(_template_milestones(template.content)):
+            plan.milestones.append(
+                _milestone_from_spec(spec, phase, position, start, business_days)
+            )
+        plans.append(plan)
+    db.session.add_all(plans)
+    db.session.flush()
+    for rep, _key, _start in assignments:
+        forget(_active_plan_name(rep.id))
+    return plans
 
 
 def _template_milestones(content: dict[str, Any]) -> Iterable[tuple[int, dict[str, Any]]]:

@@ -1,0 +1,1 @@
+"""Cohort import: new hires from a CSV file, previewed, then created all or nothing."""
