@@ -1,7 +1,7 @@
 """invitations with hashed single-use tokens, employee ids, cohort uploads kept for their import
 
 Revision ID: 0015_invite
-Revises: 0014_mail
+Revises: 0015_mail
 Create Date: 2026-11-29 23:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_invite'
-down_revision = '0014_mail'
+down_revision = '0015_mail'
 branch_labels = None
 depends_on = None
 
