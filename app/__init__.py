@@ -32,8 +32,11 @@ from app.health.views import bp as health_bp
 from app.jobs import init_queue
 from app.limits import register_limits
 from app.navigation import menu_of
+from app.notifications.views import bp as notifications_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
+from app.reminders.cli import register_reminders
+from app.reminders.views import bp as reminders_bp
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
 from app.web import register_web_behaviour
@@ -117,7 +120,9 @@ def _register_blueprints(app: Flask) -> None:
         coaching_bp,
         curriculum_bp,
         health_bp,
+        notifications_bp,
         plans_bp,
+        reminders_bp,
         security_bp,
     ):
         app.register_blueprint(blueprint)
@@ -128,6 +133,7 @@ def _register_jobs(app: Flask) -> None:
     init_queue(app)
     register_agreement_jobs(app)
     register_prune(app)  # also the `flask prune` command
+    register_reminders(app)  # also `flask reminders send`
 
 
 def _register_cli(app: Flask) -> None:

@@ -52,6 +52,10 @@ class Settings:
     # audit trail of sign-ins, refusals, role changes) this many, two years by default.
     retention_days: int = 30
     security_log_retention_days: int = 730
+    # The digest (app/reminders/digest.py): sent from this hour of each person's own day,
+    # weekly ones on this day of the week (0 is Monday).
+    digest_hour: int = 7
+    digest_weekday: int = 0
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
 
@@ -117,6 +121,8 @@ class Settings:
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
+            "DIGEST_HOUR": self.digest_hour,
+            "DIGEST_WEEKDAY": self.digest_weekday,
         }
 
 
@@ -162,6 +168,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         security_log_retention_days=_positive_int(
             env.get("SALESRAMP_SECURITY_LOG_RETENTION_DAYS"), default=730
         ),
+        digest_hour=_int_in(env.get("SALESRAMP_DIGEST_HOUR"), range(24), default=7),
+        digest_weekday=_weekday(env.get("SALESRAMP_DIGEST_WEEKDAY"), default=0),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
     )
@@ -177,6 +185,26 @@ def _positive_int(value: str | None, default: int) -> int:
     except ValueError:
         return default
     return number if number > 0 else default
+
+
+def _int_in(value: str | None, allowed: range, default: int) -> int:
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        return default
+    return number if number in allowed else default
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(value: str | None, default: int) -> int:
+    """A day of the week by name ("monday", "Mon") or number (0 is Monday, 6 Sunday)."""
+    text = (value or "").strip().lower()
+    for number, name in enumerate(WEEKDAYS):
+        if text and len(text) >= 3 and name.startswith(text):
+            return number
+    return _int_in(text, range(7), default)
 
 
 def _instance_secret_key(instance_path: Path) -> str:

@@ -11,9 +11,10 @@ from app.agreements.models import (
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
-from app.notifications.models import Notification
+from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
+from app.reminders.models import DigestSent
 
 __all__ = [
     "Agreement",
@@ -26,9 +27,11 @@ __all__ = [
     "Commitment",
     "Debrief",
     "DebriefScore",
+    "DigestSent",
     "Milestone",
     "MilestoneEvent",
     "Notification",
+    "NotificationPreference",
     "Organisation",
     "Plan",
     "PlanTemplate",
