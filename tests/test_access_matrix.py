@@ -33,6 +33,7 @@ from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
+from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
@@ -464,6 +465,21 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "curriculum.index": {"GET": get(SIGNED_IN)},
     "curriculum.plan_template": {"GET": get(SIGNED_IN)},
     "plans.home": {"GET": get(SIGNED_IN, ok=302)},
+    # One's own queue: the coach sees their rep's submitted milestone, nobody else does.
+    "reminders.work_queue": {
+        "GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=frozenset({Actor.COACH}))
+    },
+    "notifications.preferences": {
+        "GET": get(SIGNED_IN),  # always one's own settings
+        "POST": post(
+            SIGNED_IN,
+            ok=303,
+            data=lambda w: {"email_at_once": "", "digest": "never"},
+            state=lambda w: db.session.scalar(
+                select(db.func.count(NotificationPreference.user_id))
+            ),
+        ),
+    },
     "plans.my_ramp": {"GET": get(SIGNED_IN)},  # always one's own ramp
     "plans.rep_ramp": {"GET": get(VIEWERS, sees=MANAGERS)},
     # Reps have no team page; another coach sees their own team, without Avery.

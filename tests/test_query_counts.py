@@ -111,6 +111,8 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "a rep's debriefs": (ids.coach, f"/coaching/reps/{ids.rep}"),
         "notifications": (ids.coach, "/coaching/notifications"),
         "one-on-one prep": (ids.coach, f"/coaching/reps/{ids.rep}/one-on-one"),
+        "work queue": (ids.coach, "/work"),
+        "notification settings": (ids.rep, "/account/notifications"),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.notifications.models import DigestFrequency
@@ -18,6 +19,6 @@ class PreferencesForm(FlaskForm):
     )
     digest = RadioField(
         "Digest of what is overdue and waiting",
-        choices=[(f.value, f.label) for f in DigestFrequency],
+        choices=[SelectChoice(f.value, f.label) for f in DigestFrequency],
         validators=[InputRequired(message="Choose daily, weekly or never.")],
     )
