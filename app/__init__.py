@@ -31,6 +31,7 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.jobs import init_queue
 from app.limits import register_limits
+from app.mail import init_mail
 from app.navigation import menu_of
 from app.notifications.views import bp as notifications_bp
 from app.plans.views import bp as plans_bp
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jobs(app: Flask) -> None:
     """The job queue (``flask --app app worker`` runs it) and every feature's jobs."""
     init_queue(app)
+    init_mail(app)
     register_agreement_jobs(app)
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`

@@ -58,6 +58,10 @@ class Settings:
     digest_weekday: int = 0
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    # Email (app/mail): an smtp:// or smtps:// URL; None writes every message to the outbox
+    # folder instead, where the admin's Outbox page shows it.
+    mail_url: str | None = None
+    mail_from: str = "salesramp@localhost"
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -120,6 +124,10 @@ class Settings:
             "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
+            "MAIL_URL": self.mail_url,
+            "MAIL_FROM": self.mail_from,
+            "MAIL_DEFAULT_SENDER": self.mail_from,
+            "MAIL_OUTBOX_DIR": self.instance_path / "outbox",
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "DIGEST_HOUR": self.digest_hour,
             "DIGEST_WEEKDAY": self.digest_weekday,
@@ -172,6 +180,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         digest_weekday=_weekday(env.get("SALESRAMP_DIGEST_WEEKDAY"), default=0),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
+        mail_url=env.get("SALESRAMP_MAIL_URL") or None,
+        mail_from=env.get("SALESRAMP_MAIL_FROM") or "salesramp@localhost",
     )
 
 

@@ -11,6 +11,7 @@ from app.agreements.models import (
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.mail.models import OutboundMail
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
@@ -33,6 +34,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Organisation",
+    "OutboundMail",
     "Plan",
     "PlanTemplate",
     "RubricTemplate",

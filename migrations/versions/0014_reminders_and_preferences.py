@@ -1,7 +1,7 @@
 """how people hear (preferences), digests sent once per person and period, the turnaround target
 
 Revision ID: 0014_remind
-Revises: 0013
+Revises: 0014_mail (lane mail's outbound mail; both were 0013's)
 Create Date: 2026-11-29 23:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_remind'
-down_revision = '0013'
+down_revision = '0014_mail'
 branch_labels = None
 depends_on = None
 
