@@ -225,7 +225,7 @@ def _ask_to_assess(assessor: User, attempt: CertificationAttempt, why: str) -> N
     """The attempt now waits on ``assessor``'s scores: they hear of it, by email too."""
     stage_name = stage_names().get(attempt.stage, attempt.stage)
     message = f"{why}: assess {attempt.rep.full_name}'s {stage_name} certification."
-    link = f"/certifications/reps/{attempt.rep_id}/{attempt.stage}/assess"
+    link = f"/certifications/reps/{attempt.rep.id}/{attempt.stage}/assess"
     notify(assessor, "assessment-to-do", message, link, waits_on_recipient=True)
 
 
