@@ -17,7 +17,7 @@ in a fixed number of queries and one commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -284,7 +284,7 @@ def _rep_sections(reps: Sequence[User], now: datetime) -> dict[int, list[DigestS
     return found
 
 
-def _open_milestones(rep_ids: list[int], horizon: date) -> Iterator[tuple[Milestone, int]]:
+def _open_milestones(rep_ids: list[int], horizon: date) -> list[tuple[Milestone, int]]:
     query = (
         select(Milestone, Plan.rep_id)
         .join(Plan, Plan.id == Milestone.plan_id)
@@ -296,8 +296,7 @@ def _open_milestones(rep_ids: list[int], horizon: date) -> Iterator[tuple[Milest
         )
         .order_by(Milestone.due_date, Milestone.phase, Milestone.position)
     )
-    for milestone, rep_id in db.session.execute(query):
-        yield milestone, rep_id
+    return [(milestone, rep_id) for milestone, rep_id in db.session.execute(query)]
 
 
 def _expiring_certifications(rep_ids: list[int], horizon: date) -> list[CertificationAttempt]:

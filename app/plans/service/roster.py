@@ -153,7 +153,7 @@ def rows_of_reps_coached_by(coach_ids: Sequence[int], now: datetime) -> dict[int
     queues and digests, in as many queries for a thousand coaches as for one (no access check:
     the caller decides whose rows these are)."""
     pairs = db.session.execute(select(User.id, User.coach_id).where(User.coach_id.in_(coach_ids)))
-    coach_of: dict[int, int] = {rep_id: coach_id for rep_id, coach_id in pairs}
+    coach_of = {rep_id: coach_id for rep_id, coach_id in pairs if coach_id is not None}
     reps = _reps_seen(None, TeamFilters()).where(User.coach_id.in_(coach_ids))
     found: dict[int, list[RepRow]] = {coach_id: [] for coach_id in coach_ids}
     for row in _rows(reps, now, details=False):
