@@ -312,7 +312,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
         "GET": get(ADMIN),
         "POST": post(
             ADMIN,
-            data=lambda w: {"name": "Matrix Org", "business_days": "y"},
+            data=lambda w: {"name": "Matrix Org", "business_days": "y", "turnaround_days": "3"},
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
     },
