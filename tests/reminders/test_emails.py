@@ -164,3 +164,17 @@ def test_the_coachs_digest_lists_what_their_work_queue_page_lists(
     for line in [world.verification.title, "Ask two discovery questions", "Olive Other"]:
         assert line in page and line in text
     assert page.count(">Late<") == text.count(", late)")
+
+
+def test_opening_the_page_to_sign_reads_its_notification(make_rep, login, client):
+    rep = make_rep(day_of_ramp=40)
+    send_agreement(rep)
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(Notification.recipient == rep))
+    assert notice is not None and notice.read_at is None
+    login(rep)
+
+    assert client.get(notice.link).status_code == 200
+
+    db.session.expire_all()
+    assert db.session.get(Notification, notice.id).read_at is not None
