@@ -111,9 +111,9 @@ def _email_at_once(recipient: User, message: str, link: str) -> None:
 
 
 def _subject(message: str) -> str:
-    """The message's first sentence, short enough for a subject line."""
-    first = message.split(": ")[0].split(". ")[0].strip().rstrip(".")
-    return first if len(first) <= 140 else first[:139].rstrip() + "…"
+    """The message itself, short enough for a subject line."""
+    subject = " ".join(message.split()).rstrip(".")
+    return subject if len(subject) <= 140 else subject[:139].rstrip() + "…"
 
 
 def unread_count(user: User) -> int:

@@ -100,7 +100,10 @@ def test_a_self_assessment_emails_the_coach_and_a_second_assessor_is_emailed_whe
 
     first, named = smtp_server.messages
     assert _to(first) == rep.coach.email
-    assert first["Subject"] == f"{rep.full_name} assessed themselves"
+    subject = (
+        f"{rep.full_name} assessed themselves: assess {rep.full_name}'s Prospecting certification"
+    )
+    assert first["Subject"].strip() == subject
     assert f"/certifications/reps/{rep.id}/prospecting/assess" in _parts(first)[0]
     assert _to(named) == second.email
     assert f"/certifications/reps/{rep.id}/discovery/assess" in _parts(named)[0]
