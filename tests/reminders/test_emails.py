@@ -10,6 +10,7 @@ from email.utils import parseaddr
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
+from app.agreements import service as agreements
 from app.certification import service as certification
 from app.extensions import db
 from app.mail.models import OutboundMail
@@ -181,3 +182,25 @@ def test_opening_the_page_to_sign_reads_its_notification(make_rep, login, client
 
     db.session.expire_all()
     assert db.session.get(Notification, notice.id).read_at is not None
+
+
+def test_the_reps_signature_emails_the_coach_who_countersigns(
+    make_rep, smtp_server: SmtpTestServer
+):
+    from app.agreements.service import signing
+    from tests.agreements.conftest import EVIDENCE, EXPECTATION_VALUES, WINDOW, _fresh
+
+    rep = make_rep(day_of_ramp=40, name="Ava Chen")
+    hr = create_user(Role.HR)
+    draft = agreements.create_draft(
+        hr, rep, "onboarding-expectations", EXPECTATION_VALUES, EVIDENCE
+    )
+    agreements.send(hr, draft, EVIDENCE)
+    db.session.commit()
+    signing.sign(rep, draft, _fresh(rep), EVIDENCE, WINDOW)
+    db.session.commit()
+
+    to_rep, to_coach = smtp_server.messages
+    assert _to(to_rep) == rep.email and _to(to_coach) == rep.coach.email
+    assert "Ava Chen signed Onboarding" in to_coach["Subject"]
+    assert "waits for your countersignature" in to_coach["Subject"]
