@@ -35,6 +35,7 @@ from app.accounts.models import Organisation, Role, User
 from app.accounts.service import today_in
 from app.certification.models import Assessment, CertificationAttempt
 from app.coaching.models import Commitment, Debrief
+from app.curriculum.service import stage_names
 from app.errors import NotAllowed
 from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus, Plan
@@ -230,7 +231,7 @@ def _at_risk(rows: Sequence[RepRow]) -> list[AtRisk]:
 
 
 def _stage_title(stage: str, why: str) -> str:
-    return f"{stage.replace('-', ' ').capitalize()} certification ({why})"
+    return f"{stage_names().get(stage, stage)} certification ({why})"
 
 
 def _day(value: date) -> str:
