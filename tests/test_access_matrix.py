@@ -391,7 +391,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
             state=lambda w: db.session.scalar(select(db.func.count(Debrief.id))),
         ),
     },
-    "coaching.notifications": {"GET": get(SIGNED_IN)},  # always one's own notifications
+    # Always one's own notifications: the coach's tell of their rep's submitted milestone.
+    "coaching.notifications": {"GET": get(SIGNED_IN, sees=frozenset({Actor.COACH}))},
     "coaching.read_all": {"POST": post(SIGNED_IN, ok=303)},
     "coaching.rep_debriefs": {"GET": get(VIEWERS, sees=MANAGERS)},
     "coaching.one_on_one": {"GET": get(ASSESSORS, sees=ASSESSORS)},

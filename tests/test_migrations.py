@@ -181,7 +181,14 @@ def test_migrations_that_copy_a_table_keep_a_populated_database(empty_app):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
 
-    assert row_counts() == before
+    # Tables made after 0011 are dropped by the downgrade and made again, empty (the demo's
+    # queued emails); every other table keeps its rows.
+    after = row_counts()
+    made_later = {"outbound_mails", "notification_preferences", "digests_sent"}
+    assert {t: n for t, n in after.items() if t not in made_later} == {
+        t: n for t, n in before.items() if t not in made_later
+    }
+    assert {after[t] for t in made_later} == {0}
     assert schema_diff() == []
 
 
