@@ -223,3 +223,16 @@ def test_two_runners_at_once_send_each_digest_once(app: Flask, curriculum):
     claimed = [r for r in rows if r[0] not in rep_ids]
     assert len(claimed) == 4
     assert sum(result["emailed"] for result in results) == len(rows)
+
+
+def test_the_cron_command_sends_what_is_due_and_says_how_many(runner, make_rep, monkeypatch, app):
+    rep = make_rep(day_of_ramp=20)
+    set_preferences(rep, rep, email_at_once=False, digest=DAILY)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "DIGEST_HOUR", 0)
+
+    first = runner.invoke(args=["reminders", "send"])
+    second = runner.invoke(args=["reminders", "send"])
+
+    assert first.exit_code == 0 and "emailed: 2" in first.output  # the rep and their coach
+    assert second.output.strip() == "due: 0, emailed: 0, nothing to say: 0"
