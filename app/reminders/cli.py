@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from huey import crontab
 
 from app.jobs import queue_of
-from app.reminders.digest import send_digests
+from app.reminders.sending import send_digests
 
 reminders_cli = AppGroup("reminders", help="The digests of what is overdue and waiting.")
 

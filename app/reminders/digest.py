@@ -8,24 +8,20 @@ pages they link to say, by the same rules: a milestone is overdue and due this w
 counts it (:mod:`app.plans.status`).
 
 Sent at ``DIGEST_HOUR`` in each person's own time zone (weekly ones on ``DIGEST_WEEKDAY``),
-by a job that runs every quarter of an hour and by ``flask reminders send``. Each (person,
-period) is claimed once in ``digests_sent`` under a unique constraint, with an insert that
-skips rows already there, in the same transaction as the emails it queues: running twice,
-or two runners at once, sends each digest once. People are read and written in batches, each
-in a fixed number of queries and one commit.
+by :mod:`app.reminders.sending`. People are read in batches, each in a fixed number of
+queries whatever its size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
@@ -34,7 +30,6 @@ from app.certification.models import CertificationAttempt
 from app.coaching.models import Commitment
 from app.curriculum.service import stage_names
 from app.extensions import db
-from app.mail import absolute_url, queue_mail
 from app.notifications.models import DigestFrequency
 from app.notifications.service import preferences_for
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
@@ -42,7 +37,6 @@ from app.plans.status import DUE_SOON_DAYS
 from app.reminders.models import DigestSent
 from app.reminders.workqueue import WorkQueue, can_have_work_queue, work_queues
 
-BATCH = 200
 CERTIFICATION_DAYS = 14
 
 
@@ -345,92 +339,3 @@ def _agreements_to_sign(rep_ids: list[int]) -> list[Agreement]:
         .order_by(Agreement.sent_at, Agreement.id)
     )
     return list(db.session.scalars(query))
-
-
-# --- sending ---------------------------------------------------------------------------------
-
-
-def claim(digests: Sequence[Digest], now: datetime) -> set[int]:
-    """Record each digest's (person, period); the people whose row this call inserted.
-
-    ``INSERT ... ON CONFLICT DO NOTHING``: a row another run inserted (or is inserting, on
-    PostgreSQL it waits for that transaction) is skipped, so only one run sends it.
-    """
-    if not digests:
-        return set()
-    moment = now.astimezone(UTC).replace(tzinfo=None)
-    rows = [
-        {"user_id": d.user.id, "period": d.period, "sent_at": moment, "items": d.count}
-        for d in digests
-    ]
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    table = DigestSent.__table__
-    statement = (
-        dialect.insert(table)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "period"])
-        .returning(table.c.user_id)
-    )
-    return set(db.session.scalars(statement))
-
-
-def send_digests(now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
-    """Send every digest due now and not sent yet; commits once per batch of people.
-
-    Returns how many people were due, how many digests were emailed and how many had nothing
-    to say (recorded, not emailed).
-    """
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    due = people_due(moment)
-    emailed = quiet = 0
-    for start in range(0, len(due), batch):
-        digests = digests_for(due[start : start + batch], moment)
-        claimed = claim(digests, moment)
-        for digest in digests:
-            if digest.user.id not in claimed:
-                continue
-            if digest.count:
-                queue_digest(digest)
-                emailed += 1
-            else:
-                quiet += 1
-        db.session.commit()
-    return {"due": len(due), "emailed": emailed, "nothing to say": quiet}
-
-
-def queue_digest(digest: Digest) -> None:
-    """The digest's email, with plain values and absolute links (its send job runs once the
-    batch commits). Its lines are the digest's, each linking to where it is done."""
-    person = digest.user
-    kind = "weekly" if digest.period.startswith("week") else "daily"
-    home = "reminders.work_queue" if can_have_work_queue(person) else "plans.my_ramp"
-    sections = [
-        {
-            "title": section.title,
-            "url": absolute_url(section.endpoint, **section.url_values),
-            "lines": [
-                {
-                    "text": line.text,
-                    "detail": line.detail,
-                    "late": line.late,
-                    "url": absolute_url(line.endpoint, **line.url_values),
-                }
-                for line in section.lines
-            ],
-        }
-        for section in digest.sections
-    ]
-    queue_mail(
-        to=person.email,
-        to_name=person.full_name,
-        template="digest",
-        subject=digest.subject,
-        reason=(
-            f"You get this digest {kind}, as your notification settings say. Choose daily, "
-            f"weekly or never at {absolute_url('notifications.preferences')}"
-        ),
-        link=absolute_url(home),
-        sections=sections,
-        kind=kind,
-        count=digest.count,
-    )

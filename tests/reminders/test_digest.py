@@ -13,8 +13,9 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.notifications.models import DigestFrequency
 from app.notifications.service import set_preferences
-from app.reminders.digest import digests_for, people_due, period_due, send_digests
+from app.reminders.digest import digests_for, people_due, period_due
 from app.reminders.models import DigestSent
+from app.reminders.sending import send_digests
 from tests.conftest import create_rep
 from tests.querycount import counting_queries
 

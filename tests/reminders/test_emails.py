@@ -17,7 +17,7 @@ from app.mail.models import OutboundMail
 from app.notifications.models import DigestFrequency, Notification
 from app.notifications.service import set_preferences
 from app.plans.service import record_progress
-from app.reminders.digest import send_digests
+from app.reminders.sending import send_digests
 from tests.certification.conftest import levels_for
 from tests.conftest import create_user
 from tests.smtp import SmtpTestServer
@@ -134,8 +134,9 @@ def test_the_digest_email_says_what_the_digest_says_with_links(
     smtp_server.received.clear()  # the at-once emails of building the world
     monkeypatch.setitem(app.config, "DIGEST_HOUR", 0)  # due whatever the hour of the run
 
-    sent = send_digests(utc_now())
-    again = send_digests(utc_now() + timedelta(minutes=15))
+    moment = utc_now()
+    sent = send_digests(moment)
+    again = send_digests(moment + timedelta(seconds=1))
 
     assert sent["emailed"] == 1 and again["emailed"] == 0
     [message] = smtp_server.messages
