@@ -37,8 +37,11 @@ from app.jobs import init_queue
 from app.limits import register_limits
 from app.mail import init_mail
 from app.navigation import menu_of
+from app.notifications.views import bp as notifications_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
+from app.reminders.cli import register_reminders
+from app.reminders.views import bp as reminders_bp
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
 from app.web import register_web_behaviour
@@ -125,7 +128,9 @@ def _register_blueprints(app: Flask) -> None:
         curriculum_bp,
         health_bp,
         invitations_bp,
+        notifications_bp,
         plans_bp,
+        reminders_bp,
         security_bp,
     ):
         app.register_blueprint(blueprint)
@@ -137,6 +142,7 @@ def _register_jobs(app: Flask) -> None:
     init_mail(app)
     register_agreement_jobs(app)
     register_prune(app)  # also the `flask prune` command
+    register_reminders(app)  # also `flask reminders send`
 
 
 def _register_cli(app: Flask) -> None:

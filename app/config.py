@@ -60,6 +60,10 @@ class Settings:
     retention_days: int = 30
     security_log_retention_days: int = 730
     invitation_days: int = 7  # an invitation's link works this many days (app/invitations)
+    # The digest (app/reminders/digest.py): sent from this hour of each person's own day,
+    # weekly ones on this day of the week (0 is Monday).
+    digest_hour: int = 7
+    digest_weekday: int = 0
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     # Email (app/mail): an smtp:// or smtps:// URL; None writes every message to the outbox
@@ -136,6 +140,8 @@ class Settings:
             "MAIL_DEFAULT_SENDER": self.mail_from,
             "MAIL_OUTBOX_DIR": self.instance_path / "outbox",
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
+            "DIGEST_HOUR": self.digest_hour,
+            "DIGEST_WEEKDAY": self.digest_weekday,
         }
 
 
@@ -186,6 +192,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         security_log_retention_days=_positive_int(
             env.get("SALESRAMP_SECURITY_LOG_RETENTION_DAYS"), default=730
         ),
+        digest_hour=_int_in(env.get("SALESRAMP_DIGEST_HOUR"), range(24), default=7),
+        digest_weekday=_weekday(env.get("SALESRAMP_DIGEST_WEEKDAY"), default=0),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
         mail_url=env.get("SALESRAMP_MAIL_URL") or None,
@@ -203,6 +211,26 @@ def _positive_int(value: str | None, default: int) -> int:
     except ValueError:
         return default
     return number if number > 0 else default
+
+
+def _int_in(value: str | None, allowed: range, default: int) -> int:
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        return default
+    return number if number in allowed else default
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(value: str | None, default: int) -> int:
+    """A day of the week by name ("monday", "Mon") or number (0 is Monday, 6 Sunday)."""
+    text = (value or "").strip().lower()
+    for number, name in enumerate(WEEKDAYS):
+        if text and len(text) >= 3 and name.startswith(text):
+            return number
+    return _int_in(text, range(7), default)
 
 
 def _instance_secret_key(instance_path: Path) -> str:

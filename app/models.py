@@ -14,9 +14,10 @@ from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
-from app.notifications.models import Notification
+from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
+from app.reminders.models import DigestSent
 
 __all__ = [
     "Agreement",
@@ -30,10 +31,12 @@ __all__ = [
     "Commitment",
     "Debrief",
     "DebriefScore",
+    "DigestSent",
     "Invitation",
     "Milestone",
     "MilestoneEvent",
     "Notification",
+    "NotificationPreference",
     "Organisation",
     "OutboundMail",
     "PasswordReset",

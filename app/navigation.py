@@ -42,6 +42,8 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     coach = user.has_role(Role.COACH)
     everyone = user.sees_everyone  # HR and admins
     items = []
+    if coach:
+        items.append(NavItem("reminders.work_queue", "Work queue"))
     if rep:
         items.append(NavItem("plans.my_ramp", "My ramp"))
     if coach and not everyone:

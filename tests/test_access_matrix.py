@@ -38,6 +38,7 @@ from app.cohorts.models import CohortUpload
 from app.extensions import db
 from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
+from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
@@ -417,7 +418,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
         "GET": get(ADMIN),
         "POST": post(
             ADMIN,
-            data=lambda w: {"name": "Matrix Org", "business_days": "y"},
+            data=lambda w: {"name": "Matrix Org", "business_days": "y", "turnaround_days": "3"},
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
     },
@@ -533,7 +534,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
             state=lambda w: db.session.scalar(select(db.func.count(Debrief.id))),
         ),
     },
-    "coaching.notifications": {"GET": get(SIGNED_IN)},  # always one's own notifications
+    # Always one's own notifications: the coach's tell of their rep's submitted milestone.
+    "coaching.notifications": {"GET": get(SIGNED_IN, sees=frozenset({Actor.COACH}))},
     "coaching.read_all": {"POST": post(SIGNED_IN, ok=303)},
     "coaching.rep_debriefs": {"GET": get(VIEWERS, sees=MANAGERS)},
     "coaching.one_on_one": {"GET": get(ASSESSORS, sees=ASSESSORS)},
@@ -607,6 +609,21 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "curriculum.index": {"GET": get(SIGNED_IN)},
     "curriculum.plan_template": {"GET": get(SIGNED_IN)},
     "plans.home": {"GET": get(SIGNED_IN, ok=302)},
+    # One's own queue: the coach sees their rep's submitted milestone, nobody else does.
+    "reminders.work_queue": {
+        "GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=frozenset({Actor.COACH}))
+    },
+    "notifications.preferences": {
+        "GET": get(SIGNED_IN),  # always one's own settings
+        "POST": post(
+            SIGNED_IN,
+            ok=303,
+            data=lambda w: {"email_at_once": "", "digest": "never"},
+            state=lambda w: db.session.scalar(
+                select(db.func.count(NotificationPreference.user_id))
+            ),
+        ),
+    },
     "plans.my_ramp": {"GET": get(SIGNED_IN)},  # always one's own ramp
     "plans.rep_ramp": {"GET": get(VIEWERS, sees=MANAGERS)},
     # Reps have no team page; another coach sees their own team, without Avery.

@@ -35,6 +35,7 @@ MENUS = {
         ("curriculum.index", "Curriculum"),
     ],
     (Role.COACH,): [
+        ("reminders.work_queue", "Work queue"),
         ("plans.team", "My team"),
         ("coaching.notifications", "Notifications"),
         ("certification.team", "Certifications"),
@@ -44,8 +45,9 @@ MENUS = {
     ],
     (Role.HR,): [item for item in ADMIN_MENU if item[0] not in ADMIN_ONLY],
     (Role.ADMIN,): ADMIN_MENU,
-    # A coach who is also an admin sees everyone: the admin's menu, without "My team".
-    (Role.COACH, Role.ADMIN): ADMIN_MENU,
+    # A coach who is also an admin sees everyone: the admin's menu, without "My team", after
+    # their work queue (their reps' verifications still wait on them).
+    (Role.COACH, Role.ADMIN): [("reminders.work_queue", "Work queue"), *ADMIN_MENU],
 }
 
 

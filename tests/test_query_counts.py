@@ -147,6 +147,8 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "notifications": (ids.coach, "/coaching/notifications"),
         "one-on-one prep": (ids.coach, f"/coaching/reps/{ids.rep}/one-on-one"),
         "outbox": (ids.admin, "/admin/outbox"),
+        "work queue": (ids.coach, "/work"),
+        "notification settings": (ids.rep, "/account/notifications"),
     }
 
 

@@ -172,6 +172,9 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), default="SalesRamp")
     business_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How long something may wait on a coach (a verification, notes, an assessment, a review)
+    # before their work queue calls it late.
+    turnaround_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
 
 class PasswordReset(db.Model):  # type: ignore[name-defined]

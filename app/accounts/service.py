@@ -307,17 +307,23 @@ def organisation() -> Organisation:
     """The organisation's settings row, created with defaults the first time it is asked for."""
     org = db.session.get(Organisation, 1)
     if org is None:
-        org = Organisation(id=1, name="SalesRamp", business_days=False)
+        org = Organisation(id=1, name="SalesRamp", business_days=False, turnaround_days=2)
         db.session.add(org)
         db.session.flush()
     return org
 
 
-def update_organisation(actor: User, name: str, business_days: bool) -> Organisation:
+def update_organisation(
+    actor: User, name: str, business_days: bool, turnaround_days: int | None = None
+) -> Organisation:
     require_role(actor, Role.ADMIN)
     org = organisation()
     org.name = name.strip() or org.name
     org.business_days = business_days
+    if turnaround_days is not None:
+        if not 1 <= turnaround_days <= 30:
+            raise Invalid("Between 1 and 30 days.", field="turnaround_days")
+        org.turnaround_days = turnaround_days
     db.session.flush()
     return org
 

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.accounts.models import Role
@@ -84,4 +84,13 @@ class OrganisationForm(FlaskForm):
     business_days = BooleanField(
         "Count ramp days in business days (Monday to Friday)",
         description="Applies to plans assigned from now on; assigned plans keep their dates.",
+    )
+    turnaround_days = IntegerField(
+        "Turnaround target for coaches, in days",
+        validators=[
+            InputRequired(message="Give the number of days."),
+            NumberRange(min=1, max=30, message="Between 1 and 30 days."),
+        ],
+        description="How long a verification, debrief notes, an assessment or a commitment "
+        "review may wait on a coach before their work queue calls it late.",
     )

@@ -155,7 +155,12 @@ def organisation() -> Response | str:
     org = service.organisation()
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
-        service.update_organisation(current_user, form.name.data or "", form.business_days.data)
+        service.update_organisation(
+            current_user,
+            form.name.data or "",
+            form.business_days.data,
+            turnaround_days=form.turnaround_days.data,
+        )
         flash("Organisation settings saved.", "success")
         return redirect(url_for("admin.organisation"))
     return render_template("admin/organisation.html", form=form)

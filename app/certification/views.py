@@ -92,6 +92,8 @@ def assess(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
     rubric = service.rubric_spec(row)
     choices = [(str(u.id), u.full_name) for u in service.second_assessor_choices(current_user, rep)]
     form = assessment_form(rubric, self_assessment=False, today=today, second_assessors=choices)
+    if request.method == "GET":
+        notifications.mark_read(current_user, request.path)  # "assess ..." notifications
     if form.validate_on_submit():
         try:
             second = _second_assessor(form.second_assessor.data)

@@ -1,21 +1,86 @@
-"""In-app notifications: a message and a link for one person, read or not."""
+"""In-app notifications (a message and a link for one person, read or not), and how each
+person hears: an email at once for what waits on them, and a digest daily, weekly or never."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
-from app.accounts.models import User
-from app.errors import NotFound
+from app.accounts.models import Role, User
+from app.errors import NotAllowed, NotFound
 from app.extensions import db
-from app.notifications.models import Notification
+from app.mail import absolute_url, queue_mail
+from app.notifications.models import DigestFrequency, Notification, NotificationPreference
 from app.pagination import Page, PageRequest, paginate_query
 
 SHOWN = 50
 
 
-def notify(recipient: User, kind: str, message: str, link: str) -> Notification:
+@dataclass(frozen=True)
+class Preferences:
+    """How a person hears; ``saved`` is False while they have the defaults."""
+
+    email_at_once: bool
+    digest: DigestFrequency
+    saved: bool = False
+
+
+def default_preferences(user: User) -> Preferences:
+    """Email at once on; a daily digest for coaches (their queue moves daily), weekly for
+    everyone else (a rep's week is what their plan is counted in)."""
+    daily = user.has_role(Role.COACH)
+    return Preferences(True, DigestFrequency.DAILY if daily else DigestFrequency.WEEKLY)
+
+
+def _from_row(row: NotificationPreference) -> Preferences:
+    return Preferences(row.email_at_once, DigestFrequency(row.digest), saved=True)
+
+
+def preferences_of(user: User) -> Preferences:
+    row = db.session.get(NotificationPreference, user.id)
+    return _from_row(row) if row is not None else default_preferences(user)
+
+
+def preferences_for(users: Iterable[User]) -> dict[int, Preferences]:
+    """Many people's preferences in one query (the digest asks for a batch at a time)."""
+    people = {user.id: user for user in users}
+    rows = db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id.in_(people))
+    )
+    saved = {row.user_id: _from_row(row) for row in rows}
+    return {uid: saved.get(uid) or default_preferences(user) for uid, user in people.items()}
+
+
+def set_preferences(
+    actor: User, person: User, *, email_at_once: bool, digest: DigestFrequency
+) -> Preferences:
+    """One's own choice of how to hear; nobody chooses for someone else."""
+    if actor.id != person.id:
+        raise NotAllowed("You can only choose how you hear yourself.")
+    row = db.session.get(NotificationPreference, person.id)
+    if row is None:
+        row = NotificationPreference(user_id=person.id)
+        db.session.add(row)
+    row.email_at_once = email_at_once
+    row.digest = digest
+    row.updated_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.flush()
+    return _from_row(row)
+
+
+def notify(
+    recipient: User, kind: str, message: str, link: str, *, waits_on_recipient: bool = False
+) -> Notification:
+    """Tell ``recipient`` in the app, in the caller's transaction; ``link`` is a path here.
+
+    ``waits_on_recipient``: something now waits on them (an agreement to sign, a milestone to
+    verify, an assessment to do, an escalation): they also get an email at once if their
+    preferences say so, queued in the same transaction, so a change made once mails once.
+    """
     notification = Notification(
         recipient=recipient,
         kind=kind,
@@ -24,7 +89,31 @@ def notify(recipient: User, kind: str, message: str, link: str) -> Notification:
         created_at=datetime.now(UTC).replace(tzinfo=None),
     )
     db.session.add(notification)
+    if waits_on_recipient and recipient.active and preferences_of(recipient).email_at_once:
+        _email_at_once(recipient, message, link)
     return notification
+
+
+def _email_at_once(recipient: User, message: str, link: str) -> None:
+    address = current_app.config["PUBLIC_URL"].rstrip("/") + link
+    queue_mail(
+        to=recipient.email,
+        to_name=recipient.full_name,
+        template="waiting",
+        subject=_subject(message),
+        reason=(
+            "You get an email when something starts waiting on you, as your notification "
+            f"settings say. Turn it off at {absolute_url('notifications.preferences')}"
+        ),
+        link=address,
+        message=message,
+    )
+
+
+def _subject(message: str) -> str:
+    """The message itself, short enough for a subject line."""
+    subject = " ".join(message.split()).rstrip(".")
+    return subject if len(subject) <= 140 else subject[:139].rstrip() + "…"
 
 
 def unread_count(user: User) -> int:

@@ -34,7 +34,9 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def home() -> Response:
-    if current_user.sees_everyone or current_user.has_role(Role.COACH):
+    if current_user.has_role(Role.COACH):
+        return redirect(url_for("reminders.work_queue"))  # a coach's day starts with their queue
+    if current_user.sees_everyone:
         return redirect(url_for("plans.team"))
     return redirect(url_for("plans.my_ramp"))
 

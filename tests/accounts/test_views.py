@@ -44,7 +44,9 @@ def test_pages_need_a_signed_in_user(client):
     assert response.location.startswith("/login")
 
 
-@pytest.mark.parametrize(("role", "home"), [(Role.REP, "/ramp"), (Role.COACH, "/team")])
+@pytest.mark.parametrize(
+    ("role", "home"), [(Role.REP, "/ramp"), (Role.COACH, "/work"), (Role.HR, "/team")]
+)
 def test_sign_in_then_out(client, make_user, role, home):
     user = make_user(role)
     response = sign_in(client, user.email)

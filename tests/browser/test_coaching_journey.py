@@ -49,8 +49,11 @@ def test_the_rep_pre_answers_the_coach_records_and_the_next_debrief_follows_up(
     coach = make_user(Role.COACH, name="Morgan Coach")
     rep = make_rep(day_of_ramp=20, coach=coach, name="Riley Ramp")
 
-    # The coach opens a discovery role-play from the team page.
+    # The coach starts on their work queue (Riley, on day 20, is listed at risk), then
+    # opens a discovery role-play from the team page.
     sign_in(browser, live_server, coach)
+    assert text_of(browser, "main h1") == "Work queue"
+    follow(browser, browser.find_element(By.LINK_TEXT, "My team"))
     follow(browser, browser.find_element(By.LINK_TEXT, "debriefs"))
     assert text_of(browser, "main h1") == "Riley Ramp: debriefs and progress"
     follow(browser, browser.find_element(By.LINK_TEXT, "New debrief"))

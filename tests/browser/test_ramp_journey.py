@@ -172,7 +172,16 @@ def test_coach_opens_their_rep_and_verifies_a_submitted_milestone(
     db.session.commit()
 
     sign_in(browser, live_server, coach)
-    assert browser.current_url == f"{live_server}/team"
+    # The coach's home is the work queue: the submitted milestone waits there, on time.
+    assert browser.current_url == f"{live_server}/work"
+    assert text_of(browser, "main h1") == "Work queue"
+    queue = text_of(browser, ".work-queue")
+    assert training.title in queue and "Riley Ramp" in queue and "On time" in queue
+    assert "Sam Elsewhere" not in browser.page_source
+    assert_accessible_basics(browser)
+    for width in (1280, 390):
+        save_screenshot(browser, "coach-work-queue", width)
+    follow(browser, browser.find_element(By.LINK_TEXT, "My team"))
     assert text_of(browser, "main h1") == "My team"
     assert_accessible_basics(browser)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.team-table tbody tr")

@@ -51,7 +51,9 @@ def test_the_demo_rep_login_has_a_debrief_to_prepare(seeded) -> None:
     ava = _person("rep1@demo.salesramp")
     (debrief,) = service.debriefs_of(ava, ava)
     assert not debrief.is_recorded
-    assert service.unread_count(ava) == 1
+    # Unread: the debrief to prepare, and the agreement she was sent to sign.
+    unread = [n.kind for n in service.notifications_of(ava) if n.read_at is None]
+    assert sorted(unread) == ["agreement-to-sign", "debrief-prepare"]
 
 
 def test_every_coaching_page_of_the_demo_renders(seeded, client) -> None:

@@ -40,6 +40,7 @@ from app.curriculum.schema import AgreementTemplate as TemplateSpec
 from app.curriculum.service import current_version, current_versions
 from app.errors import ChangedMeanwhile, Conflict, Invalid
 from app.extensions import db
+from app.notifications.service import notify
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
 # The field that says why targets differ from the rep's plan (not a template variable).
@@ -240,7 +241,19 @@ def send(actor: User, agreement: Agreement, evidence: Evidence) -> Agreement:
         updated_at=moment,
     )
     audit.record(agreement, actor, "sent", evidence, content_hash(document), at=moment)
+    notify(
+        rep,
+        "agreement-to-sign",
+        f"{agreement.title} is waiting for your signature.",
+        sign_link(agreement.id),
+        waits_on_recipient=True,
+    )
     return agreement
+
+
+def sign_link(agreement_id: int) -> str:
+    """Where a notification about an agreement to sign points (tests check the route)."""
+    return f"/agreements/{agreement_id}/sign"
 
 
 def void(actor: User, agreement: Agreement, reason: str, evidence: Evidence) -> Agreement:

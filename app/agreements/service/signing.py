@@ -23,10 +23,11 @@ from app.agreements.models import (
     SignerRole,
 )
 from app.agreements.service.access import pending_role, require_sign
-from app.agreements.service.drafting import claim, close
+from app.agreements.service.drafting import claim, close, sign_link
 from app.agreements.service.sealing import queue_sealing
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.notifications.service import notify
 
 SIGNED_ACTIONS = {
     SignerRole.REP: "signed by rep",
@@ -137,6 +138,14 @@ def sign(
     db.session.refresh(agreement, ["signatures"])
     if all(agreement.signature_by(r) for r in agreement.required_signers):
         _complete(agreement, moment)
+    elif role == SignerRole.REP and agreement.countersign_coach and agreement.coach is not None:
+        notify(
+            agreement.coach,
+            "agreement-to-countersign",
+            f"{actor.full_name} signed {agreement.title}: it waits for your countersignature.",
+            sign_link(agreement.id),
+            waits_on_recipient=True,
+        )
     return signature
 
 

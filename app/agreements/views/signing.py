@@ -15,6 +15,7 @@ from app.agreements.forms import DeclineForm, SignForm
 from app.agreements.models import Agreement, AgreementStatus, SignerRole
 from app.agreements.views.blueprint import bp, evidence, to_detail
 from app.errors import Invalid
+from app.notifications import service as notifications
 from app.web import mark_password_entered, password_entered_at, show_domain_error
 
 
@@ -25,6 +26,7 @@ def sign(agreement_id: int) -> Response | str:
     form = SignForm()
     if request.method == "GET":
         service.record_opened(current_user, agreement, evidence())
+        notifications.mark_read(current_user, service.sign_link(agreement.id))
     elif form.validate_on_submit():
         given = form.signature(password_entered_at())
         try:

@@ -172,6 +172,7 @@ def submit_assessment(
         attempt.assessments.append(
             Assessment(assessor=second_assessor, is_self=False, invited_by=actor, created_at=_now())
         )
+        _ask_to_assess(second_assessor, attempt, f"{actor.full_name} named you second assessor")
     _score(assessment, rubric)
     db.session.flush()
     _decide_if_complete(attempt, rubric, actor)
@@ -214,8 +215,18 @@ def submit_self_assessment(
     _fill(assessment, rubric, levels, entry, today)
     _score(assessment, rubric)
     db.session.flush()
+    if actor.coach is not None and not attempt.assessor_assessments:
+        _ask_to_assess(actor.coach, attempt, f"{actor.full_name} assessed themselves")
     once.remember_result(key, assessment.id)
     return assessment
+
+
+def _ask_to_assess(assessor: User, attempt: CertificationAttempt, why: str) -> None:
+    """The attempt now waits on ``assessor``'s scores: they hear of it, by email too."""
+    stage_name = stage_names().get(attempt.stage, attempt.stage)
+    message = f"{why}: assess {attempt.rep.full_name}'s {stage_name} certification."
+    link = f"/certifications/reps/{attempt.rep.id}/{attempt.stage}/assess"
+    notify(assessor, "assessment-to-do", message, link, waits_on_recipient=True)
 
 
 def _lock_attempts_of(rep: User) -> None:

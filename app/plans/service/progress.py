@@ -72,6 +72,7 @@ def record_progress(
         milestone.submitted_at = now()
         milestone.feedback = ""
         _record(milestone, actor, "submitted", value=value, note=note)
+        _ask_coach_to_verify(milestone)
     else:
         _complete(milestone, actor, "completed", value=value, note=note)
     db.session.flush()
@@ -164,6 +165,15 @@ def reopen_certification_milestones(
             reopened.append(milestone)
     db.session.flush()
     return reopened
+
+
+def _ask_coach_to_verify(milestone: Milestone) -> None:
+    """The verification now waits on the rep's coach: they hear of it, by email too."""
+    rep = milestone.plan.rep
+    if rep.coach is not None:
+        message = f"{rep.full_name} submitted “{milestone.title}” for you to verify."
+        link = milestone_link(milestone.id)
+        notify(rep.coach, "milestone-to-verify", message, link, waits_on_recipient=True)
 
 
 def _tell_rep(milestone: Milestone, kind: str, message: str) -> None:

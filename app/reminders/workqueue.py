@@ -1,0 +1,367 @@
+"""The coach's work queue: everything waiting on them, oldest first, against the turnaround.
+
+One service for the coach's home page and the coach's digest. It reads several coaches at
+once, in a fixed number of queries whatever the number of coaches and reps (one per kind of
+waiting work, two for the reps at risk), so a digest batch of a hundred coaches costs what
+one coach's page costs.
+
+What waits on a coach:
+
+* a milestone one of their reps submitted for verification (since it was submitted);
+* a debrief they opened and held, still without their notes (since it was held, or opened
+  if that was later);
+* an assessment: one they were named second assessor for, or a certification attempt of one
+  of their reps that only the rep has scored so far (since they were named, or since the
+  self-assessment);
+* a commitment of one of their reps that has fallen due and not been reviewed (since its
+  due date).
+
+The reps at risk are listed beside the queue: they wait on the coach's attention, not on a
+decision, so they have no age.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from app.accounts.models import Organisation, Role, User
+from app.accounts.service import today_in
+from app.certification.models import Assessment, CertificationAttempt
+from app.coaching.models import Commitment, Debrief
+from app.curriculum.service import stage_names
+from app.errors import NotAllowed
+from app.extensions import db
+from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.service import RepRow, rows_of_reps_coached_by
+from app.plans.status import RepStatus
+
+DEFAULT_TURNAROUND_DAYS = 2
+
+
+class WaitingKind(enum.StrEnum):
+    VERIFICATION = "verification"
+    DEBRIEF_NOTES = "debrief notes"
+    ASSESSMENT = "assessment"
+    COMMITMENT_REVIEW = "commitment review"
+
+    @property
+    def label(self) -> str:
+        return {
+            "verification": "Verify a milestone",
+            "debrief notes": "Write debrief notes",
+            "assessment": "Assess a certification",
+            "commitment review": "Review a commitment",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One piece of work waiting on a coach, with the page where it is done."""
+
+    kind: WaitingKind
+    what: str
+    rep_id: int
+    rep_name: str
+    since: datetime  # naive UTC
+    endpoint: str
+    values: tuple[tuple[str, Any], ...]
+    age_days: int
+    late: bool
+
+    @property
+    def url_values(self) -> dict[str, Any]:
+        return dict(self.values)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    rep_id: int
+    rep_name: str
+    overdue: int
+
+
+@dataclass
+class WorkQueue:
+    """A coach's queue, oldest first, and their reps at risk."""
+
+    coach_id: int
+    turnaround_days: int
+    items: list[WaitingItem] = field(default_factory=list)
+    at_risk: list[AtRisk] = field(default_factory=list)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for item in self.items if item.late)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.at_risk
+
+
+def can_have_work_queue(user: User) -> bool:
+    """Coaches, and HR and admins (who may be named second assessors), have a queue."""
+    return user.has_role(Role.COACH, Role.HR, Role.ADMIN)
+
+
+def work_queue(actor: User, now: datetime | None = None) -> WorkQueue:
+    """The actor's own work queue (nobody opens someone else's)."""
+    if not can_have_work_queue(actor):
+        raise NotAllowed("The work queue is for coaches.")
+    return work_queues([actor], now)[actor.id]
+
+
+def turnaround_days() -> int:
+    days = db.session.scalar(select(Organisation.turnaround_days).where(Organisation.id == 1))
+    return days or DEFAULT_TURNAROUND_DAYS
+
+
+def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[int, WorkQueue]:
+    """Several coaches' queues at once, in a fixed number of queries."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    naive_now = moment.replace(tzinfo=None)
+    target = turnaround_days()
+    queues = {coach.id: WorkQueue(coach.id, target) for coach in coaches}
+    if not queues:
+        return queues
+    ids = list(queues)
+    today_of = {coach.id: today_in(coach.timezone, moment) for coach in coaches}
+    latest_today = max(today_of.values())
+
+    def add(
+        coach_id: int,
+        kind: WaitingKind,
+        what: str,
+        rep: tuple[int, str],
+        since: datetime,
+        endpoint: str,
+        **values: Any,
+    ) -> None:
+        age = max(naive_now - since, timedelta(0))
+        queues[coach_id].items.append(
+            WaitingItem(
+                kind,
+                what,
+                rep[0],
+                rep[1],
+                since,
+                endpoint,
+                tuple(values.items()),
+                age.days,
+                age > timedelta(days=target),
+            )
+        )
+
+    for row in _verifications(ids):
+        add(
+            row.coach_id,
+            WaitingKind.VERIFICATION,
+            row.title,
+            (row.rep_id, row.rep_name),
+            row.submitted_at,
+            "plans.milestone",
+            milestone_id=row.id,
+        )
+    for row in _debriefs_without_notes(ids, latest_today):
+        if row.held_on > today_of[row.coach_id]:
+            continue  # held later in the coach's own day
+        since = max(row.created_at, datetime.combine(row.held_on, time()))
+        what = f"{row.kind.label} debrief of {_day(row.held_on)}"
+        add(
+            row.coach_id,
+            WaitingKind.DEBRIEF_NOTES,
+            what,
+            (row.rep_id, row.rep_name),
+            since,
+            "coaching.record",
+            debrief_id=row.id,
+        )
+    for row in _invited_assessments(ids):
+        add(
+            row.coach_id,
+            WaitingKind.ASSESSMENT,
+            _stage_title(row.stage, "second assessor"),
+            (row.rep_id, row.rep_name),
+            row.created_at,
+            "certification.assess",
+            rep_id=row.rep_id,
+            stage=row.stage,
+        )
+    for row in _self_assessed_attempts(ids):
+        add(
+            row.coach_id,
+            WaitingKind.ASSESSMENT,
+            _stage_title(row.stage, "self-assessed"),
+            (row.rep_id, row.rep_name),
+            row.since,
+            "certification.assess",
+            rep_id=row.rep_id,
+            stage=row.stage,
+        )
+    for row in _commitments_to_review(ids, latest_today):
+        if row.due_on > today_of[row.coach_id]:
+            continue
+        add(
+            row.coach_id,
+            WaitingKind.COMMITMENT_REVIEW,
+            row.action,
+            (row.rep_id, row.rep_name),
+            datetime.combine(row.due_on, time()),
+            "coaching.one_on_one",
+            rep_id=row.rep_id,
+        )
+    for queue in queues.values():
+        queue.items.sort(key=lambda item: (item.since, item.kind.value, item.what))
+    for coach_id, rows in rows_of_reps_coached_by(ids, moment).items():
+        queues[coach_id].at_risk = _at_risk(rows)
+    return queues
+
+
+def _at_risk(rows: Sequence[RepRow]) -> list[AtRisk]:
+    risky = [
+        AtRisk(r.rep_id, r.full_name, r.overdue) for r in rows if r.status == RepStatus.AT_RISK
+    ]
+    return sorted(risky, key=lambda r: (-r.overdue, r.rep_name, r.rep_id))
+
+
+def _stage_title(stage: str, why: str) -> str:
+    return f"{stage_names().get(stage, stage)} certification ({why})"
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _verifications(coach_ids: list[int]) -> Any:
+    query = (
+        select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.submitted_at,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+            User.coach_id,
+        )
+        .join(Plan, Plan.id == Milestone.plan_id)
+        .join(User, User.id == Plan.rep_id)
+        .where(
+            Milestone.status == MilestoneStatus.SUBMITTED,
+            Milestone.submitted_at.is_not(None),
+            Plan.archived_at.is_(None),
+            User.active.is_(True),
+            User.coach_id.in_(coach_ids),
+        )
+    )
+    return db.session.execute(query)
+
+
+def _debriefs_without_notes(coach_ids: list[int], latest_today: date) -> Any:
+    query = (
+        select(
+            Debrief.id,
+            Debrief.kind,
+            Debrief.held_on,
+            Debrief.created_at,
+            Debrief.coach_id,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+        )
+        .join(User, User.id == Debrief.rep_id)
+        .where(
+            Debrief.coach_id.in_(coach_ids),
+            Debrief.recorded_at.is_(None),
+            Debrief.held_on <= latest_today,
+            User.active.is_(True),
+        )
+    )
+    return db.session.execute(query)
+
+
+def _invited_assessments(coach_ids: list[int]) -> Any:
+    """Assessments a coach was named for and has not scored, on attempts still open."""
+    query = (
+        select(
+            Assessment.created_at,
+            Assessment.assessor_id.label("coach_id"),
+            CertificationAttempt.stage,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+        )
+        .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
+        .join(User, User.id == CertificationAttempt.rep_id)
+        .where(
+            Assessment.assessor_id.in_(coach_ids),
+            Assessment.is_self.is_(False),
+            Assessment.submitted_at.is_(None),
+            CertificationAttempt.decided_at.is_(None),
+            User.active.is_(True),
+        )
+    )
+    return db.session.execute(query)
+
+
+def _self_assessed_attempts(coach_ids: list[int]) -> Any:
+    """Open attempts of the coaches' reps that only the rep has scored: the coach assesses."""
+    own = aliased(Assessment)
+    assessor = aliased(Assessment)
+    query = (
+        select(
+            CertificationAttempt.stage,
+            User.coach_id,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+            func.min(own.submitted_at).label("since"),
+        )
+        .join(User, User.id == CertificationAttempt.rep_id)
+        .join(
+            own,
+            and_(
+                own.attempt_id == CertificationAttempt.id,
+                own.is_self.is_(True),
+                own.submitted_at.is_not(None),
+            ),
+        )
+        .where(
+            CertificationAttempt.decided_at.is_(None),
+            User.coach_id.in_(coach_ids),
+            User.active.is_(True),
+            ~exists().where(
+                assessor.attempt_id == CertificationAttempt.id, assessor.is_self.is_(False)
+            ),
+        )
+        .group_by(
+            CertificationAttempt.id,
+            CertificationAttempt.stage,
+            User.coach_id,
+            User.id,
+            User.full_name,
+        )
+    )
+    return db.session.execute(query)
+
+
+def _commitments_to_review(coach_ids: list[int], latest_today: date) -> Any:
+    query = (
+        select(
+            Commitment.action,
+            Commitment.due_on,
+            User.coach_id,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+        )
+        .join(User, User.id == Commitment.rep_id)
+        .where(
+            User.coach_id.in_(coach_ids),
+            User.active.is_(True),
+            Commitment.closed_at.is_(None),
+            Commitment.reviewed_at.is_(None),
+            Commitment.due_on <= latest_today,
+        )
+    )
+    return db.session.execute(query)
