@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -52,6 +53,10 @@ class Settings:
     # audit trail of sign-ins, refusals, role changes) this many, two years by default.
     retention_days: int = 30
     security_log_retention_days: int = 730
+    # Escalation (app/escalations): an overdue milestone or commitment is raised to the rep's
+    # coach after this many days late, and to the coach's manager (or HR) after this many.
+    escalate_coach_days: int = 3
+    escalate_manager_days: int = 10
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
 
@@ -116,6 +121,8 @@ class Settings:
             "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
+            "ESCALATE_COACH_DAYS": self.escalate_coach_days,
+            "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
         }
 
@@ -125,6 +132,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     env = os.environ if environ is None else environ
     owner_only_directory(instance_path)
     default_db = f"sqlite:///{instance_path / 'salesramp.sqlite3'}"
+    coach_days, manager_days = _escalation_days(env)
     return Settings(
         database_url=env.get("SALESRAMP_DATABASE_URL") or default_db,
         secret_key=env.get("SALESRAMP_SECRET_KEY") or _instance_secret_key(instance_path),
@@ -162,6 +170,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         security_log_retention_days=_positive_int(
             env.get("SALESRAMP_SECURITY_LOG_RETENTION_DAYS"), default=730
         ),
+        escalate_coach_days=coach_days,
+        escalate_manager_days=manager_days,
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
     )
@@ -169,6 +179,15 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
 
 # The longest "Keep me signed in"; older sign-ins are deleted (app/accounts/signins.py).
 MAX_REMEMBER_DAYS = 365
+
+
+def _escalation_days(env: Mapping[str, str]) -> tuple[int, int]:
+    """Both thresholds, or both defaults when the manager's would not come after the coach's."""
+    coach = _positive_int(env.get("SALESRAMP_ESCALATE_COACH_DAYS"), default=3)
+    manager = _positive_int(env.get("SALESRAMP_ESCALATE_MANAGER_DAYS"), default=10)
+    if manager <= coach:
+        coach, manager = 3, 10
+    return coach, manager
 
 
 def _positive_int(value: str | None, default: int) -> int:

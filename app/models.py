@@ -8,9 +8,11 @@ from app.agreements.models import (
     AgreementSignature,
     AgreementTemplate,
 )
+from app.calendars.models import CalendarFeed
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.escalations.models import Escalation
 from app.notifications.models import Notification
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
@@ -22,10 +24,12 @@ __all__ = [
     "AgreementSignature",
     "AgreementTemplate",
     "Assessment",
+    "CalendarFeed",
     "CertificationAttempt",
     "Commitment",
     "Debrief",
     "DebriefScore",
+    "Escalation",
     "Milestone",
     "MilestoneEvent",
     "Notification",
