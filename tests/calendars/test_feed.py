@@ -95,6 +95,9 @@ def test_the_feed_conforms_and_lists_the_reps_dates(team, login) -> None:
 
 
 def test_uids_are_stable_and_a_change_moves_last_modified(team, login) -> None:
+    plan = db.session.scalar(select(Plan).where(Plan.rep_id == team["rep"].id))
+    plan.assigned_at -= timedelta(hours=1)  # assigned a while ago (timestamps are to the second)
+    db.session.commit()
     client = login(team["rep"])
     path = _link(client)
     first = _events(_fetch(client, path))
@@ -102,7 +105,6 @@ def test_uids_are_stable_and_a_change_moves_last_modified(team, login) -> None:
     assert first.keys() == second.keys() and len(first) > 3
     assert {u: e.to_ical() for u, e in first.items()} == {u: e.to_ical() for u, e in second.items()}
 
-    plan = db.session.scalar(select(Plan).where(Plan.rep_id == team["rep"].id))
     milestone = plan.milestones[0]
     record_progress(team["rep"], milestone, note="Done")
     db.session.commit()
