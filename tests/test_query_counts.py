@@ -1,4 +1,4 @@
-"""Query counts are a behaviour: the ramp, team, people and coaching pages ask as many
+"""Query counts are a behaviour: the ramp, team, people, coaching and escalations pages ask as many
 queries with 50 reps (and a long history) as with 5, and never more than 30.
 
 The 5-rep world, with history (plans with milestones done, waiting and overdue, debriefs with
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.accounts.models import Role, User
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
+from app.escalations import service as escalations
 from app.extensions import db
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
@@ -59,6 +60,7 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
         record = coaching.DebriefRecord(notes={"went_well": "Clear opening"}, commitments=entries)
         coaching.record_debrief(coach, debrief, record, held_on)
     coaching.notify(coach, "test", f"{rep.full_name} did something", "/coaching/mine")
+    escalations.run_escalations()  # the overdue milestones raised to the coach (and beyond)
     db.session.commit()
 
 
@@ -111,6 +113,10 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "a rep's debriefs": (ids.coach, f"/coaching/reps/{ids.rep}"),
         "notifications": (ids.coach, "/coaching/notifications"),
         "one-on-one prep": (ids.coach, f"/coaching/reps/{ids.rep}/one-on-one"),
+        "escalations as HR": (ids.hr, "/escalations"),
+        "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
+        "escalations as coach": (ids.coach, "/escalations"),
+        "my calendar link": (ids.rep, "/calendar"),
     }
 
 
