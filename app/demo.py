@@ -20,6 +20,7 @@ from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
+from app.escalations.service import run_escalations
 from app.demo_large.ramp import backdate_milestone
 from app.extensions import db
 from app.notifications.models import Notification
@@ -125,6 +126,8 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
+    # What the hourly job would have raised by now: Hiro's long-overdue milestone reaches HR.
+    run_escalations(today=now.date(), now=now.replace(tzinfo=None))
     return people
 
 
