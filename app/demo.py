@@ -20,8 +20,8 @@ from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
-from app.escalations.service import run_escalations
 from app.demo_large.ramp import backdate_milestone
+from app.escalations.service import run_escalations
 from app.extensions import db
 from app.notifications.models import Notification
 from app.plans import service as plans
