@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Integer, Select, and_, exists, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Organisation, Role, User, UserRole
-from app.coaching.models import Commitment, Debrief
+from app.coaching.models import Commitment
 from app.coaching.service import debrief_link
 from app.escalations.models import Escalation, Level
 from app.escalations.rules import Thresholds, days_late, levels_reached
@@ -136,21 +137,15 @@ def escalations_link(rep_id: int) -> str:
 def _overdue_milestones(today: date, limits: Thresholds) -> list[Overdue]:
     """Open milestones of active plans of active reps, late enough (in calendar days, which are
     never fewer than business days) for the coach's level, still missing a level."""
-    has = {
-        level: exists().where(Escalation.milestone_id == Milestone.id, Escalation.level == level)
-        for level in Level
-    }
+    raised = _raised(Escalation.milestone_id, Milestone.id)
     query = (
         select(
-            Milestone.id,
+            Milestone.id.label("item_id"),
             Milestone.title,
-            Milestone.due_date,
+            Milestone.due_date.label("due"),
             Plan.business_days,
-            User.id.label("rep_id"),
-            User.full_name,
-            User.coach_id,
-            has[Level.COACH].label("has_coach"),
-            has[Level.MANAGER].label("has_manager"),
+            literal(None, Integer).label("debrief_id"),
+            *_rep_and_levels(raised),
         )
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
@@ -159,80 +154,79 @@ def _overdue_milestones(today: date, limits: Thresholds) -> list[Overdue]:
             User.active.is_(True),
             Milestone.status == MilestoneStatus.OPEN,
             Milestone.due_date <= today - timedelta(days=limits.coach_days),
-            ~and_(has[Level.COACH], has[Level.MANAGER]),
+            ~and_(*raised.values()),
         )
         .order_by(Milestone.due_date, Milestone.id)
     )
-    found = []
-    for row in db.session.execute(query):
-        late = days_late(row.due_date, today, row.business_days)
-        done = {Level.COACH: row.has_coach, Level.MANAGER: row.has_manager}
-        levels = tuple(level for level in levels_reached(late, limits) if not done[level])
-        if levels:
-            found.append(
-                Overdue(
-                    row.rep_id,
-                    row.full_name,
-                    row.coach_id,
-                    row.id,
-                    None,
-                    None,
-                    row.title,
-                    row.due_date,
-                    late,
-                    levels,
-                )
-            )
-    return found
+    return _still_to_raise(query, today, limits, milestones=True)
 
 
 def _overdue_commitments(today: date, limits: Thresholds) -> list[Overdue]:
-    """Open commitments of active reps, late enough for the coach's level, missing a level."""
-    business_days = bool(db.session.scalar(select(Organisation.business_days).limit(1)))
-    has = {
-        level: exists().where(Escalation.commitment_id == Commitment.id, Escalation.level == level)
-        for level in Level
-    }
+    """Open commitments of active reps, late enough for the coach's level, missing a level;
+    in business days when the organisation counts them."""
+    raised = _raised(Escalation.commitment_id, Commitment.id)
+    business_days = select(Organisation.business_days).limit(1).scalar_subquery()
     query = (
         select(
-            Commitment.id,
-            Commitment.action,
-            Commitment.due_on,
+            Commitment.id.label("item_id"),
+            Commitment.action.label("title"),
+            Commitment.due_on.label("due"),
+            business_days.label("business_days"),
             Commitment.debrief_id,
-            User.id.label("rep_id"),
-            User.full_name,
-            User.coach_id,
-            has[Level.COACH].label("has_coach"),
-            has[Level.MANAGER].label("has_manager"),
+            *_rep_and_levels(raised),
         )
-        .join(Debrief, Debrief.id == Commitment.debrief_id)
         .join(User, User.id == Commitment.rep_id)
         .where(
             User.active.is_(True),
             Commitment.closed_at.is_(None),
             Commitment.due_on <= today - timedelta(days=limits.coach_days),
-            ~and_(has[Level.COACH], has[Level.MANAGER]),
+            ~and_(*raised.values()),
         )
         .order_by(Commitment.due_on, Commitment.id)
     )
+    return _still_to_raise(query, today, limits, milestones=False)
+
+
+def _raised(escalated: Any, item_id: Any) -> dict[Level, Any]:
+    """Per level, whether the item already has its escalation (an EXISTS on the unique key)."""
+    return {
+        level: exists().where(escalated == item_id, Escalation.level == level.value)
+        for level in Level
+    }
+
+
+def _rep_and_levels(raised: dict[Level, Any]) -> tuple[Any, ...]:
+    return (
+        User.id.label("rep_id"),
+        User.full_name,
+        User.coach_id,
+        raised[Level.COACH].label("has_coach"),
+        raised[Level.MANAGER].label("has_manager"),
+    )
+
+
+def _still_to_raise(
+    query: Select[Any], today: date, limits: Thresholds, milestones: bool
+) -> list[Overdue]:
+    """The rows' items with the levels they reached and still lack."""
     found = []
     for row in db.session.execute(query):
-        late = days_late(row.due_on, today, business_days)
+        late = days_late(row.due, today, bool(row.business_days))
         done = {Level.COACH: row.has_coach, Level.MANAGER: row.has_manager}
         levels = tuple(level for level in levels_reached(late, limits) if not done[level])
         if levels:
             found.append(
                 Overdue(
-                    row.rep_id,
-                    row.full_name,
-                    row.coach_id,
-                    None,
-                    row.id,
-                    row.debrief_id,
-                    row.action[:200],
-                    row.due_on,
-                    late,
-                    levels,
+                    rep_id=row.rep_id,
+                    rep_name=row.full_name,
+                    coach_id=row.coach_id,
+                    milestone_id=row.item_id if milestones else None,
+                    commitment_id=None if milestones else row.item_id,
+                    debrief_id=row.debrief_id,
+                    title=row.title[:200],
+                    due_date=row.due,
+                    days_late=late,
+                    levels=levels,
                 )
             )
     return found
