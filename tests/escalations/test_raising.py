@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -20,6 +19,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.plans.models import MilestoneStatus, Plan
 from app.plans.service import record_progress
+from tests.concurrency import together
 from tests.conftest import create_rep, create_user
 from tests.escalations.helpers import TODAY, not_yet_due, overdue_commitment, overdue_milestone
 from tests.querycount import counting_queries
@@ -258,30 +258,16 @@ def test_two_runners_at_once_raise_each_item_once(app: Flask, curriculum) -> Non
     create_user(Role.HR)
     coach = create_user(Role.COACH)
     _overdue_team(10, coach)
-    db.session.commit()
-    db.session.remove()
-    ready = threading.Barrier(2)
-    results: list[service.RunResult] = []
-    refused: list[BaseException] = []
 
-    def run() -> None:
-        with app.app_context():
-            try:
-                ready.wait(timeout=30)
-                results.append(service.run_escalations(today=TODAY))
-                db.session.commit()
-            except OperationalError as error:
-                db.session.rollback()
-                refused.append(error)
-            finally:
-                db.session.remove()
+    def run() -> service.RunResult:
+        result = service.run_escalations(today=TODAY)
+        db.session.commit()
+        return result
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    outcomes = together(app, run)
+    results = [o for o in outcomes if isinstance(o, service.RunResult)]
+    refused = [o for o in outcomes if not isinstance(o, service.RunResult)]
+    assert all(isinstance(error, OperationalError) for error in refused), refused
     if db.engine.dialect.name == "postgresql":
         assert refused == []
     assert len(results) + len(refused) == 2 and results
