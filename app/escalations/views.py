@@ -10,6 +10,7 @@ from app.escalations import service
 from app.escalations.forms import EscalationFilterForm
 from app.escalations.models import Level
 from app.lookup import parse_id
+from app.notifications import service as notifications
 from app.pagination import PageRequest
 
 bp = Blueprint("escalations", __name__, url_prefix="/escalations")
@@ -32,12 +33,15 @@ def index() -> str:
         *((str(t.id), t.name) for t in accounts.teams_for(current_user)),
     ]
     level = parse_id(form.level.data)
+    rep_id = parse_id(request.args.get("rep"))
+    if rep_id is not None:  # where a manager's or HR's escalation notification points
+        notifications.mark_read(current_user, service.escalations_link(rep_id))
     filters = service.EscalationFilters(
         status=form.status.data or None,
         level=Level(level) if level in (1, 2) else None,
         kind=form.kind.data or None,
         team_id=parse_id(form.team.data),
-        rep_id=parse_id(request.args.get("rep")),
+        rep_id=rep_id,
         search=form.q.data or "",
     )
     page_request = PageRequest.from_args(request.args, service.SORTS, default_sort="-raised")

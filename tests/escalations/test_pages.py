@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import Role, User
 from app.escalations import service
 from app.extensions import db
+from app.notifications.models import Notification
 from app.plans.models import Plan
 from app.plans.service import record_progress
 from tests.conftest import create_rep, create_team, create_user
@@ -136,3 +137,16 @@ def test_the_list_asks_as_many_queries_for_50_reps_as_for_5(
     service.run_escalations(today=TODAY)
     db.session.commit()
     assert (queries_of("/escalations"), queries_of(f"/reps/{escalated['rep'].id}")) == few
+
+
+def test_opening_a_managers_notification_reads_it(escalated, login) -> None:
+    manager, rep = escalated["manager"], escalated["rep"]
+    (notification,) = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == manager.id)
+    )
+    assert notification.read_at is None
+    page = _rows(login(manager), notification.link)
+    assert "Only Riley Late's escalations." in page
+    db.session.expire_all()
+    assert db.session.get(Notification, notification.id).read_at is not None
+    assert notification.link == f"/escalations?rep={rep.id}"

@@ -1,9 +1,9 @@
 """A person's calendar: their due dates (and, for a coach, their reps') as iCalendar events.
 
 Milestones due (certifications among them), certifications expiring, commitments due, and
-debriefs and one-on-ones; a coach's feed adds the same for every rep they coach. Five queries
-whatever the number of reps or the length of their history, within a window of ``DAYS_BACK``
-days back and ``DAYS_AHEAD`` ahead.
+debriefs and one-on-ones; a coach's feed adds the same for every rep they coach. A fixed
+number of queries (one per kind of item) whatever the number of reps or the length of their
+history, within a window of ``DAYS_BACK`` days back and ``DAYS_AHEAD`` ahead.
 
 Every event keeps its UID across fetches (the kind of item and its id, at the organisation's
 public host), so calendar apps update an event instead of adding a copy; its LAST-MODIFIED
