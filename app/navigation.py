@@ -65,7 +65,6 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     if everyone or coach:
         items.append(NavItem("escalations.index", "Escalations"))
     items.append(NavItem("curriculum.index", "Curriculum"))
-    items.append(NavItem("calendars.mine", "Calendar"))
     if everyone:
         items.append(NavItem("admin.people", "People"))
     if user.has_role(Role.ADMIN):

@@ -19,7 +19,6 @@ ADMIN_MENU = [
     ("agreements.index", "Agreements"),
     ("escalations.index", "Escalations"),
     ("curriculum.index", "Curriculum"),
-    ("calendars.mine", "Calendar"),
     ("admin.people", "People"),
     ("admin.teams", "Teams"),
     ("admin.organisation", "Settings"),
@@ -34,8 +33,7 @@ MENUS = {
         ("certification.mine", "Certifications"),
         ("agreements.mine", "To sign"),
         ("curriculum.index", "Curriculum"),
-        ("calendars.mine", "Calendar"),
-    ],
+        ],
     (Role.COACH,): [
         ("plans.team", "My team"),
         ("coaching.notifications", "Notifications"),
@@ -44,8 +42,7 @@ MENUS = {
         ("agreements.index", "Agreements"),
         ("escalations.index", "Escalations"),
         ("curriculum.index", "Curriculum"),
-        ("calendars.mine", "Calendar"),
-    ],
+        ],
     (Role.HR,): [item for item in ADMIN_MENU if item[0] not in ADMIN_ONLY],
     (Role.ADMIN,): ADMIN_MENU,
     # A coach who is also an admin sees everyone: the admin's menu, without "My team".
