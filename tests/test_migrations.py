@@ -177,18 +177,26 @@ def test_migrations_that_copy_a_table_keep_a_populated_database(empty_app):
     before = row_counts()
     assert before["agreements"] and before["agreement_signatures"] and before["agreement_events"]
 
-    for args in (["db", "downgrade", "0011"], ["db", "upgrade"]):
-        result = runner.invoke(args=args)
-        assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["db", "downgrade", "0011"])
+    assert result.exit_code == 0, result.output
+    # Tables made after 0011 (escalations, say) go with the downgrade, and their rows with them.
+    kept = set(row_counts())
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
 
-    assert row_counts() == before
+    after = row_counts()
+    assert {table: after[table] for table in kept} == {table: before[table] for table in kept}
+    assert before["escalations"] and "escalations" not in kept
     assert schema_diff() == []
 
 
 def row_counts() -> dict[str, int]:
+    """Rows per table, for the tables the database has at its current revision."""
     db.session.remove()
+    existing = set(inspect(db.engine).get_table_names())
     with db.engine.connect() as connection:
         return {
             table.name: connection.scalar(select(func.count()).select_from(table)) or 0
             for table in db.metadata.sorted_tables
+            if table.name in existing
         }
