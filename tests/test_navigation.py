@@ -32,7 +32,7 @@ MENUS = {
         ("certification.mine", "Certifications"),
         ("agreements.mine", "To sign"),
         ("curriculum.index", "Curriculum"),
-        ],
+    ],
     (Role.COACH,): [
         ("plans.team", "My team"),
         ("coaching.notifications", "Notifications"),
@@ -41,7 +41,7 @@ MENUS = {
         ("agreements.index", "Agreements"),
         ("escalations.index", "Escalations"),
         ("curriculum.index", "Curriculum"),
-        ],
+    ],
     (Role.HR,): [
         *(item for item in ADMIN_MENU[:5] if item[0] not in ADMIN_ONLY),
         ("escalations.index", "Escalations"),
