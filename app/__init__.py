@@ -21,6 +21,8 @@ from app.agreements.public_views import bp as verify_bp
 from app.agreements.rendering import check_seal_configuration
 from app.agreements.views import bp as agreements_bp
 from app.backup import backup_command, restore_command
+from app.calendars.views import bp as calendars_bp
+from app.calendars.views import feed_bp as calendar_feed_bp
 from app.certification.views import bp as certification_bp
 from app.coaching.views import bp as coaching_bp
 from app.cohorts.cli import people_cli
@@ -30,6 +32,9 @@ from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.demo import demo_command
 from app.errorpages import register_error_pages
+from app.escalations.cli import escalations_cli
+from app.escalations.jobs import register_jobs as register_escalation_jobs
+from app.escalations.views import bp as escalations_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.invitations.views import bp as invitations_bp
@@ -122,10 +127,13 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         agreements_bp,
         verify_bp,
+        calendars_bp,
+        calendar_feed_bp,
         certification_bp,
         coaching_bp,
         cohorts_bp,
         curriculum_bp,
+        escalations_bp,
         health_bp,
         invitations_bp,
         notifications_bp,
@@ -143,6 +151,7 @@ def _register_jobs(app: Flask) -> None:
     register_agreement_jobs(app)
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`
+    register_escalation_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:
@@ -150,5 +159,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(curriculum_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(people_cli)
+    app.cli.add_command(escalations_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -64,6 +65,10 @@ class Settings:
     # weekly ones on this day of the week (0 is Monday).
     digest_hour: int = 7
     digest_weekday: int = 0
+    # Escalation (app/escalations): an overdue milestone or commitment is raised to the rep's
+    # coach after this many days late, and to the coach's manager (or HR) after this many.
+    escalate_coach_days: int = 3
+    escalate_manager_days: int = 10
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     # Email (app/mail): an smtp:// or smtps:// URL; None writes every message to the outbox
@@ -139,6 +144,8 @@ class Settings:
             "MAIL_FROM": self.mail_from,
             "MAIL_DEFAULT_SENDER": self.mail_from,
             "MAIL_OUTBOX_DIR": self.instance_path / "outbox",
+            "ESCALATE_COACH_DAYS": self.escalate_coach_days,
+            "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "DIGEST_HOUR": self.digest_hour,
             "DIGEST_WEEKDAY": self.digest_weekday,
@@ -150,6 +157,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     env = os.environ if environ is None else environ
     owner_only_directory(instance_path)
     default_db = f"sqlite:///{instance_path / 'salesramp.sqlite3'}"
+    coach_days, manager_days = _escalation_days(env)
     return Settings(
         database_url=env.get("SALESRAMP_DATABASE_URL") or default_db,
         secret_key=env.get("SALESRAMP_SECRET_KEY") or _instance_secret_key(instance_path),
@@ -194,6 +202,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         ),
         digest_hour=_int_in(env.get("SALESRAMP_DIGEST_HOUR"), range(24), default=7),
         digest_weekday=_weekday(env.get("SALESRAMP_DIGEST_WEEKDAY"), default=0),
+        escalate_coach_days=coach_days,
+        escalate_manager_days=manager_days,
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
         mail_url=env.get("SALESRAMP_MAIL_URL") or None,
@@ -203,6 +213,15 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
 
 # The longest "Keep me signed in"; older sign-ins are deleted (app/accounts/signins.py).
 MAX_REMEMBER_DAYS = 365
+
+
+def _escalation_days(env: Mapping[str, str]) -> tuple[int, int]:
+    """Both thresholds, or both defaults when the manager's would not come after the coach's."""
+    coach = _positive_int(env.get("SALESRAMP_ESCALATE_COACH_DAYS"), default=3)
+    manager = _positive_int(env.get("SALESRAMP_ESCALATE_MANAGER_DAYS"), default=10)
+    if manager <= coach:
+        coach, manager = 3, 10
+    return coach, manager
 
 
 def _positive_int(value: str | None, default: int) -> int:

@@ -23,6 +23,7 @@ from app.cohorts.models import CohortUpload
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone
+from app.escalations.service import run_escalations
 from app.extensions import db
 from app.invitations.demo import seed_invitations
 from app.invitations.models import Invitation
@@ -143,6 +144,8 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     # (written to instance/outbox/ by the job worker, or sent with SALESRAMP_MAIL_URL).
     resets.request_reset(f"rep7@{DEMO_DOMAIN}")
     seed_invitations(admin, teams, now)
+    # What the hourly job would have raised by now: Hiro's long-overdue milestone reaches HR.
+    run_escalations(today=now.date(), now=now.replace(tzinfo=None))
     return people
 
 

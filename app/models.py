@@ -8,10 +8,12 @@ from app.agreements.models import (
     AgreementSignature,
     AgreementTemplate,
 )
+from app.calendars.models import CalendarFeed
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.escalations.models import Escalation
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.notifications.models import Notification, NotificationPreference
@@ -26,12 +28,14 @@ __all__ = [
     "AgreementSignature",
     "AgreementTemplate",
     "Assessment",
+    "CalendarFeed",
     "CertificationAttempt",
     "CohortUpload",
     "Commitment",
     "Debrief",
     "DebriefScore",
     "DigestSent",
+    "Escalation",
     "Invitation",
     "Milestone",
     "MilestoneEvent",

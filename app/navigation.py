@@ -64,6 +64,10 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     items.append(NavItem("agreements.mine", "To sign", waiting, ("agreements.sign",)))
     if everyone or coach:
         items.append(NavItem("agreements.index", "Agreements"))
+    # HR and coaches follow up escalations; the admin's menu (the longest) leaves it out, though
+    # the page is theirs too (linked from every rep's escalation history).
+    if (coach or user.has_role(Role.HR)) and not user.has_role(Role.ADMIN):
+        items.append(NavItem("escalations.index", "Escalations"))
     items.append(NavItem("curriculum.index", "Curriculum"))
     if everyone:
         people_pages = ("invitations.index", "cohorts.upload", "cohorts.preview")

@@ -112,6 +112,9 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("coach_rep_debriefs", "coach", f"/coaching/reps/{rep}"),
         Page("coach_one_on_one", "coach", f"/coaching/reps/{rep}/one-on-one"),
         Page("coach_new_debrief", "coach", f"/coaching/reps/{rep}/new"),
+        Page("hr_escalations", "hr", "/escalations"),
+        Page("coach_escalations", "coach", "/escalations"),
+        Page("rep_calendar", "rep", "/calendar"),
         Page("rubrics", "hr", "/certifications/rubrics"),
         Page("curriculum", "hr", "/curriculum/"),
     ]

@@ -8,8 +8,8 @@ again by a retrying proxy.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from app.extensions import db
 
 TWENTY = 20
+T = TypeVar("T")
 
 
 def at_once(
@@ -60,3 +61,34 @@ def at_once(
     assert not failures, failures
     assert len(statuses) == times, statuses
     return statuses
+
+
+def together(app: Flask, work: Callable[[], T], times: int = 2) -> list[T | Exception]:
+    """Run ``work`` in ``times`` threads at once, each in an app context of its own (its own
+    session and connection), released together by a barrier; what each returned or raised.
+
+    For services run by concurrent workers (the CLI, the job queue) rather than requests.
+    """
+    db.session.commit()
+    db.session.remove()
+    ready = threading.Barrier(times)
+    outcomes: list[T | Exception] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                ready.wait(timeout=30)
+                outcomes.append(work())
+            except Exception as error:  # the test reads it among the outcomes
+                db.session.rollback()
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outcomes) == times, outcomes
+    return outcomes

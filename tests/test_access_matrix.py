@@ -29,12 +29,15 @@ from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
 from app.agreements.service import export as agreement_export
+from app.calendars import service as calendars
+from app.calendars.models import CalendarFeed
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.cohorts import service as cohorts
 from app.cohorts.models import CohortUpload
+from app.escalations import service as escalations
 from app.extensions import db
 from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
@@ -822,6 +825,56 @@ AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
     "health.healthz": {"GET": get(EVERYONE)},
 }
 ACCESS.update(AGREEMENT_ACCESS)
+
+
+# --- escalations and calendars ------------------------------------------------------------------
+
+
+def _escalated(w: World) -> dict[str, Any]:
+    """Avery's overdue milestones raised (day 20 of her ramp: some are well past due)."""
+    escalations.run_escalations()
+    db.session.commit()
+    return {}
+
+
+def _feed_of(user: User) -> CalendarFeed:
+    return calendars.feed_of(user) or calendars.regenerate(user)
+
+
+def _everyones_feeds(w: World) -> dict[str, Any]:
+    """A calendar link for every person, so that revoking one's own changes something."""
+    for user in (w.rep, w.other_rep, w.coach, w.other_coach, w.hr, w.admin):
+        _feed_of(user)
+    db.session.commit()
+    return {}
+
+
+def _feed_tokens(w: World) -> object:
+    return tuple(db.session.scalars(select(CalendarFeed.token).order_by(CalendarFeed.id)))
+
+
+def _blakes_feed(w: World) -> dict[str, Any]:
+    """Another rep's feed: open to whoever holds its token, and never showing Avery."""
+    token = _feed_of(w.other_rep).token
+    db.session.commit()
+    return {"token": token}
+
+
+ACCESS.update(
+    {
+        # Reps have no list; another coach sees their own reps' escalations, without Avery.
+        "escalations.index": {
+            "GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS, url_values=_escalated)
+        },
+        "calendars.mine": {"GET": get(SIGNED_IN)},  # always one's own link
+        "calendars.regenerate": {"POST": post(SIGNED_IN, ok=303, state=_feed_tokens)},
+        "calendars.revoke": {
+            "POST": post(SIGNED_IN, ok=303, state=_feed_tokens, url_values=_everyones_feeds)
+        },
+        # Calendar apps do not sign in: the token is the credential, for one person's dates.
+        "calendar_feed.feed": {"GET": get(EVERYONE, url_values=_blakes_feed)},
+    }
+)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------

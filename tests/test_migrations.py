@@ -194,9 +194,12 @@ def test_migrations_that_copy_a_table_keep_a_populated_database(empty_app):
 
 
 def row_counts() -> dict[str, int]:
+    """Rows per table, for the tables the database has at its current revision."""
     db.session.remove()
+    existing = set(inspect(db.engine).get_table_names())
     with db.engine.connect() as connection:
         return {
             table.name: connection.scalar(select(func.count()).select_from(table)) or 0
             for table in db.metadata.sorted_tables
+            if table.name in existing
         }

@@ -41,9 +41,14 @@ MENUS = {
         ("certification.team", "Certifications"),
         ("agreements.mine", "To sign"),
         ("agreements.index", "Agreements"),
+        ("escalations.index", "Escalations"),
         ("curriculum.index", "Curriculum"),
     ],
-    (Role.HR,): [item for item in ADMIN_MENU if item[0] not in ADMIN_ONLY],
+    (Role.HR,): [
+        *(item for item in ADMIN_MENU[:5] if item[0] not in ADMIN_ONLY),
+        ("escalations.index", "Escalations"),
+        *(item for item in ADMIN_MENU[5:] if item[0] not in ADMIN_ONLY),
+    ],
     (Role.ADMIN,): ADMIN_MENU,
     # A coach who is also an admin sees everyone: the admin's menu, without "My team", after
     # their work queue (their reps' verifications still wait on them).

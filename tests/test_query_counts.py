@@ -1,4 +1,4 @@
-"""Query counts are a behaviour: the ramp, team, people and coaching pages ask as many
+"""Query counts are a behaviour: the ramp, team, people, coaching and escalations pages ask as many
 queries with 50 reps (and a long history) as with 5, and never more than 30.
 
 The 5-rep world, with history (plans with milestones done, waiting and overdue, debriefs with
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.accounts.models import Role, Team, User
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
+from app.escalations import service as escalations
 from app.extensions import db
 from app.invitations.models import Invitation
 from app.mail import queue_mail
@@ -70,6 +71,7 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
         link="http://127.0.0.1:5000/",
         minutes=30,
     )
+    escalations.run_escalations()  # the overdue milestones raised to the coach (and beyond)
     db.session.commit()
 
 
@@ -149,6 +151,10 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "outbox": (ids.admin, "/admin/outbox"),
         "work queue": (ids.coach, "/work"),
         "notification settings": (ids.rep, "/account/notifications"),
+        "escalations as HR": (ids.hr, "/escalations"),
+        "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
+        "escalations as coach": (ids.coach, "/escalations"),
+        "my calendar link": (ids.rep, "/calendar"),
     }
 
 

@@ -1,0 +1,1 @@
+"""Private calendar feeds: each person's due dates as iCalendar, behind a revocable token."""
