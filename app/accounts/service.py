@@ -26,6 +26,7 @@ from app.lookup import get_or_not_found
 from app.pagination import Page, PageRequest, paginate_query
 from app.security import service as security
 from app.security.models import EventKind
+from app.transaction import forget
 
 # Verifying against a real hash when the email is unknown keeps the response time the same,
 # so the login form does not reveal which emails have accounts.
@@ -319,6 +320,7 @@ def update_organisation(
     require_role(actor, Role.ADMIN)
     org = organisation()
     org.name = name.strip() or org.name
+    forget("mail.organisation_name")  # emails queued later in this transaction say the new one
     org.business_days = business_days
     if turnaround_days is not None:
         if not 1 <= turnaround_days <= 30:

@@ -13,6 +13,7 @@ from sqlalchemy import column, select, table
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.mail.models import OutboundMail
+from app.transaction import remembered
 
 SEND_JOB = "mail.send"
 DEFAULT_ORGANISATION = "SalesRamp"
@@ -94,7 +95,14 @@ def absolute_url(endpoint: str, **values: object) -> str:
 
 
 def organisation_name() -> str:
-    """The organisation's name as the admin set it (the From line and every layout say it)."""
+    """The organisation's name as the admin set it (the From line and every layout say it).
+
+    Read once per transaction: a job that queues a hundred emails asks once.
+    """
+    return remembered("mail.organisation_name", _read_organisation_name)
+
+
+def _read_organisation_name() -> str:
     name = db.session.scalar(select(_organisation.c.name).order_by(_organisation.c.id).limit(1))
     return name or DEFAULT_ORGANISATION
 

@@ -73,13 +73,20 @@ def set_preferences(
 
 
 def notify(
-    recipient: User, kind: str, message: str, link: str, *, waits_on_recipient: bool = False
+    recipient: User,
+    kind: str,
+    message: str,
+    link: str,
+    *,
+    waits_on_recipient: bool = False,
+    preferences: Preferences | None = None,
 ) -> Notification:
     """Tell ``recipient`` in the app, in the caller's transaction; ``link`` is a path here.
 
     ``waits_on_recipient``: something now waits on them (an agreement to sign, a milestone to
     verify, an assessment to do, an escalation): they also get an email at once if their
     preferences say so, queued in the same transaction, so a change made once mails once.
+    ``preferences``: the recipient's, when the caller read many at once (``preferences_for``).
     """
     notification = Notification(
         recipient=recipient,
@@ -89,7 +96,8 @@ def notify(
         created_at=datetime.now(UTC).replace(tzinfo=None),
     )
     db.session.add(notification)
-    if waits_on_recipient and recipient.active and preferences_of(recipient).email_at_once:
+    wants_email = waits_on_recipient and recipient.active
+    if wants_email and (preferences or preferences_of(recipient)).email_at_once:
         _email_at_once(recipient, message, link)
     return notification
 

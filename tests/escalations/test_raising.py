@@ -16,7 +16,9 @@ from app.coaching.followthrough import Outcome
 from app.escalations import service
 from app.escalations.models import Escalation
 from app.extensions import db
-from app.notifications.models import Notification
+from app.mail import OutboundMail
+from app.notifications.models import DigestFrequency, Notification
+from app.notifications.service import set_preferences
 from app.plans.models import MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.concurrency import together
@@ -230,7 +232,13 @@ def test_a_run_asks_as_many_queries_for_50_reps_as_for_5(curriculum) -> None:
         with counting_queries() as statements:
             result = service.run_escalations(today=TODAY)
         db.session.commit()
-        counted = [s for s in statements if batched or "INSERT INTO notifications" not in s]
+        # An email is a row of its own (``queue_mail`` flushes it to queue its job by id).
+        counted = [
+            s
+            for s in statements
+            if (batched or "INSERT INTO notifications" not in s)
+            and "INSERT INTO outbound_mails" not in s
+        ]
         return len(counted), result
 
     five, first = count_run(5)
@@ -278,3 +286,23 @@ def test_two_runners_at_once_raise_each_item_once(app: Flask, curriculum) -> Non
     escalated = select(Notification).where(Notification.kind.like("escalation-%"))
     assert notified == len(list(db.session.scalars(escalated))) == 30
     assert service.run_escalations(today=TODAY) == service.RunResult()
+
+
+def test_an_escalation_is_emailed_at_once_to_whom_it_waits_on_unless_they_opted_out(
+    make_rep: Callable[..., User],
+) -> None:
+    mailed = make_rep(day_of_ramp=40)
+    quiet = make_rep(day_of_ramp=40)
+    assert quiet.coach is not None and mailed.coach is not None
+    set_preferences(quiet.coach, quiet.coach, email_at_once=False, digest=DigestFrequency.DAILY)
+    overdue_milestone(mailed, days_late=3)
+    overdue_milestone(quiet, days_late=3)
+
+    service.run_escalations(today=TODAY)
+    service.run_escalations(today=TODAY)  # raised once: emailed once
+    db.session.commit()
+
+    sent = db.session.scalars(select(OutboundMail)).all()
+    assert [mail.to_address for mail in sent] == [mailed.coach.email]
+    assert mailed.full_name in sent[0].text_body and "Overdue 3 days" in sent[0].subject
+    assert _inbox(quiet.coach)  # still told in the app

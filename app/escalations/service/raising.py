@@ -25,7 +25,7 @@ from app.coaching.service import debrief_link
 from app.escalations.models import Escalation, Level
 from app.escalations.rules import Thresholds, days_late, levels_reached
 from app.extensions import db
-from app.notifications.service import notify
+from app.notifications.service import notify, preferences_for
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import milestone_link
 
@@ -90,6 +90,9 @@ def run_escalations(today: date | None = None, now: datetime | None = None) -> R
         for level in item.levels
     ]
     inserted = _insert(planned, now)
+    # An escalation waits on whom it is raised to: email at once per their settings, read
+    # for all of them in one query.
+    preferences = preferences_for({p.id: p for _, _, people in planned for p in people}.values())
     notified = 0
     raised = {Level.COACH: 0, Level.MANAGER: 0}
     for item, level, people in planned:
@@ -102,6 +105,8 @@ def run_escalations(today: date | None = None, now: datetime | None = None) -> R
                 f"escalation-{level.value}",
                 _message(item, level, person),
                 _link(item, level),
+                waits_on_recipient=True,
+                preferences=preferences[person.id],
             )
             notified += 1
     db.session.flush()
