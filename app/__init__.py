@@ -36,6 +36,8 @@ from app.plans.views import bp as plans_bp
 from app.prune import register_prune
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
+from app.sso.provider import init_sso
+from app.sso.views import bp as sso_bp
 from app.web import register_web_behaviour
 
 
@@ -76,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     register_sign_in_guard(app)
     register_login_session(login_manager)  # a sign-in token per session, not the user's id
+    init_sso(app)  # the OpenID provider's client, when SALESRAMP_OIDC_ISSUER is set
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
     importlib.import_module("app.models")
@@ -119,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         health_bp,
         plans_bp,
         security_bp,
+        sso_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -54,6 +54,11 @@ class Settings:
     security_log_retention_days: int = 730
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    # Single sign-on with OpenID Connect (app/sso): off unless the issuer is set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = "single sign-on"  # the button says "Sign in with <name>"
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -117,6 +122,10 @@ class Settings:
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
+            "OIDC_ISSUER": self.oidc_issuer,
+            "OIDC_CLIENT_ID": self.oidc_client_id,
+            "OIDC_CLIENT_SECRET": self.oidc_client_secret,
+            "OIDC_NAME": self.oidc_name,
         }
 
 
@@ -164,6 +173,10 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         ),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
+        oidc_issuer=env.get("SALESRAMP_OIDC_ISSUER") or None,
+        oidc_client_id=env.get("SALESRAMP_OIDC_CLIENT_ID") or "",
+        oidc_client_secret=env.get("SALESRAMP_OIDC_CLIENT_SECRET") or "",
+        oidc_name=env.get("SALESRAMP_OIDC_NAME") or "single sign-on",
     )
 
 

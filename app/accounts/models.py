@@ -163,3 +163,19 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), default="SalesRamp")
     business_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Single sign-on (app/sso): with ``sso_required``, only the break-glass admin may still
+    # sign in with a password; ``sso_creates_accounts`` lets strangers with a verified email in.
+    sso_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sso_break_glass_admin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    sso_creates_accounts: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sso_new_account_role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [r.value for r in e]),
+        default=Role.REP,
+        server_default=Role.REP.value,
+    )
+
+    def password_sign_in_closed(self, user: User) -> bool:
+        """Whether ``user`` must sign in through single sign-on rather than with a password."""
+        return self.sso_required and user.id != self.sso_break_glass_admin_id

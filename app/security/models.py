@@ -27,9 +27,13 @@ class EventKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     EXPORT = "export"
     THROTTLE_STORE_DOWN = "throttle_store_down"  # sign-in counters fell back to one process
+    SSO_REFUSED = "sso_refused"  # a single sign-on the provider vouched for, refused here
+    SSO_SETTINGS_CHANGED = "sso_settings_changed"
 
     @property
     def label(self) -> str:
+        if self.value.startswith("sso_"):
+            return "Single sign-on " + self.value.removeprefix("sso_").replace("_", " ")
         return self.value.replace("_", " ").capitalize()
 
 
