@@ -80,7 +80,7 @@ def _require_node() -> str:
 def run_provider(
     redirect_uri: str, workdir: Path, port: int | None = None
 ) -> Iterator[RunningProvider]:
-    """node-oidc-provider on 127.0.0.1:``port``, knowing one client that returns to ``redirect_uri``."""
+    """node-oidc-provider on 127.0.0.1:``port``; its one client returns to ``redirect_uri``."""
     node = _require_node()
     port = port or free_port()
     settings = {
