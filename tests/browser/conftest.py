@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -66,13 +67,19 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 
 
 @pytest.fixture
-def live_server(app: Flask, database_url: str) -> Iterator[str]:
+def live_settings() -> dict[str, Any]:
+    """Settings of the served app beyond the tests' own; a module overrides it (single sign-on)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(app: Flask, database_url: str, live_settings: dict[str, Any]) -> Iterator[str]:
     """The app with CSRF on, served from a thread on 127.0.0.1; yields its base URL.
 
     It shares the test database with the ``app`` fixture, so tests seed through the factories
     (in ``app``'s context) and the browser sees the result.
     """
-    live_app = make_test_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None)
+    live_app = make_test_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None, **live_settings)
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
