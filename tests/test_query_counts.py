@@ -107,6 +107,7 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "people": (ids.admin, "/admin/people"),
         "people as HR, by team": (ids.hr, "/admin/people?sort=team"),
         "teams": (ids.admin, "/admin/teams"),
+        "single sign-on settings": (ids.admin, "/admin/single-sign-on"),
         "my debriefs": (ids.rep, "/coaching/mine"),
         "a rep's debriefs": (ids.coach, f"/coaching/reps/{ids.rep}"),
         "notifications": (ids.coach, "/coaching/notifications"),
