@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from app.accounts.models import Role, SignIn, User
 from app.accounts.service import organisation
@@ -23,14 +24,20 @@ def _person(make_user: Callable[..., User], email: str, *roles: Role, active: bo
     return user
 
 
-def _through_provider(
+def _back_from_provider(
     client: FlaskClient, sso: RunningProvider, login: str, start: str = "/login/sso"
-):
-    """Start at SalesRamp, sign in at the provider, and come back: SalesRamp's answer."""
+) -> str:
+    """Start at SalesRamp and sign in at the provider: the callback URL it sends back to."""
     response = client.get(start)
     assert response.status_code == 302, response.text
-    back = sign_in_at_provider(response.location, login, sso.redirect_uri)
-    return client.get(back)
+    return sign_in_at_provider(response.location, login, sso.redirect_uri)
+
+
+def _through_provider(
+    client: FlaskClient, sso: RunningProvider, login: str, start: str = "/login/sso"
+) -> TestResponse:
+    """The whole round trip: SalesRamp's answer to the provider's redirect back."""
+    return client.get(_back_from_provider(client, sso, login, start))
 
 
 def _events(kind: EventKind) -> list[SecurityEvent]:
@@ -161,8 +168,7 @@ def test_a_tampered_state_is_refused(
     client: FlaskClient, sso: RunningProvider, make_user: Callable[..., User]
 ) -> None:
     _person(make_user, "ada.lovelace@example.com")
-    start = client.get("/login/sso")
-    back = sign_in_at_provider(start.location, "ada", sso.redirect_uri)
+    back = _back_from_provider(client, sso, "ada")
 
     response = client.get(_with_query(back, state="forged-by-someone-else"))
 
@@ -178,8 +184,7 @@ def test_a_callback_used_once_cannot_be_replayed(
 ) -> None:
     """The state is spent by its first use: a copied callback URL signs nobody in again."""
     _person(make_user, "ada.lovelace@example.com")
-    start = client.get("/login/sso")
-    back = sign_in_at_provider(start.location, "ada", sso.redirect_uri)
+    back = _back_from_provider(client, sso, "ada")
     assert client.get(back).location == "/"
     client.post("/logout")
 
