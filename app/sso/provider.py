@@ -15,6 +15,7 @@ from typing import Any
 
 import requests
 from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client.errors import MismatchingStateError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from joserfc.errors import JoseError
@@ -104,12 +105,15 @@ def finish() -> Identity:
             if extra.get("sub") != claims.get("sub"):
                 raise SignOnFailed("the userinfo endpoint described someone else")
             claims = {**extra, **claims}
+    except MismatchingStateError as error:
+        raise SignOnFailed("it was not started in this browser, or was started long ago") from error
     except (AuthlibBaseError, JoseError, requests.RequestException, ValueError) as error:
         raise SignOnFailed(_short(error)) from error
     return Identity(
         subject=str(claims.get("sub") or ""),
         email=str(claims.get("email") or "").strip().lower() or None,
-        email_verified=claims.get("email_verified") is True,
+        # A JSON boolean, as the standard says; some providers send the string "true".
+        email_verified=claims.get("email_verified") in (True, "true"),
         name=str(claims.get("name") or "").strip(),
     )
 

@@ -173,7 +173,9 @@ def test_a_tampered_state_is_refused(
     response = client.get(_with_query(back, state="forged-by-someone-else"))
 
     assert response.location == "/login"
-    assert "Signing in with Test Identity did not complete" in client.get("/login").text
+    page = client.get("/login").text
+    assert "Signing in with Test Identity did not complete" in page
+    assert "it was not started in this browser" in page
     assert not _signed_in(client)
     (event,) = _events(EventKind.SSO_REFUSED)
     assert event.detail.startswith("Test Identity: ")
