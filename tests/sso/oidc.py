@@ -128,15 +128,24 @@ def _wait_until_up(provider: RunningProvider, process: subprocess.Popen[bytes]) 
     pytest.fail(f"oidc-provider did not answer in {START_SECONDS} s: {provider.log.read_text()}")
 
 
-def sign_in_at_provider(authorize_url: str, login: str, redirect_uri: str) -> str:
-    """Fill in the provider's login page as a person would; the URL it sends them back to."""
+def sign_in_at_provider(
+    authorize_url: str, login: str, redirect_uri: str, *, cancel: bool = False
+) -> str:
+    """Fill in the provider's login page as a person would (or press its Cancel link); the
+    URL it sends them back to."""
     with requests.Session() as browser:
         page = browser.get(authorize_url, timeout=5)
-        found = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-        assert found, page.text
-        action = urljoin(page.url, html.unescape(found.group(1)))
-        data = {"prompt": "login", "login": login, "password": "anything"}
-        response = browser.post(action, data=data, allow_redirects=False, timeout=5)
+        if cancel:
+            found = re.search(r'<a href="([^"]+)">\[ Cancel \]</a>', page.text)
+            assert found, page.text
+            target = urljoin(page.url, html.unescape(found.group(1)))
+            response = browser.get(target, allow_redirects=False, timeout=5)
+        else:
+            found = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+            assert found, page.text
+            action = urljoin(page.url, html.unescape(found.group(1)))
+            data = {"prompt": "login", "login": login, "password": "anything"}
+            response = browser.post(action, data=data, allow_redirects=False, timeout=5)
         for _hop in range(10):
             assert response.is_redirect, response.text
             location = urljoin(response.url, response.headers["Location"])

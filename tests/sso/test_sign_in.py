@@ -181,6 +181,22 @@ def test_a_tampered_state_is_refused(
     assert event.detail.startswith("Test Identity: ")
 
 
+def test_cancelling_at_the_provider_comes_back_to_the_sign_in_page_with_why(
+    client: FlaskClient, sso: RunningProvider
+) -> None:
+    start = client.get("/login/sso")
+    back = sign_in_at_provider(start.location, "ada", sso.redirect_uri, cancel=True)
+
+    response = client.get(back)
+
+    assert response.location == "/login"
+    page = client.get("/login").text
+    assert "Signing in with Test Identity did not complete (access_denied" in page
+    assert not _signed_in(client)
+    (event,) = _events(EventKind.SSO_REFUSED)
+    assert "access_denied" in event.detail
+
+
 def test_a_callback_used_once_cannot_be_replayed(
     client: FlaskClient, sso: RunningProvider, make_user: Callable[..., User]
 ) -> None:
