@@ -18,6 +18,7 @@ from app.admin.views import bp as admin_bp
 from app.agreements.cli import agreements_cli
 from app.agreements.jobs import register_jobs as register_agreement_jobs
 from app.agreements.public_views import bp as verify_bp
+from app.agreements.rendering import check_seal_configuration
 from app.agreements.views import bp as agreements_bp
 from app.backup import backup_command, restore_command
 from app.certification.views import bp as certification_bp
@@ -31,6 +32,7 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.jobs import init_queue
 from app.limits import register_limits
+from app.mail import init_mail
 from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
@@ -53,6 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.as_flask_config())
     app.config.update(overrides or {})
     owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    check_seal_configuration(app)  # a certificate that cannot seal stops the start, not a job
 
     _trust_proxies(app)
     register_limits(app)  # before the blueprints: ids in their URLs are bounded
@@ -130,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jobs(app: Flask) -> None:
     """The job queue (``flask --app app worker`` runs it) and every feature's jobs."""
     init_queue(app)
+    init_mail(app)
     register_agreement_jobs(app)
     register_prune(app)  # also the `flask prune` command
 

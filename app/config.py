@@ -12,6 +12,10 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class SettingError(RuntimeError):
+    """A ``SALESRAMP_*`` setting that the app cannot start with; the message says which and why."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """The deployment's settings; every one has a safe default for a local demo."""
@@ -38,6 +42,9 @@ class Settings:
     # Failed sign-ins allowed per account (the email typed) and per client address.
     sign_in_limit_per_account: str = "5/minute;20/hour"
     sign_in_limit_per_address: str = "20/minute;100/hour"
+    # Forgot-password emails allowed per account (the email typed) and per client address.
+    password_reset_limit_per_account: str = "3/hour"
+    password_reset_limit_per_address: str = "10/hour"
     job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
     queue_name: str | None = None  # default: one queue per database (app/jobs.py)
     export_dir: Path | None = None  # default instance/exports; shared storage on several hosts
@@ -59,6 +66,10 @@ class Settings:
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_name: str = "single sign-on"  # the button says "Sign in with <name>"
+    # Email (app/mail): an smtp:// or smtps:// URL; None writes every message to the outbox
+    # folder instead, where the admin's Outbox page shows it.
+    mail_url: str | None = None
+    mail_from: str = "salesramp@localhost"
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -112,6 +123,8 @@ class Settings:
             ),
             "SIGN_IN_LIMIT_PER_ACCOUNT": self.sign_in_limit_per_account,
             "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
+            "PASSWORD_RESET_LIMIT_PER_ACCOUNT": self.password_reset_limit_per_account,
+            "PASSWORD_RESET_LIMIT_PER_ADDRESS": self.password_reset_limit_per_address,
             # The job queue (app/jobs.py): Redis when set, else this SQLite file.
             "REDIS_URL": self.redis_url,
             "QUEUE_FILE": self.instance_path / "queue.sqlite3",
@@ -121,6 +134,10 @@ class Settings:
             "JOB_RETRY_DELAY": 10,  # seconds before the first retry, doubled for each next one
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
+            "MAIL_URL": self.mail_url,
+            "MAIL_FROM": self.mail_from,
+            "MAIL_DEFAULT_SENDER": self.mail_from,
+            "MAIL_OUTBOX_DIR": self.instance_path / "outbox",
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "OIDC_ISSUER": self.oidc_issuer,
             "OIDC_CLIENT_ID": self.oidc_client_id,
@@ -158,6 +175,10 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         or "5/minute;20/hour",
         sign_in_limit_per_address=env.get("SALESRAMP_SIGN_IN_LIMIT_PER_ADDRESS")
         or "20/minute;100/hour",
+        password_reset_limit_per_account=env.get("SALESRAMP_PASSWORD_RESET_LIMIT_PER_ACCOUNT")
+        or "3/hour",
+        password_reset_limit_per_address=env.get("SALESRAMP_PASSWORD_RESET_LIMIT_PER_ADDRESS")
+        or "10/hour",
         job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
         queue_name=env.get("SALESRAMP_QUEUE_NAME") or None,
         export_dir=Path(env["SALESRAMP_EXPORT_DIR"]) if env.get("SALESRAMP_EXPORT_DIR") else None,
@@ -177,6 +198,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         oidc_client_id=env.get("SALESRAMP_OIDC_CLIENT_ID") or "",
         oidc_client_secret=env.get("SALESRAMP_OIDC_CLIENT_SECRET") or "",
         oidc_name=env.get("SALESRAMP_OIDC_NAME") or "single sign-on",
+        mail_url=env.get("SALESRAMP_MAIL_URL") or None,
+        mail_from=env.get("SALESRAMP_MAIL_FROM") or "salesramp@localhost",
     )
 
 

@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
+from app.accounts import resets
 from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
@@ -125,6 +126,9 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
+    # Grace Kim, on day 3, forgot her password: the admin's Outbox shows the email it sent
+    # (written to instance/outbox/ by the job worker, or sent with SALESRAMP_MAIL_URL).
+    resets.request_reset(f"rep7@{DEMO_DOMAIN}")
     return people
 
 

@@ -208,7 +208,7 @@ def queue_reachable(app: Flask | None = None) -> bool:
 @click.option("--workers", default=2, show_default=True, help="Jobs run at the same time.")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run the job worker: exports, sealing; recovers interrupted jobs first."""
+    """Run the job worker: email, exports, sealing; recovers interrupted jobs first."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     recover(app)

@@ -1,6 +1,6 @@
 """Every feature's models in one import, so the metadata and Alembic see all tables."""
 
-from app.accounts.models import Organisation, SignIn, Team, User, UserRole
+from app.accounts.models import Organisation, PasswordReset, SignIn, Team, User, UserRole
 from app.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -11,6 +11,7 @@ from app.agreements.models import (
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.mail.models import OutboundMail
 from app.notifications.models import Notification
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
@@ -30,6 +31,8 @@ __all__ = [
     "MilestoneEvent",
     "Notification",
     "Organisation",
+    "OutboundMail",
+    "PasswordReset",
     "Plan",
     "PlanTemplate",
     "RubricTemplate",

@@ -69,6 +69,7 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("admin.teams", "Teams"))
         items.append(NavItem("admin.organisation", "Settings"))
         items.append(NavItem("security.events", "Security log"))
+        items.append(NavItem("admin.outbox", "Outbox", also_active_on=("admin.outbox_message",)))
     return items
 
 

@@ -1,11 +1,12 @@
 """Housekeeping: rows that only matter for a while are deleted daily, and by ``flask prune``.
 
-Submission keys (``app.once``), ended or long-idle sign-ins (``app.accounts.signins``) and
-finished export and bulk-send jobs are kept ``RETENTION_DAYS`` (``SALESRAMP_RETENTION_DAYS``,
-30 by default); without this they grow with every form sent and every sign-in. The security
-log is the audit trail, so it is kept far longer: ``SECURITY_LOG_RETENTION_DAYS``
-(``SALESRAMP_SECURITY_LOG_RETENTION_DAYS``, two years by default). Agreements and their audit
-trails are never pruned.
+Submission keys (``app.once``), ended or long-idle sign-ins (``app.accounts.signins``),
+finished export and bulk-send jobs and sent (or failed) emails (``app.mail``) are kept
+``RETENTION_DAYS`` (``SALESRAMP_RETENTION_DAYS``, 30 by default); without this they grow
+with every form sent and every sign-in. The security log is the audit trail, so it is kept
+far longer: ``SECURITY_LOG_RETENTION_DAYS`` (``SALESRAMP_SECURITY_LOG_RETENTION_DAYS``, two
+years by default). Agreements and their audit trails are never pruned. Password reset links
+are deleted a day after they expire.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from flask.cli import with_appcontext
 from huey import crontab
 
 from app import once
-from app.accounts import signins
+from app.accounts import resets, signins
 from app.agreements.service import prune_finished_jobs
 from app.extensions import db
 from app.jobs import queue_of
+from app.mail.sending import prune_sent
 from app.security import service as security
 
 
@@ -38,6 +40,8 @@ def prune(now: datetime | None = None) -> dict[str, int]:
         "submission keys": once.prune(before),
         "sign-ins": signins.prune(before, longest_idle),
         "finished jobs": prune_finished_jobs(before),
+        "sent or failed emails": prune_sent(before),
+        "expired password reset links": resets.prune(now - timedelta(days=1)),
         "security events": security.prune(
             now - timedelta(days=int(config["SECURITY_LOG_RETENTION_DAYS"]))
         ),
@@ -49,7 +53,7 @@ def prune(now: datetime | None = None) -> dict[str, int]:
 @click.command("prune")
 @with_appcontext
 def prune_command() -> None:
-    """Delete submission keys, sign-ins, finished jobs and security events past retention."""
+    """Delete submission keys, sign-ins, finished jobs, emails and reset links past retention."""
     for what, count in prune().items():
         click.echo(f"{what}: {count} deleted")
 

@@ -31,6 +31,7 @@ from app.extensions import db, limiter
 from app.plans.service import assign_plan
 from tests.database import Commits, Snapshot, TestDatabase
 from tests.querycount import counting_queries
+from tests.smtp import SmtpTestServer
 
 # The Nu Html Checker over every page the run renders (tests/htmlcheck.py).
 pytest_plugins = ["tests.htmlcheck"]
@@ -78,6 +79,10 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "JOBS_IMMEDIATE": True,
         "JOB_RETRY_DELAY": 0,
         "QUEUE_FILE": _scratch_dir() / "queue.sqlite3",
+        # Never a real mail server from the environment: without a mail URL messages are
+        # written here; the smtp_server fixture sets the URL of a test server.
+        "MAIL_URL": None,
+        "MAIL_OUTBOX_DIR": _scratch_dir() / "outbox",
         **_fast_test_engine(database_url),
         **overrides,
     }
@@ -197,6 +202,28 @@ def redis_url() -> str:
             raise
         pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
     return REDIS_TEST_URL
+
+
+@pytest.fixture
+def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpTestServer]:
+    """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1, the app's mail URL for the test.
+
+    ``SALESRAMP_MAIL_URL`` points at it too, so an app made during the test (the browser
+    tests' live server) sends there as well. ``.messages`` are the parsed messages received.
+    """
+    with SmtpTestServer() as server:
+        monkeypatch.setitem(app.config, "MAIL_URL", server.url)
+        monkeypatch.setenv("SALESRAMP_MAIL_URL", server.url)
+        yield server
+
+
+@pytest.fixture
+def outbox(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder messages are written to when no mail URL is set (empty, this test's own)."""
+    folder = tmp_path / "outbox"
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", folder)
+    monkeypatch.setitem(app.config, "MAIL_URL", None)
+    return folder
 
 
 @pytest.fixture

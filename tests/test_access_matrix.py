@@ -19,11 +19,11 @@ import pytest
 from flask import Flask, current_app, session, url_for
 from flask.testing import FlaskClient
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import create_app
-from app.accounts import signins
-from app.accounts.models import Organisation, Role, Team, User
+from app.accounts import resets, signins
+from app.accounts.models import Organisation, PasswordReset, Role, Team, User
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
@@ -33,6 +33,7 @@ from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
+from app.mail import MailStatus, OutboundMail, queue_mail
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
@@ -138,6 +139,43 @@ def _submitted(w: World) -> Milestone:
 
 def _password_hashes(w: World) -> object:
     return tuple(db.session.scalars(select(User.password_hash).order_by(User.id)))
+
+
+def _reset_link(w: World) -> dict[str, Any]:
+    """A reset link for the record owner, as the forgot-password email carries."""
+    resets.request_reset(w.rep.email)
+    db.session.commit()
+    mail = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id.desc())).first()
+    assert mail is not None
+    return {"token": mail.link.rsplit("/", 1)[1]}
+
+
+def _a_mail(w: World) -> dict[str, Any]:
+    """An email to the record owner (sent: to the test outbox folder)."""
+    mail = queue_mail(
+        to=w.rep.email,
+        to_name=w.rep.full_name,
+        template="password_reset",
+        subject="Reset your SalesRamp password",
+        reason="The matrix asked.",
+        link="http://127.0.0.1/",
+        minutes=30,
+    )
+    db.session.commit()
+    return {"mail_id": mail.id}
+
+
+def _a_failed_mail(w: World) -> dict[str, Any]:
+    mail_id = _a_mail(w)["mail_id"]
+    db.session.execute(
+        update(OutboundMail).where(OutboundMail.id == mail_id).values(status=MailStatus.FAILED)
+    )
+    db.session.commit()
+    return {"mail_id": mail_id}
+
+
+def _mail_statuses(w: World) -> object:
+    return tuple(db.session.scalars(select(OutboundMail.status).order_by(OutboundMail.id)))
 
 
 def _person_details(w: World) -> dict[str, Any]:
@@ -261,6 +299,28 @@ ACCESS: dict[str, dict[str, Rule]] = {
             state=_password_hashes,
         ),
     },
+    # Forgot password: anyone may ask (the same answer for any address), and the emailed link
+    # is the authority, whoever holds it; it never shows the person's name, only the email.
+    "accounts.forgot_password": {
+        "GET": get(EVERYONE),
+        "POST": post(
+            EVERYONE,
+            data=lambda w: {"email": w.rep.email},
+            state=lambda w: db.session.scalar(select(db.func.count(PasswordReset.id))),
+        ),
+    },
+    "accounts.reset_password": {
+        "GET": get(EVERYONE, url_values=_reset_link),
+        "POST": post(
+            EVERYONE,
+            url_values=_reset_link,
+            data=lambda w: {
+                "new_password": "a brand new passphrase",
+                "confirm": "a brand new passphrase",
+            },
+            state=_password_hashes,
+        ),
+    },
     "admin.people": {"GET": get(OVERSEERS, sees=OVERSEERS)},
     "admin.new_person": {
         "GET": get(ADMIN),
@@ -314,6 +374,12 @@ ACCESS: dict[str, dict[str, Rule]] = {
             data=lambda w: {"name": "Matrix Org", "business_days": "y"},
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
+    },
+    "admin.outbox": {"GET": get(ADMIN)},
+    "admin.outbox_message": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
+    "admin.outbox_html": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
+    "admin.retry_mail": {
+        "POST": post(ADMIN, url_values=_a_failed_mail, state=_mail_statuses),
     },
     # Single sign-on is not configured in these cases' app: its sign-in answers 404 to the
     # anonymous (tests/sso/ run it against a real provider); signed-in people go home.

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User
 from app.accounts.service import authenticate
 from app.extensions import db
+from app.mail import MailStatus, OutboundMail
 from app.plans import service
 from app.plans.models import MilestoneStatus
 from app.plans.status import RepStatus
@@ -146,3 +147,15 @@ def test_demo_needs_the_curriculum_first(runner):
     assert "curriculum load" in result.output
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_admins_outbox_shows_the_demo_password_reset_email(seeded, client):
+    [mail] = db.session.scalars(select(OutboundMail)).all()
+    assert mail.to_address == "rep7@demo.salesramp"
+    assert mail.from_name == "Northwind Software"
+    assert mail.status is MailStatus.SENT  # the tests run the job at once, as make run's worker
+    response = client.post("/login", data={"email": "admin@demo.salesramp", "password": "demo"})
+    assert response.status_code == 302
+    page = client.get("/admin/outbox")
+    assert "Grace Kim" in page.text
+    assert "Reset your SalesRamp password" in page.text

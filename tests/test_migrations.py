@@ -177,11 +177,18 @@ def test_migrations_that_copy_a_table_keep_a_populated_database(empty_app):
     before = row_counts()
     assert before["agreements"] and before["agreement_signatures"] and before["agreement_events"]
 
-    for args in (["db", "downgrade", "0011"], ["db", "upgrade"]):
-        result = runner.invoke(args=args)
-        assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["db", "downgrade", "0011"])
+    assert result.exit_code == 0, result.output
+    # Tables that later migrations create go with their rows (the demo's outbox, say).
+    with db.engine.connect() as connection:
+        kept = set(inspect(connection).get_table_names())
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
 
-    assert row_counts() == before
+    after = row_counts()
+    assert {name: after[name] for name in kept & set(after)} == {
+        name: before[name] for name in kept & set(before)
+    }
     assert schema_diff() == []
 
 

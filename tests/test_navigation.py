@@ -22,8 +22,9 @@ ADMIN_MENU = [
     ("admin.teams", "Teams"),
     ("admin.organisation", "Settings"),
     ("security.events", "Security log"),
+    ("admin.outbox", "Outbox"),
 ]
-ADMIN_ONLY = {"admin.teams", "admin.organisation", "security.events"}
+ADMIN_ONLY = {"admin.teams", "admin.organisation", "security.events", "admin.outbox"}
 MENUS = {
     (Role.REP,): [
         ("plans.my_ramp", "My ramp"),

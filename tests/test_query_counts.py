@@ -21,6 +21,7 @@ from app.accounts.models import Role, User
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
 from app.extensions import db
+from app.mail import queue_mail
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
@@ -59,6 +60,15 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
         record = coaching.DebriefRecord(notes={"went_well": "Clear opening"}, commitments=entries)
         coaching.record_debrief(coach, debrief, record, held_on)
     coaching.notify(coach, "test", f"{rep.full_name} did something", "/coaching/mine")
+    queue_mail(  # the admin's outbox grows with the organisation too
+        to=rep.email,
+        to_name=rep.full_name,
+        template="password_reset",
+        subject="Reset your SalesRamp password",
+        reason="Asked for on the sign-in page.",
+        link="http://127.0.0.1:5000/",
+        minutes=30,
+    )
     db.session.commit()
 
 
@@ -112,6 +122,7 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "a rep's debriefs": (ids.coach, f"/coaching/reps/{ids.rep}"),
         "notifications": (ids.coach, "/coaching/notifications"),
         "one-on-one prep": (ids.coach, f"/coaching/reps/{ids.rep}/one-on-one"),
+        "outbox": (ids.admin, "/admin/outbox"),
     }
 
 

@@ -179,3 +179,18 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     def password_sign_in_closed(self, user: User) -> bool:
         """Whether ``user`` must sign in through single sign-on rather than with a password."""
         return self.sso_required and user.id != self.sso_break_glass_admin_id
+
+
+class PasswordReset(db.Model):  # type: ignore[name-defined]
+    """A "forgot password" link: single use, short-lived; only its token's SHA-256 is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

@@ -71,14 +71,14 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise Invalid("That is not your current password.", field="current_password")
-    _check_password_strength(new, "new_password", user.email, user.full_name)
+    check_password_strength(new, "new_password", user.email, user.full_name)
     user.password_hash = hash_password(new)
     signins.end_all(user)  # a stolen session must not outlive the password it was opened with
     security.record(EventKind.PASSWORD_CHANGED, actor=user, subject=user)
     db.session.flush()
 
 
-def _check_password_strength(password: str, field: str, *personal: str) -> None:
+def check_password_strength(password: str, field: str, *personal: str) -> None:
     """Every password set through SalesRamp passes here (seeded demo data sets hashes directly)."""
     problem = password_problem(password, personal)
     if problem is not None:
@@ -101,7 +101,7 @@ class PersonDetails:
 
 def create_user(actor: User, details: PersonDetails, password: str) -> User:
     require_role(actor, Role.ADMIN)
-    _check_password_strength(password, "password", details.email, details.full_name)
+    check_password_strength(password, "password", details.email, details.full_name)
     user = User(password_hash=hash_password(password), active=True)
     _apply_details(user, details)
     db.session.add(user)
@@ -176,7 +176,7 @@ def _keep_break_glass_admin(user: User, change: str) -> None:
 
 def reset_password(actor: User, user: User, password: str) -> None:
     require_role(actor, Role.ADMIN)
-    _check_password_strength(password, "password", user.email, user.full_name)
+    check_password_strength(password, "password", user.email, user.full_name)
     user.password_hash = hash_password(password)
     signins.end_all(user)
     security.record(EventKind.PASSWORD_RESET, actor=actor, subject=user, detail="set by an admin")

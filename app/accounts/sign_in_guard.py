@@ -49,7 +49,7 @@ def guard_sign_in(view: F) -> F:
 
     @limiter.limit(
         lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
-        key_func=_account_key,
+        key_func=account_key,
         methods=["POST"],
         deduct_when=_failed,
     )
@@ -118,7 +118,8 @@ def _typed_email() -> str:
     return (request.form.get("email") or "").strip().lower()[:254]
 
 
-def _account_key() -> str:
+def account_key() -> str:
+    """Flask-Limiter's key for the account a form names: the email typed, known or not."""
     return f"account:{_typed_email()}"
 
 
@@ -141,6 +142,9 @@ def _too_many_attempts(error: RateLimitExceeded) -> tuple[str, int, dict[str, st
     retry_at = datetime.fromtimestamp(now + wait, UTC)
     # In words, to the nearest minute: the window's reset can fall a second past the minute.
     page = render_template(
-        "accounts/throttled.html", wait_minutes=max(1, round(wait / 60)), retry_at=retry_at
+        "accounts/throttled.html",
+        wait_minutes=max(1, round(wait / 60)),
+        retry_at=retry_at,
+        resetting=request.endpoint == "accounts.forgot_password",
     )
     return page, 429, {"Retry-After": str(wait)}

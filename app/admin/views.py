@@ -1,4 +1,4 @@
-"""People, teams and organisation settings, for admins (HR may look at people)."""
+"""People, teams, organisation settings and the outbox, for admins (HR may look at people)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from app.accounts import service, signins
 from app.accounts.access import require_role
 from app.accounts.models import Role, User
 from app.accounts.service import PersonDetails
+from app.admin import service as admin_service
 from app.admin.forms import NewPersonForm, OrganisationForm, PersonForm, ResetPasswordForm, TeamForm
 from app.errors import ChangedMeanwhile, Invalid
 from app.lookup import parse_id
+from app.mail import MailStatus
 from app.pagination import PageRequest
 from app.web import discard_writes, show_domain_error
 
@@ -146,6 +148,44 @@ def organisation() -> Response | str:
         flash("Organisation settings saved.", "success")
         return redirect(url_for("admin.organisation"))
     return render_template("admin/organisation.html", form=form)
+
+
+@bp.get("/outbox")
+def outbox() -> str:
+    status = request.args.get("status", "")
+    wanted = MailStatus(status) if status in set(MailStatus) else None
+    page_request = PageRequest.from_args(request.args, ())
+    page = admin_service.outbox(current_user, page_request, wanted)
+    return render_template("admin/outbox.html", page=page, wanted=wanted, statuses=list(MailStatus))
+
+
+@bp.get("/outbox/<int:mail_id>")
+def outbox_message(mail_id: int) -> str:
+    mail = admin_service.outbound_mail(current_user, mail_id)
+    return render_template("admin/outbox_message.html", mail=mail)
+
+
+# The HTML part, for the message page's sandboxed frame: no script runs, nothing is fetched
+# (remote images would tell the sender the message was read), and only this site may frame it.
+EMAIL_PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
+)
+
+
+@bp.get("/outbox/<int:mail_id>/html")
+def outbox_html(mail_id: int) -> Response:
+    mail = admin_service.outbound_mail(current_user, mail_id)
+    response = Response(mail.html_body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.post("/outbox/<int:mail_id>/retry")
+def retry_mail(mail_id: int) -> Response:
+    mail = admin_service.retry_mail(current_user, mail_id)
+    flash(f"The message to {mail.to_address} is queued to be sent again.", "success")
+    return redirect(url_for("admin.outbox_message", mail_id=mail.id))
 
 
 def _with_choices(form: PersonForm) -> PersonForm:

@@ -13,7 +13,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app
+from flask import Flask, current_app
 
 from app.accounts.service import organisation
 from app.agreements.audit import events_of
@@ -24,11 +24,13 @@ from app.agreements.seal import (
     SealKey,
     TimestampAuthority,
     check_seal,
+    configured_key_problem,
     load_seal_key,
     retired_seal_keys,
     seal_pdf,
 )
 from app.agreements.service.drafting import document_hash, document_of
+from app.config import SettingError
 from app.extensions import db
 from app.pdf import render_pdf
 
@@ -40,6 +42,16 @@ def seal_key() -> SealKey:
     return load_seal_key(
         Path(p12) if p12 else None, config.get("SEAL_PASSPHRASE"), Path(config["SEAL_KEY_DIR"])
     )
+
+
+def check_seal_configuration(app: Flask) -> None:
+    """Refuse to start with a configured seal certificate that cannot seal (see the reason)."""
+    p12 = app.config.get("SEAL_P12")
+    if not p12:
+        return
+    problem = configured_key_problem(Path(p12), app.config.get("SEAL_PASSPHRASE"))
+    if problem:
+        raise SettingError(f"SALESRAMP_SEAL_P12 ({p12}) cannot seal agreements: {problem}.")
 
 
 def timestamp_authority() -> TimestampAuthority | None:

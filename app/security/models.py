@@ -25,6 +25,7 @@ class EventKind(enum.StrEnum):
     REACTIVATED = "reactivated"
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # the "forgot password" form
     EXPORT = "export"
     THROTTLE_STORE_DOWN = "throttle_store_down"  # sign-in counters fell back to one process
     SSO_REFUSED = "sso_refused"  # a single sign-on the provider vouched for, refused here

@@ -80,3 +80,25 @@ def test_the_agreement_page_and_the_list_name_who_still_has_to_sign_and_since_wh
     assert re.search(r"Waiting for HR since \d+ \w+ \d{4}", listed)
     assert re.search(r"Waiting for Casey Coach \(coach\) since \d+ \w+ \d{4}", listed)
     assert "Waiting for Ava Chen" not in listed
+
+
+def test_the_rep_sees_on_my_agreements_who_still_has_to_countersign(
+    client: FlaskClient,
+    login: Login,
+    hr: User,
+    make_user: Callable[..., User],
+    make_rep: Callable[..., User],
+    make_agreement: Callable[..., Agreement],
+    fresh: Callable[..., object],
+) -> None:
+    coach = make_user(Role.COACH, name="Casey Coach")
+    rep = make_rep(name="Ava Chen", coach=coach)
+    agreement = make_agreement(ONBOARDING, rep=rep)
+    signing.sign(rep, agreement, fresh(rep), EVIDENCE, WINDOW)
+    db.session.commit()
+
+    mine = login(rep).get("/agreements/mine").get_data(as_text=True)
+    own = mine.split("My agreements", 1)[1]
+    assert re.search(r"Waiting for HR since \d+ \w+ \d{4}", own)
+    assert re.search(r"Waiting for Casey Coach \(coach\) since \d+ \w+ \d{4}", own)
+    assert "Waiting for Ava Chen" not in own

@@ -27,8 +27,10 @@ from app.agreements.seal import (
     seal_pdf,
     self_signed_p12,
 )
+from app.config import SettingError
 from app.pdf import render_html_to_pdf
 from tests.agreements.pdf_metadata import assert_consistent_pdfa_3b, identity_of
+from tests.conftest import make_test_app
 
 
 def test_a_sealed_agreement_is_consistent_pdfa_3b(completed: Agreement) -> None:
@@ -96,3 +98,32 @@ def test_a_configured_ecdsa_certificate_is_refused_for_sealing(tmp_path: Path) -
     key = SealKey(self_signed_p12("Northwind seal", "pw", key=_p256()), b"pw")
     with pytest.raises(ValueError, match="must have an RSA key"):
         seal_pdf(render_html_to_pdf("<p>x</p>"), key, "CODE", "Northwind")
+
+
+def _start_with_seal(tmp_path: Path, p12: bytes, passphrase: str) -> None:
+    path = tmp_path / "organisation.p12"
+    path.write_bytes(p12)
+    make_test_app(
+        f"sqlite:///{tmp_path / 'start.sqlite3'}", SEAL_P12=path, SEAL_PASSPHRASE=passphrase
+    )
+
+
+def test_an_ecdsa_seal_certificate_stops_the_start_with_the_reason(tmp_path: Path) -> None:
+    p12 = self_signed_p12("Northwind seal", "pw", key=_p256())
+    with pytest.raises(SettingError) as refused:
+        _start_with_seal(tmp_path, p12, "pw")
+    message = str(refused.value)
+    assert message.startswith("SALESRAMP_SEAL_P12 (")
+    assert "Northwind seal" in message and "ECDSA" in message and "RSA certificate" in message
+
+
+def test_a_wrong_seal_passphrase_stops_the_start(tmp_path: Path) -> None:
+    with pytest.raises(SettingError, match="SALESRAMP_SEAL_PASSPHRASE"):
+        _start_with_seal(tmp_path, self_signed_p12("Northwind seal", "right"), "wrong")
+
+
+def test_an_rsa_seal_certificate_starts_and_seals_consistent_pdfa(tmp_path: Path) -> None:
+    _start_with_seal(tmp_path, self_signed_p12("Northwind seal", "pw"), "pw")
+    key = load_seal_key(tmp_path / "organisation.p12", "pw", tmp_path)
+    sealed = seal_pdf(render_html_to_pdf("<p>x</p>"), key, "CODE-CODE-CODE", "Northwind")
+    assert_consistent_pdfa_3b(identity_of(sealed))

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
 from app.agreements import audit, rendering
-from app.agreements.models import Agreement, AgreementStatus
+from app.agreements.models import Agreement, AgreementStatus, SignerRole
 from app.extensions import db
 from app.web import PASSWORD_AT
 
@@ -30,7 +30,8 @@ def reload(agreement: Agreement) -> Agreement:
 
 
 def sign_form(user: User, **changes: str) -> dict[str, str]:
-    return {"consent": "y", "consent_version": "2026-11-v1", "typed_name": user.full_name} | changes
+    version = "2026-11-hr-v1" if user.has_role(Role.HR) else "2026-11-v1"
+    return {"consent": "y", "consent_version": version, "typed_name": user.full_name} | changes
 
 
 def test_hr_drafts_previews_and_sends_an_agreement(
@@ -98,6 +99,16 @@ def test_the_rep_signs_hr_countersigns_and_both_download_the_stored_bytes(
 
     login(hr)
     assert agreement.title in client.get("/agreements/mine").text
+    # HR signs for the organisation: its consent text does not tell HR to ask HR.
+    hr_page = client.get(f"/agreements/{agreement.id}/sign").text
+    assert "on behalf of the organisation" in hr_page and "ask HR" not in hr_page
+    assert 'value="2026-11-hr-v1"' in hr_page
+    rep_text = client.post(
+        f"/agreements/{agreement.id}/sign", data=sign_form(hr, consent_version="2026-11-v1")
+    )
+    assert "The consent text changed" in rep_text.text
+    assert 'value="2026-11-hr-v1"' in rep_text.text
+    assert reload(agreement).status == AgreementStatus.SIGNED_BY_REP
     countersigned = client.post(f"/agreements/{agreement.id}/sign", data=sign_form(hr))
     assert countersigned.status_code == 302
     agreement = reload(agreement)
@@ -113,6 +124,8 @@ def test_the_rep_signs_hr_countersigns_and_both_download_the_stored_bytes(
     actions = [e.action for e in audit.events_of(agreement)]
     assert actions[:4] == ["drafted", "sent", "opened", "read to the end"]
     assert "signed by rep" in actions and actions[-1] == "sealed"
+    versions = {s.role: s.consent_version for s in agreement.signatures}
+    assert versions == {SignerRole.REP: "2026-11-v1", SignerRole.HR: "2026-11-hr-v1"}
 
 
 def test_a_refused_signature_lists_every_error_at_the_top_and_keeps_the_reading(

@@ -73,14 +73,26 @@ def live_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
-def live_server(app: Flask, database_url: str, live_settings: dict[str, Any]) -> Iterator[str]:
+def live_server(
+    request: pytest.FixtureRequest, app: Flask, database_url: str, live_settings: dict[str, Any]
+) -> Iterator[str]:
     """The app with CSRF on, served from a thread on 127.0.0.1; yields its base URL.
 
     It shares the test database with the ``app`` fixture, so tests seed through the factories
-    (in ``app``'s context) and the browser sees the result.
+    (in ``app``'s context) and the browser sees the result. It sends mail where ``app`` does
+    (to the ``smtp_server`` fixture's server when the test uses it), with links to itself.
     """
-    live_app = make_test_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None, **live_settings)
+    if "smtp_server" in request.fixturenames:
+        request.getfixturevalue("smtp_server")  # first, so that its URL is the app's
+    live_app = make_test_app(
+        database_url,
+        WTF_CSRF_ENABLED=True,
+        SERVER_NAME=None,
+        MAIL_URL=app.config["MAIL_URL"],
+        **live_settings,
+    )
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    live_app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -12,7 +12,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from app import prune
-from app.accounts.models import Role, SignIn, User
+from app.accounts.models import PasswordReset, Role, SignIn, User
 from app.agreements.models import (
     AgreementExport,
     BulkSend,
@@ -22,6 +22,7 @@ from app.agreements.models import (
 from app.curriculum.models import AgreementTemplate
 from app.extensions import db
 from app.jobs import queue_of
+from app.mail import MailStatus, OutboundMail
 from app.once import Submission
 from app.security.models import EventKind, SecurityEvent
 
@@ -66,6 +67,31 @@ def _export(user: User, status: ExportStatus, finished: datetime | None) -> Agre
     return row
 
 
+def _mail(status: MailStatus, finished: datetime | None) -> OutboundMail:
+    row = OutboundMail(
+        created_at=finished or NOW,
+        to_address="someone@example.com",
+        subject="A message",
+        template="password_reset",
+        text_body="text",
+        html_body="<p>html</p>",
+        message_id=f"<{secrets.token_hex(8)}@localhost>",
+        status=status,
+        finished_at=finished,
+    )
+    db.session.add(row)
+    return row
+
+
+def _reset_link(user: User, expired: datetime) -> PasswordReset:
+    return PasswordReset(
+        user_id=user.id,
+        token_hash=secrets.token_hex(32),
+        created_at=expired - timedelta(minutes=30),
+        expires_at=expired,
+    )
+
+
 def test_old_rows_go_and_recent_ones_stay(
     app: Flask, curriculum: object, make_user: Callable[..., User]
 ) -> None:
@@ -99,10 +125,23 @@ def test_old_rows_go_and_recent_ones_stay(
         finished_at=ago(31),
     )
     db.session.add(old_bulk)
+    old_mail = _mail(MailStatus.SENT, finished=ago(31))
+    failed_mail = _mail(MailStatus.FAILED, finished=ago(2))
+    queued_mail = _mail(MailStatus.QUEUED, finished=None)
+    db.session.add_all(
+        [
+            _reset_link(user, expired=ago(2)),
+            _reset_link(user, expired=ago(0.5)),  # kept a day, for "this link has expired"
+            _reset_link(user, expired=NOW + timedelta(minutes=20)),
+        ]
+    )
     db.session.commit()
     kept_sign_ins = {ended_yesterday.id, open_now.id}
     kept_exports = {running_export.id, recent_export.id}
-    assert ended_long_ago.id and idle_long_ago.id and old_export.id  # stored, then pruned
+    kept_mails = {failed_mail.id, queued_mail.id}
+    assert (
+        old_mail.id and ended_long_ago.id and idle_long_ago.id and old_export.id
+    )  # stored, then pruned
 
     counts = prune.prune(NOW)
 
@@ -110,6 +149,8 @@ def test_old_rows_go_and_recent_ones_stay(
         "submission keys": 1,
         "sign-ins": 2,
         "finished jobs": 2,
+        "sent or failed emails": 1,
+        "expired password reset links": 1,
         "security events": 1,
     }
     db.session.expire_all()
@@ -117,6 +158,8 @@ def test_old_rows_go_and_recent_ones_stay(
     assert set(db.session.scalars(select(SignIn.id))) == kept_sign_ins
     assert set(db.session.scalars(select(AgreementExport.id))) == kept_exports
     assert _count(BulkSend) == 0
+    assert set(db.session.scalars(select(OutboundMail.id))) == kept_mails
+    assert _count(PasswordReset) == 2
     assert list(db.session.scalars(select(SecurityEvent.at))) == [ago(400)]
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts import resets
 from app.accounts import service as accounts
-from app.accounts.models import Role, User
+from app.accounts.models import PasswordReset, Role, User
 from app.accounts.service import PersonDetails, organisation
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
@@ -196,3 +199,55 @@ def test_the_settings_page_saves_and_shows_problems_next_to_the_field(
     db.session.refresh(org)
     assert org.sso_creates_accounts and org.sso_new_account_role == Role.COACH
     assert org.sso_break_glass_admin_id == admin.id
+
+
+def _reset_links(user: User) -> int:
+    return len(
+        db.session.scalars(select(PasswordReset).where(PasswordReset.user_id == user.id)).all()
+    )
+
+
+def test_forgot_password_sends_no_link_to_those_who_must_use_single_sign_on(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    admin = make_user(Role.ADMIN)
+    rep = make_user(Role.REP)
+    _require(admin, break_glass=admin)
+
+    page = client.post("/password/forgot", data={"email": rep.email}, follow_redirects=True)
+    resets.request_reset(admin.email)
+
+    assert page.status_code == 200  # the same answer as for any address
+    assert _reset_links(rep) == 0
+    assert _reset_links(admin) == 1  # the break-glass admin may still reset a password
+    details = db.session.scalars(
+        select(SecurityEvent.detail).where(
+            SecurityEvent.kind == EventKind.PASSWORD_RESET_REQUESTED,
+            SecurityEvent.subject_id == rep.id,
+        )
+    ).all()
+    assert details == ["single sign-on required: no email sent"]
+
+
+def test_a_reset_link_sent_before_single_sign_on_was_required_no_longer_works(
+    make_user: Callable[..., User],
+) -> None:
+    admin = make_user(Role.ADMIN)
+    rep = make_user(Role.REP)
+    token = "a-link-emailed-the-day-before"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    db.session.add(
+        PasswordReset(
+            user_id=rep.id,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            created_at=now,
+            expires_at=now + timedelta(minutes=30),
+        )
+    )
+    db.session.commit()
+    assert resets.person_for(token) == rep
+
+    _require(admin, break_glass=admin)
+
+    with pytest.raises(Invalid, match="passwords cannot be reset here"):
+        resets.reset_password(token, "marmalade kettle horizon")

@@ -70,6 +70,28 @@ def load_seal_key(p12_path: Path | None, passphrase: str | None, instance_path: 
         return _generated_key(instance_path)
 
 
+def configured_key_problem(p12_path: Path, passphrase: str | None) -> str | None:
+    """Why the configured PKCS#12 cannot seal agreements, in words a deployer can act on; or None.
+
+    Checked when the app starts, so that a wrong file, passphrase or key type stops the start
+    instead of the first signed agreement's seal failing in the job worker.
+    """
+    try:
+        key = load_seal_key(p12_path, passphrase, p12_path.parent)
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:
+        return f"{exc} Check SALESRAMP_SEAL_PASSPHRASE."
+    if not key.is_rsa:
+        return (
+            f"its certificate ({key.subject}) has an ECDSA key. Sealed agreements are PDF/A-3b, "
+            "a PDF 1.7 format, and pyHanko marks an ECDSA signature as PDF 2.0 (ISO/TS 32002), "
+            "which would contradict it: use an RSA certificate (3072 bits recommended), or unset "
+            "SALESRAMP_SEAL_P12 to seal with the certificate SalesRamp generates"
+        )
+    return None
+
+
 def retired_seal_keys(instance_path: Path) -> tuple[SealKey, ...]:
     """Generated keys this instance sealed with before (see ``_generated_key``), for verifying."""
     with _opening:

@@ -164,6 +164,14 @@ def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> A
 # What a list row shows: not the frozen document (kilobytes of JSON an agreement, which the
 # database would otherwise carry through the sort), nor the reps' roles or passwords.
 _WITHOUT_DOCUMENT = (defer(Agreement.document), defer(Agreement.values))
+# Who still has to sign (``Agreement.awaited_signers``): the page's signatures and coaches in
+# one query each, however many rows the page has.
+_AWAITED = (
+    selectinload(Agreement.signatures).options(
+        load_only(AgreementSignature.role, AgreementSignature.signed_at)
+    ),
+    selectinload(Agreement.coach).options(load_only(User.full_name), lazyload(User.role_rows)),
+)
 _LISTED = (
     *_WITHOUT_DOCUMENT,
     # The list's query joins the rep and their team already: read them from its rows.
@@ -172,12 +180,7 @@ _LISTED = (
         lazyload(User.role_rows),
         contains_eager(User.team),
     ),
-    # Who still has to sign (``Agreement.awaited_signers``): the page's signatures and
-    # coaches in one query each, however many rows the page has.
-    selectinload(Agreement.signatures).options(
-        load_only(AgreementSignature.role, AgreementSignature.signed_at)
-    ),
-    selectinload(Agreement.coach).options(load_only(User.full_name), lazyload(User.role_rows)),
+    *_AWAITED,
 )
 
 
@@ -245,7 +248,7 @@ def agreements_of(actor: User, rep: User) -> list[Agreement]:
     query = select(Agreement).where(Agreement.rep_id == rep.id)
     if not can_manage(actor):
         query = query.where(Agreement.status != AgreementStatus.DRAFT)
-    query = query.order_by(Agreement.created_at.desc()).options(*_WITHOUT_DOCUMENT)
+    query = query.order_by(Agreement.created_at.desc()).options(*_WITHOUT_DOCUMENT, *_AWAITED)
     return list(db.session.scalars(query))
 
 

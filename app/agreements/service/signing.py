@@ -14,7 +14,7 @@ from app.accounts.models import Role, User
 from app.accounts.passwords import verify_password
 from app.agreements import audit
 from app.agreements.audit import Evidence
-from app.agreements.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
+from app.agreements.consent import consent_version_for
 from app.agreements.document import names_match
 from app.agreements.models import (
     Agreement,
@@ -41,7 +41,7 @@ class SignatureInput:
 
     typed_name: str
     consent: bool
-    consent_version: str = CURRENT_CONSENT_VERSION
+    consent_version: str | None = None  # the version shown; None: the signer's role's current one
     password: str = ""
     signed_in_at: datetime | None = None  # the last password entry in this session (UTC)
 
@@ -97,7 +97,8 @@ def sign(
             raise Invalid("For your security, enter your password again to sign.", "password")
         if not verify_password(actor.password_hash, given.password):
             raise Invalid("That password is not right.", field="password")
-    if given.consent_version not in CONSENT_TEXTS:
+    consent_version = consent_version_for(role)
+    if given.consent_version not in (None, consent_version):
         raise Invalid("The consent text changed; reload the page and read it again.", "consent")
     if not given.consent:
         raise Invalid("Tick the box to agree to sign electronically.", field="consent")
@@ -121,7 +122,7 @@ def sign(
         signer_id=actor.id,
         name_on_record=actor.full_name,
         typed_name=" ".join(given.typed_name.split()),
-        consent_version=given.consent_version,
+        consent_version=consent_version,
         opened_at=opened,
         reached_end_at=reached,
         signed_at=moment,
@@ -131,7 +132,7 @@ def sign(
     )
     db.session.add(signature)
     db.session.flush()
-    detail = f'Typed name "{signature.typed_name}"; consent {given.consent_version}'
+    detail = f'Typed name "{signature.typed_name}"; consent {consent_version}'
     audit.record(agreement, actor, SIGNED_ACTIONS[role], evidence, _hash(agreement), detail, moment)
     db.session.refresh(agreement, ["signatures"])
     if all(agreement.signature_by(r) for r in agreement.required_signers):

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.agreements import rendering, service
 from app.agreements.audit import now
-from app.agreements.consent import CURRENT_CONSENT_VERSION, consent_text
+from app.agreements.consent import consent_text, consent_version_for
 from app.agreements.forms import DeclineForm, SignForm
 from app.agreements.models import Agreement, AgreementStatus, SignerRole
 from app.agreements.views.blueprint import bp, evidence, to_detail
@@ -40,6 +40,9 @@ def sign(agreement_id: int) -> Response | str:
 
 
 def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
+    # The text shown is the one agreed to: a refused submit that carried an older version
+    # shows, and then posts, the current one.
+    form.consent_version.data = consent_version_for(role)
     return render_template(
         "agreements/sign.html",
         agreement=agreement,
@@ -48,7 +51,7 @@ def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
         form=form,
         decline_form=DeclineForm(),
         already_read=service.has_reached_end(current_user, agreement),
-        consent=consent_text(CURRENT_CONSENT_VERSION),
+        consent=consent_text(consent_version_for(role)),
         needs_password=service.needs_password(password_entered_at(), now(), _reauth_window()),
     )
 

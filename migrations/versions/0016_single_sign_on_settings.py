@@ -1,7 +1,7 @@
 """single sign-on settings of the organisation: required, the break-glass admin, new accounts
 
-Revision ID: 0014_sso
-Revises: 0013
+Revision ID: 0016_sso
+Revises: 0015_mail
 Create Date: 2026-11-29 23:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_sso'
-down_revision = '0013'
+revision = '0016_sso'
+down_revision = '0015_mail'
 branch_labels = None
 depends_on = None
 
