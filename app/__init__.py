@@ -49,6 +49,8 @@ from app.reminders.cli import register_reminders
 from app.reminders.views import bp as reminders_bp
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
+from app.sso.provider import init_sso
+from app.sso.views import bp as sso_bp
 from app.web import register_web_behaviour
 
 
@@ -90,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     register_sign_in_guard(app)
     register_login_session(login_manager)  # a sign-in token per session, not the user's id
+    init_sso(app)  # the OpenID provider's client, when SALESRAMP_OIDC_ISSUER is set
 
     # Import every feature's models so that metadata (and Alembic) sees all tables.
     importlib.import_module("app.models")
@@ -140,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         reminders_bp,
         security_bp,
+        sso_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -71,6 +71,11 @@ class Settings:
     escalate_manager_days: int = 10
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    # Single sign-on with OpenID Connect (app/sso): off unless the issuer is set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = "single sign-on"  # the button says "Sign in with <name>"
     # Email (app/mail): an smtp:// or smtps:// URL; None writes every message to the outbox
     # folder instead, where the admin's Outbox page shows it.
     mail_url: str | None = None
@@ -149,6 +154,10 @@ class Settings:
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "DIGEST_HOUR": self.digest_hour,
             "DIGEST_WEEKDAY": self.digest_weekday,
+            "OIDC_ISSUER": self.oidc_issuer,
+            "OIDC_CLIENT_ID": self.oidc_client_id,
+            "OIDC_CLIENT_SECRET": self.oidc_client_secret,
+            "OIDC_NAME": self.oidc_name,
         }
 
 
@@ -206,6 +215,10 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         escalate_manager_days=manager_days,
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
+        oidc_issuer=env.get("SALESRAMP_OIDC_ISSUER") or None,
+        oidc_client_id=env.get("SALESRAMP_OIDC_CLIENT_ID") or "",
+        oidc_client_secret=env.get("SALESRAMP_OIDC_CLIENT_SECRET") or "",
+        oidc_name=env.get("SALESRAMP_OIDC_NAME") or "single sign-on",
         mail_url=env.get("SALESRAMP_MAIL_URL") or None,
         mail_from=env.get("SALESRAMP_MAIL_FROM") or "salesramp@localhost",
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
@@ -216,6 +217,21 @@ class OnceForm(FlaskForm):
     """
 
     submission_key = HiddenField(default=new_key)
+
+
+def safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site, never to another host (else: home).
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so ``/\\evil.com`` is
+    refused too: Werkzeug quotes it in the Location header, but not in the redirect page's link.
+    Both ways of signing in (password, single sign-on) go on to the page asked for through it.
+    """
+    unsafe = target is None or "\\" in target or any(ord(char) < 0x20 for char in target)
+    if target and not unsafe and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("plans.home")
 
 
 # --- password freshness: signing an agreement needs a password entered moments ago ------------

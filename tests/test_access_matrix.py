@@ -462,6 +462,18 @@ ACCESS: dict[str, dict[str, Rule]] = {
             url_values=_cohort_upload,
         ),
     },
+    # Single sign-on is not configured in these cases' app: its sign-in answers 404 to the
+    # anonymous (tests/sso/ run it against a real provider); signed-in people go home.
+    "sso.start": {"GET": get({Actor.ANONYMOUS}, ok=404, denied=302)},
+    "sso.callback": {"GET": get({Actor.ANONYMOUS}, ok=404, denied=302)},
+    "sso.settings": {
+        "GET": get(ADMIN),
+        "POST": post(
+            ADMIN,
+            data=lambda w: {"creates_accounts": "y", "new_account_role": "coach"},
+            state=lambda w: db.session.scalar(select(Organisation.sso_new_account_role)),
+        ),
+    },
     "security.events": {"GET": get(ADMIN)},
     "security.export": {"GET": get(ADMIN)},
     "certification.index": {"GET": get(SIGNED_IN, ok=302)},

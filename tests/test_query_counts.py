@@ -144,6 +144,7 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "teams": (ids.admin, "/admin/teams"),
         "invitations": (ids.admin, "/admin/invitations"),
         "invitations, expired": (ids.admin, "/admin/invitations?status=expired&sort=name"),
+        "single sign-on settings": (ids.admin, "/admin/single-sign-on"),
         "my debriefs": (ids.rep, "/coaching/mine"),
         "a rep's debriefs": (ids.coach, f"/coaching/reps/{ids.rep}"),
         "notifications": (ids.coach, "/coaching/notifications"),

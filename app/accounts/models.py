@@ -175,6 +175,22 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     # How long something may wait on a coach (a verification, notes, an assessment, a review)
     # before their work queue calls it late.
     turnaround_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Single sign-on (app/sso): with ``sso_required``, only the break-glass admin may still
+    # sign in with a password; ``sso_creates_accounts`` lets strangers with a verified email in.
+    sso_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sso_break_glass_admin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    sso_creates_accounts: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sso_new_account_role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [r.value for r in e]),
+        default=Role.REP,
+        server_default=Role.REP.value,
+    )
+
+    def password_sign_in_closed(self, user: User) -> bool:
+        """Whether ``user`` must sign in through single sign-on rather than with a password."""
+        return self.sso_required and user.id != self.sso_break_glass_admin_id
 
 
 class PasswordReset(db.Model):  # type: ignore[name-defined]

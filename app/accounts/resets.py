@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 from app.accounts import signins
 from app.accounts.models import PasswordReset, User
 from app.accounts.passwords import hash_password
-from app.accounts.service import check_password_strength, find_by_email
+from app.accounts.service import check_password_strength, find_by_email, organisation
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.mail import absolute_url, queue_mail
@@ -28,6 +28,10 @@ from app.security.models import EventKind
 
 RESET_MINUTES = 30
 EXPIRED = "This link has expired or was replaced by a newer one. Ask for a new link below."
+SINGLE_SIGN_ON_ONLY = (
+    "Your organisation signs in with single sign-on only: passwords cannot be reset here. "
+    "Sign in with the single sign-on button on the sign-in page."
+)
 USED = "This link was already used to choose a new password. Ask for a new link if you need one."
 
 
@@ -48,7 +52,8 @@ def request_reset(email: str, now: datetime | None = None) -> None:
     now = now or _now()
     typed = email.strip().lower()
     user = find_by_email(typed)
-    if user is None or not user.active or not user.has_password:
+    sso_only = user is not None and organisation().password_sign_in_closed(user)
+    if user is None or not user.active or not user.has_password or sso_only:
         # Someone invited and not yet joined sets a password from their invitation, which an
         # admin can send again; a reset would leave the invitation open beside a password.
         why = (
@@ -56,6 +61,8 @@ def request_reset(email: str, now: datetime | None = None) -> None:
             if user is None
             else "account deactivated"
             if not user.active
+            else "single sign-on required"
+            if sso_only
             else "invitation not accepted yet"
         )
         security.record(
@@ -101,6 +108,8 @@ def person_for(token: str, now: datetime | None = None) -> User:
         raise Invalid(EXPIRED)
     if reset.used_at is not None:
         raise Conflict(USED)
+    if organisation().password_sign_in_closed(reset.user):  # required after the link was sent
+        raise Invalid(SINGLE_SIGN_ON_ONLY)
     return reset.user
 
 

@@ -20,7 +20,7 @@ from app.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from app.errors import ChangedMeanwhile, Invalid
+from app.errors import ChangedMeanwhile, Invalid, NotAllowed
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.pagination import Page, PageRequest, paginate_query
@@ -41,14 +41,27 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+PASSWORD_SIGN_IN_CLOSED = (
+    "Your organisation signs in with single sign-on only: use the single sign-on button "
+    "below. Password sign-in is kept for the break-glass administrator."
+)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None; upgrades outdated hashes on the way."""
+    """The active user with these credentials, or None; upgrades outdated hashes on the way.
+
+    Raises ``NotAllowed`` when the credentials are right but the organisation requires single
+    sign-on of this person: said only after the password is checked, so the message tells
+    nobody who does not know the password that the account exists.
+    """
     user = find_by_email(email)
     if user is None or not user.has_password:  # unknown, or invited and not accepted yet
         verify_password(_DUMMY_HASH, password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
         return None
+    if organisation().password_sign_in_closed(user):
+        raise NotAllowed(PASSWORD_SIGN_IN_CLOSED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = datetime.now(UTC).replace(tzinfo=None)
@@ -119,6 +132,8 @@ def update_user(
         )
     before = _roles(user)
     _apply_details(user, details)
+    if Role.ADMIN not in user.roles:
+        _keep_break_glass_admin(user, "take away the Admin role of")
     user.row_version = user.row_version + 1
     db.session.flush()
     if _roles(user) != before:
@@ -140,6 +155,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     require_role(actor, Role.ADMIN)
     if user.id == actor.id and not active:
         raise Invalid("You cannot deactivate your own account.")
+    if not active:
+        _keep_break_glass_admin(user, "deactivate")
     if user.active != active:
         user.active = active
         if not active:
@@ -147,6 +164,17 @@ def set_active(actor: User, user: User, active: bool) -> None:
         db.session.flush()
         kind = EventKind.REACTIVATED if active else EventKind.DEACTIVATED
         security.record(kind, actor=actor, subject=user)
+
+
+def _keep_break_glass_admin(user: User, change: str) -> None:
+    """While single sign-on is required, its break-glass admin stays an active admin."""
+    org = organisation()
+    if org.sso_required and org.sso_break_glass_admin_id == user.id:
+        raise Invalid(
+            f"You cannot {change} {user.full_name}: they are the break-glass admin who may "
+            "sign in with a password while single sign-on is required. Choose another one "
+            "in the single sign-on settings first."
+        )
 
 
 def reset_password(actor: User, user: User, password: str) -> None:

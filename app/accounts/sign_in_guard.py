@@ -37,6 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 _FAILED = "salesramp.sign_in_failed"
+_HOW = "salesramp.sign_in_how"  # how this request's sign-in came about, for the security log
 _FELL_BACK = "salesramp.sign_in_counters_in_memory"
 # Only something shaped like an email is written to the log: a password typed into the email
 # box by mistake must not end up there.
@@ -70,7 +71,7 @@ def guard_sign_in(view: F) -> F:
                 EventKind.SIGN_IN_FAILED,
                 subject=find_by_email(email) if email else None,
                 subject_label=_loggable(email),
-                detail="email or password not accepted",
+                detail=g.get(_HOW) or "email or password not accepted",
             )
         return response
 
@@ -100,8 +101,13 @@ def register_sign_in_guard(app: Flask) -> None:
     user_logged_in.connect(_signed_in, app)
 
 
+def note_sign_in(how: str) -> None:
+    """Say how this request's sign-in (or its refusal) came about: the security log's detail."""
+    g.setdefault(_HOW, how)
+
+
 def _signed_in(_app: Flask, user: User, **_extra: Any) -> None:
-    security.record(EventKind.SIGN_IN, actor=user, subject=user)
+    security.record(EventKind.SIGN_IN, actor=user, subject=user, detail=g.get(_HOW, ""))
 
 
 def _failed(_response: Response) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -12,10 +10,10 @@ from werkzeug.wrappers import Response
 from app.accounts import resets, service
 from app.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.accounts.login_session import renew_sign_in, sign_in, sign_out
-from app.accounts.sign_in_guard import account_key, guard_sign_in
-from app.errors import Conflict, Invalid
+from app.accounts.sign_in_guard import account_key, guard_sign_in, note_sign_in
+from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import limiter
-from app.web import mark_password_entered, show_domain_error
+from app.web import mark_password_entered, safe_next, show_domain_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -27,27 +25,18 @@ def login() -> Response | str:
         return redirect(url_for("plans.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data or "", form.password.data or "")
+        try:
+            user = service.authenticate(form.email.data or "", form.password.data or "")
+        except NotAllowed as closed:  # the organisation requires single sign-on of this person
+            note_sign_in("password sign-in closed: single sign-on required")
+            form.form_errors.append(closed.message)
+            return render_template("accounts/login.html", form=form)
         if user is not None:
             sign_in(user, remember=form.remember.data)
             mark_password_entered()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.form_errors.append("Email or password is not right, or the account is deactivated.")
     return render_template("accounts/login.html", form=form)
-
-
-def _safe_next(target: str | None) -> str:
-    """Follow ``next`` only to a path on this site, never to another host.
-
-    Browsers read a backslash as a slash and drop tabs and newlines, so ``/\\evil.com`` is
-    refused too: Werkzeug quotes it in the Location header, but not in the redirect page's link.
-    """
-    unsafe = target is None or "\\" in target or any(ord(char) < 0x20 for char in target)
-    if target and not unsafe and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("plans.home")
 
 
 @bp.post("/logout")

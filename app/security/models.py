@@ -34,9 +34,13 @@ class EventKind(enum.StrEnum):
     INVITATION_ACCEPTED = "invitation_accepted"
     INVITATION_REFUSED = "invitation_refused"  # an expired, used, revoked or unknown link
     COHORT_IMPORTED = "cohort_imported"
+    SSO_REFUSED = "sso_refused"  # a single sign-on the provider vouched for, refused here
+    SSO_SETTINGS_CHANGED = "sso_settings_changed"
 
     @property
     def label(self) -> str:
+        if self.value.startswith("sso_"):
+            return "Single sign-on " + self.value.removeprefix("sso_").replace("_", " ")
         return self.value.replace("_", " ").capitalize()
 
 

@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -66,7 +67,15 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 
 
 @pytest.fixture
-def live_server(request: pytest.FixtureRequest, app: Flask, database_url: str) -> Iterator[str]:
+def live_settings() -> dict[str, Any]:
+    """Settings of the served app beyond the tests' own; a module overrides it (single sign-on)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    request: pytest.FixtureRequest, app: Flask, database_url: str, live_settings: dict[str, Any]
+) -> Iterator[str]:
     """The app with CSRF on, served from a thread on 127.0.0.1; yields its base URL.
 
     It shares the test database with the ``app`` fixture, so tests seed through the factories
@@ -76,7 +85,11 @@ def live_server(request: pytest.FixtureRequest, app: Flask, database_url: str) -
     if "smtp_server" in request.fixturenames:
         request.getfixturevalue("smtp_server")  # first, so that its URL is the app's
     live_app = make_test_app(
-        database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None, MAIL_URL=app.config["MAIL_URL"]
+        database_url,
+        WTF_CSRF_ENABLED=True,
+        SERVER_NAME=None,
+        MAIL_URL=app.config["MAIL_URL"],
+        **live_settings,
     )
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     live_app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"

@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: the provider's client, matching people, the settings."""
