@@ -425,7 +425,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
     },
-    "admin.outbox": {"GET": get(ADMIN)},
+    # Every email the organisation sent, whoever it names: the admins' view of the mail.
+    "admin.outbox": {"GET": get(ADMIN, sees=ADMIN)},
     "admin.outbox_message": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
     "admin.outbox_html": {"GET": get(ADMIN, sees=ADMIN, url_values=_a_mail)},
     "admin.retry_mail": {
