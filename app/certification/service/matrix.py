@@ -301,30 +301,36 @@ def _upcoming_rows(
     """
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     attempt = CertificationAttempt
-    plan = plans.active_plans_query().where(Plan.rep_id.in_(rep_ids)).subquery()
-    passed = exists().where(
-        attempt.rep_id == plan.c.rep_id,
-        attempt.stage == Milestone.certification_stage,
-        _valid_pass(today),
+    # Each (rep, stage) passed and still valid, grouped once: the due part leaves these out
+    # by a join rather than asking, for every milestone, whether its rep has passed.
+    valid = (
+        select(attempt.rep_id, attempt.stage, func.max(attempt.expires_on).label("until"))
+        .where(_valid_pass(today))
+        .group_by(attempt.rep_id, attempt.stage)
+        .cte("valid")
     )
-    due_on = func.min(Milestone.due_date)
+    passed = and_(valid.c.rep_id == Plan.rep_id, valid.c.stage == Milestone.certification_stage)
     due = (
         select(
-            plan.c.rep_id.label("rep_id"),
+            Plan.rep_id.label("rep_id"),
             Milestone.certification_stage.label("stage"),
-            due_on.label("on"),
+            func.min(Milestone.due_date).label("on"),
         )
-        .join_from(Milestone, plan, Milestone.plan_id == plan.c.id)
-        .where(Milestone.certification_stage.in_(stage_keys), ~passed)
-        .group_by(plan.c.rep_id, Milestone.certification_stage)
-        .having(due_on <= horizon)
+        .join_from(Milestone, Plan, Milestone.plan_id == Plan.id)
+        .outerjoin(valid, passed)
+        .where(
+            # The first due date is within the window exactly when some due date is.
+            Milestone.due_date <= horizon,
+            Milestone.certification_stage.is_not(None),  # ix_milestones_certification's rows
+            Milestone.certification_stage.in_(stage_keys),
+            Plan.archived_at.is_(None),  # the active plan (see plans.active_plans_query)
+            Plan.rep_id.in_(rep_ids),
+            valid.c.rep_id.is_(None),
+        )
+        .group_by(Plan.rep_id, Milestone.certification_stage)
     )
-    expires = func.max(attempt.expires_on)
-    expiring = (
-        select(attempt.rep_id, attempt.stage, expires)
-        .where(attempt.rep_id.in_(rep_ids), attempt.stage.in_(stage_keys), _valid_pass(today))
-        .group_by(attempt.rep_id, attempt.stage)
-        .having(expires <= horizon)
+    expiring = select(valid.c.rep_id, valid.c.stage, valid.c.until).where(
+        valid.c.rep_id.in_(rep_ids), valid.c.stage.in_(stage_keys), valid.c.until <= horizon
     )
     rows = due.union_all(expiring).subquery("upcoming")
     # The count over every row rides along with the first rows: one pass over the union, not two.
