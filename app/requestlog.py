@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from werkzeug.wrappers import Response
 
 from app.extensions import db
@@ -89,7 +89,12 @@ def _signed_in_id() -> int | None:
     (the database may be why the request failed), and never the session's sign-in token,
     which is a secret (``app/accounts/signins.py``)."""
     user = g.get("_login_user")  # where Flask-Login keeps whom it found for this request
-    return getattr(user, "id", None) if user is not None and user.is_authenticated else None
+    # The commit before this hook expired the user's attributes: their id is read from the
+    # identity map, as reading ``user.id`` would load the user again, a query on every page.
+    # An anonymous visitor is no mapped row, so has no identity.
+    state = inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return int(identity[0]) if identity else None
 
 
 def _line(**fields: Any) -> str:

@@ -9,13 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
+from flask_login import AnonymousUserMixin
 from sqlalchemy import text
 
 from app.accounts.models import Role, User
 from app.config import owner_only_sqlite_file, read_settings
 from app.extensions import db
+from app.requestlog import _signed_in_id
+from tests.querycount import counting_queries
 
 
 def _lines(caplog: pytest.LogCaptureFixture, logger: str) -> list[dict[str, object]]:
@@ -42,6 +45,22 @@ def test_each_request_logs_one_line_with_its_id_and_returns_the_id(
     assert all(sign_in_token not in record.getMessage() for record in caplog.records)
     assert isinstance(first["duration_ms"], float)
     assert second["status"] == 404 and second["request_id"] == forged.headers["X-Request-Id"]
+
+
+def test_the_log_line_names_the_signed_in_person_without_loading_them_again(
+    app: Flask, make_user: Callable[..., User]
+) -> None:
+    """The request's commit expires the user; the log reads the id, not the row (a query)."""
+    user = make_user(Role.COACH)
+    user_id = user.id
+    with app.test_request_context("/team"):
+        g._login_user = user
+        db.session.commit()
+        with counting_queries() as statements:
+            assert _signed_in_id() == user_id
+        assert list(statements) == []
+        g._login_user = AnonymousUserMixin()
+        assert _signed_in_id() is None
 
 
 def test_statements_slower_than_the_threshold_are_logged(

@@ -141,19 +141,21 @@ def team_certifications(
     all_keys = [key for key in names if any(r.stage == key for r in rubrics)]
     stage_keys = [filters.stage] if filters.stage in all_keys else all_keys
     name_order = User.full_name.desc() if page_request.descending else User.full_name
-    page = paginate_query(
-        select(User).where(*conditions).order_by(name_order, User.id), page_request
-    )
+    # The matrix shows no one's roles: they are not loaded with the reps.
+    people = select(User).where(*conditions).options(lazyload(User.role_rows))
+    page = paginate_query(people.order_by(name_order, User.id), page_request)
     rep_ids = select(User.id).where(*conditions)
     due_rows, due_total = _upcoming_rows(rep_ids, stage_keys, today)
     # The page's reps on every stage shown; the due list's reps on their due stage only.
     wanted: dict[int, set[str]] = {rep.id: set(stage_keys) for rep in page.items}
-    for rep_id, stage in due_rows:
-        wanted.setdefault(rep_id, set()).add(stage)
     reps = {rep.id: rep for rep in page.items}
-    reps.update(_reps_by_id(set(wanted) - set(reps)))
+    for due_rep, stage in due_rows:
+        wanted.setdefault(due_rep.id, set()).add(stage)
+        reps[due_rep.id] = due_rep
     cells = _cells({reps[rep_id]: stages for rep_id, stages in wanted.items()}, names, today)
-    upcoming = [item for key in due_rows for item in _upcoming(cells[key], today)]
+    upcoming = [
+        item for due_rep, stage in due_rows for item in _upcoming(cells[due_rep.id, stage], today)
+    ]
     position = {key: index for index, key in enumerate(names)}
     upcoming.sort(
         key=lambda u: (u.on, u.certification.rep.full_name, position[u.certification.stage])
@@ -198,12 +200,18 @@ def _cells(
         if row.decided_at is not None and row.weighted_average:
             best[key] = max(best.get(key, 0.0), row.weighted_average)
     due = _certification_due_dates(ids, stages)
+    # Most cells have no attempt: they share one reading rather than each working it out.
+    unattempted = certification_status([], today)
     return {
         (rep.id, stage): MatrixCell(
             rep=rep,
             stage=stage,
             stage_name=names.get(stage, stage),
-            reading=certification_status(facts.get((rep.id, stage), []), today),
+            reading=(
+                certification_status(facts[rep.id, stage], today)
+                if (rep.id, stage) in facts
+                else unattempted
+            ),
             due_date=due.get((rep.id, stage)),
             best_average=best.get((rep.id, stage)),
         )
@@ -257,12 +265,6 @@ def _certification_due_dates(
     return {(rep_id, stage): on for rep_id, stage, on in db.session.execute(query)}
 
 
-def _reps_by_id(ids: set[int]) -> dict[int, User]:
-    # Always asked (even for no ids) so the page asks as many queries whatever the data.
-    query = select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows))
-    return {user.id: user for user in db.session.scalars(query)}
-
-
 def _valid_pass(today: date) -> ColumnElement[bool]:
     """An attempt that makes its stage "passed" today (see ``certification_status``)."""
     attempt = CertificationAttempt
@@ -292,48 +294,56 @@ def _pass_rates(
 
 def _upcoming_rows(
     rep_ids: Select[int], stage_keys: Sequence[str], today: date
-) -> tuple[list[tuple[int, str]], int]:
+) -> tuple[list[tuple[User, str]], int]:
     """The (rep, stage) pairs due, overdue or expiring within the window, soonest first (the
-    first ``UPCOMING_SHOWN``), and how many there are: the rule of :func:`upcoming_of` in SQL.
+    first ``UPCOMING_SHOWN``, the reps loaded with them), and how many there are: the rule of
+    :func:`upcoming_of` in SQL.
     """
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     attempt = CertificationAttempt
-    plan = plans.active_plans_query().where(Plan.rep_id.in_(rep_ids)).subquery()
-    passed = exists().where(
-        attempt.rep_id == plan.c.rep_id,
-        attempt.stage == Milestone.certification_stage,
-        _valid_pass(today),
+    # Each (rep, stage) passed and still valid, grouped once: the due part leaves these out
+    # by a join rather than asking, for every milestone, whether its rep has passed.
+    valid = (
+        select(attempt.rep_id, attempt.stage, func.max(attempt.expires_on).label("until"))
+        .where(_valid_pass(today))
+        .group_by(attempt.rep_id, attempt.stage)
+        .cte("valid")
     )
-    due_on = func.min(Milestone.due_date)
+    passed = and_(valid.c.rep_id == Plan.rep_id, valid.c.stage == Milestone.certification_stage)
     due = (
         select(
-            plan.c.rep_id.label("rep_id"),
+            Plan.rep_id.label("rep_id"),
             Milestone.certification_stage.label("stage"),
-            due_on.label("on"),
+            func.min(Milestone.due_date).label("on"),
         )
-        .join_from(Milestone, plan, Milestone.plan_id == plan.c.id)
-        .where(Milestone.certification_stage.in_(stage_keys), ~passed)
-        .group_by(plan.c.rep_id, Milestone.certification_stage)
-        .having(due_on <= horizon)
+        .join_from(Milestone, Plan, Milestone.plan_id == Plan.id)
+        .outerjoin(valid, passed)
+        .where(
+            # The first due date is within the window exactly when some due date is.
+            Milestone.due_date <= horizon,
+            Milestone.certification_stage.is_not(None),  # ix_milestones_certification's rows
+            Milestone.certification_stage.in_(stage_keys),
+            Plan.archived_at.is_(None),  # the active plan (see plans.active_plans_query)
+            Plan.rep_id.in_(rep_ids),
+            valid.c.rep_id.is_(None),
+        )
+        .group_by(Plan.rep_id, Milestone.certification_stage)
     )
-    expires = func.max(attempt.expires_on)
-    expiring = (
-        select(attempt.rep_id, attempt.stage, expires)
-        .where(attempt.rep_id.in_(rep_ids), attempt.stage.in_(stage_keys), _valid_pass(today))
-        .group_by(attempt.rep_id, attempt.stage)
-        .having(expires <= horizon)
+    expiring = select(valid.c.rep_id, valid.c.stage, valid.c.until).where(
+        valid.c.rep_id.in_(rep_ids), valid.c.stage.in_(stage_keys), valid.c.until <= horizon
     )
     rows = due.union_all(expiring).subquery("upcoming")
     # The count over every row rides along with the first rows: one pass over the union, not two.
     soonest = (
-        select(rows.c.rep_id, rows.c.stage, func.count().over())
-        .join(User, User.id == rows.c.rep_id)
+        select(User, rows.c.stage, func.count().over())
+        .join_from(rows, User, User.id == rows.c.rep_id)
         .order_by(rows.c.on, User.full_name, rows.c.rep_id, rows.c.stage)
         .limit(UPCOMING_SHOWN)
+        .options(lazyload(User.role_rows))
     )
     found = db.session.execute(soonest).all()
     total = found[0][2] if found else 0
-    return [(rep_id, stage) for rep_id, stage, _ in found], total
+    return [(rep, stage) for rep, stage, _ in found], total
 
 
 def upcoming_of(cert: Certification | MatrixCell, today: date) -> list[Upcoming]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Date, Select, and_, case, exists, func, literal, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import today_in
@@ -136,7 +136,7 @@ def team_page(
 def team_rows(
     actor: User, filters: TeamFilters, now: datetime | None = None, details: bool = True
 ) -> list[RepRow]:
-    """Every rep the actor may see that the filters keep, by name, in two queries.
+    """Every rep the actor may see that the filters keep, by name, in one query.
 
     A coach sees their own reps, HR and admins everyone's. Without ``details``, the rows have
     their status, day and overdue figures but not the waiting milestones and phases.
@@ -162,11 +162,12 @@ def rows_of_reps_coached_by(coach_ids: Sequence[int], now: datetime) -> dict[int
 
 
 def _rows(reps: Select[Any], moment: datetime, details: bool) -> list[RepRow]:
-    # Overdue is counted against each of the reps' todays (time zones make at most about
-    # three dates): each row then takes its own. The zones are read first, in a small query.
-    zones = db.session.scalars(reps.with_only_columns(User.timezone).distinct().order_by(None))
-    todays = {zone: today_in(zone, moment) for zone in zones}
-    days = sorted(set(todays.values()))
+    # Overdue is counted against each of the reps' todays: every time zone's today is the UTC
+    # date, the day before or the day after (offsets run from -12 to +14 hours), so the three
+    # are counted and each row takes its own, without first asking which zones the reps use.
+    utc_today = moment.astimezone(UTC).date()
+    days = [utc_today + timedelta(days=offset) for offset in (-1, 0, 1)]
+    todays: dict[str, date] = {}
     rep_ids = reps.with_only_columns(User.id).order_by(None)
     counts = _plan_counts(rep_ids, days, details).subquery("counts")
     has_milestones = exists().where(Milestone.plan_id == Plan.id)
@@ -178,9 +179,13 @@ def _rows(reps: Select[Any], moment: datetime, details: bool) -> list[RepRow]:
         .outerjoin(counts, counts.c.plan_id == Plan.id)
     )
     column_of = {day: position for position, day in enumerate(days)}
-    return [
-        _row(line, todays[line.timezone], column_of, details) for line in db.session.execute(query)
-    ]
+    rows = []
+    for line in db.session.execute(query):
+        today = todays.get(line.timezone)
+        if today is None:
+            today = todays[line.timezone] = today_in(line.timezone, moment)
+        rows.append(_row(line, today, column_of, details))
+    return rows
 
 
 def _reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
@@ -305,8 +310,9 @@ def _load_people(rows: Sequence[RepRow]) -> None:
         select(User)
         .where(User.id.in_([row.rep_id for row in rows]))
         .options(
-            selectinload(User.team),
-            selectinload(User.coach).lazyload(User.role_rows),
+            # Each rep has one team and one coach: joined in the same query.
+            joinedload(User.team),
+            joinedload(User.coach).lazyload(User.role_rows),
             # The list shows no one's roles: not loaded unless asked for.
             lazyload(User.role_rows),
         )
