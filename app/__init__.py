@@ -32,6 +32,9 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.jobs import init_queue
 from app.limits import register_limits
+from app.metrics.cli import metrics_cli
+from app.metrics.jobs import register_jobs as register_metrics_jobs
+from app.metrics.views import bp as metrics_bp
 from app.navigation import menu_of
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
@@ -119,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         coaching_bp,
         curriculum_bp,
         health_bp,
+        metrics_bp,
         plans_bp,
         security_bp,
     ):
@@ -129,12 +133,14 @@ def _register_jobs(app: Flask) -> None:
     """The job queue (``flask --app app worker`` runs it) and every feature's jobs."""
     init_queue(app)
     register_agreement_jobs(app)
+    register_metrics_jobs(app)
     register_prune(app)  # also the `flask prune` command
 
 
 def _register_cli(app: Flask) -> None:
     app.cli.add_command(agreements_cli)
     app.cli.add_command(curriculum_cli)
+    app.cli.add_command(metrics_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -22,6 +22,7 @@ from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone
 from app.extensions import db
+from app.metrics.demo import seed_activity
 from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
@@ -125,6 +126,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
+    seed_activity(hr, people[4:], local_today(hr, now))
     return people
 
 

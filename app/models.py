@@ -11,11 +11,15 @@ from app.agreements.models import (
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
+from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
 from app.notifications.models import Notification
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
 
 __all__ = [
+    "ActivityFigure",
+    "ActivityImport",
+    "ActivitySource",
     "Agreement",
     "AgreementEvent",
     "AgreementExport",

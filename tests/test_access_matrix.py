@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.extensions import db
+from app.metrics import service as metrics
+from app.metrics.models import ActivityFigure, ActivityImport
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
@@ -662,6 +664,55 @@ AGREEMENT_ACCESS: dict[str, dict[str, Rule]] = {
     "health.healthz": {"GET": get(EVERYONE)},
 }
 ACCESS.update(AGREEMENT_ACCESS)
+
+
+def _activity_import(w: World) -> dict[str, Any]:
+    """A previewed upload by HR of one day of Avery's dials, its source mapped."""
+    csv_text = f"Email,Date,Dials\n{w.rep.email},{date.today().isoformat()},12\n"
+    record = metrics.upload(w.hr, "Matrix CRM", "day.csv", csv_text.encode())
+    choice = metrics.proposed_mapping(record.source, ["Email", "Date", "Dials"])
+    columns = {"rep_column": "Email", "date_column": "Date"}
+    metrics.save_mapping(w.hr, record.source, replace(choice, **columns))
+    db.session.commit()
+    return {"import_id": record.id}
+
+
+def _import_status(w: World) -> object:
+    return db.session.scalar(select(ActivityImport.status).order_by(ActivityImport.id.desc()))
+
+
+def _logged_rows(w: World) -> object:
+    return db.session.scalar(
+        select(db.func.count(ActivityFigure.id)).where(ActivityFigure.source_id.is_(None))
+    )
+
+
+METRICS_ACCESS: dict[str, dict[str, Rule]] = {
+    # A rep's own activity and log: every rep their own, nobody else's (coaches, HR and admins
+    # without the Rep role have none).
+    "metrics.mine": {"GET": get(REPS)},
+    "metrics.log_day": {
+        "GET": get(REPS),
+        "POST": post(
+            REPS,
+            ok=303,
+            data=lambda w: {"day": date.today().isoformat(), "dials": "14"},
+            state=_logged_rows,
+        ),
+    },
+    "metrics.rep_activity": {"GET": get(VIEWERS, sees=MANAGERS)},
+    # Importing writes every rep's figures: HR and admins only.
+    "metrics.imports": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
+    "metrics.mapping": {
+        "GET": get(OVERSEERS, url_values=_activity_import),
+        "POST": post(OVERSEERS, ok=303, url_values=_activity_import),  # the proposed mapping
+    },
+    "metrics.import_detail": {"GET": get(OVERSEERS, url_values=_activity_import)},
+    "metrics.start_import": {
+        "POST": post(OVERSEERS, ok=303, url_values=_activity_import, state=_import_status),
+    },
+}
+ACCESS.update(METRICS_ACCESS)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------
