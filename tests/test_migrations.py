@@ -181,7 +181,10 @@ def test_migrations_that_copy_a_table_keep_a_populated_database(empty_app):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
 
-    assert row_counts() == before
+    # Tables made after 0011 are dropped by the downgrade, and come back empty.
+    made_later = {"activity_sources", "activity_imports", "activity_figures"}
+    kept = {name: count for name, count in before.items() if name not in made_later}
+    assert {name: count for name, count in row_counts().items() if name in kept} == kept
     assert schema_diff() == []
 
 
