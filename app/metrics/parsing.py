@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from app.metrics.catalogue import BY_KEY, DATE_FORMATS, Period, Unit
 
@@ -39,6 +40,11 @@ def parse_value(metric: str, raw: str | int | float | None) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     unit = BY_KEY[metric].unit
+    if isinstance(raw, str) and raw.isdigit() and unit is not Unit.MONEY:  # the usual case
+        value = int(raw)
+        if value > 2_000_000_000:
+            raise ValueError("is too large")
+        return value
     if unit is Unit.MONEY:
         return _cents(raw)
     if unit is Unit.MINUTES:
@@ -89,7 +95,12 @@ def parse_day(raw: str | date, date_format: str) -> date:
     """A date written as the source's format says (ISO dates are always understood)."""
     if isinstance(raw, date):
         return raw
-    text = raw.strip()
+    return _parse_day_text(raw.strip(), date_format)
+
+
+@lru_cache(maxsize=4096)
+def _parse_day_text(text: str, date_format: str) -> date:
+    """Cached: a file repeats the same few hundred dates ``strptime`` is slow to read."""
     if not text:
         raise ValueError("has no date")
     for pattern in (date_format, "%Y-%m-%d"):
