@@ -705,7 +705,7 @@ METRICS_ACCESS: dict[str, dict[str, Rule]] = {
     "metrics.imports": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
     "metrics.mapping": {
         "GET": get(OVERSEERS, url_values=_activity_import),
-        "POST": post(OVERSEERS, ok=303, url_values=_activity_import),  # the proposed mapping
+        "POST": post(OVERSEERS, ok=200, url_values=_activity_import),  # nothing chosen: refused
     },
     "metrics.import_detail": {"GET": get(OVERSEERS, url_values=_activity_import)},
     "metrics.start_import": {

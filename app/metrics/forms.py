@@ -7,7 +7,14 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, Field, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.metrics.catalogue import DATE_FORMATS, METRICS, Period, RepMatch, Unit
 from app.metrics.parsing import parse_value
@@ -56,6 +63,7 @@ def mapping_form(headers: list[str], choice: MappingChoice, data: Any = None) ->
             "The rep is named by",
             choices=lambda: [(RepMatch.EMAIL.value, "Email"), (RepMatch.NAME.value, "Full name")],
             default=choice.rep_match.value,
+            validators=[InputRequired("Choose how the file names the rep.")],
         )
         date_column = SelectField(
             "Column with the date or week",
@@ -67,6 +75,7 @@ def mapping_form(headers: list[str], choice: MappingChoice, data: Any = None) ->
             "One row covers",
             choices=lambda: [(Period.DAY.value, "A day"), (Period.WEEK.value, "A week (Mon-Sun)")],
             default=choice.period.value,
+            validators=[InputRequired("Choose whether a row covers a day or a week.")],
         )
         date_format = SelectField(
             "Dates are written as",

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.extensions import db
+from app.metrics.catalogue import PRESETS
 from app.metrics.demo import SAMPLE_FILES
 from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource, ImportStatus
 from tests.metrics.conftest import last_monday
@@ -41,7 +42,18 @@ def test_upload_map_preview_and_import_a_hubspot_export(
     assert mapping_url.endswith("/mapping")  # a new source is mapped first
     page = client.get(mapping_url).text
     assert '<option selected value="Activity assigned to (email)">' in page  # proposed
-    preview_url = client.post(mapping_url, data={}).location  # the proposal, as it stands
+    hubspot = PRESETS[0]
+    proposal = {
+        "rep_column": hubspot.rep_column,
+        "rep_match": "email",
+        "date_column": hubspot.date_column,
+        "period": "day",
+        "date_format": "%Y-%m-%d",
+        **{f"col_{metric}": header for metric, header in hubspot.columns.items()},
+    }
+    for name, value in proposal.items():  # every field proposed as HubSpot names it
+        assert f'value="{value}"' in page, name
+    preview_url = client.post(mapping_url, data=proposal).location
     preview = client.get(preview_url).text
     assert "Every row can be imported: 105 new, 0 replaced, 0 removed, 0 unchanged" in preview
     assert "rep5@demo.salesramp" in preview  # the first rows, as read
