@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db import string_enum
 from app.extensions import db
-from app.metrics.catalogue import Period, RepMatch
+from app.metrics.catalogue import METRICS, Period, RepMatch
 
 
 class Origin(enum.StrEnum):
@@ -171,15 +171,5 @@ class ActivityFigure(db.Model):  # type: ignore[name-defined]
         return {column: getattr(self, column) for column in FIGURE_COLUMNS}
 
 
-FIGURE_COLUMNS: tuple[str, ...] = (
-    "dials",
-    "conversations",
-    "meetings_booked",
-    "meetings_held",
-    "opportunities",
-    "deals_won",
-    "revenue_cents",
-    "call_minutes",
-    "meeting_minutes",
-    "selling_minutes",
-)
+# The metric columns, in the catalogue's order.
+FIGURE_COLUMNS: tuple[str, ...] = tuple(metric.column for metric in METRICS)

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask import Flask, g
-from flask.testing import FlaskClient
+from flask import Flask
 
 from app.accounts.models import Role, User
 from app.extensions import db
@@ -19,7 +18,7 @@ from app.metrics.service.sources import column_map
 from tests.conftest import PASSWORD, create_rep, create_user
 from tests.database import Snapshot, TestDatabase
 from tests.metrics.conftest import csv_of, make_source
-from tests.querycount import counting_queries
+from tests.querycount import count_pages
 
 MAX_QUERIES = 30
 WEEKS = 12
@@ -99,24 +98,7 @@ def _count_pages(app: Flask, ids: WorldIds) -> dict[str, int]:
         "a finished import": (ids.hr, f"/activity/imports/{done}"),
         "the mapping": (ids.hr, f"/activity/imports/{preview}/mapping"),
     }
-    clients: dict[int, FlaskClient] = {}
-    counts = {}
-    for name, (user_id, url) in pages.items():
-        g.pop("_login_user", None)
-        if user_id not in clients:
-            client = clients[user_id] = app.test_client()
-            email = db.session.get(User, user_id).email
-            response = client.post("/login", data={"email": email, "password": PASSWORD})
-            assert response.status_code == 302, response.text
-        client = clients[user_id]
-        client.get(url)
-        db.session.remove()
-        g.pop("_login_user", None)
-        with counting_queries() as statements:
-            response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        counts[name] = len(statements)
-    return counts
+    return count_pages(app, pages, PASSWORD)
 
 
 def test_activity_pages_ask_as_many_queries_for_50_reps_as_for_5(
