@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from app.accounts.models import User
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
 from app.jobs import Attempt, commit_progress, enqueue_after_commit, sweep_stale
 from app.metrics.models import ActivityImport, ActivitySource, ImportStatus
@@ -32,7 +32,12 @@ from app.metrics.service.importing import (
     check_for,
     import_rows,
 )
-from app.metrics.service.sources import column_map, ensure_source
+from app.metrics.service.sources import (
+    column_map,
+    ensure_source,
+    proposed_mapping,
+    save_mapping,
+)
 
 IMPORT_JOB = "metrics.import"
 INTERRUPTED = "The import was interrupted (its worker stopped) and could not be finished."
@@ -48,13 +53,12 @@ def upload(actor: User, source_name: str, filename: str, data: bytes) -> Activit
         csv_file = read_csv(data)
     except ValueError as error:
         raise Invalid(str(error), field="file") from None
-    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
     record = ActivityImport(
         source_id=source.id,
         requested_by_id=actor.id,
         filename=filename[:255] or "activity.csv",
         sha256=hashlib.sha256(data).hexdigest(),
-        content=_as_text(data, text),
+        content=_as_text(data),
         status=ImportStatus.PREVIEW,
         total_rows=len(csv_file.rows),
         checked_rows=0,
@@ -66,7 +70,7 @@ def upload(actor: User, source_name: str, filename: str, data: bytes) -> Activit
     return record
 
 
-def _as_text(data: bytes, text: str) -> str:
+def _as_text(data: bytes) -> str:
     """The file as text, in the encoding ``read_csv`` understood."""
     try:
         return data.decode("utf-8-sig")
@@ -182,6 +186,9 @@ def run_import(import_id: int, *, attempt: Attempt) -> None:
     except RowsRefused as refused:
         db.session.rollback()
         return _refused(import_id, refused.errors, refused.error_count)
+    except DomainError as refusal:  # no retry can change it: the requester lost the right
+        db.session.rollback()
+        return _refused(import_id, [refusal.message], 1)
     except Exception as exc:  # a crash: the queue retries; nothing was written
         db.session.rollback()
         message = f"{type(exc).__name__}: {exc}"[:500]
@@ -263,8 +270,6 @@ def import_file(
 
 
 def _adopt_preset(source: ActivitySource, headers: list[str]) -> None:
-    from app.metrics.service.sources import proposed_mapping, save_mapping
-
     choice = proposed_mapping(source, headers)
     if not (choice.rep_column and choice.date_column and choice.columns):
         raise Invalid(
