@@ -41,6 +41,9 @@ from app.invitations.views import bp as invitations_bp
 from app.jobs import init_queue
 from app.limits import register_limits
 from app.mail import init_mail
+from app.metrics.cli import metrics_cli
+from app.metrics.jobs import register_jobs as register_metrics_jobs
+from app.metrics.views import bp as metrics_bp
 from app.navigation import menu_of
 from app.notifications.views import bp as notifications_bp
 from app.plans.views import bp as plans_bp
@@ -140,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         health_bp,
         invitations_bp,
         notifications_bp,
+        metrics_bp,
         plans_bp,
         reminders_bp,
         security_bp,
@@ -153,6 +157,7 @@ def _register_jobs(app: Flask) -> None:
     init_queue(app)
     init_mail(app)
     register_agreement_jobs(app)
+    register_metrics_jobs(app)
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
@@ -161,6 +166,7 @@ def _register_jobs(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     app.cli.add_command(agreements_cli)
     app.cli.add_command(curriculum_cli)
+    app.cli.add_command(metrics_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(people_cli)
     app.cli.add_command(escalations_cli)

@@ -27,6 +27,7 @@ from app.escalations.service import run_escalations
 from app.extensions import db
 from app.invitations.demo import seed_invitations
 from app.invitations.models import Invitation
+from app.metrics.demo import seed_activity
 from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
@@ -146,6 +147,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     seed_invitations(admin, teams, now)
     # What the hourly job would have raised by now: Hiro's long-overdue milestone reaches HR.
     run_escalations(today=now.date(), now=now.replace(tzinfo=None))
+    seed_activity(hr, people[4:], local_today(hr, now))
     return people
 
 

@@ -16,12 +16,16 @@ from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate
 from app.escalations.models import Escalation
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
+from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
 from app.reminders.models import DigestSent
 
 __all__ = [
+    "ActivityFigure",
+    "ActivityImport",
+    "ActivitySource",
     "Agreement",
     "AgreementEvent",
     "AgreementExport",

@@ -51,6 +51,7 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     if everyone:
         items.append(NavItem("plans.team", "All reps"))
     if rep:
+        items.append(NavItem("metrics.mine", "My activity", also_active_on=("metrics.log_day",)))
         items.append(NavItem("coaching.mine", "My debriefs"))
     # Always there, so what was read can be found again; the count only while something is unread.
     plural = "s" if unread != 1 else ""
@@ -71,6 +72,7 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     items.append(NavItem("curriculum.index", "Curriculum"))
     if everyone:
         people_pages = ("invitations.index", "cohorts.upload", "cohorts.preview")
+        items.append(NavItem("metrics.imports", "Import activity"))
         items.append(NavItem("admin.people", "People", also_active_on=people_pages))
     if user.has_role(Role.ADMIN):
         items.append(NavItem("admin.teams", "Teams"))

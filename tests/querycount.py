@@ -28,3 +28,34 @@ def counting_queries() -> Iterator[Statements]:
         yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", record)
+
+
+def count_pages(app: Any, pages: dict[str, tuple[int, str]], password: str) -> dict[str, int]:
+    """How many statements each page asks: ``pages`` maps a name to (who looks, URL).
+
+    Each person signs in once; each page is asked once to warm what is warmed once per
+    process, then counted from a fresh session, as a real request starts.
+    """
+    from flask import g
+
+    from app.accounts.models import User
+    from app.extensions import db
+
+    clients: dict[int, Any] = {}
+    counts = {}
+    for name, (user_id, url) in pages.items():
+        g.pop("_login_user", None)  # the tests' app context outlives requests: forget who was in
+        if user_id not in clients:
+            client = clients[user_id] = app.test_client()
+            email = db.session.get(User, user_id).email
+            response = client.post("/login", data={"email": email, "password": password})
+            assert response.status_code == 302, response.text
+        client = clients[user_id]
+        client.get(url)
+        db.session.remove()
+        g.pop("_login_user", None)
+        with counting_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(statements)
+    return counts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ from app.escalations import service as escalations
 from app.extensions import db
 from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
+from app.metrics import service as metrics
+from app.metrics.models import ActivityFigure, ActivityImport
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
@@ -888,6 +890,55 @@ ACCESS.update(
         "calendar_feed.feed": {"GET": get(EVERYONE, url_values=_blakes_feed)},
     }
 )
+
+
+def _activity_import(w: World) -> dict[str, Any]:
+    """A previewed upload by HR of one day of Avery's dials, its source mapped."""
+    csv_text = f"Email,Date,Dials\n{w.rep.email},{date.today().isoformat()},12\n"
+    record = metrics.upload(w.hr, "Matrix CRM", "day.csv", csv_text.encode())
+    choice = metrics.proposed_mapping(record.source, ["Email", "Date", "Dials"])
+    columns = {"rep_column": "Email", "date_column": "Date"}
+    metrics.save_mapping(w.hr, record.source, replace(choice, **columns))
+    db.session.commit()
+    return {"import_id": record.id}
+
+
+def _import_status(w: World) -> object:
+    return db.session.scalar(select(ActivityImport.status).order_by(ActivityImport.id.desc()))
+
+
+def _logged_rows(w: World) -> object:
+    return db.session.scalar(
+        select(db.func.count(ActivityFigure.id)).where(ActivityFigure.source_id.is_(None))
+    )
+
+
+METRICS_ACCESS: dict[str, dict[str, Rule]] = {
+    # A rep's own activity and log: every rep their own, nobody else's (coaches, HR and admins
+    # without the Rep role have none).
+    "metrics.mine": {"GET": get(REPS)},
+    "metrics.log_day": {
+        "GET": get(REPS),
+        "POST": post(
+            REPS,
+            ok=303,
+            data=lambda w: {"day": date.today().isoformat(), "dials": "14"},
+            state=_logged_rows,
+        ),
+    },
+    "metrics.rep_activity": {"GET": get(VIEWERS, sees=MANAGERS)},
+    # Importing writes every rep's figures: HR and admins only.
+    "metrics.imports": {"GET": get(OVERSEERS), "POST": post(OVERSEERS, ok=200)},
+    "metrics.mapping": {
+        "GET": get(OVERSEERS, url_values=_activity_import),
+        "POST": post(OVERSEERS, ok=200, url_values=_activity_import),  # nothing chosen: refused
+    },
+    "metrics.import_detail": {"GET": get(OVERSEERS, url_values=_activity_import)},
+    "metrics.start_import": {
+        "POST": post(OVERSEERS, ok=303, url_values=_activity_import, state=_import_status),
+    },
+}
+ACCESS.update(METRICS_ACCESS)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------

@@ -18,6 +18,7 @@ ADMIN_MENU = [
     ("agreements.mine", "To sign"),
     ("agreements.index", "Agreements"),
     ("curriculum.index", "Curriculum"),
+    ("metrics.imports", "Import activity"),
     ("admin.people", "People"),
     ("admin.teams", "Teams"),
     ("admin.organisation", "Settings"),
@@ -28,6 +29,7 @@ ADMIN_ONLY = {"admin.teams", "admin.organisation", "security.events", "admin.out
 MENUS = {
     (Role.REP,): [
         ("plans.my_ramp", "My ramp"),
+        ("metrics.mine", "My activity"),
         ("coaching.mine", "My debriefs"),
         ("coaching.notifications", "Notifications"),
         ("certification.mine", "Certifications"),

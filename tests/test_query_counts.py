@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from flask import Flask, g
-from flask.testing import FlaskClient
+from flask import Flask
 from sqlalchemy import select
 
 from app.accounts.models import Role, Team, User
@@ -27,7 +26,7 @@ from app.mail import queue_mail
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
-from tests.querycount import counting_queries
+from tests.querycount import count_pages
 
 MAX_QUERIES = 30
 
@@ -160,25 +159,7 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
 
 
 def _count_pages(app: Flask, ids: WorldIds) -> dict[str, int]:
-    clients: dict[int, FlaskClient] = {}
-    counts = {}
-    for name, (user_id, url) in _pages(ids).items():
-        g.pop("_login_user", None)  # the tests' app context outlives requests: forget who was in
-        if user_id not in clients:
-            client = clients[user_id] = app.test_client()
-            email = db.session.get(User, user_id).email
-            response = client.post("/login", data={"email": email, "password": PASSWORD})
-            assert response.status_code == 302, response.text
-        client = clients[user_id]
-        client.get(url)  # anything warmed once per process
-        # A fresh session, as a real request has: nothing the test or the last page loaded.
-        db.session.remove()
-        g.pop("_login_user", None)
-        with counting_queries() as statements:
-            response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        counts[name] = len(statements)
-    return counts
+    return count_pages(app, _pages(ids), PASSWORD)
 
 
 def test_pages_ask_as_many_queries_for_50_reps_as_for_5(five_reps_snapshot, app):

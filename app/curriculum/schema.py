@@ -55,6 +55,33 @@ class CheckboxMeasure(_Frozen):
     description: Text | None = None
 
 
+# The activity a CRM export or a rep's own log records (``app/metrics`` keeps one row per rep
+# per period per origin with a column for each).
+ActivityMetric = Literal[
+    "dials",
+    "conversations",
+    "meetings_booked",
+    "meetings_held",
+    "opportunities",
+    "deals_won",
+    "revenue",
+    "call_minutes",
+    "meeting_minutes",
+    "selling_minutes",
+]
+ACTIVITY_METRICS: tuple[str, ...] = ActivityMetric.__args__  # type: ignore[attr-defined]
+
+
+class Actuals(_Frozen):
+    """Where a number milestone's actual comes from: recorded activity, summed per ramp week
+    (``per: week``, ``periods: [6, 7]``), per 30-day ramp month, or over the ramp up to the
+    due day (``per: ramp``). Evaluated automatically from imported or logged figures."""
+
+    metric: ActivityMetric
+    per: Literal["week", "month", "ramp"]
+    periods: tuple[Annotated[int, Field(strict=True, ge=1)], ...] = ()
+
+
 class NumberMeasure(_Frozen):
     """A numeric target, such as 50 dials per week or 10 meetings booked."""
 
@@ -62,6 +89,7 @@ class NumberMeasure(_Frozen):
     target: Annotated[float, Field(strict=True, gt=0), AfterValidator(_whole_number_as_int)]
     unit: Text
     description: Text | None = None
+    actuals: Actuals | None = None
 
 
 class CertificationMeasure(_Frozen):

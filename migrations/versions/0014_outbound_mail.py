@@ -1,6 +1,6 @@
 """every email queued by the app, as rendered, and what became of it
 
-Revision ID: 0014_mail
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-29 22:32:56.145432
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_mail'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """forgotten passwords: single-use reset links, stored hashed, that expire
 
-Revision ID: 0015_mail
-Revises: 0014_mail
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-29 22:41:27.013535
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_mail'
-down_revision = '0014_mail'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """invitations with hashed single-use tokens, employee ids, cohort uploads kept for their import
 
-Revision ID: 0015_invite
-Revises: 0015_mail
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-29 23:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_invite'
-down_revision = '0015_mail'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """how people hear (preferences), digests sent once per person and period, the turnaround target
 
-Revision ID: 0014_remind
-Revises: 0015_invite (lane mail's outbound mail; both were 0013's)
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-11-29 23:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_remind'
-down_revision = '0015_invite'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

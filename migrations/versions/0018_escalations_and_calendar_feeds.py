@@ -1,7 +1,7 @@
 """escalations of overdue milestones and commitments (once per item and level), and private calendar feeds
 
-Revision ID: 0014_escalate
-Revises: 0014_remind
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-29 22:34:45.508564
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_escalate'
-down_revision = '0014_remind'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """single sign-on settings of the organisation: required, the break-glass admin, new accounts
 
-Revision ID: 0016_sso
-Revises: 0014_escalate
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-11-29 23:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_sso'
-down_revision = '0014_escalate'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

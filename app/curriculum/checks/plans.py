@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.curriculum.checks.documents import Finding, Loc, format_path
 from app.curriculum.checks.stages import Context, unknown_stage
-from app.curriculum.schema import CertificationMeasure, PlanTemplate
+from app.curriculum.schema import Actuals, CertificationMeasure, NumberMeasure, PlanTemplate
 
 PHASE_DAYS: tuple[tuple[int, int], ...] = ((1, 30), (31, 60), (61, 90))
 _THREE_PHASES = "a plan has exactly three phases (days 1-30, 31-60, 61-90)"
@@ -40,6 +40,8 @@ def check_plan(plan: PlanTemplate, context: Context) -> list[Finding]:
                 unknown = stage and unknown_stage(stage, context)
                 if unknown:
                     found.append((ref_loc, unknown))
+            if isinstance(milestone.measure, NumberMeasure) and milestone.measure.actuals:
+                found += _actuals_problems(milestone.measure.actuals, (*loc, "measure"))
             if isinstance(milestone.measure, CertificationMeasure):
                 found += _rubric_missing(
                     milestone.measure.stage, (*loc, "measure", "stage"), context
@@ -54,3 +56,25 @@ def _rubric_missing(stage: str, loc: Loc, context: Context) -> list[Finding]:
     if unknown_stage(stage, context):
         return []  # reported as an unknown stage already
     return [(loc, f"no rubric certifies the '{stage}' stage: add one to rubrics/")]
+
+
+# Ramp weeks run Monday to Sunday, the first being the week of the start date, so day 90 falls
+# in week 13 or 14; ramp months are days 1-30, 31-60 and 61-90.
+_LAST_PERIOD = {"week": 14, "month": 3}
+
+
+def _actuals_problems(actuals: Actuals, loc: Loc) -> list[Finding]:
+    """Weeks or months to measure, each inside the 90 days; none for a whole-ramp total."""
+    where = (*loc, "actuals", "periods")
+    if actuals.per == "ramp":
+        if actuals.periods:
+            return [(where, "a whole-ramp total (per: ramp) takes no periods")]
+        return []
+    if not actuals.periods:
+        return [(where, f"name the {actuals.per}s of the ramp to measure, e.g. [6, 7]")]
+    last = _LAST_PERIOD[actuals.per]
+    return [
+        ((*where, i), f"{actuals.per} {number} is past the ramp's last {actuals.per} ({last})")
+        for i, number in enumerate(actuals.periods)
+        if number > last
+    ]

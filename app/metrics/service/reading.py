@@ -1,0 +1,67 @@
+"""Reading a rep's figures week by week, imported and logged apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.metrics.catalogue import METRICS, Metric
+from app.metrics.models import ActivityFigure, Origin
+from app.metrics.service.access import require_view_figures
+
+WEEKS_SHOWN = 12
+
+
+@dataclass
+class Week:
+    start: date
+    by_origin: dict[Origin, dict[str, int | None]] = field(default_factory=dict)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_of(actor: User, rep: User, today: date, weeks: int = WEEKS_SHOWN) -> list[Week]:
+    """The rep's last ``weeks`` weeks, newest first: each origin's totals (None: none reported).
+
+    One ``GROUP BY`` over the rep's rows of the period, whether they are days or weeks.
+    """
+    require_view_figures(actor, rep)
+    last = monday_of(today)
+    first = last - timedelta(weeks=weeks - 1)
+    sums = [func.sum(getattr(ActivityFigure, m.column)).label(m.key) for m in METRICS]
+    statement = (
+        select(ActivityFigure.week_start, ActivityFigure.origin, *sums)
+        .where(ActivityFigure.rep_id == rep.id, ActivityFigure.week_start.between(first, last))
+        .group_by(ActivityFigure.week_start, ActivityFigure.origin)
+    )
+    by_start = {first + timedelta(weeks=i): Week(first + timedelta(weeks=i)) for i in range(weeks)}
+    for row in db.session.execute(statement):
+        values = {m.key: _int(getattr(row, m.key)) for m in METRICS}
+        by_start[row.week_start].by_origin[Origin(row.origin)] = values
+    return sorted(by_start.values(), key=lambda week: week.start, reverse=True)
+
+
+def metrics_reported(weeks: list[Week]) -> list[Metric]:
+    """The metrics any of these weeks reports, in the catalogue's order (the table's columns)."""
+    seen = {
+        key
+        for week in weeks
+        for values in week.by_origin.values()
+        for key, value in values.items()
+        if value is not None
+    }
+    return [metric for metric in METRICS if metric.key in seen]
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
