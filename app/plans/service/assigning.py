@@ -52,6 +52,17 @@ def assign_plan(
         lock(rep, User.active)
     if previous is not None:
         previous.archived_at = now()
+    plan = _new_plan(actor, rep, template, start, business_days)
+    db.session.add(plan)
+    db.session.flush()
+    forget(_active_plan_name(rep.id))
+    return plan
+
+
+def _new_plan(
+    actor: User, rep: User, template: PlanTemplate, start: date, business_days: bool
+) -> Plan:
+    """A plan of ``template``'s milestones for ``rep`` from ``start``, not yet added."""
     plan = Plan(
         rep=rep,
         template=template,
@@ -62,9 +73,6 @@ def assign_plan(
     )
     for position, (phase, spec) in enumerate(_template_milestones(template.content)):
         plan.milestones.append(_milestone_from_spec(spec, phase, position, start, business_days))
-    db.session.add(plan)
-    db.session.flush()
-    forget(_active_plan_name(rep.id))
     return plan
 
 
@@ -84,19 +92,7 @@ def assign_first_plans(actor: User, assignments: Sequence[tuple[User, str, date]
         template = templates.get(template_key)
         if template is None:
             raise Invalid(f"There is no plan template {template_key!r}.")
-        plan = Plan(
-            rep=rep,
-            template=template,
-            start_date=start,
-            business_days=business_days,
-            assigned_by=actor,
-            assigned_at=now(),
-        )
-        for position, (phase, spec) in enumerate(_template_milestones(template.content)):
-            plan.milestones.append(
-                _milestone_from_spec(spec, phase, position, start, business_days)
-            )
-        plans.append(plan)
+        plans.append(_new_plan(actor, rep, template, start, business_days))
     db.session.add_all(plans)
     db.session.flush()
     for rep, _key, _start in assignments:
