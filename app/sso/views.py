@@ -13,7 +13,7 @@ from app.accounts.sign_in_guard import note_sign_in
 from app.errors import Invalid
 from app.sso import provider, service
 from app.sso.forms import SsoSettingsForm
-from app.web import safe_next, show_domain_error
+from app.web import mark_password_entered, safe_next, show_domain_error
 
 bp = Blueprint("sso", __name__)
 
@@ -53,6 +53,9 @@ def callback() -> Response:
         return redirect(url_for("accounts.login"))
     note_sign_in(f"single sign-on: {name}")
     sign_in(person, remember=False)
+    # The provider authenticated them just now: as fresh as a password typed at /login, so
+    # signing an agreement in the next minutes needs no password (they may have none).
+    mark_password_entered()
     return redirect(safe_next(session.pop(_NEXT, None)))
 
 

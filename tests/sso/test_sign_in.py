@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask.testing import FlaskClient
@@ -13,6 +14,7 @@ from app.accounts.models import Role, SignIn, User
 from app.accounts.service import organisation
 from app.extensions import db
 from app.security.models import EventKind, SecurityEvent
+from app.web import PASSWORD_AT
 from tests.conftest import PASSWORD
 from tests.sso.oidc import RunningProvider, sign_in_at_provider
 
@@ -38,6 +40,10 @@ def _through_provider(
 ) -> TestResponse:
     """The whole round trip: SalesRamp's answer to the provider's redirect back."""
     return client.get(_back_from_provider(client, sso, login, start))
+
+
+def password_entered_at_of(stamp: int) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)
 
 
 def _events(kind: EventKind) -> list[SecurityEvent]:
@@ -67,6 +73,19 @@ def test_a_verified_email_signs_in_to_its_account_like_a_password_does(
     (event,) = _events(EventKind.SIGN_IN)
     assert event.subject_id == ada.id
     assert event.detail == "single sign-on: Test Identity"
+
+
+def test_a_single_sign_on_counts_as_a_fresh_sign_in_for_signing_agreements(
+    client: FlaskClient, sso: RunningProvider, make_user: Callable[..., User]
+) -> None:
+    _person(make_user, "ada.lovelace@example.com")
+    with client.session_transaction() as before:
+        assert PASSWORD_AT not in before
+
+    _through_provider(client, sso, "ada")
+
+    with client.session_transaction() as after:
+        assert password_entered_at_of(after[PASSWORD_AT]) > datetime.now(UTC) - timedelta(minutes=1)
 
 
 def test_signing_out_after_single_sign_on_ends_that_session(
