@@ -150,6 +150,9 @@ def test_a_rep_left_with_two_active_plans_keeps_only_the_latest(empty_app):
     # Plain ids: at 0010 the users table lacks later columns, so a User cannot be reloaded.
     rep_id, template_id, assigned_at = rep.id, first.template_id, first.assigned_at
     db.session.expunge(rep)
+    # Reading them began a transaction: end it, or on PostgreSQL its locks on plans and users
+    # keep the downgrade's DROP TABLE (of tables pointing at them) waiting for ever.
+    db.session.commit()
     assert runner.invoke(args=["db", "downgrade", "0010"]).exit_code == 0
     second = Plan(
         rep_id=rep_id, template_id=template_id, start_date=date(2025, 3, 10),
