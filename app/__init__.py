@@ -44,7 +44,7 @@ from app.mail import init_mail
 from app.metrics.cli import metrics_cli
 from app.metrics.jobs import register_jobs as register_metrics_jobs
 from app.metrics.views import bp as metrics_bp
-from app.navigation import menu_of
+from app.navigation import account_nav, menu_of, organisation_nav
 from app.notifications.views import bp as notifications_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
@@ -81,7 +81,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_request_log(app)  # before the commit's hook, so it logs the final status
     register_web_behaviour(app)
     register_error_pages(app)
-    app.jinja_env.globals["menu_of"] = menu_of  # the menu in templates/base.html
+    # The menus in templates/base.html: the main bar, "Organisation" and the person's own.
+    app.jinja_env.globals["menu_of"] = menu_of
+    app.jinja_env.globals["organisation_nav"] = organisation_nav
+    app.jinja_env.globals["account_nav"] = account_nav
     return app
 
 

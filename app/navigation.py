@@ -31,6 +31,10 @@ class NavItem:
     # Pages that belong to this entry: it is highlighted there too (not marked as the page).
     also_active_on: tuple[str, ...] = ()
 
+    def shown_on(self, endpoint: str) -> bool:
+        """Whether the page at ``endpoint`` is this entry's (its menu is then marked too)."""
+        return endpoint == self.endpoint or endpoint in self.also_active_on
+
 
 def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     """The entries of ``user``'s main menu, in order.
@@ -65,22 +69,42 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     items.append(NavItem("agreements.mine", "To sign", waiting, ("agreements.sign",)))
     if everyone or coach:
         items.append(NavItem("agreements.index", "Agreements"))
-    # HR and coaches follow up escalations; the admin's menu (the longest) leaves it out, though
-    # the page is theirs too (linked from every rep's escalation history).
-    if (coach or user.has_role(Role.HR)) and not user.has_role(Role.ADMIN):
+    if coach or everyone:  # they follow up what is raised to them
         items.append(NavItem("escalations.index", "Escalations"))
     items.append(NavItem("curriculum.index", "Curriculum"))
-    if everyone:
-        people_pages = ("invitations.index", "cohorts.upload", "cohorts.preview")
-        if not user.has_role(Role.ADMIN):  # the admin's (longest) menu: from People instead
-            items.append(NavItem("metrics.imports", "Import activity"))
-        items.append(NavItem("admin.people", "People", also_active_on=people_pages))
-    if user.has_role(Role.ADMIN):
-        items.append(NavItem("admin.teams", "Teams"))
-        items.append(NavItem("admin.organisation", "Settings"))
-        items.append(NavItem("security.events", "Security log"))
-        items.append(NavItem("admin.outbox", "Outbox", also_active_on=("admin.outbox_message",)))
     return items
+
+
+def organisation_nav(user: User) -> list[NavItem]:
+    """The "Organisation" menu: people for HR and admins, and the admin's own pages.
+
+    A menu of its own so that the main bar stays one row for everyone, however many
+    administrative pages there are.
+    """
+    if not user.sees_everyone:
+        return []
+    people_pages = ("invitations.index", "cohorts.upload", "cohorts.preview")
+    items = [
+        NavItem("admin.people", "People", also_active_on=people_pages),
+        NavItem("metrics.imports", "Import activity"),
+    ]
+    if user.has_role(Role.ADMIN):
+        items += [
+            NavItem("admin.teams", "Teams"),
+            NavItem("admin.organisation", "Settings"),
+            NavItem("security.events", "Security log"),
+            NavItem("admin.outbox", "Outbox", also_active_on=("admin.outbox_message",)),
+        ]
+    return items
+
+
+def account_nav() -> list[NavItem]:
+    """The menu under the person's own name: their settings, whatever their roles."""
+    return [
+        NavItem("accounts.change_password", "Password"),
+        NavItem("notifications.preferences", "Notification settings"),
+        NavItem("calendars.mine", "Calendar"),
+    ]
 
 
 def menu_of(user: User) -> list[NavItem]:

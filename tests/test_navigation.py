@@ -9,7 +9,7 @@ from flask import Flask, render_template
 from flask_login import login_user
 
 from app.accounts.models import Role, User
-from app.navigation import Badge, main_nav
+from app.navigation import Badge, account_nav, main_nav, organisation_nav
 
 ADMIN_MENU = [
     ("plans.team", "All reps"),
@@ -17,14 +17,9 @@ ADMIN_MENU = [
     ("certification.team", "Certifications"),
     ("agreements.mine", "To sign"),
     ("agreements.index", "Agreements"),
+    ("escalations.index", "Escalations"),
     ("curriculum.index", "Curriculum"),
-    ("admin.people", "People"),  # "Import activity" is a button there: the menu must fit
-    ("admin.teams", "Teams"),
-    ("admin.organisation", "Settings"),
-    ("security.events", "Security log"),
-    ("admin.outbox", "Outbox"),
 ]
-ADMIN_ONLY = {"admin.teams", "admin.organisation", "security.events", "admin.outbox"}
 MENUS = {
     (Role.REP,): [
         ("plans.my_ramp", "My ramp"),
@@ -45,18 +40,57 @@ MENUS = {
         ("escalations.index", "Escalations"),
         ("curriculum.index", "Curriculum"),
     ],
-    (Role.HR,): [
-        *(item for item in ADMIN_MENU[:5] if item[0] not in ADMIN_ONLY),
-        ("escalations.index", "Escalations"),
-        ("curriculum.index", "Curriculum"),
-        ("metrics.imports", "Import activity"),
-        ("admin.people", "People"),
-    ],
+    (Role.HR,): ADMIN_MENU,
     (Role.ADMIN,): ADMIN_MENU,
     # A coach who is also an admin sees everyone: the admin's menu, without "My team", after
     # their work queue (their reps' verifications still wait on them).
     (Role.COACH, Role.ADMIN): [("reminders.work_queue", "Work queue"), *ADMIN_MENU],
 }
+# The "Organisation" menu: HR's people pages, and the admin's own pages after them.
+HR_ORGANISATION = [("admin.people", "People"), ("metrics.imports", "Import activity")]
+ORGANISATION_MENUS = {
+    (Role.REP,): [],
+    (Role.COACH,): [],
+    (Role.HR,): HR_ORGANISATION,
+    (Role.ADMIN,): [
+        *HR_ORGANISATION,
+        ("admin.teams", "Teams"),
+        ("admin.organisation", "Settings"),
+        ("security.events", "Security log"),
+        ("admin.outbox", "Outbox"),
+    ],
+}
+
+
+@pytest.mark.parametrize("roles", ORGANISATION_MENUS, ids=lambda roles: "+".join(roles))
+def test_hr_and_admins_find_the_organisation_pages_in_a_menu_of_their_own(
+    make_user: Callable[..., User], roles: tuple[Role, ...]
+) -> None:
+    items = organisation_nav(make_user(*roles))
+    assert [(item.endpoint, item.label) for item in items] == ORGANISATION_MENUS[roles]
+
+
+def test_everyone_finds_their_own_settings_under_their_name() -> None:
+    assert [(item.endpoint, item.label) for item in account_nav()] == [
+        ("accounts.change_password", "Password"),
+        ("notifications.preferences", "Notification settings"),
+        ("calendars.mine", "Calendar"),
+    ]
+
+
+def test_a_menu_is_marked_when_one_of_its_pages_is_open(
+    app: Flask, make_user: Callable[..., User]
+) -> None:
+    admin = make_user(Role.ADMIN, name="Alex Admin")
+    with app.test_request_context("/admin/invitations"):
+        login_user(admin)
+        page = render_template("base.html", menu_of=lambda user: main_nav(user, 0, 0))
+    organisation = page[page.index('id="organisation-menu"') :]
+    account = page[page.index('id="account-menu"') :]
+    assert "nav-link active" in organisation[: organisation.index("</summary>")]
+    assert "nav-link active" not in account[: account.index("</summary>")]
+    assert ">Alex Admin</summary>" in account
+    assert '<form method="post" action="/logout">' in account
 
 
 @pytest.mark.parametrize("roles", MENUS, ids=lambda roles: "+".join(roles))

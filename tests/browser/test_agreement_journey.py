@@ -26,6 +26,7 @@ from tests.browser.test_ramp_journey import (
     follow,
     press_enter,
     sign_in,
+    sign_out,
     text_of,
 )
 
@@ -40,10 +41,6 @@ fetch(url, {credentials: 'same-origin'})
   .then(h => done([...new Uint8Array(h)].map(x => x.toString(16).padStart(2, '0')).join('')))
   .catch(e => done('error: ' + e));
 """
-
-
-def sign_out(browser: WebDriver) -> None:
-    follow(browser, browser.find_element(By.CSS_SELECTOR, "nav form button[type=submit]"))
 
 
 def fill(browser: WebDriver, field_id: str, text: str) -> None:

@@ -19,15 +19,12 @@ from tests.browser.test_ramp_journey import (
     follow,
     press_enter,
     sign_in,
+    sign_out,
     text_of,
 )
 from tests.conftest import shipped_curriculum
 
 pytestmark = pytest.mark.browser
-
-
-def sign_out(browser: WebDriver) -> None:
-    follow(browser, browser.find_element(By.CSS_SELECTOR, "header form button[type=submit]"))
 
 
 def choose(browser: WebDriver, key: str, level: int) -> None:

@@ -15,7 +15,7 @@ from selenium.webdriver.support.select import Select
 
 from app.accounts.models import Role, User
 from tests.browser.conftest import save_screenshot
-from tests.browser.test_certification_journey import choose, sign_out
+from tests.browser.test_certification_journey import choose
 from tests.browser.test_ramp_journey import (
     assert_accessible_basics,
     flash,
@@ -23,6 +23,7 @@ from tests.browser.test_ramp_journey import (
     follow,
     press_enter,
     sign_in,
+    sign_out,
     text_of,
 )
 

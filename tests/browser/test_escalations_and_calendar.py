@@ -15,7 +15,13 @@ from selenium.webdriver.support.select import Select
 from app.accounts.models import User
 from app.escalations import service as escalations
 from app.extensions import db
-from tests.browser.test_ramp_journey import UNLABELLED_CONTROLS, follow, press_enter, sign_in
+from tests.browser.test_ramp_journey import (
+    UNLABELLED_CONTROLS,
+    follow,
+    open_menu,
+    press_enter,
+    sign_in,
+)
 from tests.escalations.helpers import TODAY, overdue_milestone
 
 pytestmark = pytest.mark.browser
@@ -46,7 +52,7 @@ def test_a_rep_makes_a_calendar_link_and_it_serves_their_dates(
 ) -> None:
     rep = make_rep(day_of_ramp=10, name="Riley Rep")
     sign_in(browser, live_server, rep)
-    follow(browser, browser.find_element(By.LINK_TEXT, "Calendar"))
+    follow(browser, open_menu(browser, "account-menu").find_element(By.LINK_TEXT, "Calendar"))
     button = browser.find_element(By.XPATH, "//button[normalize-space()='Make my calendar link']")
     press_enter(browser, button)
     address = browser.find_element(By.ID, "feed-url").get_attribute("value")

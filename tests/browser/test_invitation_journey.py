@@ -11,7 +11,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.wait import WebDriverWait
 
 from app.accounts.models import Role
-from tests.browser.test_ramp_journey import WAIT_SECONDS, follow, sign_in
+from tests.browser.test_ramp_journey import WAIT_SECONDS, follow, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +31,6 @@ def invitation_link(smtp_server, address: str) -> str:
         return None
 
     return WebDriverWait(None, WAIT_SECONDS).until(received, "no invitation email arrived")
-
-
-def sign_out(browser) -> None:
-    follow(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
 
 
 def test_an_invited_rep_sets_a_password_once(

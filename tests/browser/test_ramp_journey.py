@@ -64,6 +64,23 @@ def follow(browser: WebDriver, target: WebElement) -> None:
     WebDriverWait(browser, WAIT_SECONDS).until(EC.staleness_of(page))
 
 
+def open_menu(browser: WebDriver, menu_id: str) -> WebElement:
+    """Open a menu of the main bar from the keyboard ("account-menu": the person's own)."""
+    menu = browser.find_element(By.ID, menu_id)
+    if menu.get_attribute("open") is None:
+        menu.find_element(By.TAG_NAME, "summary").send_keys(Keys.ENTER)
+        WebDriverWait(browser, WAIT_SECONDS).until(
+            lambda _b: menu.get_attribute("open") is not None, f"{menu_id} did not open"
+        )
+    return menu
+
+
+def sign_out(browser: WebDriver) -> None:
+    """Sign out as a person does: their name's menu, then "Sign out"."""
+    menu = open_menu(browser, "account-menu")
+    follow(browser, menu.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
+
+
 def press_enter(browser: WebDriver, element: WebElement) -> None:
     """Submit from the keyboard (Enter on a button or in a text box); wait for the next page."""
     page = browser.find_element(By.TAG_NAME, "html")
