@@ -82,6 +82,7 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["page_window"] = page_window
+    app.jinja_env.globals["reader_today"] = reader_today
     app.jinja_env.globals["new_submission_key"] = new_key
 
 
@@ -348,6 +349,11 @@ def reader_zone() -> str:
     if not has_request_context():
         return DEFAULT_ZONE
     return once_per_request("reader_zone", _signed_in_zone)
+
+
+def reader_today() -> date:
+    """Today in the reader's time zone: what "overdue" is measured against on their pages."""
+    return datetime.now(UTC).astimezone(_zone(reader_zone())).date()
 
 
 def _signed_in_zone() -> str:
