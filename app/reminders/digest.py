@@ -28,6 +28,7 @@ from app.accounts.models import Role, User
 from app.agreements.models import Agreement, AgreementStatus
 from app.agreements.service import waiting_for_coaches, waiting_for_hr
 from app.certification.models import CertificationAttempt
+from app.certification.service import describe_when
 from app.coaching.models import Commitment
 from app.curriculum.service import stage_names
 from app.extensions import db
@@ -177,6 +178,18 @@ def coach_sections(queue: WorkQueue) -> list[DigestSection]:
             for item in queue.items
         )
         sections.append(DigestSection("Waiting on you", "reminders.work_queue", lines))
+    if queue.booked:
+        lines = tuple(
+            DigestLine(
+                f"{booked.stage_name} certification assessment, {booked.rep_name}",
+                describe_when(booked.starts_at, queue.timezone)
+                + (f", {booked.place}" if booked.place else ""),
+                "certification.certification",
+                (("rep_id", booked.rep_id), ("stage", booked.stage)),
+            )
+            for booked in queue.booked
+        )
+        sections.append(DigestSection("Assessments to do", "reminders.work_queue", lines))
     if queue.at_risk:
         lines = tuple(
             DigestLine(

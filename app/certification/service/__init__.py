@@ -76,6 +76,8 @@ from app.certification.service.rubrics import (
     rubric_spec,
 )
 from app.certification.service.scheduling import (
+    MAX_MINUTES,
+    MIN_MINUTES,
     Slot,
     bookings_of,
     can_change,
@@ -92,6 +94,8 @@ from app.certification.service.scheduling import (
 
 __all__ = [
     "DUE_WINDOW_DAYS",
+    "MAX_MINUTES",
+    "MIN_MINUTES",
     "UPCOMING_SHOWN",
     "AssessmentEntry",
     "CalibrationReport",

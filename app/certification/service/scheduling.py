@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app import once
@@ -48,7 +48,7 @@ class Slot:
 
 def schedule_link(rep_id: int, stage: str) -> str:
     """The rep's page for the stage, where the booking shows (notifications point there)."""
-    return f"/certification/reps/{rep_id}/{stage}"
+    return f"/certifications/reps/{rep_id}/{stage}"
 
 
 def local_start(slot: Slot, timezone: str) -> datetime:
@@ -234,7 +234,8 @@ def bookings_of(rep: User, stage: str | None = None) -> list[ScheduledAssessment
 def upcoming_for_assessors(
     assessor_ids: list[int], now: datetime, days: int = 7
 ) -> list[ScheduledAssessment]:
-    """Bookings still to hold by these assessors (for their work queues): one query."""
+    """Bookings these assessors still have to hold: in the next ``days``, or past and not yet
+    recorded (for their work queues and digests). Two queries: bookings, and their reps."""
     if not assessor_ids:
         return []
     query = (
@@ -243,10 +244,6 @@ def upcoming_for_assessors(
             ScheduledAssessment.assessor_id.in_(assessor_ids),
             ScheduledAssessment.status == ScheduleStatus.SCHEDULED,
             ScheduledAssessment.starts_at < now + timedelta(days=days),
-            or_(
-                ScheduledAssessment.starts_at >= now - timedelta(days=days),
-                ScheduledAssessment.attempt_id.is_(None),
-            ),
         )
         .options(selectinload(ScheduledAssessment.rep))
         .order_by(ScheduledAssessment.starts_at, ScheduledAssessment.id)
