@@ -238,6 +238,12 @@ def safe_next(target: str | None) -> str:
 # --- password freshness: signing an agreement needs a password entered moments ago ------------
 
 PASSWORD_AT = "password_at"
+# Set when this session began with a single sign-on: re-authenticating (to sign an agreement)
+# goes back to the provider rather than asking for a password the person may not have.
+SIGNED_IN_WITH_SSO = "signed_in_with_sso"
+# Set when the provider's re-authentication was refused: the page it was for says why once,
+# instead of sending the person straight back to the provider.
+REAUTH_REFUSED = "sso_reauth_refused"
 
 
 def mark_password_entered() -> None:

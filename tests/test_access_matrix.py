@@ -496,6 +496,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
     # anonymous (tests/sso/ run it against a real provider); signed-in people go home.
     "sso.start": {"GET": get({Actor.ANONYMOUS}, ok=404, denied=302)},
     "sso.callback": {"GET": get({Actor.ANONYMOUS}, ok=404, denied=302)},
+    # Re-authenticating at the provider: for the signed-in; 404 while none is configured.
+    "sso.reauthenticate": {"GET": get(SIGNED_IN, ok=404, denied=302)},
     "sso.settings": {
         "GET": get(ADMIN),
         "POST": post(
