@@ -30,6 +30,11 @@ from app.errors import ChangedMeanwhile, Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.notifications.service import notify
 
+# What the rep is told (``_tell_rep`` fills them in).
+SCHEDULED = "{actor} scheduled your {stage} certification assessment: {when}{where}"
+MOVED = "{actor} moved your {stage} certification assessment to {when}{where}"
+CANCELLED = "{actor} cancelled your {stage} certification assessment of {when}: {reason}"
+
 MIN_MINUTES = 15
 MAX_MINUTES = 8 * 60
 BOOKINGS_SHOWN = 20
@@ -51,23 +56,23 @@ def schedule_link(rep_id: int, stage: str) -> str:
     return f"/certifications/reps/{rep_id}/{stage}"
 
 
+def _zone(timezone: str) -> ZoneInfo:
+    """The zone by name; an unknown one counts as UTC (as everywhere in SalesRamp)."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def local_start(slot: Slot, timezone: str) -> datetime:
     """The slot's start as naive UTC, from the day and time in ``timezone``."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = datetime.combine(slot.on, slot.start, tzinfo=zone)
+    local = datetime.combine(slot.on, slot.start, tzinfo=_zone(timezone))
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def in_zone(moment: datetime, timezone: str) -> datetime:
     """A stored (naive UTC) moment in ``timezone``."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.replace(tzinfo=UTC).astimezone(zone)
+    return moment.replace(tzinfo=UTC).astimezone(_zone(timezone))
 
 
 def describe_when(moment: datetime, timezone: str) -> str:
@@ -109,12 +114,7 @@ def schedule(
     db.session.add(booking)
     db.session.flush()
     once.remember_result(key, booking.id)
-    when = describe_when(starts_at, rep.timezone)
-    _tell_rep(
-        booking,
-        f"{actor.full_name} scheduled your {names[stage]} certification assessment: {when}"
-        + _where(booking),
-    )
+    _tell_rep(booking, actor, SCHEDULED)
     return booking
 
 
@@ -134,13 +134,7 @@ def reschedule(
         note=slot.note.strip(),
         assessor_id=actor.id,
     )
-    when = describe_when(starts_at, booking.rep.timezone)
-    stage = stage_names().get(booking.stage, booking.stage)
-    _tell_rep(
-        booking,
-        f"{actor.full_name} moved your {stage} certification assessment to {when}"
-        + _where(booking),
-    )
+    _tell_rep(booking, actor, MOVED)
     return booking
 
 
@@ -153,12 +147,7 @@ def cancel(
     if not reason:
         raise Invalid("Say why the assessment is cancelled.", field="reason")
     _claim(booking, sequence, status=ScheduleStatus.CANCELLED, cancel_reason=reason)
-    stage = stage_names().get(booking.stage, booking.stage)
-    when = describe_when(booking.starts_at, booking.rep.timezone)
-    _tell_rep(
-        booking,
-        f"{actor.full_name} cancelled your {stage} certification assessment of {when}: {reason}",
-    )
+    _tell_rep(booking, actor, CANCELLED)
     return booking
 
 
@@ -285,15 +274,19 @@ def _claim(booking: ScheduledAssessment, sequence: int, **changes: Any) -> None:
     db.session.refresh(booking)
 
 
-def _where(booking: ScheduledAssessment) -> str:
-    return f" ({booking.place})." if booking.place else "."
-
-
-def _tell_rep(booking: ScheduledAssessment, message: str) -> None:
+def _tell_rep(booking: ScheduledAssessment, actor: User, message: str) -> None:
+    """The rep hears of the change at once: when it is in their own zone, and where."""
+    values = {
+        "actor": actor.full_name,
+        "stage": stage_names().get(booking.stage, booking.stage),
+        "when": describe_when(booking.starts_at, booking.rep.timezone),
+        "where": f" ({booking.place})." if booking.place else ".",
+        "reason": booking.cancel_reason,
+    }
     notify(
         booking.rep,
         "assessment-scheduled",
-        message,
+        message.format(**values),
         schedule_link(booking.rep_id, booking.stage),
         waits_on_recipient=True,
     )
