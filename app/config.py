@@ -61,6 +61,8 @@ class Settings:
     retention_days: int = 30
     security_log_retention_days: int = 730
     invitation_days: int = 7  # an invitation's link works this many days (app/invitations)
+    # An agreement sent without a "sign by" date is due this many days after it is sent.
+    agreement_sign_days: int = 14
     # The digest (app/reminders/digest.py): sent from this hour of each person's own day,
     # weekly ones on this day of the week (0 is Monday).
     digest_hour: int = 7
@@ -145,6 +147,7 @@ class Settings:
             "JOB_STALE_SECONDS": self.job_stale_seconds,
             "RETENTION_DAYS": self.retention_days,
             "INVITATION_DAYS": self.invitation_days,
+            "AGREEMENT_SIGN_DAYS": self.agreement_sign_days,
             "MAIL_URL": self.mail_url,
             "MAIL_FROM": self.mail_from,
             "MAIL_DEFAULT_SENDER": self.mail_from,
@@ -206,6 +209,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         ),
         retention_days=_positive_int(env.get("SALESRAMP_RETENTION_DAYS"), default=30),
         invitation_days=_positive_int(env.get("SALESRAMP_INVITATION_DAYS"), default=7),
+        agreement_sign_days=_positive_int(env.get("SALESRAMP_AGREEMENT_SIGN_DAYS"), default=14),
         security_log_retention_days=_positive_int(
             env.get("SALESRAMP_SECURITY_LOG_RETENTION_DAYS"), default=730
         ),

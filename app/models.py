@@ -9,7 +9,13 @@ from app.agreements.models import (
     AgreementTemplate,
 )
 from app.calendars.models import CalendarFeed
-from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
+from app.certification.models import (
+    Assessment,
+    CertificationAttempt,
+    ScheduledAssessment,
+    Score,
+    ScoreCorrection,
+)
 from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
@@ -52,6 +58,7 @@ __all__ = [
     "PlanTemplate",
     "RubricTemplate",
     "ScenarioTemplate",
+    "ScheduledAssessment",
     "Score",
     "ScoreCorrection",
     "SignIn",

@@ -82,6 +82,7 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.globals["page_window"] = page_window
+    app.jinja_env.globals["reader_today"] = reader_today
     app.jinja_env.globals["new_submission_key"] = new_key
 
 
@@ -237,6 +238,12 @@ def safe_next(target: str | None) -> str:
 # --- password freshness: signing an agreement needs a password entered moments ago ------------
 
 PASSWORD_AT = "password_at"
+# Set when this session began with a single sign-on: re-authenticating (to sign an agreement)
+# goes back to the provider rather than asking for a password the person may not have.
+SIGNED_IN_WITH_SSO = "signed_in_with_sso"
+# Set when the provider's re-authentication was refused: the page it was for says why once,
+# instead of sending the person straight back to the provider.
+REAUTH_REFUSED = "sso_reauth_refused"
 
 
 def mark_password_entered() -> None:
@@ -348,6 +355,11 @@ def reader_zone() -> str:
     if not has_request_context():
         return DEFAULT_ZONE
     return once_per_request("reader_zone", _signed_in_zone)
+
+
+def reader_today() -> date:
+    """Today in the reader's time zone: what "overdue" is measured against on their pages."""
+    return datetime.now(UTC).astimezone(_zone(reader_zone())).date()
 
 
 def _signed_in_zone() -> str:

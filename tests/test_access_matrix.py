@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,9 @@ from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, Ex
 from app.agreements.service import export as agreement_export
 from app.calendars import service as calendars
 from app.calendars.models import CalendarFeed
-from app.certification.models import Assessment, CertificationAttempt
-from app.certification.service import AssessmentEntry, submit_assessment
+from app.certification.models import Assessment, CertificationAttempt, ScheduledAssessment
+from app.certification.service import AssessmentEntry, Slot, submit_assessment
+from app.certification.service import schedule as schedule_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.cohorts import service as cohorts
@@ -330,6 +331,32 @@ def _record_form(w: World) -> dict[str, Any]:
     }
 
 
+def _booking(w: World) -> dict[str, Any]:
+    """Avery's prospecting assessment, booked by her coach for the day after tomorrow."""
+    found = db.session.scalar(
+        select(ScheduledAssessment).where(ScheduledAssessment.rep_id == w.rep.id)
+    )
+    if found is None:
+        slot = Slot(date.today() + timedelta(days=2), time(10, 0), 60, "Room 4")
+        found = schedule_assessment(w.coach, w.rep, "prospecting", slot)
+        db.session.commit()
+    return {"booking_id": found.id}
+
+
+def _bookings(w: World) -> object:
+    rows = db.session.execute(
+        select(ScheduledAssessment.status, ScheduledAssessment.sequence).order_by(
+            ScheduledAssessment.id
+        )
+    )
+    return tuple(rows)
+
+
+def _schedule_form(w: World) -> dict[str, Any]:
+    day = (date.today() + timedelta(days=3)).isoformat()
+    return {"on": day, "start": "14:30", "minutes": "45", "place": "Room 2", "sequence": "0"}
+
+
 ASSESSORS = frozenset({Actor.COACH, Actor.ADMIN})  # HR sees certifications but does not assess
 REPS = frozenset({Actor.REP, Actor.OTHER_REP})  # self-assessment: always one's own
 
@@ -469,6 +496,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
     # anonymous (tests/sso/ run it against a real provider); signed-in people go home.
     "sso.start": {"GET": get({Actor.ANONYMOUS}, ok=404, denied=302)},
     "sso.callback": {"GET": get({Actor.ANONYMOUS}, ok=404, denied=302)},
+    # Re-authenticating at the provider: for the signed-in; 404 while none is configured.
+    "sso.reauthenticate": {"GET": get(SIGNED_IN, ok=404, denied=302)},
     "sso.settings": {
         "GET": get(ADMIN),
         "POST": post(
@@ -528,6 +557,27 @@ ACCESS: dict[str, dict[str, Rule]] = {
             url_values=lambda w: {
                 "score_id": _certification_attempt(w).assessments[0].scores[0].id
             },
+        ),
+    },
+    "certification.schedule": {
+        "GET": get(ASSESSORS, sees=ASSESSORS, url_values=lambda w: {"stage": "prospecting"}),
+        "POST": post(
+            ASSESSORS,
+            data=_schedule_form,
+            state=_bookings,
+            url_values=lambda w: {"stage": "prospecting"},
+        ),
+    },
+    "certification.reschedule": {
+        "GET": get(ASSESSORS, sees=ASSESSORS, url_values=_booking),
+        "POST": post(ASSESSORS, data=_schedule_form, state=_bookings, url_values=_booking),
+    },
+    "certification.cancel_booking": {
+        "POST": post(
+            ASSESSORS,
+            data=lambda w: {"cancel-reason": "Avery is ill.", "cancel-sequence": "0"},
+            state=_bookings,
+            url_values=_booking,
         ),
     },
     # Reps have no team view; another coach sees their own team, without Avery.

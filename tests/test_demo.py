@@ -161,3 +161,18 @@ def test_the_admins_outbox_shows_the_demo_password_reset_email(seeded, client):
     page = client.get("/admin/outbox")
     assert "Grace Kim" in page.text
     assert "Reset your SalesRamp password" in page.text
+
+
+def test_the_demo_has_agreements_with_deadlines_one_overdue_and_a_booked_assessment(seeded):
+    from datetime import UTC, datetime
+
+    from app.agreements.models import Agreement
+    from app.certification.models import ScheduledAssessment, ScheduleStatus
+
+    today = datetime.now(UTC).date()
+    waiting = db.session.scalars(select(Agreement).where(Agreement.sign_by.is_not(None))).all()
+    assert waiting and any(a.is_overdue(today) for a in waiting)
+    assert any(not a.is_overdue(today) for a in waiting)
+    [booking] = db.session.scalars(select(ScheduledAssessment)).all()
+    assert booking.status is ScheduleStatus.SCHEDULED and booking.rep.full_name == "Ben Okafor"
+    assert booking.starts_at.date() > today

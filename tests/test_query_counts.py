@@ -10,13 +10,14 @@ and counts again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from app.accounts.models import Role, Team, User
+from app.certification import service as certification
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
 from app.escalations import service as escalations
@@ -71,6 +72,9 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
         minutes=30,
     )
     escalations.run_escalations()  # the overdue milestones raised to the coach (and beyond)
+    # An assessment booked for this week: on the coach's work queue and the rep's pages.
+    slot = certification.Slot(date.today() + timedelta(days=2), time(10, 0), 60, "Room 1")
+    certification.schedule(coach, rep, "prospecting", slot)
     db.session.commit()
 
 
@@ -155,6 +159,11 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
         "escalations as coach": (ids.coach, "/escalations"),
         "my calendar link": (ids.rep, "/calendar"),
+        "my certifications": (ids.rep, "/certifications/mine"),
+        "a rep's certification, as coach": (
+            ids.coach,
+            f"/certifications/reps/{ids.rep}/prospecting",
+        ),
     }
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import once
 from app.accounts import signins
@@ -292,6 +292,22 @@ def team_member_counts() -> dict[int, int]:
         .group_by(User.team_id)
     )
     return {team_id: count for team_id, count in rows if team_id is not None}
+
+
+def active_people_with(role: Role) -> list[User]:
+    """Active people who hold ``role``, by name, with their roles: one query.
+
+    The roles come joined (not lazily per person), since callers ask each person's roles
+    (notification defaults differ for coaches).
+    """
+    holders = select(UserRole.user_id).where(UserRole.role == role)
+    query = (
+        select(User)
+        .options(joinedload(User.role_rows))
+        .where(User.id.in_(holders), User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    )
+    return list(db.session.scalars(query).unique())
 
 
 def coach_choices() -> list[tuple[int, str]]:

@@ -73,13 +73,16 @@ def seed_agreements(hr: User, reps: Sequence[User]) -> list[Agreement]:
         made.append(agreement)
         return agreement
 
-    def sent(rep: User, key: str, values: dict[str, str | None]) -> Agreement:
-        return service.send(hr, draft(rep, key, values), DEMO)
+    def sent(
+        rep: User, key: str, values: dict[str, str | None], sign_by: date | None = None
+    ) -> Agreement:
+        return service.send(hr, draft(rep, key, values), DEMO, sign_by)
 
     expectations = "onboarding-expectations"
     improvement = "performance-improvement"
     ava, ben, chloe, diego, emma, farid, grace, hiro = reps[:8]
-    sent(ava, expectations, _expectations("SMB, UK and Ireland"))  # waiting for the rep
+    # Waiting for the rep, to be signed within five days.
+    sent(ava, expectations, _expectations("SMB, UK and Ireland"), today + timedelta(days=5))
     waiting_hr = sent(ben, expectations, _expectations("SMB, UK and Ireland"))
     _sign(ben, waiting_hr)  # signed by the rep, waiting for HR and the coach
     for rep, territory in ((chloe, "Mid-market, DACH"), (emma, "Mid-market, DACH")):
@@ -101,6 +104,9 @@ def seed_agreements(hr: User, reps: Sequence[User]) -> list[Agreement]:
     _sign(farid, corrected)
     _sign(hr, corrected)  # a completed consequence agreement
     draft(hiro, improvement, _improvement(hiro, today))  # HR's work in progress
-    sent(grace, expectations, _expectations("SMB, Nordics"))
+    late = sent(grace, expectations, _expectations("SMB, Nordics"))
+    # Its day to sign has passed (set as if sent long ago; sending refuses a past day): overdue
+    # on every list, in Grace's digest and in the calendar feeds.
+    late.sign_by = today - timedelta(days=2)
     db.session.flush()
     return made

@@ -166,7 +166,13 @@ def form_values(spec: TemplateSpec, stored: dict[str, Any]) -> dict[str, Any]:
 
 
 class SendForm(FlaskForm):
-    """Sending a draft: a button with CSRF protection."""
+    """Sending a draft: the day to sign by (empty: the default) and the button."""
+
+    sign_by = DateField(
+        "Sign by",
+        validators=[Optional()],
+        description="The day the signatures are due; past it, the agreement shows as overdue.",
+    )
 
 
 class VoidForm(FlaskForm):
@@ -220,6 +226,11 @@ class BulkForm(OnceForm):
 
     team = SelectField("Team", validators=[Optional()])
     cohort = SelectField("Start cohort (month started)", validators=[Optional()])
+    sign_by = DateField(
+        "Sign by",
+        validators=[Optional()],
+        description="The day the signatures are due; empty: the usual number of days from today.",
+    )
     # Set by the preview: sending happens only for exactly what was previewed.
     previewed = HiddenField()
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -115,6 +116,9 @@ class Agreement(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # The day by which HR asks for the signatures (set when sent); past it, the signature
+    # still waited for is overdue on every list, in digests and in the calendar feeds.
+    sign_by: Mapped[date | None] = mapped_column(Date, index=True)
     rep_signed_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # declined or voided
@@ -180,6 +184,11 @@ class Agreement(db.Model):  # type: ignore[name-defined]
             for role in self.required_signers
             if role not in signed
         ]
+
+    def is_overdue(self, today: date) -> bool:
+        """Still waiting for a signature after its "sign by" day (``today``: the viewer's)."""
+        waiting = self.status in (AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
+        return waiting and self.sign_by is not None and today > self.sign_by
 
     @property
     def is_frozen(self) -> bool:
@@ -306,6 +315,7 @@ class BulkSend(db.Model):  # type: ignore[name-defined]
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Why HR set targets that differ from the reps' plans; empty when every target is the plan's.
     override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sign_by: Mapped[date | None] = mapped_column(Date)  # each agreement's; None: the default
     fingerprint: Mapped[str] = mapped_column(String(64))
     ip_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")

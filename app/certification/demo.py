@@ -8,7 +8,7 @@ not started, and a corrected score.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from app.accounts.models import User
 from app.accounts.service import local_today
@@ -126,7 +126,17 @@ def seed_certifications(
     demo = _Demo(admin, coaches, now)
     north, south = coaches[0], coaches[1]
     ava, ben, chloe, diego, emma, farid, grace, hiro, isla, jonas = reps[:10]
-    del ben, grace  # not started: prospecting is due soon for Ben, far off for Grace
+    del grace  # not started: prospecting is due soon for Ben, far off for Grace
+
+    # Ben's prospecting role-play is booked for the day after tomorrow, on a video call.
+    booked = service.Slot(
+        demo.today(ben) + timedelta(days=2),
+        time(10, 0),
+        45,
+        "https://meet.example.com/prospecting-ben",
+        "Bring your call list for the role-play: we will play a VP of Sales at one of them.",
+    )
+    service.schedule(ben.coach or north, ben, "prospecting", booked)
 
     # Ava (day 12) has scored herself ahead of her prospecting role-play.
     demo.self_assess(

@@ -6,11 +6,33 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, TextAreaField, URLField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from app.certification.service import AssessmentEntry, comment_field, score_field
+from app.certification.service import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    AssessmentEntry,
+    Slot,
+    comment_field,
+    score_field,
+)
 from app.curriculum.schema import EVIDENCE_LABELS, Rubric
 from app.web import OnceForm
 from app.widgets import RadioField, SelectField
@@ -141,3 +163,54 @@ class CorrectionForm(OnceForm):
         validators=[InputRequired(message="Say why the score is corrected."), Length(max=2000)],
         description="The rep sees the correction, with this reason.",
     )
+
+
+class ScheduleForm(OnceForm):
+    """Booking (or moving) an assessment: the day and time are the assessor's own zone's."""
+
+    on = DateField("Day", validators=[InputRequired(message="Choose the day.")])
+    start = TimeField("Start time", validators=[InputRequired(message="Choose the start time.")])
+    minutes = IntegerField(
+        "Duration in minutes",
+        default=60,
+        validators=[
+            InputRequired(message="Say how long it lasts, in minutes."),
+            NumberRange(min=MIN_MINUTES, max=MAX_MINUTES, message="From 15 minutes to 8 hours."),
+        ],
+    )
+    place = StringField(
+        "Place or video link",
+        validators=[Optional(), Length(max=500)],
+        description="A room, or the link to the video call.",
+    )
+    note = TextAreaField(
+        "Note for the rep",
+        validators=[Optional(), Length(max=2000)],
+        description="What to prepare: the scenario, the call to bring.",
+        render_kw={"rows": 3},
+    )
+    # The booking's sequence when the page was loaded: a change from an older page is refused.
+    sequence = HiddenField()
+
+    def slot(self) -> Slot:
+        assert self.on.data is not None and self.start.data is not None
+        return Slot(
+            on=self.on.data,
+            start=self.start.data,
+            minutes=int(self.minutes.data or 0),
+            place=self.place.data or "",
+            note=self.note.data or "",
+        )
+
+
+class CancelBookingForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it cancelled?",
+        validators=[
+            InputRequired(message="Say why the assessment is cancelled."),
+            Length(max=2000),
+        ],
+        description="The rep is told, with this reason.",
+        render_kw={"rows": 2},
+    )
+    sequence = HiddenField()

@@ -7,7 +7,8 @@ has submitted (and as many as the rubric requires), the service decides the atte
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import enum
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.accounts.models import User
 from app.curriculum.models import RubricTemplate
+from app.db import string_enum
 from app.extensions import db
 
 
@@ -158,3 +160,54 @@ class ScoreCorrection(db.Model):  # type: ignore[name-defined]
 
     score: Mapped[Score] = relationship(back_populates="corrections")
     actor: Mapped[User | None] = relationship()
+
+
+class ScheduleStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+    @property
+    def label(self) -> str:
+        return {"scheduled": "Scheduled", "cancelled": "Cancelled", "held": "Held"}[self.value]
+
+
+class ScheduledAssessment(db.Model):  # type: ignore[name-defined]
+    """A certification assessment booked ahead: when, where, with whom, for which stage.
+
+    ``starts_at`` is naive UTC; ``timezone`` is the zone it was booked in (the assessor's),
+    so the page can say it as it was agreed. ``sequence`` counts reschedules and the
+    cancellation: calendar apps replace an event whose SEQUENCE rose, and the forms carry it
+    so that a second submission of the same change (or one from a stale page) is refused.
+    """
+
+    __tablename__ = "scheduled_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(64))
+    assessor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ScheduleStatus] = mapped_column(
+        string_enum(ScheduleStatus, length=16), default=ScheduleStatus.SCHEDULED
+    )
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certification_attempts.id", ondelete="SET NULL")
+    )
+
+    rep: Mapped[User] = relationship(foreign_keys=[rep_id])
+    assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)

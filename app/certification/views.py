@@ -13,8 +13,14 @@ from app.accounts import service as accounts
 from app.accounts.access import can_view_person
 from app.accounts.models import Role, User
 from app.certification import service
-from app.certification.forms import CorrectionForm, assessment_form, entry_from
-from app.certification.models import CertificationAttempt
+from app.certification.forms import (
+    CancelBookingForm,
+    CorrectionForm,
+    ScheduleForm,
+    assessment_form,
+    entry_from,
+)
+from app.certification.models import CertificationAttempt, ScheduledAssessment
 from app.certification.scoring import format_score
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import EVIDENCE_LABELS
@@ -69,7 +75,8 @@ def _render_certifications(rep: User) -> str:
     return render_template(
         "certification/mine.html", rep=rep, own=rep.id == current_user.id,
         certifications=certifications, today=today,
-        can_assess=service.can_assess(current_user, rep),
+        can_assess=service.can_assess(current_user, rep), bookings=service.bookings_of(rep),
+        stage_names=stage_names(),
     )  # fmt: skip
 
 
@@ -78,10 +85,76 @@ def certification(rep_id: int, stage: str) -> str:
     rep = accounts.get_user(rep_id)
     today = accounts.local_today(rep)
     cert = service.certification_of(current_user, rep, stage, today)
+    notifications.mark_read(current_user, service.schedule_link(rep.id, stage))
     return render_template(
         "certification/certification.html", cert=cert, rep=rep, today=today,
         own=rep.id == current_user.id, actions=service.actions_on(current_user, cert, today),
+        bookings=service.bookings_of(rep, stage),
+        can_schedule=service.can_assess(current_user, rep),
     )  # fmt: skip
+
+
+@bp.route("/reps/<int:rep_id>/<stage>/schedule", methods=["GET", "POST"])
+def schedule(rep_id: int, stage: str) -> Response | tuple[str, int] | str:
+    """Book an assessment of the rep for the stage, in the assessor's own time zone."""
+    rep = accounts.get_user(rep_id)
+    service.require_assess(current_user, rep)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        try:
+            service.schedule(current_user, rep, stage, form.slot(), form.submission_key.data)
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            flash(f"Assessment scheduled; {rep.full_name} is told.", "success")
+            return redirect(url_for("certification.certification", rep_id=rep.id, stage=stage))
+    return _schedule_page(form, rep, stage, None)
+
+
+@bp.route("/scheduled/<int:booking_id>", methods=["GET", "POST"])
+def reschedule(booking_id: int) -> Response | tuple[str, int] | str:
+    """Move a booked assessment; the page also offers to cancel it."""
+    booking = service.get_booking(current_user, booking_id)
+    form = ScheduleForm()
+    if request.method == "GET":
+        local = service.in_zone(booking.starts_at, current_user.timezone)
+        form.on.data, form.start.data = local.date(), local.time()
+        form.minutes.data, form.place.data = booking.duration_minutes, booking.place
+        form.note.data, form.sequence.data = booking.note, str(booking.sequence)
+    elif form.validate_on_submit():
+        try:
+            sequence = int(form.sequence.data or -1)
+            service.reschedule(current_user, booking, form.slot(), sequence)
+        except Invalid as error:
+            show_domain_error(form, error)
+        else:
+            flash(f"Assessment moved; {booking.rep.full_name} is told.", "success")
+            return redirect(service.schedule_link(booking.rep_id, booking.stage))
+    return _schedule_page(form, booking.rep, booking.stage, booking)
+
+
+@bp.post("/scheduled/<int:booking_id>/cancel")
+def cancel_booking(booking_id: int) -> Response:
+    booking = service.get_booking(current_user, booking_id)
+    form = CancelBookingForm(prefix="cancel")
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or "Say why the assessment is cancelled.", "warning")
+        return redirect(url_for("certification.reschedule", booking_id=booking.id))
+    sequence = int(form.sequence.data or -1)
+    service.cancel(current_user, booking, form.reason.data or "", sequence)
+    flash(f"Assessment cancelled; {booking.rep.full_name} is told.", "info")
+    return redirect(service.schedule_link(booking.rep_id, booking.stage))
+
+
+def _schedule_page(
+    form: ScheduleForm, rep: User, stage: str, booking: ScheduledAssessment | None
+) -> tuple[str, int] | str:
+    cancel = CancelBookingForm(prefix="cancel", sequence=str(booking.sequence)) if booking else None
+    page = render_template(
+        "certification/schedule.html", form=form, rep=rep, stage=stage, booking=booking,
+        stage_name=stage_names().get(stage, stage), cancel_form=cancel,
+    )  # fmt: skip
+    return (page, 400) if form.is_submitted() else page
 
 
 @bp.route("/reps/<int:rep_id>/<stage>/assess", methods=["GET", "POST"])

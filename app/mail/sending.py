@@ -7,10 +7,12 @@ never reached the queue) is found by the sweep and queued again.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, formataddr
+from typing import Any
 
 from flask import Flask, current_app
 from flask_mailman import EmailMultiAlternatives
@@ -110,10 +112,26 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
+class _FoldedByTheStandard(EmailMultiAlternatives):
+    """Flask-Mailman's message, written out with the modern ``email.policy.SMTP``.
+
+    Flask-Mailman (a port of Django's mail) builds ``compat32`` messages, whose generator folds
+    a long encoded subject right after "Subject:" (an empty first line): a reader unfolding it
+    by RFC 5322 gets the subject with a leading space ("Subject: ␠Zoë Ångström signed…"). The
+    modern policy re-folds every header by RFC 2047 and 5322, never leaving that line empty.
+    """
+
+    def message(self) -> Any:
+        message = super().message()
+        for part in message.walk():
+            part.policy = email.policy.SMTP
+        return message
+
+
 def build_message(mail: OutboundMail) -> EmailMultiAlternatives:
     """The MIME message: text and HTML alternatives, From in the organisation's name."""
     sender = str(current_app.config["MAIL_FROM"])
-    message = EmailMultiAlternatives(
+    message = _FoldedByTheStandard(
         subject=mail.subject,
         body=mail.text_body,
         from_email=formataddr((mail.from_name, sender)),

@@ -124,6 +124,25 @@ def _subject(message: str) -> str:
     return subject if len(subject) <= 140 else subject[:139].rstrip() + "…"
 
 
+def resolve(kind: str, link: str, message: str, *, done_by: User) -> int:
+    """Others' notifications of ``kind`` about ``link`` no longer wait on them: someone of their
+    group (``done_by``) did it. Reworded to say so and marked read; how many were changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.kind == kind,
+            Notification.link == link,
+            Notification.recipient_id != done_by.id,
+        )
+        .values(
+            message=message[:300],
+            read_at=func.coalesce(Notification.read_at, datetime.now(UTC).replace(tzinfo=None)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(UNREAD_COUNT, {"user_id": user.id}) or 0
 

@@ -26,7 +26,9 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 from app.agreements.models import Agreement, AgreementStatus
+from app.agreements.service import waiting_for_coaches, waiting_for_hr
 from app.certification.models import CertificationAttempt
+from app.certification.service import describe_when
 from app.coaching.models import Commitment
 from app.curriculum.service import stage_names
 from app.extensions import db
@@ -155,6 +157,9 @@ def digests_for(people: Sequence[tuple[User, str]], now: datetime) -> list[Diges
     coaches = [person for person, _ in people if can_have_work_queue(person)]
     for coach_id, queue in work_queues(coaches, now).items():
         digests[coach_id].sections.extend(coach_sections(queue))
+    countersigners = [person for person, _ in people if person.has_role(Role.COACH, Role.HR)]
+    for person_id, section in _countersign_sections(countersigners, now).items():
+        digests[person_id].sections.append(section)
     return list(digests.values())
 
 
@@ -173,6 +178,18 @@ def coach_sections(queue: WorkQueue) -> list[DigestSection]:
             for item in queue.items
         )
         sections.append(DigestSection("Waiting on you", "reminders.work_queue", lines))
+    if queue.booked:
+        lines = tuple(
+            DigestLine(
+                f"{booked.stage_name} certification assessment, {booked.rep_name}",
+                describe_when(booked.starts_at, queue.timezone)
+                + (f", {booked.place}" if booked.place else ""),
+                "certification.certification",
+                (("rep_id", booked.rep_id), ("stage", booked.stage)),
+            )
+            for booked in queue.booked
+        )
+        sections.append(DigestSection("Assessments to do", "reminders.work_queue", lines))
     if queue.at_risk:
         lines = tuple(
             DigestLine(
@@ -251,15 +268,7 @@ def _rep_sections(reps: Sequence[User], now: datetime) -> dict[int, list[DigestS
             DigestLine(commitment.action, detail, "coaching.mine", late=late)
         )
     for agreement in _agreements_to_sign(ids):
-        sent = agreement.sent_at.date() if agreement.sent_at else today_of[agreement.rep_id]
-        to_sign[agreement.rep_id].append(
-            DigestLine(
-                agreement.title,
-                f"sent {_day(sent)}",
-                "agreements.sign",
-                (("agreement_id", agreement.id),),
-            )
-        )
+        to_sign[agreement.rep_id].append(_signing_line(agreement, today_of[agreement.rep_id]))
 
     found: dict[int, list[DigestSection]] = {}
     for rep_id in ids:
@@ -276,6 +285,59 @@ def _rep_sections(reps: Sequence[User], now: datetime) -> dict[int, list[DigestS
             if lines
         ]
     return found
+
+
+def _signing_line(agreement: Agreement, today: date) -> DigestLine:
+    """An agreement waiting for the person's signature: by when, and whether that is past."""
+    sent = agreement.sent_at.date() if agreement.sent_at else today
+    if agreement.sign_by is None:
+        detail = f"sent {_day(sent)}"
+    elif agreement.is_overdue(today):
+        detail = f"sent {_day(sent)}, sign by {_day(agreement.sign_by)}: overdue"
+    else:
+        detail = f"sent {_day(sent)}, sign by {_day(agreement.sign_by)}"
+    return DigestLine(
+        agreement.title,
+        detail,
+        "agreements.sign",
+        (("agreement_id", agreement.id),),
+        late=agreement.is_overdue(today),
+    )
+
+
+def _countersign_sections(people: Sequence[User], now: datetime) -> dict[int, DigestSection]:
+    """Agreements waiting for each person's countersignature (as the rep's coach, or as HR).
+
+    Two queries for the whole batch: the coaches' agreements, and those waiting for HR.
+    """
+    coach_ids = [person.id for person in people if person.has_role(Role.COACH)]
+    hr_people = [person for person in people if person.has_role(Role.HR)]
+    lines: dict[int, list[DigestLine]] = {person.id: [] for person in people}
+    for agreement in waiting_for_coaches(coach_ids):
+        assert agreement.coach_id is not None
+        coach = next(person for person in people if person.id == agreement.coach_id)
+        today = local_time(coach.timezone, now).date()
+        lines[coach.id].append(_countersign_line(agreement, today))
+    for agreement in waiting_for_hr() if hr_people else []:
+        for person in hr_people:
+            today = local_time(person.timezone, now).date()
+            lines[person.id].append(_countersign_line(agreement, today))
+    return {
+        person_id: DigestSection("Agreements to countersign", "agreements.mine", tuple(found))
+        for person_id, found in lines.items()
+        if found
+    }
+
+
+def _countersign_line(agreement: Agreement, today: date) -> DigestLine:
+    line = _signing_line(agreement, today)
+    return DigestLine(
+        f"{agreement.title}, {agreement.rep.full_name}",
+        line.detail,
+        line.endpoint,
+        line.values,
+        line.late,
+    )
 
 
 def _open_milestones(rep_ids: list[int], horizon: date) -> list[tuple[Milestone, int]]:

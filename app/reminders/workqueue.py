@@ -14,7 +14,9 @@ What waits on a coach:
   of their reps that only the rep has scored so far (since they were named, or since the
   self-assessment);
 * a commitment of one of their reps that has fallen due and not been reviewed (since its
-  due date).
+  due date);
+* apart from those, the assessments they booked ahead and still have to hold (this week, or
+  past and not yet recorded), by their start.
 
 The reps at risk are listed beside the queue: they wait on the coach's attention, not on a
 decision, so they have no age.
@@ -34,6 +36,7 @@ from sqlalchemy.orm import aliased
 from app.accounts.models import Organisation, Role, User
 from app.accounts.service import today_in
 from app.certification.models import Assessment, CertificationAttempt
+from app.certification.service import upcoming_for_assessors
 from app.coaching.models import Commitment, Debrief
 from app.curriculum.service import stage_names
 from app.errors import NotAllowed
@@ -87,14 +90,30 @@ class AtRisk:
     overdue: int
 
 
+@dataclass(frozen=True)
+class BookedAssessment:
+    """An assessment the coach booked and still has to hold (this week, or past, unrecorded)."""
+
+    booking_id: int
+    rep_id: int
+    rep_name: str
+    stage: str
+    stage_name: str
+    starts_at: datetime  # naive UTC
+    minutes: int
+    place: str
+
+
 @dataclass
 class WorkQueue:
-    """A coach's queue, oldest first, and their reps at risk."""
+    """A coach's queue, oldest first, their booked assessments, and their reps at risk."""
 
     coach_id: int
     turnaround_days: int
     items: list[WaitingItem] = field(default_factory=list)
     at_risk: list[AtRisk] = field(default_factory=list)
+    booked: list[BookedAssessment] = field(default_factory=list)
+    timezone: str = "UTC"
 
     @property
     def late(self) -> int:
@@ -102,7 +121,7 @@ class WorkQueue:
 
     @property
     def is_empty(self) -> bool:
-        return not self.items and not self.at_risk
+        return not self.items and not self.at_risk and not self.booked
 
 
 def can_have_work_queue(user: User) -> bool:
@@ -127,7 +146,7 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     naive_now = moment.replace(tzinfo=None)
     target = turnaround_days()
-    queues = {coach.id: WorkQueue(coach.id, target) for coach in coaches}
+    queues = {coach.id: WorkQueue(coach.id, target, timezone=coach.timezone) for coach in coaches}
     if not queues:
         return queues
     ids = list(queues)
@@ -215,6 +234,21 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             datetime.combine(row.due_on, time()),
             "coaching.one_on_one",
             rep_id=row.rep_id,
+        )
+    names = stage_names()
+    for booking in upcoming_for_assessors(ids, naive_now):
+        assert booking.assessor_id is not None
+        queues[booking.assessor_id].booked.append(
+            BookedAssessment(
+                booking.id,
+                booking.rep_id,
+                booking.rep.full_name,
+                booking.stage,
+                names.get(booking.stage, booking.stage),
+                booking.starts_at,
+                booking.duration_minutes,
+                booking.place,
+            )
         )
     for queue in queues.values():
         queue.items.sort(key=lambda item: (item.since, item.kind.value, item.what))

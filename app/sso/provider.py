@@ -11,6 +11,7 @@ what it says about the person; any failure is one ``SignOnFailed``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -81,12 +82,18 @@ def display_name() -> str:
     return str(current_app.config.get("OIDC_NAME") or "single sign-on")
 
 
-def start(redirect_uri: str) -> Response:
-    """The redirect to the provider's authorization endpoint (state, nonce, PKCE challenge)."""
+def start(redirect_uri: str, *, reauthenticate: bool = False) -> Response:
+    """The redirect to the provider's authorization endpoint (state, nonce, PKCE challenge).
+
+    ``reauthenticate``: the person is signed in here already and must prove it is them again
+    (to sign an agreement): ``prompt=login`` and ``max_age=0`` ask the provider to make them
+    sign in afresh whatever session it has, and to say when in the ID token's ``auth_time``.
+    """
     client = _client()
+    extra = {"prompt": "login", "max_age": 0} if reauthenticate else {}
     try:
         _check_issuer(client)
-        response: Response = client.authorize_redirect(redirect_uri)
+        response: Response = client.authorize_redirect(redirect_uri, **extra)
     except (AuthlibBaseError, JoseError, requests.RequestException, ValueError) as error:
         raise SignOnFailed(f"the provider could not be reached: {_short(error)}") from error
     return response
@@ -115,7 +122,15 @@ def finish() -> Identity:
         # A JSON boolean, as the standard says; some providers send the string "true".
         email_verified=claims.get("email_verified") in (True, "true"),
         name=str(claims.get("name") or "").strip(),
+        authenticated_at=_moment(claims.get("auth_time")),
     )
+
+
+def _moment(value: Any) -> datetime | None:
+    """``auth_time`` (seconds since the epoch) as naive UTC; None when absent or malformed."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
 
 
 def _check_issuer(client: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ class Identity:
     email: str | None
     email_verified: bool
     name: str = ""
+    authenticated_at: datetime | None = None  # the ID token's auth_time (naive UTC)
 
 
 class SignInRefused(DomainError):
@@ -118,6 +119,62 @@ def _refuse(
         detail=f"{provider}: {reason}",
     )
     raise SignInRefused(message.format(provider=provider, email=identity.email))
+
+
+# A provider's clock may run a little behind ours: an auth_time this far before the
+# re-authentication began still counts as the sign-in it asked for.
+CLOCK_SKEW = timedelta(seconds=30)
+
+NOT_YOU = (
+    "You signed in at {provider} as {email}, not as {name}. To sign, confirm it is you with "
+    "your own account at {provider}."
+)
+NOT_AFRESH = (
+    "{provider} did not ask you to sign in again, so SalesRamp cannot tell it is still you. "
+    "Try again; if it keeps happening, ask your administrator."
+)
+
+
+def reauthenticates_with_provider(user: User, *, configured: bool, used_sso: bool) -> bool:
+    """Whether ``user`` proves it is them again at the provider rather than with a password.
+
+    Those who must sign in through it (single sign-on required, and not the break-glass
+    admin), those who signed in through it this time, and those with no password at all.
+    """
+    if not configured:
+        return False
+    org = organisation()
+    required = org.sso_required and org.sso_break_glass_admin_id != user.id
+    return required or used_sso or not user.password_hash
+
+
+def confirm_reauthentication(
+    user: User, identity: Identity, provider: str, started: datetime, now: datetime
+) -> None:
+    """The provider's answer to a re-authentication: the same person, who signed in afresh.
+
+    The verified email must be the signed-in person's, and ``auth_time`` must be no earlier
+    than the request for it (give or take ``CLOCK_SKEW``) and not in the future: a provider
+    that ignored ``prompt=login`` answers with the time of an older sign-in, which is refused.
+    """
+    same = identity.email_verified and (identity.email or "").lower() == user.email.lower()
+    if not same:
+        _refuse_reauth(NOT_YOU, identity, provider, user, "another account")
+    signed_in = identity.authenticated_at
+    if signed_in is None or signed_in < started - CLOCK_SKEW or signed_in > now + CLOCK_SKEW:
+        _refuse_reauth(NOT_AFRESH, identity, provider, user, "auth_time not fresh")
+    security.record(
+        EventKind.SIGN_IN, actor=user, subject=user, detail=f"re-authenticated at {provider}"
+    )
+
+
+def _refuse_reauth(
+    message: str, identity: Identity, provider: str, user: User, reason: str
+) -> NoReturn:
+    security.record_refusal(
+        EventKind.SSO_REFUSED, subject=user, detail=f"{provider}: re-authentication, {reason}"
+    )
+    raise SignInRefused(message.format(provider=provider, email=identity.email, name=user.email))
 
 
 def record_failure(provider: str, reason: str) -> None:

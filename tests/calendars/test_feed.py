@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import icalendar
 import pytest
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.accounts.models import Role, User
 from app.calendars import service
 from app.calendars.models import CalendarFeed
-from app.certification.service import AssessmentEntry, submit_assessment
+from app.certification.service import AssessmentEntry, Slot, schedule, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
 from app.extensions import db
@@ -182,10 +182,15 @@ def test_a_coachs_feed_asks_as_many_queries_for_50_reps_as_for_5(
     team, login, queries_of: Callable[[str], int]
 ) -> None:
     path = _link(login(team["coach"]))
+    slot = Slot(date.today() + timedelta(days=3), time(9, 0), 30, "Room 3")
+    schedule(team["coach"], team["rep"], "prospecting", slot)
+    db.session.commit()
     few = queries_of(path)
     for _ in range(45):
         rep = create_rep(day_of_ramp=30, coach=team["coach"])
         _debrief_with_commitment(team["coach"], rep, DebriefKind.CALL_REVIEW)
+        schedule(team["coach"], rep, "prospecting", slot)  # a booked assessment each
+    db.session.commit()
     assert queries_of(path) == few
 
 

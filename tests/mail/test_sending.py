@@ -83,6 +83,37 @@ def test_a_queued_message_reaches_the_smtp_server_after_the_commit(
     assert mail.delivered_to == f"smtp://127.0.0.1:{smtp_server.port}"
 
 
+def test_a_long_subject_with_accents_arrives_without_a_leading_space(
+    app: Flask, smtp_server: SmtpTestServer
+) -> None:
+    """Folded into several encoded words, it reads back exactly as written, as does the
+    organisation's accented name in From and the person's in To."""
+    _name_the_organisation("Société Générale d'Équipement")
+    subject = (
+        "Zoë Ångström signed Expectation agreement for the Q3 targets: "
+        "it waits for your countersignature as HR"
+    )
+    queue_mail(
+        to="hr@example.com",
+        to_name="Søren Ærø",
+        template="password_reset",
+        subject=subject,
+        reason=REASON,
+        link=LINK,
+        minutes=30,
+    )
+    db.session.commit()
+
+    [received] = smtp_server.envelopes
+    raw = received.message.as_bytes()
+    assert b"Subject: \r\n" not in raw and b"Subject: \n" not in raw  # no empty first line
+    assert received.message["Subject"] == subject
+    assert parseaddr(str(received.message["From"]))[0] == "Société Générale d'Équipement"
+    assert parseaddr(str(received.message["To"])) == ("Søren Ærø", "hr@example.com")
+    text, _html = _parts(received.message)
+    assert "Société Générale d'Équipement" in text
+
+
 def test_nothing_is_sent_or_kept_when_the_transaction_rolls_back(
     app: Flask, smtp_server: SmtpTestServer
 ) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role
 from app.agreements import service as agreements
+from app.agreements.models import Agreement
 from app.certification import service as certification
 from app.extensions import db
 from app.mail.models import OutboundMail
@@ -76,7 +77,12 @@ def test_an_agreement_sent_emails_the_rep(make_rep, smtp_server: SmtpTestServer)
 
     [message] = smtp_server.messages
     assert _to(message) == rep.email
-    assert message["Subject"] == "Performance improvement agreement is waiting for your signature"
+    sign_by = db.session.scalars(select(Agreement.sign_by)).one()
+    assert sign_by is not None
+    assert message["Subject"] == (
+        "Performance improvement agreement is waiting for your signature, "
+        f"by {sign_by:%a} {sign_by.day} {sign_by:%b %Y}"
+    )
     assert "/agreements/" in _parts(message)[0] and "/sign" in _parts(message)[0]
 
 
@@ -201,7 +207,8 @@ def test_the_reps_signature_emails_the_coach_who_countersigns(
     signing.sign(rep, draft, _fresh(rep), EVIDENCE, WINDOW)
     db.session.commit()
 
-    to_rep, to_coach = smtp_server.messages
+    to_rep, to_coach, to_hr = smtp_server.messages
     assert _to(to_rep) == rep.email and _to(to_coach) == rep.coach.email
+    assert _to(to_hr) == hr.email and "countersignature as HR" in to_hr["Subject"]
     assert "Ava Chen signed Onboarding" in to_coach["Subject"]
     assert "waits for your countersignature" in to_coach["Subject"]

@@ -57,6 +57,7 @@ from app.agreements.service.drafting import (
     create_draft,
     current_template,
     current_templates,
+    default_sign_by,
     document_of,
     draft_to_edit,
     initial_values,
@@ -98,6 +99,8 @@ from app.agreements.service.finding import (
     status_counts,
     waiting_count_statement,
     waiting_for,
+    waiting_for_coaches,
+    waiting_for_hr,
     waiting_page,
 )
 from app.agreements.service.housekeeping import prune_finished_jobs
@@ -153,6 +156,7 @@ __all__ = [
     "current_template",
     "current_templates",
     "decline",
+    "default_sign_by",
     "document_of",
     "draft_to_edit",
     "export_path",
@@ -206,6 +210,8 @@ __all__ = [
     "void",
     "waiting_count_statement",
     "waiting_for",
+    "waiting_for_coaches",
+    "waiting_for_hr",
     "waiting_page",
     "write_directory",
     "write_zip",

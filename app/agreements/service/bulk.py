@@ -28,6 +28,7 @@ from app.agreements.service.access import can_manage, require_manage
 from app.agreements.service.bulk_job import start_bulk_send
 from app.agreements.service.drafting import (
     OVERRIDE_REASON,
+    checked_sign_by,
     checked_values,
     current_template,
     spec_of,
@@ -164,15 +165,18 @@ def bulk_fingerprint(
     raw_values: Mapping[str, str | None],
     resend: Collection[int] = (),
     override_reason: str = "",
+    sign_by: date | None = None,
 ) -> str:
     """Identifies one previewed batch, so that exactly what was previewed is sent: the reps,
-    which of those holding the agreement already get it again, the values and the reason."""
+    which of those holding the agreement already get it again, the values, the reason and
+    the day to sign by."""
     payload = {
         "template": current_template(template_key).content_hash,
         "reps": sorted(rep.id for rep in reps),
         "resend": sorted(resend),
         "values": dict(sorted(raw_values.items())),
         "override_reason": override_reason.strip(),
+        "sign_by": sign_by.isoformat() if sign_by else None,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -198,6 +202,7 @@ def preview_or_send(
     key: str | None = None,
     resend: Collection[int] = (),
     override_reason: str = "",
+    sign_by: date | None = None,
 ) -> BulkRound:
     """Preview the batch for a team or cohort; queue it to send if ``confirmed`` is its fingerprint.
 
@@ -206,12 +211,16 @@ def preview_or_send(
     set apart from the plans, so a change to any of them since the preview shows a fresh
     preview instead of sending something nobody looked at. The batch is queued once per form
     (``key``): pressing "send" twice, or twenty requests at once, record one bulk send, and its
-    job sends each rep one agreement (``bulk_job``).
+    job sends each rep one agreement (``bulk_job``). Every agreement of the batch is to be
+    signed by ``sign_by`` (None: the default number of days from today).
     """
+    deadline = checked_sign_by(actor, sign_by)
     reps = reps_in_group(actor, team_id, cohort)
     held = held_from_template(template_key, [rep.id for rep in reps])
     chosen = sorted(set(resend) & held.keys())
-    fingerprint = bulk_fingerprint(template_key, reps, raw_values, chosen, override_reason)
+    fingerprint = bulk_fingerprint(
+        template_key, reps, raw_values, chosen, override_reason, deadline
+    )
     if confirmed != fingerprint:
         previews = preview_many(actor, template_key, reps, raw_values, chosen)
         return BulkRound(fingerprint, previews=previews)
@@ -238,6 +247,7 @@ def preview_or_send(
         evidence,
         resend=chosen,
         override_reason=override_reason.strip(),
+        sign_by=deadline,
     )
     once.remember_result(key, bulk.id)
     return BulkRound(fingerprint, queued=bulk)

@@ -14,7 +14,7 @@ send whose worker went quiet, or marks it failed once its attempts are spent.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +45,7 @@ def start_bulk_send(
     evidence: Evidence,
     resend: Collection[int] = (),
     override_reason: str = "",
+    sign_by: date | None = None,
 ) -> BulkSend:
     """Record a previewed batch to send; its job is queued when the caller commits.
 
@@ -59,6 +60,7 @@ def start_bulk_send(
         resend_rep_ids=sorted(resend),
         values=dict(raw_values),
         override_reason=override_reason,
+        sign_by=sign_by,
         fingerprint=fingerprint,
         ip_address=evidence.ip_address,
         user_agent=evidence.user_agent,
@@ -126,7 +128,7 @@ def _send_each(bulk: BulkSend) -> list[str]:
         try:
             rep = db.session.get_one(User, rep_id)
             draft = create_draft(actor, rep, template_key, values, evidence, bulk_id, reason)
-            send(actor, draft, evidence)
+            send(actor, draft, evidence, bulk.sign_by)
             _count_sent(bulk_id)
         except IntegrityError:  # another attempt sent this rep meanwhile: the constraint held
             db.session.rollback()

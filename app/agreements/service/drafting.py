@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import Role, User
+from app.accounts.service import today_in
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import (
@@ -219,8 +221,24 @@ def document_hash(agreement: Agreement) -> str:
     return agreement.content_hash or content_hash(document_of(agreement))
 
 
-def send(actor: User, agreement: Agreement, evidence: Evidence) -> Agreement:
-    """Freeze the content and ask the rep to sign."""
+def default_sign_by(actor: User) -> date:
+    """The "sign by" day an agreement gets when HR gives none: ``AGREEMENT_SIGN_DAYS`` ahead."""
+    return today_in(actor.timezone) + timedelta(days=int(current_app.config["AGREEMENT_SIGN_DAYS"]))
+
+
+def checked_sign_by(actor: User, sign_by: date | None) -> date:
+    """HR's "sign by" day, or the default; a day already past is refused (the form's field)."""
+    if sign_by is None:
+        return default_sign_by(actor)
+    if sign_by < today_in(actor.timezone):
+        raise Invalid("The sign-by date is in the past: choose today or a later day.", "sign_by")
+    return sign_by
+
+
+def send(
+    actor: User, agreement: Agreement, evidence: Evidence, sign_by: date | None = None
+) -> Agreement:
+    """Freeze the content and ask the rep to sign by ``sign_by`` (None: the default)."""
     require_manage(actor)
     if agreement.status != AgreementStatus.DRAFT:
         raise Conflict("This agreement has been sent already.")
@@ -228,6 +246,7 @@ def send(actor: User, agreement: Agreement, evidence: Evidence) -> Agreement:
     check_recipient(rep)
     if agreement.countersign_coach and rep.coach_id is None:
         raise Invalid("This agreement is countersigned by the coach, but the rep has no coach.")
+    deadline = checked_sign_by(actor, sign_by)
     document = document_of(agreement)
     moment = audit.now()
     claim(
@@ -238,17 +257,23 @@ def send(actor: User, agreement: Agreement, evidence: Evidence) -> Agreement:
         content_hash=content_hash(document),
         coach_id=rep.coach_id if agreement.countersign_coach else None,
         sent_at=moment,
+        sign_by=deadline,
         updated_at=moment,
     )
-    audit.record(agreement, actor, "sent", evidence, content_hash(document), at=moment)
+    detail = f"Sign by {deadline.isoformat()}"
+    audit.record(agreement, actor, "sent", evidence, content_hash(document), detail, moment)
     notify(
         rep,
         "agreement-to-sign",
-        f"{agreement.title} is waiting for your signature.",
+        f"{agreement.title} is waiting for your signature, by {_day(deadline)}.",
         sign_link(agreement.id),
         waits_on_recipient=True,
     )
     return agreement
+
+
+def _day(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def sign_link(agreement_id: int) -> str:

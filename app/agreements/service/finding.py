@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -300,6 +300,36 @@ def waiting_for(actor: User) -> list[Agreement]:
     """Agreements waiting for the actor's signature, oldest first, with their reps."""
     query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
     return list(db.session.scalars(query.options(selectinload(Agreement.rep))))
+
+
+def waiting_for_coaches(coach_ids: Sequence[int]) -> list[Agreement]:
+    """Agreements waiting for any of these coaches' countersignature, with their reps.
+
+    For digests and calendars of many people at once: one query (and one for the reps).
+    """
+    if not coach_ids:
+        return []
+    query = select(Agreement).where(
+        Agreement.status == AgreementStatus.SIGNED_BY_REP,
+        Agreement.countersign_coach.is_(True),
+        Agreement.coach_id.in_(coach_ids),
+        _unsigned_by(SignerRole.COACH),
+    )
+    return _with_reps(query)
+
+
+def waiting_for_hr() -> list[Agreement]:
+    """Agreements the rep signed that wait for HR's countersignature (any HR person's)."""
+    query = select(Agreement).where(
+        Agreement.status == AgreementStatus.SIGNED_BY_REP, _unsigned_by(SignerRole.HR)
+    )
+    return _with_reps(query)
+
+
+def _with_reps(query: Select[Any]) -> list[Agreement]:
+    rep = selectinload(Agreement.rep).options(load_only(User.full_name), lazyload(User.role_rows))
+    query = query.order_by(Agreement.sign_by, Agreement.sent_at, Agreement.id)
+    return list(db.session.scalars(query.options(*_WITHOUT_DOCUMENT, rep)))
 
 
 def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:

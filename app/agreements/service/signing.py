@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from app.accounts.models import Role, User
 from app.accounts.passwords import verify_password
+from app.accounts.service import active_people_with
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.consent import consent_version_for
@@ -27,7 +28,10 @@ from app.agreements.service.drafting import claim, close, sign_link
 from app.agreements.service.sealing import queue_sealing
 from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.notifications.service import notify
+from app.notifications.service import notify, preferences_for, resolve
+
+# The notification every HR person gets when a rep's signature makes an agreement wait for HR.
+HR_COUNTERSIGN = "agreement-hr-countersign"
 
 SIGNED_ACTIONS = {
     SignerRole.REP: "signed by rep",
@@ -138,15 +142,46 @@ def sign(
     db.session.refresh(agreement, ["signatures"])
     if all(agreement.signature_by(r) for r in agreement.required_signers):
         _complete(agreement, moment)
-    elif role == SignerRole.REP and agreement.countersign_coach and agreement.coach is not None:
-        notify(
-            agreement.coach,
-            "agreement-to-countersign",
-            f"{actor.full_name} signed {agreement.title}: it waits for your countersignature.",
-            sign_link(agreement.id),
-            waits_on_recipient=True,
-        )
+    elif role == SignerRole.REP:
+        _ask_for_countersignatures(actor, agreement)
+    if role == SignerRole.HR:
+        _hr_countersigned(actor, agreement)
     return signature
+
+
+def _ask_for_countersignatures(rep: User, agreement: Agreement) -> None:
+    """The rep signed: HR (every active HR person: any one of them countersigns) and, when
+    the agreement asks for it, the coach. Admins stand in for HR in an organisation without.
+    """
+    message = f"{rep.full_name} signed {agreement.title}: it waits for your countersignature."
+    link = sign_link(agreement.id)
+    if agreement.countersign_coach and agreement.coach is not None:
+        notify(agreement.coach, "agreement-to-countersign", message, link, waits_on_recipient=True)
+    hr = active_people_with(Role.HR) or active_people_with(Role.ADMIN)
+    preferences = preferences_for(hr)
+    hr_message = f"{message[:-1]} as HR (any one of HR countersigns)."
+    for person in hr:
+        if person.id == rep.id:
+            continue  # nobody countersigns their own agreement
+        notify(
+            person,
+            HR_COUNTERSIGN,
+            hr_message,
+            link,
+            waits_on_recipient=True,
+            preferences=preferences[person.id],
+        )
+
+
+def _hr_countersigned(actor: User, agreement: Agreement) -> None:
+    """Once one HR person countersigned, the others' notifications say it waits on nobody."""
+    resolve(
+        HR_COUNTERSIGN,
+        sign_link(agreement.id),
+        f"{agreement.title} ({agreement.rep.full_name}) was countersigned for HR by "
+        f"{actor.full_name}: nothing waits on you.",
+        done_by=actor,
+    )
 
 
 def sealed_pdf_of(agreement: Agreement) -> bytes:

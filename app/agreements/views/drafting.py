@@ -155,7 +155,7 @@ def detail(agreement_id: int) -> str:
         can_edit=service.can_edit(current_user, agreement),
         pending=service.pending_role(current_user, agreement),
         plan_differences=service.plan_differences(agreement),
-        send_form=SendForm(),
+        send_form=SendForm(sign_by=service.default_sign_by(current_user)),
         void_form=VoidForm(),
     )
 
@@ -163,9 +163,12 @@ def detail(agreement_id: int) -> str:
 @bp.post("/<int:agreement_id>/send")
 def send(agreement_id: int) -> Response:
     agreement = service.get_agreement(current_user, agreement_id)
-    if SendForm().validate_on_submit():
-        service.send(current_user, agreement, evidence())
+    form = SendForm()
+    if form.validate_on_submit():
+        service.send(current_user, agreement, evidence(), form.sign_by.data)
         flash(f"Sent to {agreement.rep.full_name} to sign.", "success")
+    else:
+        flash(" ".join(form.sign_by.errors) or "The form expired; send it again.", "warning")
     return to_detail(agreement)
 
 
@@ -230,7 +233,7 @@ def _preview_or_send(
     try:
         done = service.preview_or_send(
             current_user, key, form.team_id, cohort, raw, evidence(), confirmed,
-            form.submission_key.data, resend, override_reason_of(values),
+            form.submission_key.data, resend, override_reason_of(values), form.sign_by.data,
         )  # fmt: skip
     except Invalid as error:
         show_domain_error(values, _prefixed(error))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,13 +25,31 @@ from app.agreements.models import Agreement, AgreementStatus, SignerRole
 from app.agreements.views.blueprint import bp, evidence, to_detail
 from app.errors import Invalid
 from app.notifications import service as notifications
-from app.web import mark_password_entered, password_entered_at, show_domain_error
+from app.sso import provider as sso_provider
+from app.sso import service as sso
+from app.web import (
+    REAUTH_REFUSED,
+    SIGNED_IN_WITH_SSO,
+    mark_password_entered,
+    password_entered_at,
+    show_domain_error,
+)
 
 
 @bp.route("/<int:agreement_id>/sign", methods=["GET", "POST"])
 def sign(agreement_id: int) -> Response | str:
     agreement = service.get_agreement(current_user, agreement_id)
     role = service.require_sign(current_user, agreement)
+    confirm_at = None
+    if _stale() and _confirms_at_provider():
+        # Someone who signs in through the provider proves it is them there, not by password;
+        # straight there, unless it just refused (then the page says why, with a button).
+        confirm_at = url_for("sso.reauthenticate", next=request.path)
+        if not session.pop(REAUTH_REFUSED, False) and request.method == "GET":
+            return redirect(confirm_at)
+        if request.method == "POST":
+            flash("Your sign-in is too old to sign: confirm it is you, then sign.", "warning")
+            return redirect(confirm_at)
     form = SignForm()
     if request.method == "GET":
         service.record_opened(current_user, agreement, evidence())
@@ -38,10 +65,12 @@ def sign(agreement_id: int) -> Response | str:
                 mark_password_entered()
             flash(_signed_message(agreement), "success")
             return to_detail(agreement)
-    return _sign_page(agreement, role, form)
+    return _sign_page(agreement, role, form, confirm_at)
 
 
-def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
+def _sign_page(
+    agreement: Agreement, role: SignerRole, form: SignForm, confirm_at: str | None = None
+) -> str:
     # The text shown is the one agreed to: a refused submit that carried an older version
     # shows, and then posts, the current one.
     form.consent_version.data = consent_version_for(role)
@@ -55,6 +84,20 @@ def _sign_page(agreement: Agreement, role: SignerRole, form: SignForm) -> str:
         already_read=service.has_reached_end(current_user, agreement),
         consent=consent_text(consent_version_for(role)),
         needs_password=service.needs_password(password_entered_at(), now(), _reauth_window()),
+        confirm_at=confirm_at,
+        provider_name=sso_provider.display_name(),
+    )
+
+
+def _stale() -> bool:
+    return service.needs_password(password_entered_at(), now(), _reauth_window())
+
+
+def _confirms_at_provider() -> bool:
+    return sso.reauthenticates_with_provider(
+        current_user,
+        configured=sso_provider.configured(),
+        used_sso=bool(session.get(SIGNED_IN_WITH_SSO)),
     )
 
 

@@ -1,34 +1,40 @@
 """A person's calendar: their due dates (and, for a coach, their reps') as iCalendar events.
 
-Milestones due (certifications among them), certifications expiring, commitments due, and
-debriefs and one-on-ones; a coach's feed adds the same for every rep they coach. A fixed
+Milestones due (certifications among them), certifications expiring, commitments due,
+debriefs and one-on-ones, agreements' "sign by" days and scheduled assessments (timed); a
+coach's feed adds the same for every rep they coach, and agreements waiting for their (or,
+for HR, HR's) countersignature. A fixed
 number of queries (one per kind of item) whatever the number of reps or the length of their
 history, within a window of ``DAYS_BACK`` days back and ``DAYS_AHEAD`` ahead.
 
 Every event keeps its UID across fetches (the kind of item and its id, at the organisation's
 public host), so calendar apps update an event instead of adding a copy; its LAST-MODIFIED
 (and DTSTAMP, as RFC 5545 asks of a calendar without a METHOD) is when the item last changed,
-and a debrief's SEQUENCE counts its edits. Dates are all-day events; timestamps are UTC.
+and a debrief's or a scheduled assessment's SEQUENCE counts its changes. Dates are all-day
+events, scheduled assessments timed ones; timestamps are UTC.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from app.accounts.models import Role, User
+from app.agreements.models import Agreement, AgreementStatus
+from app.agreements.service import sign_link, waiting_for_coaches, waiting_for_hr
 from app.calendars.service.tokens import user_of_token
-from app.certification.models import CertificationAttempt
-from app.certification.service import attempt_link
+from app.certification.models import CertificationAttempt, ScheduledAssessment, ScheduleStatus
+from app.certification.service import attempt_link, schedule_link
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.coaching.service import debrief_link
+from app.curriculum.service import stage_names
 from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import milestone_link
@@ -40,7 +46,8 @@ PRODID = "-//SalesRamp//Calendar feed//EN"
 
 @dataclass(frozen=True)
 class CalendarEvent:
-    """One all-day event: what it is, whose, on which day, and when it last changed."""
+    """One event (all-day, or timed when ``starts_at`` is set): what, whose, when, and when it
+    last changed."""
 
     uid: str
     on: date
@@ -49,6 +56,11 @@ class CalendarEvent:
     path: str  # the page it comes from, relative to the app's public address
     modified: datetime  # naive UTC
     sequence: int = 0
+    # A timed event (naive UTC) instead of an all-day one: a scheduled assessment.
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str = ""
+    cancelled: bool = False
 
 
 def events_for(user: User, today: date) -> list[CalendarEvent]:
@@ -67,6 +79,8 @@ def events_for(user: User, today: date) -> list[CalendarEvent]:
         *_certifications_expiring(people, first, last),
         *_commitments(people, first, last),
         *_debriefs(people, first, last),
+        *_signing_deadlines(people, user, first, last),
+        *_scheduled_assessments(people, first, last),
     ]
     return sorted(events, key=lambda event: (event.on, event.summary, event.uid))
 
@@ -202,6 +216,86 @@ def _debriefs(people: _People, first: date, last: date) -> Iterable[CalendarEven
         )
 
 
+def _signing_deadlines(
+    people: _People, viewer: User, first: date, last: date
+) -> Iterable[CalendarEvent]:
+    """Agreements' "sign by" days, for whoever still has to sign: the rep (and their coach,
+    who sees their reps' dates), the countersigning coach, and every HR person for HR's
+    countersignature. Gone from the feed once signed, declined or voided."""
+    rep_query = select(Agreement).where(
+        Agreement.rep_id.in_(people.ids),
+        Agreement.status == AgreementStatus.SENT,
+        Agreement.sign_by.between(first, last),
+    )
+    for agreement in db.session.scalars(rep_query.options(defer(Agreement.document))):
+        assert agreement.sign_by is not None
+        yield _deadline(people, agreement, "sign", people.whose(agreement.rep_id, "Sign"))
+    countersigning: list[tuple[str, Agreement]] = []
+    if viewer.has_role(Role.COACH):
+        countersigning += [("countersign-coach", a) for a in waiting_for_coaches([viewer.id])]
+    if viewer.has_role(Role.HR):
+        countersigning += [("countersign-hr", a) for a in waiting_for_hr()]
+    for kind, agreement in countersigning:
+        if agreement.sign_by is not None and first <= agreement.sign_by <= last:
+            what = f"Countersign{' as HR' if kind == 'countersign-hr' else ''}"
+            yield _deadline(people, agreement, kind, f"{agreement.rep.full_name}: {what}")
+
+
+def _deadline(people: _People, agreement: Agreement, kind: str, who: str) -> CalendarEvent:
+    assert agreement.sign_by is not None
+    return CalendarEvent(
+        uid=people.uid(f"agreement-{kind}", agreement.id),
+        on=agreement.sign_by,
+        summary=f"{who} by today: {agreement.title}",
+        description=f"Agreement sent {agreement.sent_at:%d %b %Y}; to be signed by this day.",
+        path=sign_link(agreement.id),
+        modified=agreement.updated_at,
+    )
+
+
+def _scheduled_assessments(people: _People, first: date, last: date) -> Iterable[CalendarEvent]:
+    """Assessments booked with the rep, or by the viewer as assessor: timed events; a
+    cancelled one stays (STATUS:CANCELLED) so calendar apps take it off, a move bumps SEQUENCE."""
+    assessor, rep = aliased(User), aliased(User)
+    query = (
+        select(ScheduledAssessment, assessor.full_name, rep.full_name)
+        .join(rep, rep.id == ScheduledAssessment.rep_id)
+        .outerjoin(assessor, assessor.id == ScheduledAssessment.assessor_id)
+        .where(
+            or_(
+                ScheduledAssessment.rep_id.in_(people.ids),
+                ScheduledAssessment.assessor_id == people.viewer_id,
+            ),
+            ScheduledAssessment.starts_at >= datetime.combine(first, time()),
+            ScheduledAssessment.starts_at < datetime.combine(last + timedelta(days=1), time()),
+        )
+    )
+    names = stage_names()
+    for booking, assessor_name, rep_name in db.session.execute(query):
+        stage = names.get(booking.stage, booking.stage)
+        if booking.rep_id == people.viewer_id:
+            summary = f"{stage} certification assessment with {assessor_name or 'your coach'}"
+        else:
+            summary = f"{rep_name}: {stage} certification assessment"
+        state = {
+            ScheduleStatus.CANCELLED: f"Cancelled: {booking.cancel_reason}\n",
+            ScheduleStatus.HELD: "Held.\n",
+        }.get(booking.status, "")
+        yield CalendarEvent(
+            uid=people.uid("assessment", booking.id),
+            on=booking.starts_at.date(),
+            summary=summary,
+            description=f"{state}{booking.note}".strip(),
+            path=schedule_link(booking.rep_id, booking.stage),
+            modified=booking.updated_at,
+            sequence=booking.sequence,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            location=booking.place,
+            cancelled=booking.status == ScheduleStatus.CANCELLED,
+        )
+
+
 def to_ical(user: User, events: Sequence[CalendarEvent], base_url: str, name: str) -> bytes:
     """The events as an RFC 5545 calendar (CRLF lines, folded by the library)."""
     calendar = icalendar.Calendar()
@@ -224,12 +318,20 @@ def _vevent(event: CalendarEvent, base_url: str) -> icalendar.Event:
     vevent.add("dtstamp", modified)
     vevent.add("last-modified", modified)
     vevent.add("sequence", event.sequence)
-    vevent.add("dtstart", event.on)
-    vevent.add("dtend", event.on + timedelta(days=1))
+    if event.starts_at is not None and event.ends_at is not None:
+        vevent.add("dtstart", event.starts_at.replace(tzinfo=UTC))
+        vevent.add("dtend", event.ends_at.replace(tzinfo=UTC))
+        vevent.add("transp", "OPAQUE")  # a meeting: busy for its length
+        vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+        if event.location:
+            vevent.add("location", event.location)
+    else:
+        vevent.add("dtstart", event.on)
+        vevent.add("dtend", event.on + timedelta(days=1))
+        vevent.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
     vevent.add("summary", event.summary)
     vevent.add("description", event.description)
     vevent.add("url", base_url.rstrip("/") + event.path)
-    vevent.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
     return vevent
 
 

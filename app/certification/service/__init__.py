@@ -12,7 +12,8 @@ Who may do what (enforced here, whatever the pages show):
 The package's modules: ``access`` (the rules above), ``rubrics`` (versions), ``records``
 (reading), ``assessing`` (scoring, deciding, corrections), ``matrix`` (the team matrix, pass
 rates, what is due), ``oversight`` (calibration), ``certificate`` (its values, and its PDF
-rendered once and kept). Callers use the names re-exported here.
+rendered once and kept), ``scheduling`` (assessments booked ahead: scheduled, moved,
+cancelled, held). Callers use the names re-exported here.
 """
 
 from app.certification.service.access import (
@@ -74,15 +75,34 @@ from app.certification.service.rubrics import (
     rubric_for,
     rubric_spec,
 )
+from app.certification.service.scheduling import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Slot,
+    bookings_of,
+    can_change,
+    cancel,
+    describe_when,
+    get_booking,
+    in_zone,
+    mark_held,
+    reschedule,
+    schedule,
+    schedule_link,
+    upcoming_for_assessors,
+)
 
 __all__ = [
     "DUE_WINDOW_DAYS",
+    "MAX_MINUTES",
+    "MIN_MINUTES",
     "UPCOMING_SHOWN",
     "AssessmentEntry",
     "CalibrationReport",
     "Certification",
     "CertificationActions",
     "MatrixFilters",
+    "Slot",
     "StagePassRate",
     "TeamCertifications",
     "Upcoming",
@@ -91,10 +111,13 @@ __all__ = [
     "assessment_rubric",
     "attempt_link",
     "attempts_of",
+    "bookings_of",
     "calibration_report",
     "can_assess",
     "can_be_second_assessor",
+    "can_change",
     "can_view_attempt",
+    "cancel",
     "certificate_context",
     "certificate_pdf",
     "certification_of",
@@ -103,16 +126,23 @@ __all__ = [
     "correct_score",
     "current_rubric",
     "current_rubrics",
+    "describe_when",
     "facts",
     "final_scores",
     "forget_certificate",
     "get_attempt",
+    "get_booking",
     "get_score",
+    "in_zone",
+    "mark_held",
     "require_assess",
     "require_correct_score",
     "require_view_attempt",
+    "reschedule",
     "rubric_for",
     "rubric_spec",
+    "schedule",
+    "schedule_link",
     "score_field",
     "second_assessor_choices",
     "second_assessor_condition",
@@ -120,6 +150,7 @@ __all__ = [
     "submit_assessment",
     "submit_self_assessment",
     "team_certifications",
+    "upcoming_for_assessors",
     "upcoming_of",
     "visible_assessments",
     "visible_reps",

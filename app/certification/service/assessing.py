@@ -29,6 +29,7 @@ from app.certification.service.records import (
     get_attempt,
 )
 from app.certification.service.rubrics import rubric_for, rubric_spec
+from app.certification.service.scheduling import mark_held
 from app.certification.status import cooldown_availability, self_assessment_availability
 from app.curriculum.models import RubricTemplate
 from app.curriculum.schema import EVIDENCE_LABELS, Rubric
@@ -177,6 +178,7 @@ def submit_assessment(
     db.session.flush()
     _decide_if_complete(attempt, rubric, actor)
     db.session.flush()
+    mark_held(rep.id, stage, attempt.id)  # the booking for it, if there was one, took place
     once.remember_result(key, assessment.id)
     return assessment
 

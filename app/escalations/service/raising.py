@@ -19,7 +19,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import Organisation, Role, User, UserRole
+from app.accounts.models import Organisation, Role, User
+from app.accounts.service import active_people_with
 from app.coaching.models import Commitment
 from app.coaching.service import debrief_link
 from app.escalations.models import Escalation, Level
@@ -251,9 +252,9 @@ class _Recipients:
         if ids:
             query = select(User).options(joinedload(User.coach)).where(User.id.in_(ids))
             coaches = {user.id: user for user in db.session.scalars(query).unique()}
-        hr = _people_with(Role.HR)
+        hr = active_people_with(Role.HR)
         if not hr:  # an organisation without HR: its admins oversee everyone instead
-            hr = _people_with(Role.ADMIN)
+            hr = active_people_with(Role.ADMIN)
         return cls(coaches, hr)
 
     def of(self, coach_id: int | None, level: Level) -> list[User]:
@@ -262,16 +263,6 @@ class _Recipients:
             return [coach] if coach is not None and coach.is_active else self.hr
         manager = coach.coach if coach is not None else None
         return [manager] if manager is not None and manager.is_active else self.hr
-
-
-def _people_with(role: Role) -> list[User]:
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == role, User.active.is_(True))
-        .order_by(User.full_name, User.id)
-    )
-    return list(db.session.scalars(query))
 
 
 def _names(people: Sequence[User]) -> str:
