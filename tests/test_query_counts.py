@@ -155,6 +155,7 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
         "escalations as coach": (ids.coach, "/escalations"),
         "my calendar link": (ids.rep, "/calendar"),
+        "cohort imports": (ids.admin, "/admin/people/import"),
     }
 
 
