@@ -16,7 +16,7 @@ from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
 from app.agreements.demo import clear_agreements, seed_agreements
 from app.certification.demo import seed_certifications
-from app.certification.models import CertificationAttempt
+from app.certification.models import CertificationAttempt, CertificationStanding
 from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief
 from app.cohorts.models import CohortUpload
@@ -76,6 +76,7 @@ def clear_people() -> None:
         Notification,
         Debrief,
         CertificationAttempt,
+        CertificationStanding,
         Plan,
         Invitation,
         CohortUpload,

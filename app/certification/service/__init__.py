@@ -74,6 +74,7 @@ from app.certification.service.rubrics import (
     rubric_for,
     rubric_spec,
 )
+from app.certification.service.standings import refresh_standings, standings_query
 
 __all__ = [
     "DUE_WINDOW_DAYS",
@@ -108,6 +109,7 @@ __all__ = [
     "forget_certificate",
     "get_attempt",
     "get_score",
+    "refresh_standings",
     "require_assess",
     "require_correct_score",
     "require_view_attempt",
@@ -117,6 +119,7 @@ __all__ = [
     "second_assessor_choices",
     "second_assessor_condition",
     "self_assessment_rubric",
+    "standings_query",
     "submit_assessment",
     "submit_self_assessment",
     "team_certifications",
