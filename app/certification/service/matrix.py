@@ -143,7 +143,7 @@ def team_certifications(
     people = select(User).where(*conditions).options(lazyload(User.role_rows))
     page = paginate_query(people.order_by(name_order, User.id), page_request)
     rep_ids = select(User.id).where(*conditions)
-    due_rows, due_total = _upcoming_rows(rep_ids, stage_keys, today)
+    due_rows, due_total = _upcoming_rows(conditions, stage_keys, today)
     # The page's reps on every stage shown; the due list's reps on their due stage only.
     wanted: dict[int, set[str]] = {rep.id: set(stage_keys) for rep in page.items}
     reps = {rep.id: rep for rep in page.items}
@@ -279,7 +279,7 @@ def _pass_rates(
 
 
 def _upcoming_rows(
-    rep_ids: Select[int], stage_keys: Sequence[str], today: date
+    rep_conditions: Sequence[ColumnElement[bool]], stage_keys: Sequence[str], today: date
 ) -> tuple[list[tuple[User, str]], int]:
     """The (rep, stage) pairs due, overdue or expiring within the window, soonest first (the
     first ``UPCOMING_SHOWN``, the reps loaded with them), and how many there are: the rule of
@@ -297,17 +297,28 @@ def _upcoming_rows(
         standing.due_on <= horizon,
     )
     on = case((valid, standing.valid_until), else_=standing.due_on)
-    # The count over every row rides along with the first rows: one pass, not two.
-    soonest = (
-        select(User, standing.stage, func.count().over())
-        .join_from(standing, User, User.id == standing.rep_id)
-        .where(
-            standing.rep_id.in_(rep_ids),
-            standing.stage.in_(stage_keys),
-            or_(expiring, due),
+    # The count over every row rides along with the first rows: one pass, not two. The pass
+    # sorts narrow rows (ids, dates, names); only the first rows' reps are loaded whole.
+    ranked = (
+        select(
+            standing.rep_id,
+            standing.stage,
+            on.label("on"),
+            User.full_name,
+            func.count().over().label("total"),
         )
+        .join_from(standing, User, User.id == standing.rep_id)
+        # The reps' conditions on the joined rep, not a list of ids: each stage's rows are
+        # read from the index, and their rep by its key.
+        .where(*rep_conditions, standing.stage.in_(stage_keys), or_(expiring, due))
         .order_by(on, User.full_name, standing.rep_id, standing.stage)
         .limit(UPCOMING_SHOWN)
+        .subquery("ranked")
+    )
+    soonest = (
+        select(User, ranked.c.stage, ranked.c.total)
+        .join_from(ranked, User, User.id == ranked.c.rep_id)
+        .order_by(ranked.c.on, ranked.c.full_name, ranked.c.rep_id, ranked.c.stage)
         .options(lazyload(User.role_rows))
     )
     found = db.session.execute(soonest).all()
