@@ -254,8 +254,9 @@ def _certification_due_dates(
     """When each rep's active plan asks for each stage's certification: its first milestone's
     due date (as ``records._certification_milestones`` picks it), from the standings."""
     standing = CertificationStanding
+    # By the primary key (rep, stage); the rows without a due date are left out here.
     query = select(standing.rep_id, standing.stage, standing.due_on).where(
-        standing.rep_id.in_(rep_ids), standing.stage.in_(stages), standing.due_on.is_not(None)
+        standing.rep_id.in_(rep_ids), standing.stage.in_(stages)
     )
     return {(rep_id, stage): on for rep_id, stage, on in db.session.execute(query) if on}
 
