@@ -16,7 +16,11 @@ from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
 from app.agreements.demo import clear_agreements, seed_agreements
 from app.certification.demo import seed_certifications
-from app.certification.models import CertificationAttempt, ScheduledAssessment
+from app.certification.models import (
+    CertificationAttempt,
+    CertificationStanding,
+    ScheduledAssessment,
+)
 from app.coaching.demo import seed_coaching
 from app.coaching.models import Debrief
 from app.cohorts.models import CohortUpload
@@ -77,6 +81,7 @@ def clear_people() -> None:
         Debrief,
         ScheduledAssessment,
         CertificationAttempt,
+        CertificationStanding,
         Plan,
         Invitation,
         CohortUpload,

@@ -164,6 +164,7 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
             ids.coach,
             f"/certifications/reps/{ids.rep}/prospecting",
         ),
+        "cohort imports": (ids.admin, "/admin/people/import"),
     }
 
 

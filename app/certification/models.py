@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -211,3 +212,31 @@ class ScheduledAssessment(db.Model):  # type: ignore[name-defined]
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class CertificationStanding(db.Model):  # type: ignore[name-defined]
+    """One rep's standing on one stage, summarised from the raw rows for the lists of every
+    rep (the matrix's due list and pass rates): when the active plan first asks for the
+    certification, until when a passed attempt holds it, and how many attempts were decided
+    and passed. Derived data, never edited: :mod:`app.certification.service.standings`
+    rewrites a rep's rows from their plan and attempts whenever those change (one flush
+    hook), so the summary always equals a recomputation.
+
+    Nothing here depends on today: "due", "overdue" and "expiring" are comparisons of these
+    dates with today's, made in SQL when the list is read.
+    """
+
+    __tablename__ = "certification_standings"
+    __table_args__ = (
+        # The due list: a stage's reps by the dates it compares with today.
+        Index("ix_certification_standings_stage_dates", "stage", "due_on", "valid_until"),
+    )
+
+    rep_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due_on: Mapped[date | None] = mapped_column(Date)  # the active plan's first due date
+    valid_until: Mapped[date | None] = mapped_column(Date)  # the latest passed attempt's expiry
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)

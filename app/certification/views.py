@@ -247,7 +247,8 @@ def certificate(attempt_id: int) -> Response:
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )  # fmt: skip
     response.set_etag(item.certificate_sha256 or "")
-    return response
+    # A download asked again with the stored copy's tag is answered "not modified".
+    return response.make_conditional(request)
 
 
 @bp.route("/scores/<int:score_id>/correct", methods=["GET", "POST"])

@@ -276,6 +276,8 @@ def test_the_certificate_is_rendered_once_and_again_after_a_correction(
     stored = db.session.get(CertificationAttempt, attempt.id)
     assert stored.certificate_sha256 == hashlib.sha256(first.data).hexdigest()
     assert second.headers["ETag"] == f'"{stored.certificate_sha256}"'
+    again = client.get(url, headers={"If-None-Match": second.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b"" and len(rendered) == 1
 
     score = next(s for s in stored.assessments[0].scores if s.criterion_key == "research")
     corrected = client.post(

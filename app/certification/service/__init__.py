@@ -91,6 +91,7 @@ from app.certification.service.scheduling import (
     schedule_link,
     upcoming_for_assessors,
 )
+from app.certification.service.standings import refresh_standings, standings_query
 
 __all__ = [
     "DUE_WINDOW_DAYS",
@@ -135,6 +136,7 @@ __all__ = [
     "get_score",
     "in_zone",
     "mark_held",
+    "refresh_standings",
     "require_assess",
     "require_correct_score",
     "require_view_attempt",
@@ -147,6 +149,7 @@ __all__ = [
     "second_assessor_choices",
     "second_assessor_condition",
     "self_assessment_rubric",
+    "standings_query",
     "submit_assessment",
     "submit_self_assessment",
     "team_certifications",

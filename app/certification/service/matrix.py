@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from app.accounts.models import Role, User, UserRole
-from app.certification.models import Assessment, CertificationAttempt
+from app.certification.models import Assessment, CertificationAttempt, CertificationStanding
 from app.certification.service.records import Certification
 from app.certification.service.rubrics import current_rubrics
 from app.certification.status import (
@@ -31,8 +31,6 @@ from app.curriculum.service import stage_names
 from app.errors import NotAllowed
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_query
-from app.plans import service as plans
-from app.plans.models import Milestone, Plan
 
 DUE_WINDOW_DAYS = 14
 UPCOMING_SHOWN = 50  # the due list shows the soonest; the count says how many there are
@@ -145,7 +143,7 @@ def team_certifications(
     people = select(User).where(*conditions).options(lazyload(User.role_rows))
     page = paginate_query(people.order_by(name_order, User.id), page_request)
     rep_ids = select(User.id).where(*conditions)
-    due_rows, due_total = _upcoming_rows(rep_ids, stage_keys, today)
+    due_rows, due_total = _upcoming_rows(conditions, stage_keys, today)
     # The page's reps on every stage shown; the due list's reps on their due stage only.
     wanted: dict[int, set[str]] = {rep.id: set(stage_keys) for rep in page.items}
     reps = {rep.id: rep for rep in page.items}
@@ -254,91 +252,74 @@ def _certification_due_dates(
     rep_ids: Sequence[int], stages: Collection[str]
 ) -> dict[tuple[int, str], date]:
     """When each rep's active plan asks for each stage's certification: its first milestone's
-    due date (as ``records._certification_milestones`` picks it)."""
-    plan = plans.active_plans_query().where(Plan.rep_id.in_(rep_ids)).subquery()
-    query = (
-        select(plan.c.rep_id, Milestone.certification_stage, func.min(Milestone.due_date))
-        .join_from(Milestone, plan, Milestone.plan_id == plan.c.id)
-        .where(Milestone.certification_stage.in_(stages))
-        .group_by(plan.c.rep_id, Milestone.certification_stage)
+    due date (as ``records._certification_milestones`` picks it), from the standings."""
+    standing = CertificationStanding
+    # By the primary key (rep, stage); the rows without a due date are left out here.
+    query = select(standing.rep_id, standing.stage, standing.due_on).where(
+        standing.rep_id.in_(rep_ids), standing.stage.in_(stages)
     )
-    return {(rep_id, stage): on for rep_id, stage, on in db.session.execute(query)}
-
-
-def _valid_pass(today: date) -> ColumnElement[bool]:
-    """An attempt that makes its stage "passed" today (see ``certification_status``)."""
-    attempt = CertificationAttempt
-    return and_(
-        attempt.decided_at.is_not(None), attempt.passed.is_(True), attempt.expires_on >= today
-    )
+    return {(rep_id, stage): on for rep_id, stage, on in db.session.execute(query) if on}
 
 
 def _pass_rates(
     rep_ids: Select[int], stage_keys: Sequence[str], names: dict[str, str], today: date
 ) -> list[StagePassRate]:
-    attempt = CertificationAttempt
-    decided = attempt.decided_at.is_not(None)
+    standing = CertificationStanding
     query = (
         select(
-            attempt.stage,
-            func.count(case((decided, 1))),
-            func.count(case((and_(decided, attempt.passed.is_(True)), 1))),
-            func.count(distinct(case((_valid_pass(today), attempt.rep_id)))),
+            standing.stage,
+            func.sum(standing.decided),
+            func.sum(standing.passed),
+            func.count(case((standing.valid_until >= today, 1))),
         )
-        .where(attempt.rep_id.in_(rep_ids), attempt.stage.in_(stage_keys))
-        .group_by(attempt.stage)
+        .where(standing.rep_id.in_(rep_ids), standing.stage.in_(stage_keys))
+        .group_by(standing.stage)
     )
-    counts = {stage: (d, p, c) for stage, d, p, c in db.session.execute(query)}
+    counts = {stage: (d or 0, p or 0, c) for stage, d, p, c in db.session.execute(query)}
     return [StagePassRate(key, names[key], *counts.get(key, (0, 0, 0))) for key in stage_keys]
 
 
 def _upcoming_rows(
-    rep_ids: Select[int], stage_keys: Sequence[str], today: date
+    rep_conditions: Sequence[ColumnElement[bool]], stage_keys: Sequence[str], today: date
 ) -> tuple[list[tuple[User, str]], int]:
     """The (rep, stage) pairs due, overdue or expiring within the window, soonest first (the
     first ``UPCOMING_SHOWN``, the reps loaded with them), and how many there are: the rule of
-    :func:`upcoming_of` in SQL.
+    :func:`upcoming_of` in SQL, over the standings (one narrow row per rep and stage).
+
+    A stage passed and still valid today is listed when it expires within the window; any
+    other is listed when the active plan's first due date for it is within the window.
     """
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
-    attempt = CertificationAttempt
-    # Each (rep, stage) passed and still valid, grouped once: the due part leaves these out
-    # by a join rather than asking, for every milestone, whether its rep has passed.
-    valid = (
-        select(attempt.rep_id, attempt.stage, func.max(attempt.expires_on).label("until"))
-        .where(_valid_pass(today))
-        .group_by(attempt.rep_id, attempt.stage)
-        .cte("valid")
+    standing = CertificationStanding
+    valid = standing.valid_until >= today
+    expiring = and_(valid, standing.valid_until <= horizon)
+    due = and_(
+        or_(standing.valid_until.is_(None), standing.valid_until < today),
+        standing.due_on <= horizon,
     )
-    passed = and_(valid.c.rep_id == Plan.rep_id, valid.c.stage == Milestone.certification_stage)
-    due = (
+    on = case((valid, standing.valid_until), else_=standing.due_on)
+    # The count over every row rides along with the first rows: one pass, not two. The pass
+    # sorts narrow rows (ids, dates, names); only the first rows' reps are loaded whole.
+    ranked = (
         select(
-            Plan.rep_id.label("rep_id"),
-            Milestone.certification_stage.label("stage"),
-            func.min(Milestone.due_date).label("on"),
+            standing.rep_id,
+            standing.stage,
+            on.label("on"),
+            User.full_name,
+            func.count().over().label("total"),
         )
-        .join_from(Milestone, Plan, Milestone.plan_id == Plan.id)
-        .outerjoin(valid, passed)
-        .where(
-            # The first due date is within the window exactly when some due date is.
-            Milestone.due_date <= horizon,
-            Milestone.certification_stage.is_not(None),  # ix_milestones_certification's rows
-            Milestone.certification_stage.in_(stage_keys),
-            Plan.archived_at.is_(None),  # the active plan (see plans.active_plans_query)
-            Plan.rep_id.in_(rep_ids),
-            valid.c.rep_id.is_(None),
-        )
-        .group_by(Plan.rep_id, Milestone.certification_stage)
-    )
-    expiring = select(valid.c.rep_id, valid.c.stage, valid.c.until).where(
-        valid.c.rep_id.in_(rep_ids), valid.c.stage.in_(stage_keys), valid.c.until <= horizon
-    )
-    rows = due.union_all(expiring).subquery("upcoming")
-    # The count over every row rides along with the first rows: one pass over the union, not two.
-    soonest = (
-        select(User, rows.c.stage, func.count().over())
-        .join_from(rows, User, User.id == rows.c.rep_id)
-        .order_by(rows.c.on, User.full_name, rows.c.rep_id, rows.c.stage)
+        .join_from(standing, User, User.id == standing.rep_id)
+        # The reps' conditions on the joined rep, not a list of ids: each stage's rows are
+        # read from the index, and their rep by its key.
+        .where(*rep_conditions, standing.stage.in_(stage_keys), or_(expiring, due))
+        .order_by(on, User.full_name, standing.rep_id, standing.stage)
         .limit(UPCOMING_SHOWN)
+        .subquery("ranked")
+    )
+    soonest = (
+        select(User, ranked.c.stage, ranked.c.total)
+        .join_from(ranked, User, User.id == ranked.c.rep_id)
+        .order_by(ranked.c.on, ranked.c.full_name, ranked.c.rep_id, ranked.c.stage)
         .options(lazyload(User.role_rows))
     )
     found = db.session.execute(soonest).all()

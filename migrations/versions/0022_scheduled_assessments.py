@@ -1,7 +1,7 @@
 """scheduled certification assessments
 
-Revision ID: 0022_gaps12
-Revises: 0021_gaps12
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-30 01:52:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_gaps12'
-down_revision = '0021_gaps12'
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """agreement signing deadlines ("sign by"), for single and bulk sends
 
-Revision ID: 0021_gaps12
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-11-30 01:50:00
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_gaps12'
-down_revision = '0020'
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
