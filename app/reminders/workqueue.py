@@ -340,10 +340,14 @@ def _invited_assessments(coach_ids: list[int]) -> Any:
     return db.session.execute(query)
 
 
+# Made once: a new alias per request makes a new statement that SQLAlchemy must compile again.
+_OWN_ASSESSMENT = aliased(Assessment, name="own")
+_ASSESSOR_ASSESSMENT = aliased(Assessment, name="assessor")
+
+
 def _self_assessed_attempts(coach_ids: list[int]) -> Any:
     """Open attempts of the coaches' reps that only the rep has scored: the coach assesses."""
-    own = aliased(Assessment)
-    assessor = aliased(Assessment)
+    own, assessor = _OWN_ASSESSMENT, _ASSESSOR_ASSESSMENT
     query = (
         select(
             CertificationAttempt.stage,

@@ -195,7 +195,9 @@ def _reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
         select(*columns)
         .where(
             User.active.is_(True),
-            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
+            # Asked per person by the roles' key, not as a list of every rep: a coach's
+            # twenty reps are not checked against a thousand ids.
+            exists().where(UserRole.user_id == User.id, UserRole.role == Role.REP),
         )
         .order_by(User.full_name, User.id)
     )
