@@ -33,7 +33,8 @@ def _y(value: float, low: float, high: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - low) / ((high - low) or 1))
 
 
-def _marker(shape: int, x: float, y: float, colour: str) -> str:
+def marker(shape: int, x: float, y: float, colour: str) -> str:
+    """A series' marker: a circle, square or triangle, so series differ in print too."""
     if shape % 3 == 1:
         return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if shape % 3 == 2:
@@ -86,7 +87,7 @@ def line_chart(
             parts.append(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
-        parts.extend(_marker(index, x, y, colour) for x, y in coords)
+        parts.extend(marker(index, x, y, colour) for x, y in coords)
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -99,7 +100,7 @@ def legend(series: Sequence[Series]) -> list[tuple[str, Markup]]:
             s.name,
             Markup(
                 '<svg width="12" height="12" viewBox="-6 -6 12 12" aria-hidden="true">'
-                + _marker(i, 0, 0, COLOURS[i % len(COLOURS)])
+                + marker(i, 0, 0, COLOURS[i % len(COLOURS)])
                 + "</svg>"
             ),
         )
