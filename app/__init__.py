@@ -44,9 +44,9 @@ from app.mail import init_mail
 from app.metrics.cli import metrics_cli
 from app.metrics.jobs import register_jobs as register_metrics_jobs
 from app.metrics.views import bp as metrics_bp
-from app.outcomes.views import bp as outcomes_bp
 from app.navigation import menu_of
 from app.notifications.views import bp as notifications_bp
+from app.outcomes.views import bp as outcomes_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
 from app.reminders.cli import register_reminders

@@ -42,6 +42,7 @@ from app.plans.service.overview import (
 from app.plans.service.progress import (
     complete_certification_milestones,
     get_milestone,
+    meet_from_actuals,
     milestone_link,
     open_certification_milestones,
     record_progress,
@@ -83,6 +84,7 @@ __all__ = [
     "complete_certification_milestones",
     "facts",
     "get_milestone",
+    "meet_from_actuals",
     "milestone_link",
     "open_certification_milestones",
     "ramp_of",

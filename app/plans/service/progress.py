@@ -125,6 +125,29 @@ def send_back(actor: User, milestone: Milestone, comment: str, key: str | None =
     return milestone
 
 
+def meet_from_actuals(actor: User | None, milestone: Milestone, value: float, note: str) -> bool:
+    """A number milestone whose actuals (imported or logged activity) reached its target: done,
+    or submitted for the coach where it needs verifying. Once: only an open milestone of an
+    active plan changes, so re-importing the same figures changes nothing. ``actor`` is who
+    brought the figures (None: the command line); the event says it came from activity.
+    """
+    if milestone.status != MilestoneStatus.OPEN or milestone.plan.archived_at is not None:
+        return False
+    if milestone.measure_kind != MeasureKind.NUMBER:
+        return False
+    milestone.value = value
+    if milestone.requires_verification:
+        milestone.status = MilestoneStatus.SUBMITTED
+        milestone.submitted_at = now()
+        milestone.feedback = ""
+        _record(milestone, actor, "met from activity", value=value, note=note)
+        _ask_coach_to_verify(milestone)
+    else:
+        _complete(milestone, actor, "met from activity", value=value, note=note)
+        _tell_rep(milestone, "milestone-met", f"Your figures met “{milestone.title}”: {note}")
+    return True
+
+
 def open_certification_milestones(rep: User, stage: str) -> list[Milestone]:
     """The milestones of the rep's active plan that passing ``stage``'s certification completes."""
     plan = active_plan(rep)
@@ -187,7 +210,11 @@ def _require_active(milestone: Milestone) -> None:
 
 
 def _complete(
-    milestone: Milestone, actor: User, action: str, value: float | None = None, note: str = ""
+    milestone: Milestone,
+    actor: User | None,
+    action: str,
+    value: float | None = None,
+    note: str = "",
 ) -> None:
     milestone.status = MilestoneStatus.DONE
     milestone.completed_at = now()
@@ -196,7 +223,11 @@ def _complete(
 
 
 def _record(
-    milestone: Milestone, actor: User, action: str, value: float | None = None, note: str = ""
+    milestone: Milestone,
+    actor: User | None,
+    action: str,
+    value: float | None = None,
+    note: str = "",
 ) -> None:
     milestone.events.append(
         MilestoneEvent(actor=actor, at=now(), action=action, value=value, note=note.strip())
