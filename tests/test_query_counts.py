@@ -155,6 +155,13 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
         "escalations as coach": (ids.coach, "/escalations"),
         "my calendar link": (ids.rep, "/calendar"),
+        "ramp outcomes as HR": (ids.hr, "/outcomes/"),
+        "ramp outcomes as coach, by score, a cohort": (
+            ids.coach,
+            f"/outcomes/?sort=-score&by=quarter&cohort={date.today():%Y-%m}",
+        ),
+        "my numbers": (ids.rep, "/outcomes/mine"),
+        "a rep's numbers": (ids.coach, f"/outcomes/reps/{ids.rep}?metric=meetings_booked"),
     }
 
 
