@@ -1,5 +1,5 @@
-"""Query counts: the activity and outcomes pages ask as many queries with 50 reps (and more history) as
-with 5, and never more than 30."""
+"""Query counts: the activity and outcomes pages ask as many queries with 50 reps (and more
+history) as with 5, and never more than 30."""
 
 from __future__ import annotations
 

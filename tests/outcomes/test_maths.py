@@ -125,7 +125,7 @@ def test_the_score_shows_its_working() -> None:
         version=1,
     )
     assert [term.explanation for term in score.terms] == [
-        "Certifications: 3 of 5 passed × 30% = 18 points",
-        "Commitments kept: nothing to count yet, full marks × 20% = 20 points",
+        "Certifications: 3 of 5 passed \u00d7 30% = 18 points",
+        "Commitments kept: nothing to count yet, full marks \u00d7 20% = 20 points",
     ]
     assert score.points == 38

@@ -42,7 +42,7 @@ def test_a_rep_sees_their_numbers_and_every_term_of_their_score(
     page = login(rep).get("/outcomes/mine")
     assert page.status_code == 200
     assert "Readiness score" in page.text
-    assert "Certifications: 0 of 2 passed × 30% = 0 points" in page.text
+    assert "Certifications: 0 of 2 passed \u00d7 30% = 0 points" in page.text
     assert "Conversation to meeting" in page.text
     assert all(peer.full_name not in page.text for peer in peers)  # a median, never a name
 

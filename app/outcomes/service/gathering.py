@@ -71,8 +71,16 @@ class RepFigures:
 def reps_query(actor: User | None, filters: RepFilters) -> Select[Any]:
     """The active reps ``actor`` may see (a coach their own; None: everyone) the filters keep."""
     start = func.coalesce(Plan.start_date, User.start_date)
+    columns: list[Any] = [
+        User.id,
+        User.full_name,
+        Team.name,
+        start.label("start"),
+        PlanTemplate.role,
+        Plan.id,
+    ]
     query = (
-        select(User.id, User.full_name, Team.name, start.label("start"), PlanTemplate.role, Plan.id)
+        select(*columns)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
         .outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
