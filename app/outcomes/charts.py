@@ -53,8 +53,9 @@ def curve_chart(curves: Sequence[CohortCurve], days: Sequence[int] = CURVE_DAYS)
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{label}</text>'
         )
     for index, day in enumerate(days):
+        anchor = "start" if index == 0 else "end" if index == len(days) - 1 else "middle"
         parts.append(
-            f'<text x="{_x(index, len(days)):.1f}" y="{HEIGHT - 20}" text-anchor="middle" '
+            f'<text x="{_x(index, len(days)):.1f}" y="{HEIGHT - 20}" text-anchor="{anchor}" '
             f'font-size="11">day {day}</text>'
         )
     for number, curve in enumerate(drawn):

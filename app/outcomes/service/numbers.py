@@ -25,7 +25,6 @@ from app.outcomes.ramp import month_last_day
 from app.outcomes.service.definition import Definition, current_definition
 from app.outcomes.service.gathering import RepFigures, RepFilters, gather, reps_query
 from app.outcomes.service.judging import OutcomeRow, figure_of, outcome_of
-from app.outcomes.service.listing import attainment_lines
 
 WEEKS_SHOWN = 12
 MIN_PEERS = 3
@@ -121,19 +120,22 @@ def rep_numbers(actor: User, rep: User, today: date, metric_key: str = "") -> Re
 def _months(
     mine: RepFigures, outcome: OutcomeRow, definition: Definition | None, today: date
 ) -> list[MonthLine]:
-    """The rep's months so far (the one under way included) against target and the ramped
-    reps' median (reps of the same role who have ramped: share of target, so comparable)."""
+    """The rep's months so far (the one under way included) against target and the median of
+    the other reps of the role who have ramped (their share of target, so comparable), shown
+    with at least ``MIN_PEERS`` of them."""
     assert definition is not None and mine.start is not None
     targets = definition.spec.targets_for(mine.role)
     assert targets is not None
     metric = BY_KEY[targets.metric]
     same_role = gather(reps_query(None, RepFilters(role=mine.role or "")), today)
-    ramped = attainment_lines([outcome_of(rep, definition, today) for rep in same_role], 24)[0]
+    others = [outcome_of(rep, definition, today) for rep in same_role if rep.rep_id != mine.rep_id]
+    ramped = [row.attainments for row in others if row.ramped_on and row.attainments]
     current = max(1, (today - mine.start).days // 30 + 1)
     lines = []
     for month in range(1, min(current, 24) + 1):
         target = targets.target_in_month(month)
-        median = ramped.medians[month - 1]
+        shares = [found[month] for found in ramped if month in found]
+        median = statistics.median(shares) if len(shares) >= MIN_PEERS else None
         lines.append(
             MonthLine(
                 month=month,
