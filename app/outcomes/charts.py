@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from app.coaching.charts import COLOURS, Series, legend, marker
+from app.coaching.charts import COLOURS, Series, legend, series_marks
 from app.outcomes.cohorts import CURVE_DAYS, CohortCurve
 
 WIDTH, HEIGHT = 560, 240
@@ -65,14 +65,7 @@ def curve_chart(curves: Sequence[CohortCurve], days: Sequence[int] = CURVE_DAYS)
             for index, share in enumerate(curve.shares)
             if share is not None
         ]
-        parts.append(f'<g aria-hidden="true"><title>{escape(curve.label)}</title>')
-        if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            )
-        parts.extend(marker(number, x, y, colour) for x, y in coords)
-        parts.append("</g>")
+        parts.append(series_marks(curve.label, number, coords, colour))
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import Date as SqlDate
 from sqlalchemy import Select, and_, case, func, literal, select
 
-from app.accounts.models import Role, Team, User, UserRole
-from app.accounts.service import escape_like
+from app.accounts.models import Team, User
 from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment
 from app.curriculum.models import PlanTemplate
@@ -28,6 +27,7 @@ from app.metrics.models import ActivityFigure, Origin
 from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.sqldates import day_after, days_between
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.plans.service import TeamFilters, reps_seen
 
 # The firsts, by the metric whose first non-zero day they are.
 FIRSTS: tuple[tuple[str, str], ...] = (
@@ -79,26 +79,15 @@ def reps_query(actor: User | None, filters: RepFilters) -> Select[Any]:
         PlanTemplate.role,
         Plan.id,
     ]
+    seen = reps_seen(actor, TeamFilters(team_id=filters.team_id, search=filters.search))
     query = (
-        select(*columns)
+        seen.with_only_columns(*columns)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
         .outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
-        .where(
-            User.active.is_(True),
-            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
-        )
-        .order_by(User.full_name, User.id)
     )
-    if actor is not None and not actor.sees_everyone:
-        query = query.where(User.coach_id == actor.id)
-    if filters.team_id:
-        query = query.where(User.team_id == filters.team_id)
     if filters.role:
         query = query.where(func.upper(PlanTemplate.role) == filters.role.strip().upper())
-    if filters.search.strip():
-        pattern = f"%{escape_like(filters.search.strip())}%"
-        query = query.where(User.full_name.ilike(pattern, escape="\\"))
     return query
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User, UserRole
 from app.coaching import charts
 from app.extensions import db
-from app.metrics.catalogue import BY_KEY, METRICS, Metric, Unit
+from app.metrics.catalogue import BY_KEY, METRICS, Metric
 from app.metrics.models import ActivityFigure, Origin
 from app.metrics.service import monday_of, require_view_figures
 from app.outcomes.ramp import month_last_day
@@ -226,9 +226,7 @@ def _last_weeks(rep: User, peers: list[int], today: date) -> dict[str, list[dict
 
 
 def _in_units(metric: Metric, value: int | None) -> float | None:
-    if value is None:
-        return None
-    return value / 100 if metric.unit is Unit.MONEY else float(value)
+    return None if value is None else figure_of(metric, {metric.key: value})
 
 
 # --- conversions -----------------------------------------------------------------------------

@@ -68,11 +68,7 @@ def record_progress(
     if not reached:
         _record(milestone, actor, "progress", value=value, note=note)
     elif milestone.requires_verification:
-        milestone.status = MilestoneStatus.SUBMITTED
-        milestone.submitted_at = now()
-        milestone.feedback = ""
-        _record(milestone, actor, "submitted", value=value, note=note)
-        _ask_coach_to_verify(milestone)
+        _submit(milestone, actor, "submitted", value=value, note=note)
     else:
         _complete(milestone, actor, "completed", value=value, note=note)
     db.session.flush()
@@ -137,11 +133,7 @@ def meet_from_actuals(actor: User | None, milestone: Milestone, value: float, no
         return False
     milestone.value = value
     if milestone.requires_verification:
-        milestone.status = MilestoneStatus.SUBMITTED
-        milestone.submitted_at = now()
-        milestone.feedback = ""
-        _record(milestone, actor, "met from activity", value=value, note=note)
-        _ask_coach_to_verify(milestone)
+        _submit(milestone, actor, "met from activity", value=value, note=note)
     else:
         _complete(milestone, actor, "met from activity", value=value, note=note)
         _tell_rep(milestone, "milestone-met", f"Your figures met “{milestone.title}”: {note}")
@@ -207,6 +199,17 @@ def _tell_rep(milestone: Milestone, kind: str, message: str) -> None:
 def _require_active(milestone: Milestone) -> None:
     if milestone.plan.archived_at is not None:
         raise Conflict("This plan has been replaced by a newer one.")
+
+
+def _submit(
+    milestone: Milestone, actor: User | None, action: str, value: float | None, note: str
+) -> None:
+    """Done by the rep's account: now it waits for the coach, who hears of it."""
+    milestone.status = MilestoneStatus.SUBMITTED
+    milestone.submitted_at = now()
+    milestone.feedback = ""
+    _record(milestone, actor, action, value=value, note=note)
+    _ask_coach_to_verify(milestone)
 
 
 def _complete(
