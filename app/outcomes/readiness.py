@@ -10,8 +10,8 @@ other rep.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,9 @@ def share_of(part: Part) -> float:
 
 
 def term_of(part: Part) -> Term:
-    """A part's points in tenths, rounded half up (exact: no float rounding surprises)."""
-    if part.out_of == 0:
-        return Term(part, part.weight * 10)
-    share = min(Fraction(1), max(Fraction(0), Fraction(part.done) / part.out_of))
-    tenths = share * part.weight * 10
-    return Term(part, int(tenths + Fraction(1, 2)))
+    """A part's points in tenths, rounded half up."""
+    tenths = math.floor(share_of(part) * part.weight * 10 + 0.5)
+    return Term(part, tenths)
 
 
 def readiness(parts: tuple[Part, ...], version: int) -> Score:

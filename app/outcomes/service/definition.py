@@ -23,6 +23,10 @@ class Definition:
     version: int
 
     @property
+    def target_metrics(self) -> tuple[str, ...]:
+        return tuple(targets.metric for targets in self.spec.targets)
+
+    @property
     def rule(self) -> RampedRule:
         return RampedRule(self.spec.ramped.share, self.spec.ramped.months_running)
 

@@ -22,7 +22,7 @@ from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment
 from app.curriculum.models import PlanTemplate
 from app.extensions import db
-from app.metrics.catalogue import METRICS
+from app.metrics.catalogue import METRICS, Metric
 from app.metrics.models import ActivityFigure, Origin
 from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.sqldates import day_after, days_between
@@ -91,8 +91,24 @@ def reps_query(actor: User | None, filters: RepFilters) -> Select[Any]:
     return query
 
 
-def gather(reps: Select[Any], today: date) -> list[RepFigures]:
-    """Every rep of ``reps`` with their aggregates, in the query's order: four queries."""
+# The funnel's metrics, summed for the conversion rates; the roles' target metrics are added.
+FUNNEL: tuple[str, ...] = (
+    "conversations",
+    "meetings_booked",
+    "meetings_held",
+    "opportunities",
+    "deals_won",
+)
+
+
+def gather(
+    reps: Select[Any], today: date, target_metrics: Sequence[str] = (), plans: bool = True
+) -> list[RepFigures]:
+    """Every rep of ``reps`` with their aggregates, in the query's order: four queries.
+
+    Monthly figures are summed for the funnel's metrics and ``target_metrics`` only; without
+    ``plans``, milestones and commitments are not counted (two queries fewer).
+    """
     found = [
         RepFigures(rep_id, name, team, start, role, plan_id is not None)
         for rep_id, name, team, start, role, plan_id in db.session.execute(reps)
@@ -101,20 +117,24 @@ def gather(reps: Select[Any], today: date) -> list[RepFigures]:
         return found
     by_id = {rep.rep_id: rep for rep in found}
     rep_ids = reps.with_only_columns(User.id).order_by(None)
-    _add_figures(by_id, rep_ids)
-    _add_milestones(by_id, rep_ids, today)
-    _add_commitments(by_id, rep_ids)
+    summed = [m for m in METRICS if m.key in FUNNEL or m.key in target_metrics]
+    _add_figures(by_id, rep_ids, summed)
+    if plans:
+        _add_milestones(by_id, rep_ids, today)
+        _add_commitments(by_id, rep_ids)
     return found
 
 
-def _add_figures(by_id: dict[int, RepFigures], rep_ids: Select[Any]) -> None:
+def _add_figures(
+    by_id: dict[int, RepFigures], rep_ids: Select[Any], summed: Sequence[Metric]
+) -> None:
     start = func.coalesce(Plan.start_date, User.start_date)
     month = (days_between(ActivityFigure.period_start, start) // MONTH_DAYS + 1).label("month")
     firsts = [
         func.min(case((getattr(ActivityFigure, key) > 0, ActivityFigure.period_start)))
         for key, _label in FIRSTS
     ]
-    sums = [func.sum(getattr(ActivityFigure, metric.column)) for metric in METRICS]
+    sums = [func.sum(getattr(ActivityFigure, metric.column)) for metric in summed]
     statement = (
         select(ActivityFigure.rep_id, ActivityFigure.origin, month, *firsts, *sums)
         .join(User, User.id == ActivityFigure.rep_id)
@@ -123,7 +143,8 @@ def _add_figures(by_id: dict[int, RepFigures], rep_ids: Select[Any]) -> None:
         .group_by(ActivityFigure.rep_id, ActivityFigure.origin, month)
     )
     own_log: dict[tuple[int, int], dict[str, int]] = {}
-    for rep_id, origin, number, *values in db.session.execute(statement):
+    # Core rows, not ORM ones: thousands of plain tuples (a rep's months) need no ORM.
+    for rep_id, origin, number, *values in db.session.connection().execute(statement):
         rep = by_id[rep_id]
         for (key, _label), first in zip(FIRSTS, values[: len(FIRSTS)], strict=True):
             day = _as_date(first)
@@ -131,7 +152,7 @@ def _add_figures(by_id: dict[int, RepFigures], rep_ids: Select[Any]) -> None:
                 rep.firsts[key] = day
         figures = {
             metric.key: int(value)
-            for metric, value in zip(METRICS, values[len(FIRSTS) :], strict=True)
+            for metric, value in zip(summed, values[len(FIRSTS) :], strict=True)
             if value is not None
         }
         if Origin(origin) is Origin.CRM:

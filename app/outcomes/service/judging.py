@@ -60,7 +60,9 @@ def monthly_actuals(rep: RepFigures, targets: RoleTargets) -> dict[int, float]:
     return found
 
 
-def outcome_of(rep: RepFigures, definition: Definition | None, today: date) -> OutcomeRow:
+def outcome_of(
+    rep: RepFigures, definition: Definition | None, today: date, scored: bool = True
+) -> OutcomeRow:
     """Days to the firsts, the day the rep ramped, attainment by month and the score."""
     start = rep.start
     firsts = [days_to(start, rep.firsts.get(key)) if start else None for key in _FIRST_KEYS]
@@ -90,7 +92,9 @@ def outcome_of(rep: RepFigures, definition: Definition | None, today: date) -> O
         ramped_on=ramped_on,
         ramped_day=ramp_day(start, ramped_on) if start and ramped_on else None,
         attainments=attainments,
-        score=score_of(rep, definition, attainments) if definition and rep.has_plan else None,
+        score=score_of(rep, definition, attainments)
+        if scored and definition and rep.has_plan
+        else None,
     )
 
 

@@ -54,7 +54,9 @@ def outcome_rows(
     """
     require_see_outcomes(actor)
     definition = definition or current_definition()
-    rows = [outcome_of(rep, definition, today) for rep in gather(reps_query(actor, filters), today)]
+    metrics = definition.target_metrics if definition else ()
+    found = gather(reps_query(actor, filters), today, metrics)
+    rows = [outcome_of(rep, definition, today) for rep in found]
     if filters.cohort:
         rows = [row for row in rows if _in_cohort(row, filters.cohort)]
     return rows

@@ -83,7 +83,8 @@ def rep_numbers(actor: User, rep: User, today: date, metric_key: str = "") -> Re
     require_view_figures(actor, rep)
     definition = current_definition()
     only_rep = reps_query(None, RepFilters()).where(User.id == rep.id)
-    figures = gather(only_rep, today)
+    metrics = definition.target_metrics if definition else ()
+    figures = gather(only_rep, today, metrics)
     mine = figures[0] if figures else RepFigures(rep.id, rep.full_name, None, None, None, False)
     outcome = outcome_of(mine, definition, today)
     targets = definition.spec.targets_for(mine.role) if definition else None
@@ -127,8 +128,12 @@ def _months(
     targets = definition.spec.targets_for(mine.role)
     assert targets is not None
     metric = BY_KEY[targets.metric]
-    same_role = gather(reps_query(None, RepFilters(role=mine.role or "")), today)
-    others = [outcome_of(rep, definition, today) for rep in same_role if rep.rep_id != mine.rep_id]
+    same_role = gather(reps_query(None, RepFilters(role=mine.role or "")), today, (targets.metric,))
+    others = [
+        outcome_of(rep, definition, today, scored=False)
+        for rep in same_role
+        if rep.rep_id != mine.rep_id
+    ]
     ramped = [row.attainments for row in others if row.ramped_on and row.attainments]
     current = max(1, (today - mine.start).days // 30 + 1)
     lines = []
