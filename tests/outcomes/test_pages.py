@@ -56,3 +56,12 @@ def test_the_coach_sees_the_reps_numbers_another_rep_does_not(
     other = make_user(Role.REP)
     assert login(other).get(f"/outcomes/reps/{rep.id}").status_code in (403, 404)
     assert client.get("/outcomes/").status_code == 403
+
+
+def test_a_rep_without_a_plan_or_figures_sees_what_is_missing(
+    make_user: Callable[..., User], login: Callable[[User], FlaskClient]
+) -> None:
+    page = login(make_user(Role.REP)).get("/outcomes/mine")
+    assert page.status_code == 200
+    assert "No score yet" in page.text
+    assert "by ramp month, against target" not in page.text  # no role, no targets
