@@ -46,6 +46,7 @@ from app.metrics.jobs import register_jobs as register_metrics_jobs
 from app.metrics.views import bp as metrics_bp
 from app.navigation import account_nav, menu_of, organisation_nav
 from app.notifications.views import bp as notifications_bp
+from app.outcomes.views import bp as outcomes_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
 from app.reminders.cli import register_reminders
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         invitations_bp,
         notifications_bp,
         metrics_bp,
+        outcomes_bp,
         plans_bp,
         reminders_bp,
         security_bp,

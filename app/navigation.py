@@ -56,6 +56,7 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("plans.team", "All reps"))
     if rep:
         items.append(NavItem("metrics.mine", "My activity", also_active_on=("metrics.log_day",)))
+        items.append(NavItem("outcomes.mine", "My numbers"))
         items.append(NavItem("coaching.mine", "My debriefs"))
     # Always there, so what was read can be found again; the count only while something is unread.
     plural = "s" if unread != 1 else ""

@@ -126,6 +126,10 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("rep_notification_settings", "rep", "/account/notifications"),
         Page("rubrics", "hr", "/certifications/rubrics"),
         Page("curriculum", "hr", "/curriculum/"),
+        Page("hr_outcomes", "hr", "/outcomes/"),
+        Page("coach_outcomes", "coach", "/outcomes/"),
+        Page("rep_numbers", "rep", "/outcomes/mine"),
+        Page("coach_rep_numbers", "coach", f"/outcomes/reps/{rep}"),
     ]
 
 

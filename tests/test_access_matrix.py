@@ -990,6 +990,16 @@ METRICS_ACCESS: dict[str, dict[str, Rule]] = {
 }
 ACCESS.update(METRICS_ACCESS)
 
+OUTCOMES_ACCESS: dict[str, dict[str, Rule]] = {
+    # Coaches see their reps' outcomes (another coach's page lists theirs, not Avery), HR and
+    # admins everyone's.
+    "outcomes.index": {"GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS)},
+    # A rep's numbers: their own, and their coach's, HR's and admins' view of them.
+    "outcomes.mine": {"GET": get(REPS)},
+    "outcomes.rep_numbers": {"GET": get(VIEWERS, sees=MANAGERS)},
+}
+ACCESS.update(OUTCOMES_ACCESS)
+
 
 # --- the cases, from the URL map -------------------------------------------------------------
 

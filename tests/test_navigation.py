@@ -24,6 +24,7 @@ MENUS = {
     (Role.REP,): [
         ("plans.my_ramp", "My ramp"),
         ("metrics.mine", "My activity"),
+        ("outcomes.mine", "My numbers"),
         ("coaching.mine", "My debriefs"),
         ("coaching.notifications", "Notifications"),
         ("certification.mine", "Certifications"),

@@ -165,6 +165,13 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
             f"/certifications/reps/{ids.rep}/prospecting",
         ),
         "cohort imports": (ids.admin, "/admin/people/import"),
+        "ramp outcomes as HR": (ids.hr, "/outcomes/"),
+        "ramp outcomes as coach, by score, a cohort": (
+            ids.coach,
+            f"/outcomes/?sort=-score&by=quarter&cohort={date.today():%Y-%m}",
+        ),
+        "my numbers": (ids.rep, "/outcomes/mine"),
+        "a rep's numbers": (ids.coach, f"/outcomes/reps/{ids.rep}?metric=meetings_booked"),
     }
 
 

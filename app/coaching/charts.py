@@ -33,7 +33,8 @@ def _y(value: float, low: float, high: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - low) / ((high - low) or 1))
 
 
-def _marker(shape: int, x: float, y: float, colour: str) -> str:
+def marker(shape: int, x: float, y: float, colour: str) -> str:
+    """A series' marker: a circle, square or triangle, so series differ in print too."""
     if shape % 3 == 1:
         return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if shape % 3 == 2:
@@ -80,16 +81,20 @@ def line_chart(
         colour = COLOURS[index % len(COLOURS)]
         nudge = (index - (len(series) - 1) / 2) * NUDGE
         coords = [(_x(d, first, last), _y(v, low, high) + nudge) for d, v in s.points]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        parts.append(f'<g aria-hidden="true"><title>{escape(s.name)}</title>')
-        if len(coords) > 1:
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            )
-        parts.extend(_marker(index, x, y, colour) for x, y in coords)
-        parts.append("</g>")
+        parts.append(series_marks(s.name, index, coords, colour))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def series_marks(name: str, index: int, coords: Sequence[tuple[float, float]], colour: str) -> str:
+    """One series drawn: its line and markers, hidden from screen readers (the table has it)."""
+    parts = [f'<g aria-hidden="true"><title>{escape(name)}</title>']
+    if len(coords) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    parts.extend(marker(index, x, y, colour) for x, y in coords)
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def legend(series: Sequence[Series]) -> list[tuple[str, Markup]]:
@@ -99,7 +104,7 @@ def legend(series: Sequence[Series]) -> list[tuple[str, Markup]]:
             s.name,
             Markup(
                 '<svg width="12" height="12" viewBox="-6 -6 12 12" aria-hidden="true">'
-                + _marker(i, 0, 0, COLOURS[i % len(COLOURS)])
+                + marker(i, 0, 0, COLOURS[i % len(COLOURS)])
                 + "</svg>"
             ),
         )

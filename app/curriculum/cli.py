@@ -74,3 +74,8 @@ def load_command(directory: str | None) -> None:
     )
     for key in report.agreements_new_versions:
         click.echo(f"  new version of {key}; agreements already drafted keep their version")
+    if report.outcomes_added or report.outcomes_new_versions or report.outcomes_unchanged:
+        state = "new" if report.outcomes_added else "unchanged"
+        if report.outcomes_new_versions:
+            state = "new version: readiness scores from now on use its weights"
+        click.echo(f"Ramp outcomes and readiness weights: {state}.")

@@ -7,6 +7,8 @@ Layout::
     rubrics/*.yaml     one certification rubric per file: a sales stage, optionally one role
     scenarios/*.yaml   one role-play scenario per file, for a sales stage
     agreements/*.yaml  one agreement template per file: variables and Markdown text
+    outcomes.yaml      what "ramped" means, monthly targets per role, readiness weights
+                       (optional: without it there are no ramp outcomes or readiness scores)
 
 Each problem names the file (relative to the curriculum directory), the path inside it
 (``phases[0].milestones[2].due_day``), the line when known, and a reason a sales manager can
@@ -28,6 +30,7 @@ from pydantic import BaseModel
 
 from app.curriculum.checks.agreements import check_agreement
 from app.curriculum.checks.documents import Finding, Problem, format_path, read_yaml, yaml_files
+from app.curriculum.checks.outcomes import OUTCOMES_FILE, check_outcomes
 from app.curriculum.checks.plans import PHASE_DAYS, check_plan
 from app.curriculum.checks.rubrics import check_rubric, rubric_audience
 from app.curriculum.checks.scenarios import check_scenario
@@ -36,6 +39,7 @@ from app.curriculum.checks.stages import STAGES_FILE, Context, StagesFile, check
 from app.curriculum.schema import (
     AgreementTemplate,
     Curriculum,
+    OutcomesDefinition,
     PlanTemplate,
     Rubric,
     Scenario,
@@ -170,6 +174,21 @@ def _read_curriculum(root: Path) -> tuple[Curriculum | None, list[Problem]]:
             stages_certified = frozenset(rubric.stage for rubric in items["rubrics"])
             context = replace(context, rubric_stages=stages_certified)
 
+    outcomes, outcome_problems = _read_outcomes(root)
+    problems += outcome_problems
     if problems or stages is None:
         return None, problems
-    return Curriculum(stages=stages, **{name: tuple(found) for name, found in items.items()}), []
+    found_items = {name: tuple(found) for name, found in items.items()}
+    return Curriculum(stages=stages, outcomes=outcomes, **found_items), []
+
+
+def _read_outcomes(root: Path) -> tuple[OutcomesDefinition | None, list[Problem]]:
+    """``outcomes.yaml`` validated, when there is one."""
+    if not (root / OUTCOMES_FILE).is_file():
+        return None, []
+    document = read_yaml(root / OUTCOMES_FILE, OUTCOMES_FILE)
+    parsed = validate(document, OutcomesDefinition)
+    if isinstance(parsed, OutcomesDefinition):
+        document.problems += [document.problem(*f) for f in check_outcomes(parsed)]
+        return (None if document.problems else parsed), document.problems
+    return None, document.problems

@@ -128,3 +128,17 @@ class AgreementTemplate(VersionedTemplate):
     template_key: Mapped[str] = key_column()
     kind: Mapped[AgreementKind] = mapped_column(string_enum(AgreementKind))
     title: Mapped[str] = mapped_column(String(200))
+
+
+class OutcomesTemplate(VersionedTemplate):
+    """One version of ``outcomes.yaml``: the ramped rule, targets and readiness weights.
+
+    A readiness score names the version of the weights it was computed with.
+    """
+
+    __tablename__ = "outcome_definitions"
+    noun = "outcomes definition"
+    key_name = "definition_key"
+
+    definition_key: Mapped[str] = key_column()
+    title: Mapped[str] = mapped_column(String(200))

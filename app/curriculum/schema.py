@@ -315,6 +315,59 @@ class AgreementTemplate(_Versioned):
     body: Annotated[str, StringConstraints(strict=True, min_length=1)]
 
 
+# --- ramp outcomes and the readiness score ----------------------------------------------------
+
+Percent = Annotated[int, Field(strict=True, ge=1, le=100)]
+Weight = Annotated[int, Field(strict=True, ge=0, le=100)]
+MonthlyTarget = Annotated[float, Field(strict=True, gt=0), AfterValidator(_whole_number_as_int)]
+
+
+class RampedRule(_Frozen):
+    """When a rep counts as ramped: ``share`` percent of their role's monthly target of its
+    metric, reached in ``months_running`` ramp months in a row (30-day months from the start)."""
+
+    share: Percent
+    months_running: Annotated[int, Field(strict=True, ge=1, le=12)]
+    description: Text
+
+
+class RoleTargets(_Frozen):
+    """A role's monthly target of one metric, by ramp month; the last one holds afterwards."""
+
+    role: Text
+    metric: ActivityMetric
+    monthly: Annotated[tuple[MonthlyTarget, ...], Field(min_length=1, max_length=24)]
+
+    def target_in_month(self, month: int) -> float:
+        """The target of ramp month ``month`` (1 = days 1-30)."""
+        return self.monthly[min(month, len(self.monthly)) - 1]
+
+
+class ReadinessWeights(_Frozen):
+    """How many of the readiness score's 100 points each part is worth (they add up to 100)."""
+
+    milestones_on_time: Weight
+    certifications: Weight
+    commitments_kept: Weight
+    activity: Weight
+
+
+class OutcomesDefinition(_Versioned):
+    """``outcomes.yaml``: what "ramped" means, the monthly targets per role, and the weights of
+    the readiness score. Versioned: a score says which version of the weights it used."""
+
+    id: Slug
+    title: Text
+    ramped: RampedRule
+    targets: Annotated[tuple[RoleTargets, ...], Field(min_length=1)]
+    readiness: ReadinessWeights
+
+    def targets_for(self, role: str | None) -> RoleTargets | None:
+        """The targets of a role (as plan templates name it, case aside), if it has any."""
+        wanted = (role or "").strip().upper()
+        return next((t for t in self.targets if t.role.strip().upper() == wanted), None)
+
+
 class Curriculum(_Frozen):
     """Everything under the curriculum directory, validated."""
 
@@ -323,6 +376,7 @@ class Curriculum(_Frozen):
     rubrics: tuple[Rubric, ...] = ()
     agreements: tuple[AgreementTemplate, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    outcomes: OutcomesDefinition | None = None
 
     def scenario(self, scenario_id: str) -> Scenario:
         """The scenario with this id; KeyError if there is none."""

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from app.curriculum.models import (
     AgreementKind,
     AgreementTemplate,
+    OutcomesTemplate,
     PlanTemplate,
     RubricTemplate,
     ScenarioTemplate,
@@ -18,7 +19,7 @@ from app.curriculum.models import (
     VersionedTemplate,
 )
 from app.curriculum.schema import AgreementTemplate as AgreementTemplateSpec
-from app.curriculum.schema import Curriculum, Rubric, Scenario
+from app.curriculum.schema import Curriculum, OutcomesDefinition, Rubric, Scenario
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
 from app.errors import NotFound
 from app.extensions import db
@@ -46,6 +47,10 @@ class LoadReport:
     agreements_new_versions: list[str] = field(default_factory=list)
     agreements_unchanged: list[str] = field(default_factory=list)
     agreements_retired: list[str] = field(default_factory=list)
+    outcomes_added: list[str] = field(default_factory=list)
+    outcomes_new_versions: list[str] = field(default_factory=list)
+    outcomes_unchanged: list[str] = field(default_factory=list)
+    outcomes_retired: list[str] = field(default_factory=list)
 
 
 def store_curriculum(curriculum: Curriculum) -> LoadReport:
@@ -94,6 +99,17 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
             report.agreements_new_versions,
             report.agreements_unchanged,
             report.agreements_retired,
+        ),
+    )
+    _store_versions(
+        OutcomesTemplate,
+        (curriculum.outcomes,) if curriculum.outcomes else (),
+        _outcomes_row,
+        VersionOutcome(
+            report.outcomes_added,
+            report.outcomes_new_versions,
+            report.outcomes_unchanged,
+            report.outcomes_retired,
         ),
     )
     db.session.flush()
@@ -181,6 +197,10 @@ def _scenario_row(scenario: Scenario) -> ScenarioTemplate:
 
 def _agreement_template_row(template: AgreementTemplateSpec) -> AgreementTemplate:
     return AgreementTemplate(kind=AgreementKind(template.kind), title=template.title)
+
+
+def _outcomes_row(outcomes: OutcomesDefinition) -> OutcomesTemplate:
+    return OutcomesTemplate(title=outcomes.title)
 
 
 STAGES = "curriculum.stages"

@@ -143,6 +143,7 @@ def test_shipped_curriculum_loads() -> None:
     "file",
     [
         "stages.yaml",
+        "outcomes.yaml",
         *sorted(p.relative_to(SHIPPED).as_posix() for p in SHIPPED.glob("plans/*.yaml")),
     ],
 )

@@ -1,5 +1,5 @@
-"""Query counts: the activity pages ask as many queries with 50 reps (and more history) as
-with 5, and never more than 30."""
+"""Query counts: the activity and outcomes pages ask as many queries with 50 reps (and more
+history) as with 5, and never more than 30."""
 
 from __future__ import annotations
 
@@ -97,6 +97,10 @@ def _count_pages(app: Flask, ids: WorldIds) -> dict[str, int]:
         "an import's preview": (ids.hr, f"/activity/imports/{preview}"),
         "a finished import": (ids.hr, f"/activity/imports/{done}"),
         "the mapping": (ids.hr, f"/activity/imports/{preview}/mapping"),
+        "ramp outcomes as HR": (ids.hr, "/outcomes/"),
+        "ramp outcomes as coach, by first meeting": (ids.coach, "/outcomes/?sort=first_meeting"),
+        "my numbers": (ids.rep, "/outcomes/mine"),
+        "a rep's numbers": (ids.coach, f"/outcomes/reps/{ids.rep}"),
     }
     return count_pages(app, pages, PASSWORD)
 

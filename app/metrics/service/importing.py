@@ -31,6 +31,7 @@ from app.metrics.models import (
 from app.metrics.parsing import RawRow
 from app.metrics.service.access import require_import
 from app.metrics.service.checking import Checked, CheckedRow, check_rows
+from app.metrics.service.judging import judge_number_milestones
 
 _CHUNK = 5_000
 
@@ -158,6 +159,7 @@ def import_rows(
         raise RowsRefused(checked)
     changes = changes_for(source, checked.rows)
     apply_changes(source, changes, record.id if record is not None else None)
+    judge_number_milestones(actor, {row.rep_id for row in checked.rows}, today)
     if record is not None:
         record.added, record.replaced = len(changes.inserts), len(changes.updates)
         record.removed, record.unchanged = len(changes.deletes), changes.unchanged

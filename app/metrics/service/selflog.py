@@ -19,6 +19,7 @@ from app.extensions import db
 from app.metrics.catalogue import METRICS, Period
 from app.metrics.models import ActivityFigure, Origin
 from app.metrics.service.access import require_log
+from app.metrics.service.judging import judge_number_milestones
 
 # How far back a rep may log or correct a day: recent enough to remember it.
 LOG_DAYS_BACK = 14
@@ -72,3 +73,4 @@ def log_day(actor: User, day: date, values: Mapping[str, int | None], today: dat
         set_={column: statement.excluded[column] for column in (*figures, "updated_at")},
     )
     db.session.execute(upsert)
+    judge_number_milestones(actor, {actor.id}, today)

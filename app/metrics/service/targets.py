@@ -41,7 +41,7 @@ def measured_milestones(actor: User, rep: User, today: date) -> list[MilestoneAc
     if found is None:
         return []
     plan_id, start, content = found
-    specs = _specs(content)
+    specs = specs_of(content)
     if not specs:
         return []
     milestones = db.session.execute(
@@ -65,7 +65,7 @@ def measured_milestones(actor: User, rep: User, today: date) -> list[MilestoneAc
     for m in milestones:
         spec, metric = specs[m.key], BY_KEY[specs[m.key].metric]
         rows = [
-            Figure(f.period_start, Origin(f.origin), _in_units(metric, getattr(f, metric.column)))
+            Figure(f.period_start, Origin(f.origin), in_units(metric, getattr(f, metric.column)))
             for f in figures
         ]
         periods = judge(spec, m.target or 0, start, m.due_date, rows, today)
@@ -77,7 +77,7 @@ def measured_milestones(actor: User, rep: User, today: date) -> list[MilestoneAc
     return results
 
 
-def _specs(content: dict[str, Any]) -> dict[str, Spec]:
+def specs_of(content: dict[str, Any]) -> dict[str, Spec]:
     """Milestone key -> its ``actuals``, from the plan template's stored content."""
     specs = {}
     for phase in content.get("phases", ()):
@@ -90,6 +90,6 @@ def _specs(content: dict[str, Any]) -> dict[str, Spec]:
     return specs
 
 
-def _in_units(metric: Metric, value: int | None) -> int | None:
+def in_units(metric: Metric, value: int | None) -> int | None:
     """Revenue is stored in cents; targets are in whole units."""
     return value // 100 if value is not None and metric.unit is Unit.MONEY else value

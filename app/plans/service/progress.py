@@ -68,11 +68,7 @@ def record_progress(
     if not reached:
         _record(milestone, actor, "progress", value=value, note=note)
     elif milestone.requires_verification:
-        milestone.status = MilestoneStatus.SUBMITTED
-        milestone.submitted_at = now()
-        milestone.feedback = ""
-        _record(milestone, actor, "submitted", value=value, note=note)
-        _ask_coach_to_verify(milestone)
+        _submit(milestone, actor, "submitted", value=value, note=note)
     else:
         _complete(milestone, actor, "completed", value=value, note=note)
     db.session.flush()
@@ -123,6 +119,25 @@ def send_back(actor: User, milestone: Milestone, comment: str, key: str | None =
     _tell_rep(milestone, "milestone-sent-back", message)
     db.session.flush()
     return milestone
+
+
+def meet_from_actuals(actor: User | None, milestone: Milestone, value: float, note: str) -> bool:
+    """A number milestone whose actuals (imported or logged activity) reached its target: done,
+    or submitted for the coach where it needs verifying. Once: only an open milestone of an
+    active plan changes, so re-importing the same figures changes nothing. ``actor`` is who
+    brought the figures (None: the command line); the event says it came from activity.
+    """
+    if milestone.status != MilestoneStatus.OPEN or milestone.plan.archived_at is not None:
+        return False
+    if milestone.measure_kind != MeasureKind.NUMBER:
+        return False
+    milestone.value = value
+    if milestone.requires_verification:
+        _submit(milestone, actor, "met from activity", value=value, note=note)
+    else:
+        _complete(milestone, actor, "met from activity", value=value, note=note)
+        _tell_rep(milestone, "milestone-met", f"Your figures met “{milestone.title}”: {note}")
+    return True
 
 
 def open_certification_milestones(rep: User, stage: str) -> list[Milestone]:
@@ -186,8 +201,23 @@ def _require_active(milestone: Milestone) -> None:
         raise Conflict("This plan has been replaced by a newer one.")
 
 
+def _submit(
+    milestone: Milestone, actor: User | None, action: str, value: float | None, note: str
+) -> None:
+    """Done by the rep's account: now it waits for the coach, who hears of it."""
+    milestone.status = MilestoneStatus.SUBMITTED
+    milestone.submitted_at = now()
+    milestone.feedback = ""
+    _record(milestone, actor, action, value=value, note=note)
+    _ask_coach_to_verify(milestone)
+
+
 def _complete(
-    milestone: Milestone, actor: User, action: str, value: float | None = None, note: str = ""
+    milestone: Milestone,
+    actor: User | None,
+    action: str,
+    value: float | None = None,
+    note: str = "",
 ) -> None:
     milestone.status = MilestoneStatus.DONE
     milestone.completed_at = now()
@@ -196,7 +226,11 @@ def _complete(
 
 
 def _record(
-    milestone: Milestone, actor: User, action: str, value: float | None = None, note: str = ""
+    milestone: Milestone,
+    actor: User | None,
+    action: str,
+    value: float | None = None,
+    note: str = "",
 ) -> None:
     milestone.events.append(
         MilestoneEvent(actor=actor, at=now(), action=action, value=value, note=note.strip())

@@ -142,7 +142,7 @@ def team_rows(
     their status, day and overdue figures but not the waiting milestones and phases.
     """
     require_see_team(actor)
-    rows = _rows(_reps_seen(actor, filters), now or datetime.now(UTC), details)
+    rows = _rows(reps_seen(actor, filters), now or datetime.now(UTC), details)
     if filters.status:
         rows = [row for row in rows if row.status == filters.status]
     return rows
@@ -154,7 +154,7 @@ def rows_of_reps_coached_by(coach_ids: Sequence[int], now: datetime) -> dict[int
     the caller decides whose rows these are)."""
     pairs = db.session.execute(select(User.id, User.coach_id).where(User.coach_id.in_(coach_ids)))
     coach_of = {rep_id: coach_id for rep_id, coach_id in pairs if coach_id is not None}
-    reps = _reps_seen(None, TeamFilters()).where(User.coach_id.in_(coach_ids))
+    reps = reps_seen(None, TeamFilters()).where(User.coach_id.in_(coach_ids))
     found: dict[int, list[RepRow]] = {coach_id: [] for coach_id in coach_ids}
     for row in _rows(reps, now, details=False):
         found[coach_of[row.rep_id]].append(row)
@@ -188,8 +188,8 @@ def _rows(reps: Select[Any], moment: datetime, details: bool) -> list[RepRow]:
     return rows
 
 
-def _reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
-    """The active reps the actor may see that the filters keep, by name."""
+def reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
+    """The active reps the actor may see (None: everyone) that the filters keep, by name."""
     columns: list[Any] = [User.id, User.full_name, User.timezone]
     query = (
         select(*columns)

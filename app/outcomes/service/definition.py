@@ -1,0 +1,58 @@
+"""The current ``outcomes.yaml`` as stored (with its version), and who may see outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.accounts.models import Role, User
+from app.curriculum.models import OutcomesTemplate
+from app.curriculum.schema import OutcomesDefinition
+from app.errors import NotAllowed
+from app.extensions import db
+from app.outcomes.ramp import RampedRule
+from app.transaction import remembered
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The validated content and the stored version a score names."""
+
+    spec: OutcomesDefinition
+    version: int
+
+    @property
+    def target_metrics(self) -> tuple[str, ...]:
+        return tuple(targets.metric for targets in self.spec.targets)
+
+    @property
+    def rule(self) -> RampedRule:
+        return RampedRule(self.spec.ramped.share, self.spec.ramped.months_running)
+
+
+def current_definition() -> Definition | None:
+    """The current version, read once per transaction; None before ``outcomes.yaml`` is loaded."""
+    return remembered("outcomes.definition", _read_definition)
+
+
+def _read_definition() -> Definition | None:
+    row = db.session.scalar(
+        select(OutcomesTemplate)
+        .where(OutcomesTemplate.is_current.is_(True))
+        .order_by(OutcomesTemplate.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    return Definition(OutcomesDefinition.model_validate(row.content), row.version)
+
+
+def can_see_outcomes(actor: User) -> bool:
+    """The outcomes page: coaches (their reps), HR and admins (everyone)."""
+    return actor.is_active and (actor.sees_everyone or actor.has_role(Role.COACH))
+
+
+def require_see_outcomes(actor: User) -> None:
+    if not can_see_outcomes(actor):
+        raise NotAllowed("Only coaches, HR and admins see ramp outcomes.")

@@ -1,0 +1,216 @@
+"""What the outcomes need of many reps, aggregated in SQL: a fixed number of queries.
+
+One query lists the reps (their team, start and the role of their plan); one sums their
+figures per ramp month and origin (with each month's first day of a meeting held, an
+opportunity and a deal won); one counts their plans' milestones and certifications; one their
+reviewed commitments. A month's figures are the CRM's when it reported any, else the rep's own
+log, as for the plan's number milestones. A weekly CRM row counts in the month of its Monday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date as SqlDate
+from sqlalchemy import Select, and_, case, func, literal, select
+
+from app.accounts.models import Team, User
+from app.coaching.followthrough import Outcome
+from app.coaching.models import Commitment
+from app.curriculum.models import PlanTemplate
+from app.extensions import db
+from app.metrics.catalogue import METRICS, Metric
+from app.metrics.models import ActivityFigure, Origin
+from app.outcomes.ramp import MONTH_DAYS
+from app.outcomes.service.sqldates import day_after, days_between
+from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.plans.service import TeamFilters, reps_seen
+
+# The firsts, by the metric whose first non-zero day they are.
+FIRSTS: tuple[tuple[str, str], ...] = (
+    ("meetings_held", "First meeting held"),
+    ("opportunities", "First opportunity"),
+    ("deals_won", "First deal won"),
+)
+
+
+@dataclass(frozen=True)
+class RepFilters:
+    """Which reps: a team, a plan role, a start cohort ("2026-09" or "2026-Q3"), a name."""
+
+    team_id: int | None = None
+    role: str = ""
+    cohort: str = ""
+    search: str = ""
+
+
+@dataclass
+class RepFigures:
+    """One rep's aggregates, enough for their outcomes and readiness score."""
+
+    rep_id: int
+    full_name: str
+    team: str | None
+    start: date | None
+    role: str | None
+    has_plan: bool
+    # ramp month -> metric key -> figure (whole units; revenue in cents as stored)
+    months: dict[int, dict[str, int]] = field(default_factory=dict)
+    firsts: dict[str, date] = field(default_factory=dict)
+    milestones_due: int = 0
+    milestones_on_time: int = 0
+    certifications: int = 0
+    certifications_passed: int = 0
+    commitments_reviewed: int = 0
+    commitments_kept: int = 0
+
+
+def reps_query(actor: User | None, filters: RepFilters) -> Select[Any]:
+    """The active reps ``actor`` may see (a coach their own; None: everyone) the filters keep."""
+    start = func.coalesce(Plan.start_date, User.start_date)
+    columns: list[Any] = [
+        User.id,
+        User.full_name,
+        Team.name,
+        start.label("start"),
+        PlanTemplate.role,
+        Plan.id,
+    ]
+    seen = reps_seen(actor, TeamFilters(team_id=filters.team_id, search=filters.search))
+    query = (
+        seen.with_only_columns(*columns)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
+        .outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
+    )
+    if filters.role:
+        query = query.where(func.upper(PlanTemplate.role) == filters.role.strip().upper())
+    return query
+
+
+# The funnel's metrics, summed for the conversion rates; the roles' target metrics are added.
+FUNNEL: tuple[str, ...] = (
+    "conversations",
+    "meetings_booked",
+    "meetings_held",
+    "opportunities",
+    "deals_won",
+)
+
+
+def gather(
+    reps: Select[Any], today: date, target_metrics: Sequence[str] = (), plans: bool = True
+) -> list[RepFigures]:
+    """Every rep of ``reps`` with their aggregates, in the query's order: four queries.
+
+    Monthly figures are summed for the funnel's metrics and ``target_metrics`` only; without
+    ``plans``, milestones and commitments are not counted (two queries fewer).
+    """
+    found = [
+        RepFigures(rep_id, name, team, start, role, plan_id is not None)
+        for rep_id, name, team, start, role, plan_id in db.session.execute(reps)
+    ]
+    if not found:
+        return found
+    by_id = {rep.rep_id: rep for rep in found}
+    rep_ids = reps.with_only_columns(User.id).order_by(None)
+    summed = [m for m in METRICS if m.key in FUNNEL or m.key in target_metrics]
+    _add_figures(by_id, rep_ids, summed)
+    if plans:
+        _add_milestones(by_id, rep_ids, today)
+        _add_commitments(by_id, rep_ids)
+    return found
+
+
+def _add_figures(
+    by_id: dict[int, RepFigures], rep_ids: Select[Any], summed: Sequence[Metric]
+) -> None:
+    start = func.coalesce(Plan.start_date, User.start_date)
+    month = (days_between(ActivityFigure.period_start, start) // MONTH_DAYS + 1).label("month")
+    firsts = [
+        func.min(case((getattr(ActivityFigure, key) > 0, ActivityFigure.period_start)))
+        for key, _label in FIRSTS
+    ]
+    sums = [func.sum(getattr(ActivityFigure, metric.column)) for metric in summed]
+    statement = (
+        select(ActivityFigure.rep_id, ActivityFigure.origin, month, *firsts, *sums)
+        .join(User, User.id == ActivityFigure.rep_id)
+        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
+        .where(ActivityFigure.rep_id.in_(rep_ids), ActivityFigure.period_start >= start)
+        .group_by(ActivityFigure.rep_id, ActivityFigure.origin, month)
+    )
+    own_log: dict[tuple[int, int], dict[str, int]] = {}
+    # Core rows, not ORM ones: thousands of plain tuples (a rep's months) need no ORM.
+    for rep_id, origin, number, *values in db.session.connection().execute(statement):
+        rep = by_id[rep_id]
+        for (key, _label), first in zip(FIRSTS, values[: len(FIRSTS)], strict=True):
+            day = _as_date(first)
+            if day is not None and (key not in rep.firsts or day < rep.firsts[key]):
+                rep.firsts[key] = day
+        figures = {
+            metric.key: int(value)
+            for metric, value in zip(summed, values[len(FIRSTS) :], strict=True)
+            if value is not None
+        }
+        if Origin(origin) is Origin.CRM:
+            rep.months[number] = figures
+        else:
+            own_log[(rep_id, number)] = figures
+    # The CRM's figures for a month replace the rep's own log of it.
+    for (rep_id, number), figures in own_log.items():
+        by_id[rep_id].months.setdefault(number, figures)
+
+
+def _add_milestones(by_id: dict[int, RepFigures], rep_ids: Select[Any], today: date) -> None:
+    due = Milestone.due_date <= literal(today, SqlDate)
+    done = Milestone.status == MilestoneStatus.DONE
+    on_time = and_(due, done, Milestone.completed_at < day_after(Milestone.due_date))
+    certification = Milestone.measure_kind == MeasureKind.CERTIFICATION
+    statement = (
+        select(
+            Plan.rep_id,
+            func.count(case((due, 1))),
+            func.count(case((on_time, 1))),
+            func.count(case((certification, 1))),
+            func.count(case((and_(certification, done), 1))),
+        )
+        .join(Plan, Plan.id == Milestone.plan_id)
+        .where(Plan.rep_id.in_(rep_ids), Plan.archived_at.is_(None))
+        .group_by(Plan.rep_id)
+    )
+    for rep_id, *counts in db.session.execute(statement):
+        rep = by_id[rep_id]
+        (
+            rep.milestones_due,
+            rep.milestones_on_time,
+            rep.certifications,
+            rep.certifications_passed,
+        ) = counts
+
+
+def _add_commitments(by_id: dict[int, RepFigures], rep_ids: Select[Any]) -> None:
+    statement = (
+        select(
+            Commitment.rep_id,
+            func.count(Commitment.outcome),
+            func.count(case((Commitment.outcome == Outcome.KEPT, 1))),
+        )
+        .where(Commitment.rep_id.in_(rep_ids))
+        .group_by(Commitment.rep_id)
+    )
+    for rep_id, reviewed, kept in db.session.execute(statement):
+        by_id[rep_id].commitments_reviewed, by_id[rep_id].commitments_kept = reviewed, kept
+
+
+def _as_date(value: object) -> date | None:
+    """SQLite hands back MIN() of dates as text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def sorted_roles(reps: Sequence[RepFigures]) -> list[str]:
+    return sorted({rep.role for rep in reps if rep.role})

@@ -1,0 +1,27 @@
+"""Date arithmetic in SQL, the same on SQLite and PostgreSQL (which spell it differently)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Integer, cast, func
+
+from app.extensions import db
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def days_between(later: Any, earlier: Any) -> Any:
+    """Whole days from ``earlier`` to ``later`` (two DATE expressions)."""
+    if _postgres():
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def day_after(day: Any) -> Any:
+    """The DATE after ``day``: a timestamp before it falls on ``day`` or earlier."""
+    if _postgres():
+        return day + 1
+    return func.date(day, "+1 day")

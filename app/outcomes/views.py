@@ -1,0 +1,89 @@
+"""Ramp outcomes: the outcomes page for coaches, HR and admins, and each rep's own numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from app.accounts import service as accounts
+from app.accounts.models import User
+from app.curriculum.service import current_plan_templates
+from app.lookup import parse_id
+from app.metrics.catalogue import METRICS
+from app.metrics.service import require_log
+from app.outcomes import service
+from app.outcomes.charts import curve_chart, curve_legend
+from app.outcomes.cohorts import CURVE_DAYS
+from app.outcomes.forms import MetricForm, OutcomeFilterForm
+from app.pagination import PageRequest
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in user; services decide what they may see."""
+
+
+def _today() -> date:
+    return accounts.local_today(current_user)
+
+
+@bp.get("/")
+def index() -> str:
+    service.require_see_outcomes(current_user)
+    form = OutcomeFilterForm(request.args)
+    form.team.choices = [
+        ("", "All teams"),
+        *((str(t.id), t.name) for t in accounts.teams_for(current_user)),
+    ]
+    roles = sorted({template.role for template in current_plan_templates()})
+    form.role.choices = [("", "All roles"), *((role, role) for role in roles)]
+    by = "quarter" if form.by.data == "quarter" else "month"
+    filters = service.RepFilters(
+        team_id=parse_id(form.team.data),
+        role=form.role.data if form.role.data in roles else "",
+        cohort=form.cohort.data or "",
+        search=form.q.data or "",
+    )
+    page_request = PageRequest.from_args(request.args, service.OUTCOME_SORTS, "name")
+    result = service.outcomes_page(current_user, filters, page_request, _today(), by)
+    form.cohort.choices = [("", "All cohorts"), *((c, c) for c in result.cohorts)]
+    return render_template(
+        "outcomes/index.html",
+        form=form,
+        result=result,
+        page=result.page,
+        chart=curve_chart(result.curves),
+        legend=curve_legend(result.curves),
+        curve_days=CURVE_DAYS,
+        by=by,
+    )
+
+
+@bp.get("/mine")
+def mine() -> str:
+    require_log(current_user)  # a rep's own numbers: reps only
+    return _numbers_page(current_user)
+
+
+@bp.get("/reps/<int:rep_id>")
+def rep_numbers(rep_id: int) -> str:
+    return _numbers_page(accounts.get_user(rep_id))
+
+
+def _numbers_page(rep: User) -> str:
+    form = MetricForm(request.args)
+    form.metric.choices = [(metric.key, metric.label) for metric in METRICS]
+    numbers = service.rep_numbers(current_user, rep, _today(), form.metric.data or "")
+    form.metric.data = numbers.metric.key
+    return render_template(
+        "outcomes/rep.html",
+        numbers=numbers,
+        form=form,
+        own=rep.id == current_user.id,
+        min_peers=service.MIN_PEERS,
+    )
