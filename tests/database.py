@@ -32,7 +32,14 @@ from app.extensions import db
 
 # Tables whose rows are the curriculum: kept in the PostgreSQL base snapshot.
 CURRICULUM_TABLES = frozenset(
-    {"stages", "plan_templates", "rubric_templates", "scenario_templates", "agreement_templates"}
+    {
+        "stages",
+        "plan_templates",
+        "rubric_templates",
+        "scenario_templates",
+        "agreement_templates",
+        "outcome_definitions",
+    }
 )
 
 
