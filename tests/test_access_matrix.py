@@ -423,7 +423,12 @@ ACCESS: dict[str, dict[str, Rule]] = {
         "GET": get(ADMIN),
         "POST": post(
             ADMIN,
-            data=lambda w: {"name": "Matrix Org", "business_days": "y", "turnaround_days": "3"},
+            data=lambda w: {
+                "name": "Matrix Org",
+                "business_days": "y",
+                "turnaround_days": "3",
+                "debriefs_per_rep_month": "2",
+            },
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
     },

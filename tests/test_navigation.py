@@ -13,6 +13,7 @@ from app.navigation import Badge, main_nav
 
 ADMIN_MENU = [
     ("plans.team", "All reps"),
+    ("dashboards.ramp", "Dashboard"),
     ("coaching.notifications", "Notifications"),
     ("certification.team", "Certifications"),
     ("agreements.mine", "To sign"),
@@ -38,6 +39,7 @@ MENUS = {
     (Role.COACH,): [
         ("reminders.work_queue", "Work queue"),
         ("plans.team", "My team"),
+        ("dashboards.ramp", "Dashboard"),
         ("coaching.notifications", "Notifications"),
         ("certification.team", "Certifications"),
         ("agreements.mine", "To sign"),
@@ -46,7 +48,7 @@ MENUS = {
         ("curriculum.index", "Curriculum"),
     ],
     (Role.HR,): [
-        *(item for item in ADMIN_MENU[:5] if item[0] not in ADMIN_ONLY),
+        *(item for item in ADMIN_MENU[:6] if item[0] not in ADMIN_ONLY),
         ("escalations.index", "Escalations"),
         ("curriculum.index", "Curriculum"),
         ("metrics.imports", "Import activity"),
