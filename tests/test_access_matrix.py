@@ -896,6 +896,18 @@ ACCESS.update(
     }
 )
 
+DASHBOARD_ACCESS: dict[str, dict[str, Rule]] = {
+    # Coaches see their own reps (another coach sees Blake, not Avery), HR and admins everyone.
+    "dashboards.ramp": {"GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS)},
+    # Every coach's figures, no rep named: HR and admins.
+    "dashboards.coaches": {"GET": get(OVERSEERS)},
+    # Casey's own page (what waits on her names Avery): Casey, HR and admins; not Dana.
+    "dashboards.coach": {
+        "GET": get(MANAGERS, sees=MANAGERS, url_values=lambda w: {"coach_id": w.coach.id})
+    },
+}
+ACCESS.update(DASHBOARD_ACCESS)
+
 
 def _activity_import(w: World) -> dict[str, Any]:
     """A previewed upload by HR of one day of Avery's dials, its source mapped."""

@@ -155,6 +155,14 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
         "escalations as coach": (ids.coach, "/escalations"),
         "my calendar link": (ids.rep, "/calendar"),
+        "dashboard as HR": (ids.hr, "/dashboard"),
+        "dashboard as HR, this month's cohort compared": (
+            ids.hr,
+            f"/dashboard?cohort={date.today():%Y-%m}&role=SDR",
+        ),
+        "dashboard as coach": (ids.coach, "/dashboard"),
+        "coaches": (ids.hr, "/dashboard/coaches?sort=-cadence"),
+        "a coach's accountability": (ids.coach, f"/dashboard/coaches/{ids.coach}"),
     }
 
 

@@ -203,7 +203,7 @@ def _labels(keys: list[Any], by_team: bool) -> dict[Any, str]:
     model: Any = Team if by_team else User
     column = Team.name if by_team else User.full_name
     query = select(model.id, column).where(model.id.in_(named))
-    found = {key: name for key, name in db.session.execute(query)} if named else {}
+    found = {key: name for key, name in db.session.execute(query)}
     return {key: found.get(key, "No team") for key in keys}
 
 
