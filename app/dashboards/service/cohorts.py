@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from app.accounts.models import User
 from app.certification.models import CertificationAttempt
@@ -107,7 +107,7 @@ def _add_funnel(cohorts: dict[date, CohortFigures], in_window: Any, day: int) ->
     )
     not_acted = or_(Milestone.status == MilestoneStatus.OPEN, acted > offset)
     overdue = and_(due < offset, not_acted)
-    query: Select[Any] = (
+    query = (
         select(
             Plan.start_date,
             func.count(),
