@@ -28,7 +28,7 @@ def test_a_heatmap_writes_each_cell_and_a_dash_where_nothing_was_due():
                 chart_id="h")
     )  # fmt: skip
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert ["W1", "W2", "W3", "North", "100", "\N{EN DASH}", "40"] == texts
+    assert texts == ["W1", "W2", "W3", "North", "100", "\N{EN DASH}", "40"]
 
 
 def test_heatmap_bands_darken_with_the_share_done_on_time():

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.dashboards import service
 from app.extensions import db
-from app.plans.status import RepStatus
 
 
 def _person(email: str) -> User:
