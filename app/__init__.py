@@ -30,6 +30,7 @@ from app.cohorts.views import bp as cohorts_bp
 from app.config import PROJECT_ROOT, owner_only_sqlite_file, read_settings
 from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
+from app.dashboards.views import bp as dashboards_bp
 from app.demo import demo_command
 from app.errorpages import register_error_pages
 from app.escalations.cli import escalations_cli
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         coaching_bp,
         cohorts_bp,
         curriculum_bp,
+        dashboards_bp,
         escalations_bp,
         health_bp,
         invitations_bp,

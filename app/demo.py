@@ -53,19 +53,24 @@ class DemoRep:
     overdue: int = 0  # recent past-due milestones left undone
     long_overdue: bool = False  # the earliest one left undone too (at risk)
     awaiting: int = 0  # done but waiting for the coach to verify
+    late: int = 0  # days after the due date every other milestone was done (the heatmap)
+
+
+# Days each team's coach takes to verify (their accountability page): North quick, South slow.
+VERIFY_DAYS = (1, 4)
 
 
 REPS = (
     DemoRep("Ava Chen", "Sales Development Rep", "sdr-ramp", 12, 0, "Europe/London"),
-    DemoRep("Ben Okafor", "Sales Development Rep", "sdr-ramp", 26, 0, "Europe/London", overdue=1),
+    DemoRep("Ben Okafor", "Sales Development Rep", "sdr-ramp", 26, 0, "Europe/London", 1, late=3),
     DemoRep("Chloe Martin", "Account Executive", "ae-ramp", 40, 0, "Europe/Berlin", awaiting=2),
-    DemoRep("Diego Alvarez", "Account Executive", "ae-ramp", 55, 1, "America/New_York", overdue=3),
+    DemoRep("Diego Alvarez", "Account Executive", "ae-ramp", 55, 1, "America/New_York", 3, late=5),
     DemoRep("Emma Schulz", "Sales Development Rep", "sdr-ramp", 70, 1, "Europe/Berlin", awaiting=1),
     DemoRep("Farid Haddad", "Account Executive", "ae-ramp", 85, 0, "Asia/Dubai", overdue=2),
     DemoRep("Grace Kim", "Sales Development Rep", "sdr-ramp", 3, 1, "America/Chicago"),
     DemoRep("Hiro Tanaka", "Account Executive", "ae-ramp", 33, 1, "Asia/Tokyo", long_overdue=True),
     DemoRep("Isla Novak", "Sales Development Rep", "sdr-ramp", 47, 0, "Europe/Prague"),
-    DemoRep("Jonas Berg", "Account Executive", "ae-ramp", 62, 1, "Europe/Stockholm", overdue=1),
+    DemoRep("Jonas Berg", "Account Executive", "ae-ramp", 62, 1, "Europe/Stockholm", 1, late=2),
 )
 
 
@@ -168,13 +173,25 @@ def _play_ramp(
     awaiting = [m for m in past_due if m.id not in undone and m.requires_verification]
     awaiting_ids = {m.id for m in awaiting[-spec.awaiting :]} if spec.awaiting else set()
     early = [m for m in milestones if today <= m.due_date < today + timedelta(days=4)][:1]
-    for milestone in [*past_due, *early]:
+    for number, milestone in enumerate([*past_due, *early]):
         if milestone.id in undone:
             if milestone.measure_kind == MeasureKind.NUMBER and milestone.target:
                 plans.record_progress(rep, milestone, value=round(milestone.target * 0.6))
             continue
         _complete(rep, coach, milestone, verify=milestone.id not in awaiting_ids)
-        backdate_milestone(milestone, min(milestone.due_date, today) - timedelta(days=1))
+        late = spec.late if number % 2 else 0
+        done_on = min(milestone.due_date + timedelta(days=late), today) - timedelta(days=1)
+        backdate_milestone(milestone, done_on)
+        _took_coach(milestone, VERIFY_DAYS[spec.team], today)
+
+
+def _took_coach(milestone: Milestone, days: int, today: date) -> None:
+    """A verified milestone waited some days for its coach (never past today)."""
+    if milestone.verified_by_id is None or milestone.submitted_at is None:
+        return
+    verified = milestone.submitted_at + timedelta(days=days)
+    latest = datetime.combine(today, datetime.min.time())
+    milestone.completed_at = min(verified, max(latest, milestone.submitted_at))
 
 
 def _seen_so_far(now: datetime) -> None:

@@ -54,6 +54,9 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("plans.team", "My team"))
     if everyone:
         items.append(NavItem("plans.team", "All reps"))
+    if coach or everyone:
+        coach_pages = ("dashboards.coaches", "dashboards.coach")
+        items.append(NavItem("dashboards.ramp", "Dashboard", also_active_on=coach_pages))
     if rep:
         items.append(NavItem("metrics.mine", "My activity", also_active_on=("metrics.log_day",)))
         items.append(NavItem("outcomes.mine", "My numbers"))

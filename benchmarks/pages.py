@@ -77,7 +77,7 @@ def _ids(url: str) -> dict[str, object]:
         )
     engine.dispose()
     return {
-        "rep_id": rep.id, "rep_email": rep.email, "attempt_id": attempt,
+        "rep_id": rep.id, "rep_email": rep.email, "attempt_id": attempt, "coach_id": coach_id,
         "stage": stage or "discovery", "calibration": calibration or "discovery",
     }  # fmt: skip
 
@@ -130,7 +130,17 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("coach_outcomes", "coach", "/outcomes/"),
         Page("rep_numbers", "rep", "/outcomes/mine"),
         Page("coach_rep_numbers", "coach", f"/outcomes/reps/{rep}"),
+        Page("hr_dashboard", "hr", "/dashboard"),
+        Page("hr_dashboard_cohort", "hr", f"/dashboard?cohort={_last_month():%Y-%m}"),
+        Page("coach_dashboard", "coach", "/dashboard"),
+        Page("hr_coaches", "hr", "/dashboard/coaches"),
+        Page("coach_accountability", "coach", f"/dashboard/coaches/{ids['coach_id']}"),
     ]
+
+
+def _last_month() -> date:
+    """A start cohort every rep of which is mid-ramp: last month's."""
+    return (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def _measure(

@@ -450,7 +450,12 @@ ACCESS: dict[str, dict[str, Rule]] = {
         "GET": get(ADMIN),
         "POST": post(
             ADMIN,
-            data=lambda w: {"name": "Matrix Org", "business_days": "y", "turnaround_days": "3"},
+            data=lambda w: {
+                "name": "Matrix Org",
+                "business_days": "y",
+                "turnaround_days": "3",
+                "debriefs_per_rep_month": "2",
+            },
             state=lambda w: db.session.scalar(select(Organisation.name)),
         ),
     },
@@ -940,6 +945,18 @@ ACCESS.update(
         "calendar_feed.feed": {"GET": get(EVERYONE, url_values=_blakes_feed)},
     }
 )
+
+DASHBOARD_ACCESS: dict[str, dict[str, Rule]] = {
+    # Coaches see their own reps (another coach sees Blake, not Avery), HR and admins everyone.
+    "dashboards.ramp": {"GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS)},
+    # Every coach's figures, no rep named: HR and admins.
+    "dashboards.coaches": {"GET": get(OVERSEERS)},
+    # Casey's own page (what waits on her names Avery): Casey, HR and admins; not Dana.
+    "dashboards.coach": {
+        "GET": get(MANAGERS, sees=MANAGERS, url_values=lambda w: {"coach_id": w.coach.id})
+    },
+}
+ACCESS.update(DASHBOARD_ACCESS)
 
 
 def _activity_import(w: World) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from app.navigation import Badge, account_nav, main_nav, organisation_nav
 
 ADMIN_MENU = [
     ("plans.team", "All reps"),
+    ("dashboards.ramp", "Dashboard"),
     ("coaching.notifications", "Notifications"),
     ("certification.team", "Certifications"),
     ("agreements.mine", "To sign"),
@@ -34,6 +35,7 @@ MENUS = {
     (Role.COACH,): [
         ("reminders.work_queue", "Work queue"),
         ("plans.team", "My team"),
+        ("dashboards.ramp", "Dashboard"),
         ("coaching.notifications", "Notifications"),
         ("certification.team", "Certifications"),
         ("agreements.mine", "To sign"),

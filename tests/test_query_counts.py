@@ -172,6 +172,14 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         ),
         "my numbers": (ids.rep, "/outcomes/mine"),
         "a rep's numbers": (ids.coach, f"/outcomes/reps/{ids.rep}?metric=meetings_booked"),
+        "dashboard as HR": (ids.hr, "/dashboard"),
+        "dashboard as HR, this month's cohort compared": (
+            ids.hr,
+            f"/dashboard?cohort={date.today():%Y-%m}&role=SDR",
+        ),
+        "dashboard as coach": (ids.coach, "/dashboard"),
+        "coaches": (ids.hr, "/dashboard/coaches?sort=-cadence"),
+        "a coach's accountability": (ids.coach, f"/dashboard/coaches/{ids.coach}"),
     }
 
 

@@ -175,6 +175,8 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     # How long something may wait on a coach (a verification, notes, an assessment, a review)
     # before their work queue calls it late.
     turnaround_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # The coaching cadence coaches are held to: debriefs per rep per month (the dashboards).
+    debriefs_per_rep_month: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     # Single sign-on (app/sso): with ``sso_required``, only the break-glass admin may still
     # sign in with a password; ``sso_creates_accounts`` lets strangers with a verified email in.
     sso_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -352,14 +352,24 @@ def organisation() -> Organisation:
     """The organisation's settings row, created with defaults the first time it is asked for."""
     org = db.session.get(Organisation, 1)
     if org is None:
-        org = Organisation(id=1, name="SalesRamp", business_days=False, turnaround_days=2)
+        org = Organisation(
+            id=1,
+            name="SalesRamp",
+            business_days=False,
+            turnaround_days=2,
+            debriefs_per_rep_month=2,
+        )
         db.session.add(org)
         db.session.flush()
     return org
 
 
 def update_organisation(
-    actor: User, name: str, business_days: bool, turnaround_days: int | None = None
+    actor: User,
+    name: str,
+    business_days: bool,
+    turnaround_days: int | None = None,
+    debriefs_per_rep_month: int | None = None,
 ) -> Organisation:
     require_role(actor, Role.ADMIN)
     org = organisation()
@@ -370,6 +380,10 @@ def update_organisation(
         if not 1 <= turnaround_days <= 30:
             raise Invalid("Between 1 and 30 days.", field="turnaround_days")
         org.turnaround_days = turnaround_days
+    if debriefs_per_rep_month is not None:
+        if not 1 <= debriefs_per_rep_month <= 20:
+            raise Invalid("Between 1 and 20 debriefs.", field="debriefs_per_rep_month")
+        org.debriefs_per_rep_month = debriefs_per_rep_month
     db.session.flush()
     return org
 

@@ -94,3 +94,11 @@ class OrganisationForm(FlaskForm):
         description="How long a verification, debrief notes, an assessment or a commitment "
         "review may wait on a coach before their work queue calls it late.",
     )
+    debriefs_per_rep_month = IntegerField(
+        "Coaching cadence target: debriefs per rep per month",
+        validators=[
+            InputRequired(message="Give the number of debriefs."),
+            NumberRange(min=1, max=20, message="Between 1 and 20 debriefs."),
+        ],
+        description="The dashboards compare each coach's recorded debriefs with this target.",
+    )

@@ -160,6 +160,7 @@ def organisation() -> Response | str:
             form.name.data or "",
             form.business_days.data,
             turnaround_days=form.turnaround_days.data,
+            debriefs_per_rep_month=form.debriefs_per_rep_month.data,
         )
         flash("Organisation settings saved.", "success")
         return redirect(url_for("admin.organisation"))

@@ -60,8 +60,14 @@ def test_the_settings_page_is_in_the_account_area(make_user, login, client):
 def test_an_admin_sets_the_turnaround_target(make_user, login, client):
     login(make_user(Role.ADMIN))
 
-    refused = client.post("/admin/organisation", data={"name": "Northwind", "turnaround_days": "0"})
-    saved = client.post("/admin/organisation", data={"name": "Northwind", "turnaround_days": "3"})
+    refused = client.post(
+        "/admin/organisation",
+        data={"name": "Northwind", "turnaround_days": "0", "debriefs_per_rep_month": "2"},
+    )
+    saved = client.post(
+        "/admin/organisation",
+        data={"name": "Northwind", "turnaround_days": "3", "debriefs_per_rep_month": "2"},
+    )
 
     assert refused.status_code == 200 and "Between 1 and 30 days." in refused.text
     assert saved.status_code == 302

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.accounts.service import today_in
+from app.curriculum.models import PlanTemplate
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
 from app.plans.models import UNFINISHED, Milestone, MilestoneStatus, Plan
@@ -48,6 +49,10 @@ class TeamFilters:
     coach_id: int | None = None
     status: RepStatus | None = None
     search: str = ""
+    # The role of the rep's active plan's template ("SDR", "AE") and the month it started in
+    # (its first day): the dashboards' filters.
+    role: str = ""
+    cohort: date | None = None
 
 
 @dataclass
@@ -207,9 +212,32 @@ def reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
         query = query.where(User.team_id == filters.team_id)
     if filters.coach_id:
         query = query.where(User.coach_id == filters.coach_id)
+    if filters.role or filters.cohort:
+        query = query.where(User.id.in_(_plans_kept(filters)))
     if filters.search.strip():
         pattern = f"%{_escape_like(filters.search.strip())}%"
         query = query.where(User.full_name.ilike(pattern, escape="\\"))
+    return query
+
+
+def reps_seen(actor: User, filters: TeamFilters) -> Select[Any]:
+    """The ids of the active reps the actor may see that the filters keep (status aside): a
+    subquery for pages that aggregate over the same reps as the team list."""
+    require_see_team(actor)
+    return _reps_seen(actor, filters).with_only_columns(User.id).order_by(None)
+
+
+def _plans_kept(filters: TeamFilters) -> Select[Any]:
+    """The reps whose active plan is of the filters' role and started in their month."""
+    query = select(Plan.rep_id).where(Plan.archived_at.is_(None))
+    if filters.role:
+        query = query.join(PlanTemplate, PlanTemplate.id == Plan.template_id).where(
+            PlanTemplate.role == filters.role
+        )
+    if filters.cohort:
+        first = filters.cohort.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+        query = query.where(Plan.start_date >= first, Plan.start_date < after)
     return query
 
 

@@ -1,0 +1,63 @@
+"""Dashboard services: the ramp in numbers, cohorts compared, coaches held to account.
+
+Who sees what (enforced here): the ramp dashboard is for coaches (their own reps), HR and
+admins (everyone, by team); the overview of all coaches is for HR and admins; a coach's own
+page for that coach, HR and admins.
+
+Modules: ``filters`` (team, role, start cohort), ``ramp`` (funnel, heatmap, certification
+progress, commitments, who needs attention), ``cohorts`` (a cohort against earlier ones at
+the same plan day), ``coaches`` (cadence, waits, follow-through), ``sqldates`` (day
+arithmetic that compiles for SQLite and PostgreSQL).
+"""
+
+from app.dashboards.service.coaches import (
+    COACH_SORTS,
+    CadencePoint,
+    CoachPage,
+    CoachRow,
+    can_see_coach,
+    coach_page,
+    coach_rows,
+    coaches_page,
+    median_of,
+    require_see_coaches,
+)
+from app.dashboards.service.cohorts import CohortComparison, CohortFigures, compare_cohorts
+from app.dashboards.service.filters import Filters, cohort_choices, role_choices
+from app.dashboards.service.ramp import (
+    FUNNEL,
+    PLAN_WEEKS,
+    Attention,
+    CommitmentsKept,
+    Heatmap,
+    RampDashboard,
+    StageProgress,
+    ramp_dashboard,
+)
+
+__all__ = [
+    "COACH_SORTS",
+    "FUNNEL",
+    "PLAN_WEEKS",
+    "Attention",
+    "CadencePoint",
+    "CoachPage",
+    "CoachRow",
+    "CohortComparison",
+    "CohortFigures",
+    "CommitmentsKept",
+    "Filters",
+    "Heatmap",
+    "RampDashboard",
+    "StageProgress",
+    "can_see_coach",
+    "coach_page",
+    "coach_rows",
+    "coaches_page",
+    "cohort_choices",
+    "compare_cohorts",
+    "median_of",
+    "ramp_dashboard",
+    "require_see_coaches",
+    "role_choices",
+]

@@ -1,0 +1,339 @@
+"""Coaches held to account: coaching cadence, how long work waits on them, follow-through.
+
+Per coach, over the last 90 days:
+
+* **cadence**: debriefs they recorded per current rep per month (30 days), against the
+  organisation's target (``Organisation.debriefs_per_rep_month``);
+* **waits**: the median days a milestone waited for their verification and an assessment for
+  their scores (from the submission, the self-assessment or the invitation to their scores),
+  and the oldest still waiting now (their work queue's), against ``turnaround_days``;
+* **follow-through**: of their reps' commitments (made in their debriefs) that fell due, the
+  share they reviewed within the turnaround; the coaching model has no coach-side commitments,
+  so reviewing what the rep committed to is what a coach follows through on.
+
+Every figure is counted in SQL, grouped by coach (waits as a histogram of whole days, whose
+median is read in Python), in the same number of queries for one coach or fifty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+
+from app.accounts.access import require_role
+from app.accounts.models import Organisation, Role, User, UserRole
+from app.accounts.service import escape_like
+from app.certification.models import Assessment, CertificationAttempt
+from app.coaching.models import Commitment, Debrief
+from app.dashboards.service.cohorts import months_back
+from app.dashboards.service.sqldates import days_between, month_of
+from app.errors import NotAllowed, NotFound
+from app.extensions import db
+from app.pagination import Page, PageRequest, paginate_rows
+from app.plans.models import Milestone, MilestoneStatus
+from app.reminders.workqueue import WaitingItem, WaitingKind, work_queues
+
+WINDOW_DAYS = 90
+DEFAULT_CADENCE = 2
+CADENCE_MONTHS = 6  # the coach's page charts the last six months
+COACH_SORTS = ("name", "reps", "cadence", "verify", "assess", "oldest", "reviews")
+
+
+@dataclass(frozen=True)
+class Targets:
+    debriefs_per_rep_month: int
+    turnaround_days: int
+
+
+@dataclass
+class CoachRow:
+    """One coach's figures over the last 90 days."""
+
+    coach_id: int
+    name: str
+    targets: Targets
+    reps: int = 0
+    debriefs: int = 0
+    verify_waits: dict[int, int] = field(default_factory=dict)  # days waited -> how many
+    assess_waits: dict[int, int] = field(default_factory=dict)
+    commitments_due: int = 0
+    reviewed_on_time: int = 0
+    not_reviewed: int = 0
+    waiting: list[WaitingItem] = field(default_factory=list)  # now, oldest first
+
+    @property
+    def cadence(self) -> float | None:
+        """Recorded debriefs per rep per 30 days; None without reps."""
+        return self.debriefs / self.reps / (WINDOW_DAYS / 30) if self.reps else None
+
+    @property
+    def meets_cadence(self) -> bool:
+        return self.cadence is not None and self.cadence >= self.targets.debriefs_per_rep_month
+
+    @property
+    def verify_median(self) -> float | None:
+        return median_of(self.verify_waits)
+
+    @property
+    def assess_median(self) -> float | None:
+        return median_of(self.assess_waits)
+
+    def oldest(self, kind: WaitingKind | None = None) -> WaitingItem | None:
+        """The oldest work waiting on the coach now (of one kind, or verifications and
+        assessments together)."""
+        kinds = {kind} if kind else {WaitingKind.VERIFICATION, WaitingKind.ASSESSMENT}
+        return next((item for item in self.waiting if item.kind in kinds), None)
+
+    @property
+    def oldest_days(self) -> int:
+        item = self.oldest()
+        return item.age_days if item else -1
+
+    @property
+    def reviews_rate(self) -> float | None:
+        """Share of the commitments due that were reviewed within the turnaround."""
+        return self.reviewed_on_time / self.commitments_due if self.commitments_due else None
+
+    @property
+    def reviewed_late(self) -> int:
+        return self.commitments_due - self.reviewed_on_time - self.not_reviewed
+
+
+@dataclass(frozen=True)
+class CadencePoint:
+    month: date
+    debriefs: int
+
+
+@dataclass(frozen=True)
+class CoachPage:
+    row: CoachRow
+    months: tuple[CadencePoint, ...]  # oldest first, for the chart
+
+
+def median_of(histogram: Mapping[int, int]) -> float | None:
+    """The median of values given as value -> count; None when there are none."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        found += [value for position in middle if seen <= position < seen + count]
+        seen += count
+    return sum(found) / len(found)
+
+
+def _sort_keys() -> Mapping[str, Callable[[CoachRow], Any]]:
+    def missing_last(value: float | None) -> float:
+        return -1.0 if value is None else value
+
+    return {
+        "name": lambda row: (row.name.lower(), row.coach_id),
+        "reps": lambda row: row.reps,
+        "cadence": lambda row: missing_last(row.cadence),
+        "verify": lambda row: missing_last(row.verify_median),
+        "assess": lambda row: missing_last(row.assess_median),
+        "oldest": lambda row: row.oldest_days,
+        "reviews": lambda row: missing_last(row.reviews_rate),
+    }
+
+
+def require_see_coaches(actor: User) -> None:
+    require_role(actor, Role.HR, Role.ADMIN)
+
+
+def can_see_coach(actor: User, coach: User) -> bool:
+    """A coach sees their own figures; HR and admins everyone's."""
+    return actor.sees_everyone or actor.id == coach.id
+
+
+def coaches_page(actor: User, request: PageRequest, now: datetime | None = None) -> Page[CoachRow]:
+    """Every active coach's figures (HR and admins), sorted, searched and paged."""
+    require_see_coaches(actor)
+    query = _coaches()
+    if request.search:
+        query = query.where(User.full_name.ilike(f"%{escape_like(request.search)}%", "\\"))
+    coaches = list(db.session.scalars(query))
+    rows = coach_rows(coaches, now)
+    return paginate_rows(rows, request, _sort_keys())
+
+
+def coach_page(actor: User, coach_id: int, now: datetime | None = None) -> CoachPage:
+    """One coach's figures and their monthly cadence, for themself, HR and admins."""
+    coach = db.session.scalar(_coaches().where(User.id == coach_id))
+    if coach is None:
+        raise NotFound("No such coach.")
+    if not can_see_coach(actor, coach):
+        raise NotAllowed("A coach's figures are for them, HR and admins.")
+    moment = now or datetime.now(UTC)
+    row = coach_rows([coach], moment)[0]
+    return CoachPage(row=row, months=_monthly_debriefs(coach.id, moment.date()))
+
+
+def coach_rows(coaches: Sequence[User], now: datetime | None = None) -> list[CoachRow]:
+    """The figures of several coaches at once, in a fixed number of queries."""
+    moment = now or datetime.now(UTC)
+    today = moment.astimezone(UTC).date()
+    since = datetime.combine(today - timedelta(days=WINDOW_DAYS), datetime.min.time())
+    targets = _targets()
+    rows = {c.id: CoachRow(c.id, c.full_name, targets) for c in coaches}
+    if not rows:
+        return []
+    ids = list(rows)
+    for coach_id, reps in _reps_per_coach(ids):
+        rows[coach_id].reps = reps
+    for coach_id, debriefs in _debriefs_per_coach(ids, since.date(), today):
+        rows[coach_id].debriefs = debriefs
+    for coach_id, days, count in _verification_waits(ids, since):
+        rows[coach_id].verify_waits[max(days, 0)] = count
+    for coach_id, days, count in _assessment_waits(ids, since):
+        waits = rows[coach_id].assess_waits
+        waits[max(days, 0)] = waits.get(max(days, 0), 0) + count
+    for coach_id, due, on_time, unreviewed in _reviews(ids, since.date(), today, targets):
+        row = rows[coach_id]
+        row.commitments_due, row.reviewed_on_time, row.not_reviewed = due, on_time, unreviewed
+    for coach_id, queue in work_queues(coaches, moment).items():
+        rows[coach_id].waiting = queue.items
+    return list(rows.values())
+
+
+def _coaches() -> Any:
+    return (
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.COACH)),
+        )
+        .order_by(User.full_name, User.id)
+    )
+
+
+def _targets() -> Targets:
+    org = db.session.execute(
+        select(Organisation.debriefs_per_rep_month, Organisation.turnaround_days).where(
+            Organisation.id == 1
+        )
+    ).first()
+    if org is None:
+        return Targets(DEFAULT_CADENCE, 2)
+    return Targets(org[0] or DEFAULT_CADENCE, org[1] or 2)
+
+
+def _reps_per_coach(ids: list[int]) -> Any:
+    return db.session.execute(
+        select(User.coach_id, func.count())
+        .where(
+            User.coach_id.in_(ids),
+            User.active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
+        )
+        .group_by(User.coach_id)
+    )
+
+
+def _debriefs_per_coach(ids: list[int], first: date, today: date) -> Any:
+    return db.session.execute(
+        select(Debrief.coach_id, func.count())
+        .where(
+            Debrief.coach_id.in_(ids),
+            Debrief.recorded_at.is_not(None),
+            Debrief.held_on >= literal(first, Date),
+            Debrief.held_on <= literal(today, Date),
+        )
+        .group_by(Debrief.coach_id)
+    )
+
+
+def _verification_waits(ids: list[int], since: datetime) -> Any:
+    """(coach, whole days from submission to verification, how many) over the window."""
+    waited = days_between(Milestone.completed_at, Milestone.submitted_at)
+    return db.session.execute(
+        select(Milestone.verified_by_id, waited, func.count())
+        .where(
+            Milestone.verified_by_id.in_(ids),
+            Milestone.status == MilestoneStatus.DONE,
+            Milestone.submitted_at.is_not(None),
+            Milestone.completed_at >= since,
+        )
+        .group_by(Milestone.verified_by_id, waited)
+    )
+
+
+def _assessment_waits(ids: list[int], since: datetime) -> Any:
+    """(assessor, whole days the attempt waited for their scores, how many) over the window.
+
+    An invited second assessor waits from the invitation; the rep's coach from the rep's
+    self-assessment, or from the attempt's opening when there was none.
+    """
+    own = aliased(Assessment)
+    self_assessed = (
+        select(func.min(own.submitted_at))
+        .where(own.attempt_id == Assessment.attempt_id, own.is_self.is_(True))
+        .scalar_subquery()
+    )
+    started = case(
+        (Assessment.invited_by_id.is_not(None), Assessment.created_at),
+        else_=func.coalesce(self_assessed, CertificationAttempt.opened_at),
+    )
+    waited = days_between(Assessment.submitted_at, started)
+    return db.session.execute(
+        select(Assessment.assessor_id, waited, func.count())
+        .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
+        .where(
+            Assessment.assessor_id.in_(ids),
+            Assessment.is_self.is_(False),
+            Assessment.submitted_at >= since,
+        )
+        .group_by(Assessment.assessor_id, waited)
+    )
+
+
+def _reviews(ids: list[int], first: date, today: date, targets: Targets) -> Any:
+    """(coach, commitments due in the window, reviewed within the turnaround, not reviewed)."""
+    in_time = and_(
+        Commitment.reviewed_at.is_not(None),
+        days_between(Commitment.reviewed_at, Commitment.due_on) <= targets.turnaround_days,
+    )
+    return db.session.execute(
+        select(
+            Debrief.coach_id,
+            func.count(),
+            func.count(case((in_time, 1))),
+            func.count(case((Commitment.reviewed_at.is_(None), 1))),
+        )
+        .join(Debrief, Debrief.id == Commitment.debrief_id)
+        .where(
+            Debrief.coach_id.in_(ids),
+            Commitment.due_on >= literal(first, Date),
+            Commitment.due_on <= literal(today, Date),
+        )
+        .group_by(Debrief.coach_id)
+    )
+
+
+def _monthly_debriefs(coach_id: int, today: date) -> tuple[CadencePoint, ...]:
+    """Recorded debriefs per month over the last six months, oldest first (empty months 0)."""
+    first = today.replace(day=1)
+    months = [months_back(first, n) for n in reversed(range(CADENCE_MONTHS))]
+    month = month_of(Debrief.held_on)
+    counts: dict[str, int] = {
+        month_text: count
+        for month_text, count in db.session.execute(
+            select(month, func.count())
+            .where(
+                Debrief.coach_id == coach_id,
+                Debrief.recorded_at.is_not(None),
+                Debrief.held_on >= literal(months[0], Date),
+            )
+            .group_by(month)
+        )
+    }
+    return tuple(CadencePoint(m, counts.get(f"{m:%Y-%m}", 0)) for m in months)
