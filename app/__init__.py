@@ -55,6 +55,8 @@ from app.security.views import bp as security_bp
 from app.sso.provider import init_sso
 from app.sso.views import bp as sso_bp
 from app.web import register_web_behaviour
+from app.webhooks.jobs import register_jobs as register_webhook_jobs
+from app.webhooks.views import bp as webhooks_bp
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -148,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         reminders_bp,
         security_bp,
         sso_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -161,6 +164,7 @@ def _register_jobs(app: Flask) -> None:
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
+    register_webhook_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:

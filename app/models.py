@@ -21,6 +21,7 @@ from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
 from app.reminders.models import DigestSent
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ActivityFigure",
@@ -60,4 +61,8 @@ __all__ = [
     "Team",
     "User",
     "UserRole",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -21,6 +21,8 @@ from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.notifications.service import notify
+from app.webhooks.models import EventType
+from app.webhooks.service import record_event
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,18 @@ def review_commitment(
     commitment.reviewed_by = actor
     if closes(outcome) or close:
         commitment.closed_at = commitment.reviewed_at
+    if outcome is Outcome.MISSED:
+        record_event(
+            EventType.COMMITMENT_MISSED,
+            {
+                "commitment_id": commitment.id,
+                "debrief_id": commitment.debrief_id,
+                "rep_id": commitment.rep_id,
+                "due_on": commitment.due_on.isoformat(),
+                "closed": commitment.closed_at is not None,
+                "reviewed_at": commitment.reviewed_at.isoformat(),
+            },
+        )
     notify(
         commitment.rep,
         "commitment-reviewed",
