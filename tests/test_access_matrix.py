@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,15 @@ from app.metrics.models import ActivityFigure, ActivityImport
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
+from app.webhooks import service as webhooks
+from app.webhooks.models import (
+    DeliveryStatus,
+    EventType,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
 from tests.database import Snapshot, TestDatabase
 from tests.invitations.links import latest_link, token_of
@@ -939,6 +948,78 @@ METRICS_ACCESS: dict[str, dict[str, Rule]] = {
     },
 }
 ACCESS.update(METRICS_ACCESS)
+
+
+# --- webhooks: the admin's endpoints and delivery log -----------------------------------------
+
+# A public address given as a literal, so saving it needs no DNS; the deliveries in these cases
+# go to a loopback address, which the app refuses at once (no request leaves the machine).
+PUBLIC_URL = "https://93.184.216.34/hooks"
+
+
+def _an_endpoint(w: World) -> dict[str, Any]:
+    found = db.session.scalar(select(WebhookEndpoint))
+    if found is None:
+        moment = datetime(2026, 11, 1)
+        found = WebhookEndpoint(
+            url="http://127.0.0.1:9/hooks",
+            events=[EventType.MILESTONE_DONE.value],
+            secret=webhooks.new_secret(),
+            created_at=moment,
+            updated_at=moment,
+        )
+        db.session.add(found)
+        db.session.commit()
+    return {"endpoint_id": found.id}
+
+
+def _a_failed_delivery(w: World) -> dict[str, Any]:
+    endpoint_id = _an_endpoint(w)["endpoint_id"]
+    moment = datetime(2026, 11, 1)
+    event = WebhookEvent(
+        uid="msg_matrix", type=EventType.MILESTONE_DONE, created_at=moment, payload="{}"
+    )
+    delivery = WebhookDelivery(
+        event=event, endpoint_id=endpoint_id, status=DeliveryStatus.FAILED, created_at=moment
+    )
+    db.session.add(delivery)
+    db.session.commit()
+    return {"delivery_id": delivery.id}
+
+
+def _endpoint_rows(w: World) -> object:
+    return tuple(db.session.execute(select(WebhookEndpoint.url, WebhookEndpoint.secret)))
+
+
+def _attempt_count(w: World) -> object:
+    return db.session.scalar(select(db.func.count(WebhookAttempt.id)))
+
+
+_ENDPOINT_FORM = {"url": PUBLIC_URL, "events": ["milestone.done"], "enabled": "y"}
+
+ACCESS.update(
+    {
+        "webhooks.endpoints": {"GET": get(ADMIN)},
+        "webhooks.new_endpoint": {
+            "GET": get(ADMIN),
+            "POST": post(ADMIN, ok=200, data=lambda w: _ENDPOINT_FORM, state=_endpoint_rows),
+        },
+        "webhooks.edit_endpoint": {
+            "GET": get(ADMIN, url_values=_an_endpoint),
+            "POST": post(
+                ADMIN, data=lambda w: _ENDPOINT_FORM, state=_endpoint_rows, url_values=_an_endpoint
+            ),
+        },
+        "webhooks.rotate_secret": {
+            "POST": post(ADMIN, ok=200, state=_endpoint_rows, url_values=_an_endpoint)
+        },
+        "webhooks.deliveries": {"GET": get(ADMIN)},
+        "webhooks.delivery": {"GET": get(ADMIN, url_values=_a_failed_delivery)},
+        "webhooks.resend": {
+            "POST": post(ADMIN, state=_attempt_count, url_values=_a_failed_delivery)
+        },
+    }
+)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------

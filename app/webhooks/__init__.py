@@ -1,1 +1,1 @@
-"""Outbound webhooks: events recorded with the change that caused them, signed, sent by the worker."""
+"""Outbound webhooks: events recorded with their change, signed, sent by the job worker."""

@@ -43,7 +43,7 @@ def new_endpoint() -> Response | str:
             show_domain_error(form, error)
         else:
             return _show_secret(endpoint, endpoint.secret, "registered")
-    return render_template("webhooks/endpoint_form.html", form=form, endpoint=None)
+    return render_template("webhooks/endpoint_form.html", form=form, hook=None)
 
 
 @bp.route("/<int:endpoint_id>", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def edit_endpoint(endpoint_id: int) -> Response | str:
             flash(f"Saved the endpoint {endpoint.url}.", "success")
             return redirect(url_for("webhooks.endpoints"))
     return render_template(
-        "webhooks/endpoint_form.html", form=form, endpoint=endpoint, action=ActionForm()
+        "webhooks/endpoint_form.html", form=form, hook=endpoint, action=ActionForm()
     )
 
 
@@ -76,7 +76,7 @@ def rotate_secret(endpoint_id: int) -> str:
 def deliveries() -> str:
     status = request.args.get("status", "")
     event = request.args.get("event", "")
-    endpoint_id = parse_id(request.args.get("endpoint"))
+    endpoint_id = parse_id(request.args.get("to"))
     page_request = PageRequest.from_args(request.args, service.DELIVERY_SORTS, "-created")
     page = service.deliveries_page(
         current_user,
@@ -119,7 +119,7 @@ def resend(delivery_id: int) -> Response:
 
 def _show_secret(endpoint: WebhookEndpoint, secret: str, what: str) -> str:
     """The secret is shown on this one answer; it is never displayed again."""
-    return render_template("webhooks/secret.html", endpoint=endpoint, secret=secret, what=what)
+    return render_template("webhooks/secret.html", hook=endpoint, secret=secret, what=what)
 
 
 def _details(form: EndpointForm) -> service.EndpointDetails:

@@ -54,8 +54,13 @@ def record_event(event_type: EventType, data: dict[str, Any]) -> WebhookEvent | 
     ]
     db.session.add_all(deliveries)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+
     # The ids exist only after the flush at commit; the identity survives the commit's expiry.
-    after_commit(lambda: [enqueue(SEND_JOB, inspect(d).identity[0], app=app) for d in deliveries])
+    def enqueue_each() -> None:
+        for delivery in deliveries:
+            enqueue(SEND_JOB, inspect(delivery).identity[0], app=app)
+
+    after_commit(enqueue_each)
     return event
 
 
