@@ -35,6 +35,7 @@ from app.errorpages import register_error_pages
 from app.escalations.cli import escalations_cli
 from app.escalations.jobs import register_jobs as register_escalation_jobs
 from app.escalations.views import bp as escalations_bp
+from app.exports.views import bp as exports_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.invitations.views import bp as invitations_bp
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         cohorts_bp,
         curriculum_bp,
         escalations_bp,
+        exports_bp,
         health_bp,
         invitations_bp,
         notifications_bp,

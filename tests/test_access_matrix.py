@@ -999,6 +999,14 @@ _ENDPOINT_FORM = {"url": PUBLIC_URL, "events": ["milestone.done"], "enabled": "y
 
 ACCESS.update(
     {
+        # The All reps list as CSV: whoever reads the list, with the same rows (a coach's own).
+        "exports.download": {
+            "GET": get(
+                MANAGERS | {Actor.OTHER_COACH},
+                sees=MANAGERS,
+                url_values=lambda w: {"name": "reps", "fmt": "csv"},
+            )
+        },
         "webhooks.endpoints": {"GET": get(ADMIN)},
         "webhooks.new_endpoint": {
             "GET": get(ADMIN),

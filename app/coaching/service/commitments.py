@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +39,17 @@ def commitments_of(actor: User, rep: User) -> list[Commitment]:
         .where(Commitment.rep_id == rep.id)
         .options(selectinload(Commitment.debrief))
         .order_by(Commitment.due_on, Commitment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def commitments_of_reps(rep_ids: Sequence[int]) -> list[Commitment]:
+    """Every commitment of these reps, by rep and due date, in one query (for exports: the
+    caller has decided whose reps these are)."""
+    query = (
+        select(Commitment)
+        .where(Commitment.rep_id.in_(rep_ids))
+        .order_by(Commitment.rep_id, Commitment.due_on, Commitment.id)
     )
     return list(db.session.scalars(query))
 
