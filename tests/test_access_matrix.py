@@ -1007,6 +1007,8 @@ ACCESS.update(
                 url_values=lambda w: {"name": "reps", "fmt": "csv"},
             )
         },
+        # The rep's progress report (PDF): for whoever sees the rep's pages.
+        "exports.progress_report": {"GET": get(VIEWERS)},
         "webhooks.endpoints": {"GET": get(ADMIN)},
         "webhooks.new_endpoint": {
             "GET": get(ADMIN),

@@ -10,6 +10,7 @@ from app.accounts import service as accounts
 from app.errors import NotFound
 from app.exports import tables  # noqa: F401 (registers the tables)
 from app.exports.registry import export_named
+from app.exports.report import progress_report_pdf
 from app.exports.writing import csv_chunks, xlsx_bytes
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -41,3 +42,16 @@ def download(name: str, fmt: str) -> Response:
         response = Response(xlsx_bytes(table, export.title), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.get("/reps/<int:rep_id>/report.pdf")
+def progress_report(rep_id: int) -> Response:
+    """The rep's progress report for the HR file; for whoever may see the rep's pages."""
+    rep = accounts.get_user(rep_id)
+    pdf = progress_report_pdf(current_user, rep, accounts.local_today(rep))
+    filename = f"progress-report-{rep.id}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
