@@ -35,6 +35,7 @@ from app.errorpages import register_error_pages
 from app.escalations.cli import escalations_cli
 from app.escalations.jobs import register_jobs as register_escalation_jobs
 from app.escalations.views import bp as escalations_bp
+from app.exports.jobs import register_jobs as register_export_jobs
 from app.exports.views import bp as exports_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
@@ -167,6 +168,7 @@ def _register_jobs(app: Flask) -> None:
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
     register_webhook_jobs(app)
+    register_export_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -14,6 +14,7 @@ from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.escalations.models import Escalation
+from app.exports.models import TableExport
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
@@ -58,6 +59,7 @@ __all__ = [
     "SignIn",
     "Stage",
     "Submission",
+    "TableExport",
     "Team",
     "User",
     "UserRole",

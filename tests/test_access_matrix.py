@@ -38,6 +38,8 @@ from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.cohorts import service as cohorts
 from app.cohorts.models import CohortUpload
 from app.escalations import service as escalations
+from app.exports.background import start_export
+from app.exports.models import TableExport
 from app.extensions import db
 from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
@@ -995,6 +997,17 @@ def _attempt_count(w: World) -> object:
     return db.session.scalar(select(db.func.count(WebhookAttempt.id)))
 
 
+def _table_exports(w: World) -> object:
+    return db.session.scalar(select(db.func.count(TableExport.id)))
+
+
+def _admins_export(w: World) -> dict[str, Any]:
+    """The admin's finished export of activity: only the admin may follow or download it."""
+    token = start_export(w.admin, "activity", "csv", {}, date.today())
+    db.session.commit()
+    return {"token": token}
+
+
 _ENDPOINT_FORM = {"url": PUBLIC_URL, "events": ["milestone.done"], "enabled": "y"}
 
 ACCESS.update(
@@ -1007,6 +1020,18 @@ ACCESS.update(
                 url_values=lambda w: {"name": "reps", "fmt": "csv"},
             )
         },
+        # Large exports are queued (a POST) and belong to whoever asked for them.
+        "exports.start": {
+            "POST": post(
+                MANAGERS | {Actor.OTHER_COACH},
+                ok=303,
+                state=_table_exports,
+                url_values=lambda w: {"name": "activity", "fmt": "csv"},
+            )
+        },
+        "exports.progress": {"GET": get(ADMIN, denied=404, url_values=_admins_export)},
+        "exports.status": {"GET": get(ADMIN, denied=404, url_values=_admins_export)},
+        "exports.job_download": {"GET": get(ADMIN, denied=404, url_values=_admins_export)},
         # The rep's progress report (PDF): for whoever sees the rep's pages.
         "exports.progress_report": {"GET": get(VIEWERS)},
         "webhooks.endpoints": {"GET": get(ADMIN)},

@@ -8,7 +8,7 @@ The writers (``app.exports.writing``) turn any table into RFC 4180 CSV or a type
 
 Another feature adds its table with::
 
-    register(Export("ramp-outcomes", "Ramp outcomes", build_ramp_outcomes, "outcomes.index"))
+    register(Export("ramp-outcomes", "Ramp outcomes", build_outcomes, "outcomes.index", check))
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ class Export:
     title: str  # the sheet's name and the file's
     build: Builder
     page: str  # the endpoint of the page the export mirrors
+    check: Callable[[User], None]  # raises NotAllowed unless the actor may read the table
+    # Written by the job worker with progress (a year of weekly rows for 1,000 reps), never
+    # in a web request; small tables stream straight away.
+    background: bool = False
 
 
 _EXPORTS: dict[str, Export] = {}

@@ -188,7 +188,12 @@ def _metric_value(metric: Metric, value: int | None) -> float | int | None:
     return value / 100  # stored in cents, shown in whole units as on the page
 
 
-register(Export("reps", "All reps", reps_table, "plans.team"))
-register(Export("certifications", "Certifications", certifications_table, "certification.team"))
-register(Export("commitments", "Commitments", commitments_table, "plans.team"))
-register(Export("activity", "Activity by week", activity_table, "plans.team"))
+see_team = plans.require_see_team
+register(Export("reps", "All reps", reps_table, "plans.team", see_team))
+register(
+    Export("certifications", "Certifications", certifications_table, "certification.team", see_team)
+)
+register(Export("commitments", "Commitments", commitments_table, "plans.team", see_team))
+register(
+    Export("activity", "Activity by week", activity_table, "plans.team", see_team, background=True)
+)
