@@ -129,3 +129,5 @@ class WebhookAttempt(db.Model):  # type: ignore[name-defined]
     status_code: Mapped[int | None] = mapped_column(Integer)  # None: no answer
     response_excerpt: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
+
+    delivery: Mapped[WebhookDelivery] = relationship()
