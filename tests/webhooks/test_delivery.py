@@ -232,3 +232,23 @@ def test_private_addresses_and_other_schemes_are_refused(app, admin, url: str) -
     with pytest.raises(Invalid) as refused:
         service.create_endpoint(admin, details)
     assert refused.value.field == "url"
+
+
+def test_a_delivery_for_an_endpoint_disabled_since_is_not_sent(
+    admin, make_rep, subscribe, receiver: Receiver
+) -> None:
+    endpoint = subscribe(EventType.MILESTONE_DONE)
+    receiver.answers = [500] * 10
+    rep = make_rep()
+    plans.record_progress(rep, _checkbox(rep))
+    db.session.commit()
+    sent = len(receiver.requests)
+    details = service.EndpointDetails(endpoint.url, "", (EventType.MILESTONE_DONE,), False)
+    service.update_endpoint(admin, endpoint, details)
+    service.resend(admin, _only_delivery())
+    db.session.commit()
+
+    assert len(receiver.requests) == sent
+    delivery = _only_delivery()
+    assert delivery.status is DeliveryStatus.FAILED
+    assert "disabled" in delivery.error

@@ -52,6 +52,15 @@ def send_delivery(delivery_id: int, *, attempt: Attempt) -> None:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.finished:
         return  # delivered by an earlier attempt, or given up on by the sweep
+    if not delivery.endpoint.enabled:
+        commit_progress(
+            WebhookDelivery,
+            delivery_id,
+            status=DeliveryStatus.FAILED,
+            finished_at=_now(),
+            error="Not sent: the endpoint is disabled.",
+        )
+        return
     url, secret, uid, body = (
         delivery.endpoint.url,
         delivery.endpoint.secret,
