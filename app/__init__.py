@@ -36,6 +36,8 @@ from app.errorpages import register_error_pages
 from app.escalations.cli import escalations_cli
 from app.escalations.jobs import register_jobs as register_escalation_jobs
 from app.escalations.views import bp as escalations_bp
+from app.exports.jobs import register_jobs as register_export_jobs
+from app.exports.views import bp as exports_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.health.views import bp as health_bp
 from app.invitations.views import bp as invitations_bp
@@ -57,6 +59,8 @@ from app.security.views import bp as security_bp
 from app.sso.provider import init_sso
 from app.sso.views import bp as sso_bp
 from app.web import register_web_behaviour
+from app.webhooks.jobs import register_jobs as register_webhook_jobs
+from app.webhooks.views import bp as webhooks_bp
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -146,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         curriculum_bp,
         dashboards_bp,
         escalations_bp,
+        exports_bp,
         health_bp,
         invitations_bp,
         notifications_bp,
@@ -155,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         reminders_bp,
         security_bp,
         sso_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -168,6 +174,8 @@ def _register_jobs(app: Flask) -> None:
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
+    register_webhook_jobs(app)
+    register_export_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:

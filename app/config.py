@@ -82,6 +82,10 @@ class Settings:
     # folder instead, where the admin's Outbox page shows it.
     mail_url: str | None = None
     mail_from: str = "salesramp@localhost"
+    # Webhooks (app/webhooks): private, loopback and link-local targets are refused unless
+    # allowed (development, tests); each request gives up after this many seconds.
+    webhooks_allow_private: bool = False
+    webhook_timeout: int = 5
 
     def as_flask_config(self) -> dict[str, Any]:
         return {
@@ -152,6 +156,8 @@ class Settings:
             "MAIL_FROM": self.mail_from,
             "MAIL_DEFAULT_SENDER": self.mail_from,
             "MAIL_OUTBOX_DIR": self.instance_path / "outbox",
+            "WEBHOOKS_ALLOW_PRIVATE": self.webhooks_allow_private,
+            "WEBHOOK_TIMEOUT": self.webhook_timeout,
             "ESCALATE_COACH_DAYS": self.escalate_coach_days,
             "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
@@ -225,6 +231,8 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         oidc_name=env.get("SALESRAMP_OIDC_NAME") or "single sign-on",
         mail_url=env.get("SALESRAMP_MAIL_URL") or None,
         mail_from=env.get("SALESRAMP_MAIL_FROM") or "salesramp@localhost",
+        webhooks_allow_private=env.get("SALESRAMP_WEBHOOKS_ALLOW_PRIVATE") == "1",
+        webhook_timeout=_positive_int(env.get("SALESRAMP_WEBHOOK_TIMEOUT"), default=5),
     )
 
 

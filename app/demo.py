@@ -35,6 +35,7 @@ from app.metrics.demo import seed_activity
 from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.webhooks.demo import clear_webhooks, seed_webhooks
 
 DEMO_PASSWORD = "demo"
 DEMO_DOMAIN = "demo.salesramp"
@@ -81,6 +82,7 @@ def database_is_empty() -> bool:
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
     clear_agreements()
+    clear_webhooks()
     for model in (
         Notification,
         Debrief,
@@ -159,6 +161,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     # What the hourly job would have raised by now: Hiro's long-overdue milestone reaches HR.
     run_escalations(today=now.date(), now=now.replace(tzinfo=None))
     seed_activity(hr, people[4:], local_today(hr, now))
+    seed_webhooks(now)
     return people
 
 

@@ -20,6 +20,7 @@ from app.coaching.models import Commitment, Debrief, DebriefScore
 from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.escalations.models import Escalation
+from app.exports.models import TableExport
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
@@ -27,6 +28,7 @@ from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
 from app.reminders.models import DigestSent
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ActivityFigure",
@@ -64,7 +66,12 @@ __all__ = [
     "SignIn",
     "Stage",
     "Submission",
+    "TableExport",
     "Team",
     "User",
     "UserRole",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.cohorts import service as cohorts
 from app.cohorts.models import CohortUpload
 from app.escalations import service as escalations
+from app.exports.background import start_export
+from app.exports.models import TableExport
 from app.extensions import db
 from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
@@ -47,6 +49,15 @@ from app.metrics.models import ActivityFigure, ActivityImport
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
+from app.webhooks import service as webhooks
+from app.webhooks.models import (
+    DeliveryStatus,
+    EventType,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
 from tests.database import Snapshot, TestDatabase
 from tests.invitations.links import latest_link, token_of
@@ -1016,6 +1027,111 @@ OUTCOMES_ACCESS: dict[str, dict[str, Rule]] = {
     "outcomes.rep_numbers": {"GET": get(VIEWERS, sees=MANAGERS)},
 }
 ACCESS.update(OUTCOMES_ACCESS)
+
+
+# --- webhooks: the admin's endpoints and delivery log -----------------------------------------
+
+# A public address given as a literal, so saving it needs no DNS; the deliveries in these cases
+# go to a loopback address, which the app refuses at once (no request leaves the machine).
+PUBLIC_URL = "https://93.184.216.34/hooks"
+
+
+def _an_endpoint(w: World) -> dict[str, Any]:
+    found = db.session.scalar(select(WebhookEndpoint))
+    if found is None:
+        moment = datetime(2026, 11, 1)
+        found = WebhookEndpoint(
+            url="http://127.0.0.1:9/hooks",
+            events=[EventType.MILESTONE_DONE.value],
+            secret=webhooks.new_secret(),
+            created_at=moment,
+            updated_at=moment,
+        )
+        db.session.add(found)
+        db.session.commit()
+    return {"endpoint_id": found.id}
+
+
+def _a_failed_delivery(w: World) -> dict[str, Any]:
+    endpoint_id = _an_endpoint(w)["endpoint_id"]
+    moment = datetime(2026, 11, 1)
+    event = WebhookEvent(
+        uid="msg_matrix", type=EventType.MILESTONE_DONE, created_at=moment, payload="{}"
+    )
+    delivery = WebhookDelivery(
+        event=event, endpoint_id=endpoint_id, status=DeliveryStatus.FAILED, created_at=moment
+    )
+    db.session.add(delivery)
+    db.session.commit()
+    return {"delivery_id": delivery.id}
+
+
+def _endpoint_rows(w: World) -> object:
+    return tuple(db.session.execute(select(WebhookEndpoint.url, WebhookEndpoint.secret)))
+
+
+def _attempt_count(w: World) -> object:
+    return db.session.scalar(select(db.func.count(WebhookAttempt.id)))
+
+
+def _table_exports(w: World) -> object:
+    return db.session.scalar(select(db.func.count(TableExport.id)))
+
+
+def _admins_export(w: World) -> dict[str, Any]:
+    """The admin's finished export of activity: only the admin may follow or download it."""
+    token = start_export(w.admin, "activity", "csv", {}, date.today())
+    db.session.commit()
+    return {"token": token}
+
+
+_ENDPOINT_FORM = {"url": PUBLIC_URL, "events": ["milestone.done"], "enabled": "y"}
+
+ACCESS.update(
+    {
+        # The All reps list as CSV: whoever reads the list, with the same rows (a coach's own).
+        "exports.download": {
+            "GET": get(
+                MANAGERS | {Actor.OTHER_COACH},
+                sees=MANAGERS,
+                url_values=lambda w: {"name": "reps", "fmt": "csv"},
+            )
+        },
+        # Large exports are queued (a POST) and belong to whoever asked for them.
+        "exports.start": {
+            "POST": post(
+                MANAGERS | {Actor.OTHER_COACH},
+                ok=303,
+                state=_table_exports,
+                url_values=lambda w: {"name": "activity", "fmt": "csv"},
+            )
+        },
+        "exports.progress": {"GET": get(ADMIN, denied=404, url_values=_admins_export)},
+        "exports.status": {"GET": get(ADMIN, denied=404, url_values=_admins_export)},
+        "exports.job_download": {"GET": get(ADMIN, denied=404, url_values=_admins_export)},
+        # The rep's progress report (PDF): for whoever sees the rep's pages.
+        "exports.progress_report": {"GET": get(VIEWERS)},
+        "webhooks.endpoints": {"GET": get(ADMIN)},
+        "webhooks.new_endpoint": {
+            "GET": get(ADMIN),
+            "POST": post(ADMIN, ok=200, data=lambda w: _ENDPOINT_FORM, state=_endpoint_rows),
+        },
+        "webhooks.edit_endpoint": {
+            "GET": get(ADMIN, url_values=_an_endpoint),
+            "POST": post(
+                ADMIN, data=lambda w: _ENDPOINT_FORM, state=_endpoint_rows, url_values=_an_endpoint
+            ),
+        },
+        "webhooks.rotate_secret": {
+            "POST": post(ADMIN, ok=200, state=_endpoint_rows, url_values=_an_endpoint)
+        },
+        "webhooks.deliveries": {"GET": get(ADMIN)},
+        "webhooks.delivery": {"GET": get(ADMIN, url_values=_a_failed_delivery)},
+        "webhooks.resend": {
+            "POST": post(ADMIN, state=_attempt_count, url_values=_a_failed_delivery)
+        },
+    }
+)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------

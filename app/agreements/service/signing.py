@@ -29,6 +29,8 @@ from app.agreements.service.sealing import queue_sealing
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.notifications.service import notify, preferences_for, resolve
+from app.webhooks.models import EventType
+from app.webhooks.service import record_event
 
 # The notification every HR person gets when a rep's signature makes an agreement wait for HR.
 HR_COUNTERSIGN = "agreement-hr-countersign"
@@ -216,6 +218,16 @@ def _complete(agreement: Agreement, moment: datetime) -> None:
     )
     system = Evidence.system("sealing")
     audit.record(agreement, None, "completed", system, _hash(agreement), at=moment)
+    record_event(
+        EventType.AGREEMENT_COMPLETED,
+        {
+            "agreement_id": agreement.id,
+            "rep_id": agreement.rep_id,
+            "template_id": agreement.template_id,
+            "title": agreement.title,
+            "completed_at": moment.isoformat(),
+        },
+    )
     queue_sealing(agreement)
 
 

@@ -39,6 +39,8 @@ from app.extensions import db
 from app.lookup import get_or_not_found
 from app.notifications.service import notify
 from app.plans import service as plans
+from app.webhooks.models import EventType
+from app.webhooks.service import record_event
 
 # --- assessing -------------------------------------------------------------------------------
 
@@ -308,7 +310,8 @@ def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
         rubric.assessors.final_rule,
         [(_name(a.assessor), a.levels()) for a in submitted],
     )
-    was_passed = attempt.is_decided and bool(attempt.passed)
+    was_decided = attempt.is_decided
+    was_passed = was_decided and bool(attempt.passed)
     assessed_on = max(a.assessed_on for a in submitted if a.assessed_on)
     attempt.passed = outcome.passed
     attempt.weighted_average = outcome.weighted_average
@@ -330,6 +333,25 @@ def _decide(attempt: CertificationAttempt, rubric: Rubric, actor: User) -> None:
     elif was_passed and not outcome.passed:
         note = f"A score correction means the {stage_name} certification is no longer passed."
         plans.reopen_certification_milestones(attempt.rep, attempt.stage, actor, note)
+    if not was_decided or was_passed != outcome.passed:
+        _record_decision(attempt)
+
+
+def _record_decision(attempt: CertificationAttempt) -> None:
+    """Webhooks hear of a decision, and of a correction that turns it the other way."""
+    passed = bool(attempt.passed)
+    record_event(
+        EventType.CERTIFICATION_PASSED if passed else EventType.CERTIFICATION_FAILED,
+        {
+            "attempt_id": attempt.id,
+            "rep_id": attempt.rep_id,
+            "stage": attempt.stage,
+            "passed": passed,
+            "weighted_average": attempt.weighted_average,
+            "assessed_on": attempt.assessed_on.isoformat() if attempt.assessed_on else None,
+            "expires_on": attempt.expires_on.isoformat() if attempt.expires_on else None,
+        },
+    )
 
 
 # --- corrections -----------------------------------------------------------------------------

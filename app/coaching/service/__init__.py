@@ -25,6 +25,7 @@ from app.coaching.service.access import (
 from app.coaching.service.commitments import (
     OpenCommitment,
     commitments_of,
+    commitments_of_reps,
     criterion_name,
     get_commitment,
     open_commitments,
@@ -86,6 +87,7 @@ __all__ = [
     "can_coach",
     "check_commitment",
     "commitments_of",
+    "commitments_of_reps",
     "create_debrief",
     "criterion_name",
     "current_scenarios",

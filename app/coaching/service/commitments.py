@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +21,8 @@ from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.lookup import get_or_not_found
 from app.notifications.service import notify
+from app.webhooks.models import EventType
+from app.webhooks.service import record_event
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,17 @@ def commitments_of(actor: User, rep: User) -> list[Commitment]:
         .where(Commitment.rep_id == rep.id)
         .options(selectinload(Commitment.debrief))
         .order_by(Commitment.due_on, Commitment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def commitments_of_reps(rep_ids: Sequence[int]) -> list[Commitment]:
+    """Every commitment of these reps, by rep and due date, in one query (for exports: the
+    caller has decided whose reps these are)."""
+    query = (
+        select(Commitment)
+        .where(Commitment.rep_id.in_(rep_ids))
+        .order_by(Commitment.rep_id, Commitment.due_on, Commitment.id)
     )
     return list(db.session.scalars(query))
 
@@ -112,6 +125,18 @@ def review_commitment(
     commitment.reviewed_by = actor
     if closes(outcome) or close:
         commitment.closed_at = commitment.reviewed_at
+    if outcome is Outcome.MISSED:
+        record_event(
+            EventType.COMMITMENT_MISSED,
+            {
+                "commitment_id": commitment.id,
+                "debrief_id": commitment.debrief_id,
+                "rep_id": commitment.rep_id,
+                "due_on": commitment.due_on.isoformat(),
+                "closed": commitment.closed_at is not None,
+                "reviewed_at": commitment.reviewed_at.isoformat(),
+            },
+        )
     notify(
         commitment.rep,
         "commitment-reviewed",

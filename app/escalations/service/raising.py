@@ -29,6 +29,8 @@ from app.extensions import db
 from app.notifications.service import notify, preferences_for
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import milestone_link
+from app.webhooks.models import EventType
+from app.webhooks.service import record_event
 
 
 def thresholds() -> Thresholds:
@@ -100,6 +102,8 @@ def run_escalations(today: date | None = None, now: datetime | None = None) -> R
         if (item.milestone_id, item.commitment_id, level) not in inserted:
             continue  # another runner raised it first
         raised[level] += 1
+        if level == Level.COACH and item.milestone_id is not None:
+            _record_overdue_milestone(item)  # once: the coach's level is raised once per item
         for person in people:
             notify(
                 person,
@@ -112,6 +116,19 @@ def run_escalations(today: date | None = None, now: datetime | None = None) -> R
             notified += 1
     db.session.flush()
     return RunResult(raised[Level.COACH], raised[Level.MANAGER], notified)
+
+
+def _record_overdue_milestone(item: Overdue) -> None:
+    record_event(
+        EventType.MILESTONE_OVERDUE,
+        {
+            "milestone_id": item.milestone_id,
+            "rep_id": item.rep_id,
+            "title": item.title,
+            "due_date": item.due_date.isoformat(),
+            "days_late": item.days_late,
+        },
+    )
 
 
 def _message(item: Overdue, level: Level, person: User) -> str:

@@ -18,7 +18,13 @@ from app.metrics.service.access import (
 )
 from app.metrics.service.checking import Checked, CheckedRow, check_rows
 from app.metrics.service.importing import Changes, RowsRefused, import_rows
-from app.metrics.service.reading import Week, metrics_reported, monday_of, weeks_of
+from app.metrics.service.reading import (
+    Week,
+    metrics_reported,
+    monday_of,
+    weekly_totals,
+    weeks_of,
+)
 from app.metrics.service.selflog import LOG_DAYS_BACK, LOGGED, log_day, loggable_days, logged_day
 from app.metrics.service.sources import (
     MappingChoice,
@@ -85,5 +91,6 @@ __all__ = [
     "start_import",
     "sweep_interrupted_imports",
     "upload",
+    "weekly_totals",
     "weeks_of",
 ]

@@ -14,6 +14,8 @@ from app.notifications.service import notify
 from app.plans.models import MeasureKind, Milestone, MilestoneEvent, MilestoneStatus
 from app.plans.service.access import require_manage_plans_of, require_report_progress
 from app.plans.service.assigning import active_plan, now
+from app.webhooks.models import EventType
+from app.webhooks.service import record_event
 
 
 def milestone_link(milestone_id: int) -> str:
@@ -223,6 +225,21 @@ def _complete(
     milestone.completed_at = now()
     milestone.feedback = ""
     _record(milestone, actor, action, value=value, note=note)
+    record_event(EventType.MILESTONE_DONE, milestone_payload(milestone))
+
+
+def milestone_payload(milestone: Milestone) -> dict[str, object]:
+    """What a webhook says about a milestone: ids and plan fields, nothing about the person."""
+    return {
+        "milestone_id": milestone.id,
+        "plan_id": milestone.plan_id,
+        "rep_id": milestone.plan.rep_id,
+        "key": milestone.key,
+        "title": milestone.title,
+        "phase": milestone.phase,
+        "due_date": milestone.due_date.isoformat(),
+        "completed_at": milestone.completed_at.isoformat() if milestone.completed_at else None,
+    }
 
 
 def _record(

@@ -138,6 +138,17 @@ def team_page(
     return TeamPage(page=page, counts=status_counts(rows))
 
 
+def sorted_team_rows(
+    actor: User, filters: TeamFilters, request: PageRequest, now: datetime | None = None
+) -> list[RepRow]:
+    """Every row of the team overview, in the page's order, with all details (for exports)."""
+    rows = team_rows(actor, filters, now, details=True)
+    key = SORT_KEYS.get(request.sort)
+    if key is not None:
+        rows.sort(key=key, reverse=request.descending)
+    return rows
+
+
 def team_rows(
     actor: User, filters: TeamFilters, now: datetime | None = None, details: bool = True
 ) -> list[RepRow]:

@@ -1,0 +1,53 @@
+"""Exports built in the background: which table, for whom, with which filters, how far along."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import string_enum
+from app.extensions import db
+
+
+class TableExportStatus(enum.StrEnum):
+    RUNNING = "running"  # queued or being written
+    DONE = "done"
+    FAILED = "failed"
+
+
+class TableExport(db.Model):  # type: ignore[name-defined]
+    """A large table written to a file by the job worker, downloaded by whoever asked for it.
+
+    The rows are read when the job runs, as the person who asked, with the filters of the
+    page they were on (``args``) and their today (``as_of``).
+    """
+
+    __tablename__ = "table_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    requested_by_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    fmt: Mapped[str] = mapped_column(String(8))
+    args: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    as_of: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[TableExportStatus] = mapped_column(
+        string_enum(TableExportStatus, length=16), default=TableExportStatus.RUNNING
+    )
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,113 @@
+"""Downloads of the tables managers read: ``/exports/<name>.csv`` or ``.xlsx`` with the page's
+query arguments (filters, search, sort), for whoever may read the page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from app.accounts import service as accounts
+from app.errors import NotFound
+from app.exports import (
+    background,
+    tables,  # noqa: F401 (importing it registers the tables)
+)
+from app.exports.models import TableExportStatus
+from app.exports.registry import export_named
+from app.exports.report import progress_report_pdf
+from app.exports.writing import csv_chunks, xlsx_bytes
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every export needs a signed-in user; each table's builder checks who may read it."""
+
+
+@bp.get("/<name>.<fmt>")
+def download(name: str, fmt: str) -> Response:
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("Exports are CSV or Excel (.xlsx).")
+    export = export_named(name)
+    if export.background:
+        raise NotFound("This export is prepared in the background: use its button on the page.")
+    today = accounts.local_today(current_user)
+    table = export.build(current_user, request.args, today)
+    filename = f"{export.name}-{today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        # The rows are read before the response starts; only the writing is streamed.
+        table = type(table)(table.columns, list(table.rows))
+        response = Response(
+            stream_with_context(csv_chunks(table)), mimetype="text/csv; charset=utf-8"
+        )
+    else:
+        response = Response(xlsx_bytes(table, export.title), mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/reps/<int:rep_id>/report.pdf")
+def progress_report(rep_id: int) -> Response:
+    """The rep's progress report for the HR file; for whoever may see the rep's pages."""
+    rep = accounts.get_user(rep_id)
+    pdf = progress_report_pdf(current_user, rep, accounts.local_today(rep))
+    filename = f"progress-report-{rep.id}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@bp.post("/<name>.<fmt>/start")
+def start(name: str, fmt: str) -> Response:
+    """Queue a large export with the page's filters (sent as the form's fields)."""
+    args = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    today = accounts.local_today(current_user)
+    token = background.start_export(current_user, name, fmt, args, today)
+    return redirect(url_for("exports.progress", token=token), 303)  # type: ignore[return-value]
+
+
+@bp.get("/jobs/<token>")
+def progress(token: str) -> str:
+    job = background.get_export(current_user, token)
+    return render_template("exports/progress.html", job=job, export=tables_title(job.name))
+
+
+@bp.get("/jobs/<token>/status")
+def status(token: str) -> Response:
+    job = background.get_export(current_user, token)
+    done = job.status == TableExportStatus.DONE
+    return jsonify(
+        status=job.status.value,
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        error=job.error,
+        download=url_for("exports.job_download", token=job.token) if done else None,
+    )
+
+
+@bp.get("/jobs/<token>/download")
+def job_download(token: str) -> Response:
+    path, job = background.finished_file(current_user, token)
+    mimetype = "text/csv" if job.fmt == "csv" else XLSX
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=path.name)
+
+
+def tables_title(name: str) -> str:
+    return export_named(name).title

@@ -1,0 +1,1 @@
+"""Outbound webhooks: events recorded with their change, signed, sent by the job worker."""
