@@ -101,7 +101,7 @@ class Person(Closed):
             full_name=user.full_name,
             email=user.email,
             job_title=user.job_title,
-            roles=sorted(role.value for role in user.roles),  # type: ignore[misc]
+            roles=sorted(role.value for role in user.roles),
             active=user.active,
             start_date=user.start_date,
             timezone=user.timezone,
@@ -150,8 +150,8 @@ class MilestoneOut(Closed):
             due_day=milestone.due_day,
             due_date=milestone.due_date,
             requires_verification=milestone.requires_verification,
-            status=milestone.status.value,  # type: ignore[arg-type]
-            state=summary.states[milestone.id].value,  # type: ignore[arg-type]
+            status=milestone.status.value,
+            state=summary.states[milestone.id].value,
             value=milestone.value,
             submitted_at=milestone.submitted_at,
             completed_at=milestone.completed_at,
@@ -189,7 +189,7 @@ class PlanOut(Closed):
         plan = summary.plan
         return cls(
             rep_id=summary.rep.id,
-            status=summary.status.value,  # type: ignore[arg-type]
+            status=summary.status.value,
             template_key=plan.template.template_key if plan else None,
             template_version=plan.template.version if plan else None,
             title=plan.template.title if plan else None,
@@ -264,7 +264,7 @@ class CertificationOut(Closed):
         return cls(
             stage=certification.stage,
             stage_name=certification.stage_name,
-            status=certification.status.value,  # type: ignore[arg-type]
+            status=certification.status.value,
             expires_on=certification.reading.expires_on,
             next_attempt_from=certification.reading.next_attempt_from,
             due_date=certification.due_date,
@@ -303,7 +303,7 @@ class CommitmentOut(Closed):
             due_on=commitment.due_on,
             criterion_key=commitment.criterion_key,
             open=commitment.is_open,
-            outcome=commitment.outcome.value if commitment.outcome else None,  # type: ignore[arg-type]
+            outcome=commitment.outcome.value if commitment.outcome else None,
             outcome_note=commitment.outcome_note,
             reviewed_at=commitment.reviewed_at,
             closed_at=commitment.closed_at,
@@ -428,13 +428,13 @@ class AgreementOut(Closed):
         return cls(
             id=agreement.id,
             title=agreement.title,
-            kind=agreement.kind.value,  # type: ignore[arg-type]
-            status=agreement.status.value,  # type: ignore[arg-type]
+            kind=agreement.kind.value,
+            status=agreement.status.value,
             sent_at=agreement.sent_at,
             rep_signed_at=agreement.rep_signed_at,
             completed_at=agreement.completed_at,
             closed_at=agreement.closed_at,
-            awaiting=[s.role.value for s in agreement.awaited_signers],  # type: ignore[misc]
+            awaiting=[s.role.value for s in agreement.awaited_signers],
         )
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import time
 from http import HTTPStatus
+from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, request
+from flask import Blueprint, current_app, g, request
 from flask_limiter import RateLimitExceeded
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
@@ -75,7 +76,7 @@ def register_problems(bp: Blueprint, app_prefix: str) -> None:
     bp.record_once(lambda state: _answer_unmatched(state.app, app_prefix))
 
 
-def _answer_unmatched(app: Flask, prefix: str) -> None:
+def _answer_unmatched(app: Any, prefix: str) -> None:
     answer_errors_under(app, prefix, _http_error)
 
 
@@ -110,8 +111,9 @@ def _http_error(error: HTTPException) -> Response:
         413: "The request body is larger than the API accepts; send fewer rows at a time.",
     }.get(status, error.description or HTTPStatus(status).phrase)
     headers = {}
-    if status == 405 and getattr(error, "valid_methods", None):
-        headers["Allow"] = ", ".join(sorted(error.valid_methods or []))
+    allowed = getattr(error, "valid_methods", None)
+    if status == 405 and allowed:
+        headers["Allow"] = ", ".join(sorted(allowed))
     if status == 403:
         _record_denial(detail)
     return problem_response(status, detail, headers)

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app
 from pydantic import ValidationError
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
 
 from app.api.schemas import Problem
 from app.api.views.problems import PROBLEM_JSON, ApiProblem
@@ -62,7 +63,7 @@ spec = SpecTree(
         SecurityScheme(
             name=BEARER,
             data=SecuritySchemeData(
-                type="http", scheme="bearer", description="A personal API token."
+                type=SecureType.HTTP, scheme="bearer", description="A personal API token."
             ),
         )
     ],

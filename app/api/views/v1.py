@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from pydantic import BaseModel
 from spectree import Response as Responses
 from werkzeug.wrappers import Response
 
@@ -37,7 +38,6 @@ from app.metrics.parsing import RawRow
 from app.pagination import Page, PageRequest, paginate_rows
 from app.plans import service as plans
 
-ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)  # no cookies: a bearer token in a header cannot be sent by another site's page
@@ -59,11 +59,16 @@ def _errors(*codes: int) -> dict[str, Any]:
 PERSON = {"rep_id": "A person's id, as `id` in /people."}
 
 
-def operation(**options: Any) -> Callable[[ViewT], ViewT]:
-    """``spec.validate``, naming the operation after its view (``operationId``: ``plan``)."""
+def operation(**options: Any) -> Callable[[Callable[..., BaseModel]], Callable[..., Response]]:
+    """``spec.validate``, naming the operation after its view (``operationId``: ``plan``).
 
-    def decorate(view: ViewT) -> ViewT:
-        validated: ViewT = spec.validate(operation_id=view.__name__, **options)(view)
+    The view returns a model; SpecTree checks it against the document and makes the response.
+    """
+
+    def decorate(view: Callable[..., BaseModel]) -> Callable[..., Response]:
+        validated: Callable[..., Response] = spec.validate(operation_id=view.__name__, **options)(
+            view
+        )
         return validated
 
     return decorate
@@ -292,7 +297,7 @@ def _paging(page: Page[Any], **values: Any) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document (public: it describes, it opens nothing)."""
-    return current_app.json.response(openapi_document())
+    return jsonify(openapi_document())
 
 
 @bp.get("/docs")
