@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.accounts.service import authenticate
+from app.api.models import ApiToken
 from app.extensions import db
 from app.mail import MailStatus, OutboundMail
 from app.plans import service
@@ -161,3 +162,8 @@ def test_the_admins_outbox_shows_the_demo_password_reset_email(seeded, client):
     page = client.get("/admin/outbox")
     assert "Grace Kim" in page.text
     assert "Reset your SalesRamp password" in page.text
+
+
+def test_the_demo_says_how_to_use_the_api_and_makes_no_token(seeded):
+    assert "API tokens" in seeded and "/api/v1/docs" in seeded
+    assert db.session.scalar(select(func.count(ApiToken.id))) == 0
