@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from app.accounts.access import can_view_person, viewable_people
 from app.accounts.models import Role, User
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
@@ -209,3 +211,11 @@ def test_a_refusal_is_in_the_security_log(people: People, client: FlaskClient) -
         db.select(SecurityEvent).where(SecurityEvent.kind == EventKind.PERMISSION_DENIED)
     ).one()
     assert event.actor_id == people.blake.id and "/plan" in event.detail
+
+
+def test_the_people_list_uses_the_pages_rule(people: People) -> None:
+    """``viewable_people`` in SQL says what ``can_view_person`` says, for every pair."""
+    everyone = list(db.session.scalars(select(User)))
+    for actor in everyone:
+        listed = set(db.session.scalars(select(User.id).where(viewable_people(actor))))
+        assert listed == {p.id for p in everyone if can_view_person(actor, p)}, actor.full_name
