@@ -15,7 +15,6 @@ from app.accounts.models import User
 from app.agreements.models import Agreement
 from app.certification.models import CertificationAttempt
 from app.certification.service import Certification
-from app.coaching.models import Commitment
 from app.metrics.models import FIGURE_COLUMNS
 from app.metrics.service import Week
 from app.plans.models import Milestone
@@ -159,6 +158,8 @@ class MilestoneOut(Closed):
 
 
 class PhaseOut(Closed):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
     number: int
     name: str
     first_day: int
@@ -199,17 +200,7 @@ class PlanOut(Closed):
             done=summary.done,
             total=summary.total,
             percent_done=summary.percent,
-            phases=[
-                PhaseOut(
-                    number=p.number,
-                    name=p.name,
-                    first_day=p.first_day,
-                    last_day=p.last_day,
-                    done=p.done,
-                    total=p.total,
-                )
-                for p in summary.phases
-            ],
+            phases=[PhaseOut.model_validate(phase) for phase in summary.phases],
             milestones=[MilestoneOut.of(m, summary) for m in (plan.milestones if plan else [])],
         )
 
@@ -281,33 +272,21 @@ class Certifications(Closed):
 
 
 class CommitmentOut(Closed):
+    """Read from the commitment's own attributes (``open`` is its ``is_open``)."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
     id: int
     debrief_id: int
     action: str
     measure: str
     due_on: date
     criterion_key: str | None
-    open: bool
+    open: bool = Field(validation_alias="is_open")
     outcome: Literal["kept", "partly", "missed"] | None
     outcome_note: str
     reviewed_at: UtcTime | None
     closed_at: UtcTime | None
-
-    @classmethod
-    def of(cls, commitment: Commitment) -> "CommitmentOut":
-        return cls(
-            id=commitment.id,
-            debrief_id=commitment.debrief_id,
-            action=commitment.action,
-            measure=commitment.measure,
-            due_on=commitment.due_on,
-            criterion_key=commitment.criterion_key,
-            open=commitment.is_open,
-            outcome=commitment.outcome.value if commitment.outcome else None,
-            outcome_note=commitment.outcome_note,
-            reviewed_at=commitment.reviewed_at,
-            closed_at=commitment.closed_at,
-        )
 
 
 class CommitmentsPage(Paged):

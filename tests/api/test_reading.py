@@ -24,18 +24,10 @@ from app.coaching.models import DebriefKind
 from app.extensions import db
 from app.metrics import service as metrics
 from app.security.models import EventKind, SecurityEvent
+from tests.agreements.conftest import PIP_VALUES
 from tests.api.conftest import bearer, make_token_for
 from tests.conftest import create_rep, create_user, shipped_curriculum
 
-AGREEMENT_VALUES = {
-    "gap_summary": "Meetings booked: 2 a week against 6.",
-    "support_offered": "Two call reviews a week.",
-    "improvement_targets": "6 meetings a week",
-    "period_start": "2027-01-04",
-    "period_end": "2027-02-26",
-    "review_dates": "every Friday",
-    "consequences": "Employment may end.",
-}
 AVERY = "Avery Quinlan"
 
 
@@ -67,9 +59,7 @@ def people(app: Flask, curriculum: object) -> People:
     coaching.record_debrief(casey, debrief, coaching.DebriefRecord(commitments=[commitment]), today)
     metrics.log_day(avery, today, {"dials": 14, "conversations": 3}, today)
     evidence = Evidence.system("API tests")
-    agreement = agreements.create_draft(
-        hr, avery, "performance-improvement", AGREEMENT_VALUES, evidence
-    )
+    agreement = agreements.create_draft(hr, avery, "performance-improvement", PIP_VALUES, evidence)
     agreements.send(hr, agreement, evidence)
     db.session.commit()
     return People(avery, blake, casey, dana, hr, admin)

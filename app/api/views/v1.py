@@ -167,7 +167,7 @@ def commitments(rep_id: int) -> schemas.CommitmentsPage:
     page = paginate_rows(coaching.commitments_of(actor(), rep), page_request, {})
     return schemas.CommitmentsPage(
         rep_id=rep.id,
-        items=[schemas.CommitmentOut.of(c) for c in page.items],
+        items=[schemas.CommitmentOut.model_validate(c) for c in page.items],
         **_paging(page, rep_id=rep.id),
     )
 
