@@ -6,64 +6,17 @@ commitment, a week of figures and a sent agreement. Blake is another rep, coache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.accounts.access import can_view_person, viewable_people
-from app.accounts.models import Role, User
-from app.agreements import service as agreements
-from app.agreements.audit import Evidence
-from app.certification.service import AssessmentEntry, submit_assessment
-from app.coaching import service as coaching
-from app.coaching.models import DebriefKind
+from app.accounts.models import User
 from app.extensions import db
-from app.metrics import service as metrics
 from app.security.models import EventKind, SecurityEvent
-from tests.agreements.conftest import PIP_VALUES
-from tests.api.conftest import bearer, make_token_for
-from tests.conftest import create_rep, create_user, shipped_curriculum
-
-AVERY = "Avery Quinlan"
-
-
-@dataclass(frozen=True)
-class People:
-    avery: User
-    blake: User
-    casey: User  # Avery's coach
-    dana: User  # Blake's coach
-    hr: User
-    admin: User
-
-
-@pytest.fixture
-def people(app: Flask, curriculum: object) -> People:
-    casey = create_user(Role.COACH, name="Casey Coach")
-    dana = create_user(Role.COACH, name="Dana Elsewhere")
-    avery = create_rep(day_of_ramp=30, coach=casey, name=AVERY)
-    blake = create_rep(day_of_ramp=30, coach=dana, name="Blake Other")
-    hr = create_user(Role.HR, name="Harper People")
-    admin = create_user(Role.ADMIN, name="Alex Admin")
-    today = datetime.now(UTC).date()
-    rubric = shipped_curriculum().rubric("prospecting")
-    entry = AssessmentEntry(scores={c.key: 3 for c in rubric.criteria}, evidence_kind="role-play")
-    submit_assessment(casey, avery, "prospecting", entry, today)
-    setup = coaching.DebriefSetup(today, DebriefKind.ROLE_PLAY, "discovery")
-    debrief = coaching.create_debrief(casey, avery, setup, today)
-    commitment = coaching.CommitmentEntry("Ask about impact", "Five calls", today + timedelta(7))
-    coaching.record_debrief(casey, debrief, coaching.DebriefRecord(commitments=[commitment]), today)
-    metrics.log_day(avery, today, {"dials": 14, "conversations": 3}, today)
-    evidence = Evidence.system("API tests")
-    agreement = agreements.create_draft(hr, avery, "performance-improvement", PIP_VALUES, evidence)
-    agreements.send(hr, agreement, evidence)
-    db.session.commit()
-    return People(avery, blake, casey, dana, hr, admin)
-
+from tests.api.conftest import AVERY, People, bearer, make_token_for
 
 ENDPOINTS = ["", "/plan", "/certifications", "/commitments", "/activity", "/agreements"]
 

@@ -24,9 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app import create_app
-from app.accounts.models import Role
-from tests.api.conftest import make_token_for
-from tests.conftest import create_rep, create_user
+from tests.api.conftest import People, make_token_for
 
 
 def _document() -> schemathesis.BaseSchema:
@@ -41,12 +39,10 @@ schema = _document()
 
 
 @pytest.fixture
-def admin_token(app: Flask, curriculum: object, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An admin's token, and a rep with a plan so that reads have something to show."""
+def admin_token(app: Flask, people: People, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An admin's token; Avery's record has something of every kind to show."""
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "100000/minute")
-    coach = create_user(Role.COACH, name="Casey Coach")
-    create_rep(day_of_ramp=30, coach=coach, name="Avery Quinlan")
-    return make_token_for(create_user(Role.ADMIN, name="Alex Admin"))
+    return make_token_for(people.admin)
 
 
 CHECKS = [
