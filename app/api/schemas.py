@@ -56,7 +56,14 @@ class Problem(Closed):
 # --- pages --------------------------------------------------------------------------------
 
 
-class PageQuery(Closed):
+class Query(BaseModel):
+    """Query arguments: those the document names are checked, any other is ignored (a cache
+    buster, a tracking tag), as browsers and proxies add them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class PageQuery(Query):
     page: int = Field(1, ge=1, le=1_000_000, description="Which page, from 1.")
     per_page: int = Field(50, ge=1, le=200, description="Items a page, at most 200.")
 
@@ -339,7 +346,7 @@ def _figures(values: dict[str, int | None] | None) -> Figures | None:
     return Figures(**{("revenue_cents" if k == "revenue" else k): v for k, v in values.items()})
 
 
-class ActivityQuery(Closed):
+class ActivityQuery(Query):
     weeks: int = Field(12, ge=1, le=104, description="How many weeks back, this one included.")
 
 

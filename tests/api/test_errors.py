@@ -54,3 +54,10 @@ def test_a_crash_is_a_500_problem_and_rolls_back(
     assert response.status_code == 500
     assert response.content_type == "application/problem+json"
     assert "a bug" not in response.get_data(as_text=True)
+
+
+def test_query_arguments_the_document_does_not_name_are_ignored(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/people?per_page=2&_=1733000000", headers=headers)
+    assert response.status_code == 200 and response.json["per_page"] == 2

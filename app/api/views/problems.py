@@ -123,11 +123,7 @@ def _too_many(error: RateLimitExceeded) -> Response:
     discard_writes()
     current = limiter.current_limit
     wait = max(1, current.reset_at - int(time.time())) if current else 60
-    security.record_refusal(
-        EventKind.PERMISSION_DENIED,
-        actor=_token_owner(),
-        detail=f"{request.method} {request.path}: API rate limit of {error.limit.limit}",
-    )
+    # Not in the security log: a runaway script would fill it; refused tokens are logged.
     return problem_response(
         429,
         f"Too many requests: at most {error.limit.limit}. Try again in {wait} seconds.",
