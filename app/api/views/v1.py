@@ -3,7 +3,7 @@
 Each view finds the person, asks the feature's own service (which applies that feature's
 rule on who may see what, as the token's owner) and returns one of ``app.api.schemas``.
 SpecTree checks the input against those models before the view runs and the output after,
-and builds the OpenAPI 3.1 document from the same decorators (``app.api.views.document``).
+and builds the OpenAPI 3.1 document from the same decorators (``app.api.views.spec``).
 """
 
 from __future__ import annotations
