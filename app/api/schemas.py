@@ -32,7 +32,8 @@ UtcTime = Annotated[datetime, PlainSerializer(_utc, return_type=str, when_used="
 
 
 class Closed(BaseModel):
-    """Responses say exactly what the document says: no field beyond it."""
+    """Exactly what the document says, no field beyond it: in answers, and in requests (a
+    mistyped ``perpage=10`` is a 422 naming it, not silently the default)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -56,14 +57,7 @@ class Problem(Closed):
 # --- pages --------------------------------------------------------------------------------
 
 
-class Query(BaseModel):
-    """Query arguments: those the document names are checked, any other is ignored (a cache
-    buster, a tracking tag), as browsers and proxies add them."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
-class PageQuery(Query):
+class PageQuery(Closed):
     page: int = Field(1, ge=1, le=1_000_000, description="Which page, from 1.")
     per_page: int = Field(50, ge=1, le=200, description="Items a page, at most 200.")
 
@@ -346,7 +340,7 @@ def _figures(values: dict[str, int | None] | None) -> Figures | None:
     return Figures(**{("revenue_cents" if k == "revenue" else k): v for k, v in values.items()})
 
 
-class ActivityQuery(Query):
+class ActivityQuery(Closed):
     weeks: int = Field(12, ge=1, le=104, description="How many weeks back, this one included.")
 
 
