@@ -62,3 +62,9 @@ def test_a_query_argument_the_document_does_not_name_is_refused(
     response = client.get("/api/v1/people?perpage=2", headers=headers)
     assert response.status_code == 422
     assert "perpage: Extra inputs are not permitted" in response.json["detail"]
+
+
+def test_options_says_what_is_allowed_without_a_body(client: FlaskClient) -> None:
+    response = client.options("/api/v1/activity")
+    assert response.status_code == 204 and response.data == b""
+    assert "POST" in response.headers["Allow"] and "Content-Type" not in response.headers

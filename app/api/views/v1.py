@@ -47,8 +47,12 @@ bp.before_request(authenticate_request)
 
 
 @bp.after_request
-def _not_cached(response: Response) -> Response:
+def _api_headers(response: Response) -> Response:
+    """Personal data is never cached; Flask's own answer to OPTIONS is 204, not an empty page."""
     response.headers.setdefault("Cache-Control", "no-store")
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.data:
+        response.status_code = 204
+        response.headers.pop("Content-Type", None)
     return response
 
 
