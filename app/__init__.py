@@ -20,6 +20,7 @@ from app.agreements.jobs import register_jobs as register_agreement_jobs
 from app.agreements.public_views import bp as verify_bp
 from app.agreements.rendering import check_seal_configuration
 from app.agreements.views import bp as agreements_bp
+from app.api.views import api_bp, tokens_bp
 from app.backup import backup_command, restore_command
 from app.calendars.views import bp as calendars_bp
 from app.calendars.views import feed_bp as calendar_feed_bp
@@ -141,6 +142,8 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         admin_bp,
         agreements_bp,
+        api_bp,
+        tokens_bp,
         verify_bp,
         calendars_bp,
         calendar_feed_bp,

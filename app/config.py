@@ -46,6 +46,8 @@ class Settings:
     # Forgot-password emails allowed per account (the email typed) and per client address.
     password_reset_limit_per_account: str = "3/hour"
     password_reset_limit_per_address: str = "10/hour"
+    # Requests to /api/v1 per token (per client address without one), Flask-Limiter syntax.
+    api_rate_limit: str = "300/minute;10000/hour"
     job_stale_seconds: int = 600  # a job with no sign of life for this long was interrupted
     queue_name: str | None = None  # default: one queue per database (app/jobs.py)
     export_dir: Path | None = None  # default instance/exports; shared storage on several hosts
@@ -141,6 +143,7 @@ class Settings:
             "SIGN_IN_LIMIT_PER_ADDRESS": self.sign_in_limit_per_address,
             "PASSWORD_RESET_LIMIT_PER_ACCOUNT": self.password_reset_limit_per_account,
             "PASSWORD_RESET_LIMIT_PER_ADDRESS": self.password_reset_limit_per_address,
+            "API_RATE_LIMIT": self.api_rate_limit,
             # The job queue (app/jobs.py): Redis when set, else this SQLite file.
             "REDIS_URL": self.redis_url,
             "QUEUE_FILE": self.instance_path / "queue.sqlite3",
@@ -204,6 +207,7 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         or "3/hour",
         password_reset_limit_per_address=env.get("SALESRAMP_PASSWORD_RESET_LIMIT_PER_ADDRESS")
         or "10/hour",
+        api_rate_limit=env.get("SALESRAMP_API_RATE_LIMIT") or "300/minute;10000/hour",
         job_stale_seconds=_positive_int(env.get("SALESRAMP_JOB_STALE_SECONDS"), default=600),
         queue_name=env.get("SALESRAMP_QUEUE_NAME") or None,
         export_dir=Path(env["SALESRAMP_EXPORT_DIR"]) if env.get("SALESRAMP_EXPORT_DIR") else None,

@@ -252,6 +252,11 @@ def demo_command(force: bool, if_empty: bool, reps: int | None) -> None:
     db.session.commit()
     click.echo("Demo organisation ready.")
     _print_logins(people)
+    # The demo makes no API token (a secret printed here would end up in shell histories).
+    click.echo(
+        "API: sign in, open your name, then API tokens to make a token; the reference is at "
+        "/api/v1/docs."
+    )
 
 
 def _seed_large(reps: int) -> None:

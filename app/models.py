@@ -8,6 +8,7 @@ from app.agreements.models import (
     AgreementSignature,
     AgreementTemplate,
 )
+from app.api.models import ApiToken
 from app.calendars.models import CalendarFeed
 from app.certification.models import (
     Assessment,
@@ -39,6 +40,7 @@ __all__ = [
     "AgreementExport",
     "AgreementSignature",
     "AgreementTemplate",
+    "ApiToken",
     "Assessment",
     "CalendarFeed",
     "CertificationAttempt",

@@ -159,7 +159,25 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("error.html", status=400, title=TITLES[400], message=message), 400
 
 
+def answer_errors_under(
+    app: Flask, prefix: str, answer: Callable[[HTTPException], Response]
+) -> None:
+    """Let a part of the site answer its own errors, e.g. the JSON API under ``/api/``.
+
+    Errors in its views reach its blueprint's handlers; this is for the URLs under ``prefix``
+    that no route matched (a 404, or a 405 for a method a route does not take).
+    """
+    app.extensions.setdefault(_OWN_ANSWERS, {})[prefix] = answer
+
+
+_OWN_ANSWERS = "salesramp.error_answers"
+
+
 def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+    own = current_app.extensions.get(_OWN_ANSWERS, {})
+    answer = next((a for prefix, a in own.items() if request.path.startswith(prefix)), None)
+    if answer is not None:
+        return answer(error)
     if error.code is None or error.code < 400 or request.path.startswith("/static/"):
         return error.get_response()
     discard_writes()  # an error page never follows half of a request's writes

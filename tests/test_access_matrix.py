@@ -29,6 +29,8 @@ from app.agreements import service as agreements
 from app.agreements.audit import Evidence
 from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, ExportStatus
 from app.agreements.service import export as agreement_export
+from app.api import service as api_tokens
+from app.api.models import ApiToken
 from app.calendars import service as calendars
 from app.calendars.models import CalendarFeed
 from app.certification.models import Assessment, CertificationAttempt, ScheduledAssessment
@@ -135,6 +137,9 @@ class Rule:
     data: Callable[[World], dict[str, Any]] | None = None
     state: Callable[[World], object] | None = None
     url_values: Callable[[World], dict[str, Any]] | None = None
+    # The JSON API: the actor sends a token of theirs (no session), the data goes as JSON, and
+    # the anonymous get 401 instead of the sign-in page.
+    bearer: bool = False
 
 
 def get(allowed: frozenset[Actor], *, ok: int = 200, **kwargs: Any) -> Rule:
@@ -1134,6 +1139,70 @@ ACCESS.update(
 )
 
 
+# --- the JSON API (a token per actor) and the token pages ------------------------------------
+
+
+def _api(allowed: frozenset[Actor], **kwargs: Any) -> Rule:
+    return Rule(allowed, ok=200, bearer=True, **kwargs)
+
+
+def _api_push(w: World) -> dict[str, Any]:
+    row = {"rep_email": w.rep.email, "date": date.today().isoformat(), "dials": 9}
+    return {"source": "Matrix API", "period": "day", "rows": [row]}
+
+
+def _imported_rows(w: World) -> object:
+    return db.session.scalar(
+        select(db.func.count(ActivityFigure.id)).where(ActivityFigure.source_id.is_not(None))
+    )
+
+
+def _averys_token(w: World) -> dict[str, Any]:
+    made = api_tokens.create_token(w.rep, "Avery's script")
+    assert made is not None
+    db.session.commit()
+    return {"token_id": made.token.id}
+
+
+def _token_state(w: World) -> object:
+    return tuple(db.session.scalars(select(ApiToken.revoked_at).order_by(ApiToken.id)))
+
+
+def _token_count(w: World) -> object:
+    return db.session.scalar(select(db.func.count(ApiToken.id)))
+
+
+API_ACCESS: dict[str, dict[str, Rule]] = {
+    # The document and its docs page describe; they open nothing.
+    "api.openapi": {"GET": get(EVERYONE)},
+    "api.docs": {"GET": get(EVERYONE)},
+    "api.me": {"GET": _api(SIGNED_IN)},  # always the token's owner
+    # A list of whom the owner may see: Avery's name only where the pages show it.
+    "api.people": {"GET": _api(SIGNED_IN, sees=MANAGERS)},
+    "api.get_person": {"GET": _api(VIEWERS, sees=MANAGERS)},
+    "api.plan": {"GET": _api(VIEWERS)},
+    "api.certifications": {"GET": _api(VIEWERS)},
+    "api.commitments": {"GET": _api(VIEWERS)},
+    "api.activity": {"GET": _api(VIEWERS)},
+    "api.agreements_of": {"GET": _api(VIEWERS)},
+    # Importing writes every rep's figures: HR and admins, as on the import page.
+    "api.push_activity": {"POST": _api(OVERSEERS, data=_api_push, state=_imported_rows)},
+    # One's own tokens (a name is enough to make one; the page shows it with the secret).
+    "api_tokens.mine": {
+        "GET": get(SIGNED_IN),
+        "POST": post(SIGNED_IN, ok=200, data=lambda w: {"name": "Matrix"}, state=_token_count),
+    },
+    # Avery's token: revoked by Avery or an admin, nobody else.
+    "api_tokens.revoke": {
+        "POST": post(
+            {Actor.REP, Actor.ADMIN}, ok=303, url_values=_averys_token, state=_token_state
+        ),
+    },
+    "api_tokens.everyone": {"GET": get(ADMIN, sees=ADMIN, url_values=_averys_token)},
+}
+ACCESS.update(API_ACCESS)
+
+
 # --- the cases, from the URL map -------------------------------------------------------------
 
 
@@ -1236,20 +1305,29 @@ def test_access(
         pytest.fail(f"route {endpoint} ({method}) has no access rule: add it to ACCESS")
     w: World = request.getfixturevalue("world")
     user = w.user(actor)
-    if user is not None:
+    headers = {}
+    if user is not None and rule.bearer:
+        headers = {"Authorization": f"Bearer {_api_token(user)}"}
+    elif user is not None:
         _sign_in(app, client, user)
     url = url_for(endpoint, **_url_values(app, endpoint, rule, w))
     state = _state(rule, w)
 
+    data = rule.data(w) if rule.data else {}
     if method == "GET":
-        response = client.get(url)
+        response = client.get(url, headers=headers)
+    elif rule.bearer:
+        response = client.post(url, json=data, headers=headers)
     else:
-        response = client.post(url, data=rule.data(w) if rule.data else {})
+        response = client.post(url, data=data)
 
     body = response.get_data().decode("utf-8", "replace")  # PDFs and ZIPs too
     response.close()
     if actor in rule.allowed:
         assert response.status_code == rule.ok, body
+    elif actor is Actor.ANONYMOUS and rule.bearer:
+        assert response.status_code == 401, body
+        assert response.content_type == "application/problem+json"
     elif actor is Actor.ANONYMOUS:
         assert response.status_code == 302
         assert response.location.startswith("/login"), response.location
@@ -1281,6 +1359,14 @@ def _sign_in(app: Flask, client: FlaskClient, user: User) -> None:
     db.session.commit()
     with client.session_transaction() as client_session:
         client_session.update(signed_in)
+
+
+def _api_token(user: User) -> str:
+    """A personal API token of ``user``'s: the API's only credential (no session)."""
+    made = api_tokens.create_token(user, "access matrix")
+    assert made is not None
+    db.session.commit()
+    return made.secret
 
 
 def _url_values(app: Flask, endpoint: str, rule: Rule, w: World) -> dict[str, Any]:

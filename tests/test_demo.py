@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.accounts.service import authenticate
+from app.api.models import ApiToken
 from app.extensions import db
 from app.mail import MailStatus, OutboundMail
 from app.plans import service
@@ -176,3 +177,8 @@ def test_the_demo_has_agreements_with_deadlines_one_overdue_and_a_booked_assessm
     [booking] = db.session.scalars(select(ScheduledAssessment)).all()
     assert booking.status is ScheduleStatus.SCHEDULED and booking.rep.full_name == "Ben Okafor"
     assert booking.starts_at.date() > today
+
+
+def test_the_demo_says_how_to_use_the_api_and_makes_no_token(seeded):
+    assert "API tokens" in seeded and "/api/v1/docs" in seeded
+    assert db.session.scalar(select(func.count(ApiToken.id))) == 0

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.accounts.models import Role, Team, User
+from app.api import service as api_tokens
 from app.certification import service as certification
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
@@ -27,7 +28,7 @@ from app.mail import queue_mail
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
-from tests.querycount import count_pages
+from tests.querycount import count_pages, counting_queries
 
 MAX_QUERIES = 30
 
@@ -195,6 +196,63 @@ def test_pages_ask_as_many_queries_for_50_reps_as_for_5(five_reps_snapshot, app)
     _add_reps(coach, 45, start=5)
     _with_history(db.session.get(User, ids.rep), coach, debriefs=6)
     with_fifty = _count_pages(app, ids)
+
+    assert with_fifty == with_five
+    assert {name: n for name, n in with_fifty.items() if n > MAX_QUERIES} == {}
+
+
+# --- the JSON API: a token per person, each endpoint counted as its pages are -----------------
+
+
+def _api_calls(ids: WorldIds) -> dict[str, tuple[int, str, str]]:
+    """Each API call measured: who calls it, the method and the URL."""
+    rep = f"/api/v1/people/{ids.rep}"
+    return {
+        "api: me": (ids.rep, "GET", "/api/v1/me"),
+        "api: people as HR": (ids.hr, "GET", "/api/v1/people"),
+        "api: people as coach": (ids.coach, "GET", "/api/v1/people?per_page=10"),
+        "api: a person": (ids.coach, "GET", rep),
+        "api: plan": (ids.coach, "GET", rep + "/plan"),
+        "api: certifications": (ids.hr, "GET", rep + "/certifications"),
+        "api: commitments": (ids.coach, "GET", rep + "/commitments"),
+        "api: activity": (ids.rep, "GET", rep + "/activity?weeks=52"),
+        "api: agreements": (ids.hr, "GET", rep + "/agreements"),
+        "api: push activity": (ids.hr, "POST", "/api/v1/activity"),
+    }
+
+
+def _count_api(app: Flask, ids: WorldIds, tokens: dict[int, str]) -> dict[str, int]:
+    rep_email = db.session.get(User, ids.rep).email
+    row = {"rep_email": rep_email, "date": date.today().isoformat(), "dials": 7}
+    push = {"source": "Query count CRM", "period": "day", "rows": [row]}
+    client = app.test_client()
+    counts = {}
+    for name, (user_id, method, url) in _api_calls(ids).items():
+        if user_id not in tokens:
+            made = api_tokens.create_token(db.session.get(User, user_id), "query counts")
+            assert made is not None
+            db.session.commit()
+            tokens[user_id] = made.secret
+        headers = {"Authorization": f"Bearer {tokens[user_id]}"}
+        body = {"json": push} if method == "POST" else {}
+        client.open(url, method=method, headers=headers, **body)  # warms, writes the last use
+        db.session.remove()
+        with counting_queries() as statements:
+            response = client.open(url, method=method, headers=headers, **body)
+        assert response.status_code == 200, (name, response.get_data(as_text=True))
+        counts[name] = len(statements)
+    return counts
+
+
+def test_the_api_asks_as_many_queries_for_50_reps_as_for_5(five_reps_snapshot, app):
+    ids: WorldIds = five_reps_snapshot.value
+    tokens: dict[int, str] = {}
+    with_five = _count_api(app, ids, tokens)
+
+    coach = db.session.get(User, ids.coach)
+    _add_reps(coach, 45, start=5)
+    _with_history(db.session.get(User, ids.rep), coach, debriefs=6)
+    with_fifty = _count_api(app, ids, tokens)
 
     assert with_fifty == with_five
     assert {name: n for name, n in with_fifty.items() if n > MAX_QUERIES} == {}

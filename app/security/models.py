@@ -36,9 +36,14 @@ class EventKind(enum.StrEnum):
     COHORT_IMPORTED = "cohort_imported"
     SSO_REFUSED = "sso_refused"  # a single sign-on the provider vouched for, refused here
     SSO_SETTINGS_CHANGED = "sso_settings_changed"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
+    API_TOKEN_REFUSED = "api_token_refused"  # an unknown, expired or revoked token, or a leaver's
 
     @property
     def label(self) -> str:
+        if self.value.startswith("api_token_"):
+            return "API token " + self.value.removeprefix("api_token_")
         if self.value.startswith("sso_"):
             return "Single sign-on " + self.value.removeprefix("sso_").replace("_", " ")
         return self.value.replace("_", " ").capitalize()
