@@ -82,7 +82,7 @@ def compare_cohorts(
     chosen = filters.cohort.replace(day=1)
     first = months_back(chosen, EARLIER_COHORTS)
     after = months_back(chosen, -1)
-    reps = plans.reps_seen(actor, filters.team_filters(with_cohort=False))
+    reps = plans.rep_ids_seen(actor, filters.team_filters(with_cohort=False))
     cohorts = {months_back(chosen, n): CohortFigures(months_back(chosen, n)) for n in range(4)}
     in_window = and_(
         Plan.archived_at.is_(None),

@@ -45,7 +45,7 @@ def cohort_choices(actor: User) -> list[date]:
         select(month)
         .where(
             Plan.archived_at.is_(None),
-            Plan.rep_id.in_(plans.reps_seen(actor, plans.TeamFilters())),
+            Plan.rep_id.in_(plans.rep_ids_seen(actor, plans.TeamFilters())),
         )
         .group_by(month)
         .order_by(month.desc())

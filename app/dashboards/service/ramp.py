@@ -130,7 +130,7 @@ def ramp_dashboard(actor: User, filters: Filters, now: datetime | None = None) -
     today = moment.astimezone(UTC).date()
     team_filters = filters.team_filters()
     rows = plans.team_rows(actor, team_filters, moment, details=False)
-    rep_ids = plans.reps_seen(actor, team_filters)
+    rep_ids = plans.rep_ids_seen(actor, team_filters)
     attention = _attention(rows, rep_ids, today)
     return RampDashboard(
         filters=filters,

@@ -231,11 +231,11 @@ def reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
     return query
 
 
-def reps_seen(actor: User, filters: TeamFilters) -> Select[Any]:
+def rep_ids_seen(actor: User, filters: TeamFilters) -> Select[Any]:
     """The ids of the active reps the actor may see that the filters keep (status aside): a
     subquery for pages that aggregate over the same reps as the team list."""
     require_see_team(actor)
-    return _reps_seen(actor, filters).with_only_columns(User.id).order_by(None)
+    return reps_seen(actor, filters).with_only_columns(User.id).order_by(None)
 
 
 def _plans_kept(filters: TeamFilters) -> Select[Any]:
