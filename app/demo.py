@@ -254,7 +254,7 @@ def demo_command(force: bool, if_empty: bool, reps: int | None) -> None:
     _print_logins(people)
     # The demo makes no API token (a secret printed here would end up in shell histories).
     click.echo(
-        "API: sign in, open your name, then API tokens to make a token; the reference is at "
+        "API: sign in, open the menu under your name, then API tokens; the reference is at "
         "/api/v1/docs."
     )
 

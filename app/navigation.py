@@ -108,6 +108,7 @@ def account_nav() -> list[NavItem]:
         NavItem("accounts.change_password", "Password"),
         NavItem("notifications.preferences", "Notification settings"),
         NavItem("calendars.mine", "Calendar"),
+        NavItem("api_tokens.mine", "API tokens"),
     ]
 
 

@@ -78,6 +78,7 @@ def test_everyone_finds_their_own_settings_under_their_name() -> None:
         ("accounts.change_password", "Password"),
         ("notifications.preferences", "Notification settings"),
         ("calendars.mine", "Calendar"),
+        ("api_tokens.mine", "API tokens"),
     ]
 
 
