@@ -79,6 +79,14 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     return items
 
 
+_WEBHOOK_PAGES = (
+    "webhooks.new_endpoint",
+    "webhooks.edit_endpoint",
+    "webhooks.deliveries",
+    "webhooks.delivery",
+)
+
+
 def organisation_nav(user: User) -> list[NavItem]:
     """The "Organisation" menu: people for HR and admins, and the admin's own pages.
 
@@ -98,6 +106,7 @@ def organisation_nav(user: User) -> list[NavItem]:
             NavItem("admin.organisation", "Settings"),
             NavItem("security.events", "Security log"),
             NavItem("admin.outbox", "Outbox", also_active_on=("admin.outbox_message",)),
+            NavItem("webhooks.endpoints", "Webhooks", also_active_on=_WEBHOOK_PAGES),
         ]
     return items
 

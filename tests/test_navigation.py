@@ -61,6 +61,7 @@ ORGANISATION_MENUS = {
         ("admin.organisation", "Settings"),
         ("security.events", "Security log"),
         ("admin.outbox", "Outbox"),
+        ("webhooks.endpoints", "Webhooks"),
     ],
 }
 

@@ -35,6 +35,7 @@ def test_an_admin_reaches_every_page_of_both_menus_from_a_bar_of_one_row(
         "Settings",
         "Security log",
         "Outbox",
+        "Webhooks",
     ]
     assert all(link.is_displayed() for link in links)
 
