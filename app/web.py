@@ -29,7 +29,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, UnprocessableEntity
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
@@ -58,6 +58,7 @@ TITLES = {
     404: "Page not found",
     405: "That action is not possible here",
     409: "That cannot be done now",
+    422: "That input cannot be used",
     429: "Too many attempts",
     500: "Something went wrong on our side",
 }
@@ -68,6 +69,7 @@ def register_web_behaviour(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(StaleDataError, _changed_meanwhile)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(refuse_nul_characters)
     security.use_address_source(client_address)
     # Flask runs these last registered first: the headers are decided before the commit
     # expires the signed-in user, who would otherwise be loaded again just to say so.
@@ -84,6 +86,37 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.globals["page_window"] = page_window
     app.jinja_env.globals["reader_today"] = reader_today
     app.jinja_env.globals["new_submission_key"] = new_key
+
+
+NUL_REFUSED = (
+    "The request holds a NUL character (0x00), which no field accepts: remove it and try again."
+)
+
+
+def refuse_nul_characters() -> None:
+    """Refuse input holding NUL (0x00) before any view reads it: 422.
+
+    PostgreSQL cannot store text with NUL, nor compare with it, so a search, a form or an API
+    body carrying one would otherwise end in a server error there (and pass on SQLite). Query
+    arguments, plain forms and JSON bodies are checked; uploads are read by their own checks.
+    """
+    values: list[object] = [*request.args.keys(), *request.args.values()]
+    if request.mimetype == "application/x-www-form-urlencoded":
+        values += [*request.form.keys(), *request.form.values()]
+    elif request.is_json:
+        values.append(request.get_json(silent=True))
+    if any(_holds_nul(value) for value in values):
+        raise UnprocessableEntity(NUL_REFUSED)
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _end_transaction(response: Response) -> Response:

@@ -90,3 +90,17 @@ def test_milestones_name_stages_as_the_curriculum_does(curriculum) -> None:
                 measure = milestone.measure
                 if getattr(measure, "kind", "") == "certification":
                     assert names[measure.stage] in milestone.title, milestone.title
+
+
+def test_a_nul_character_in_a_search_or_a_form_is_refused_with_a_page_not_a_crash(
+    client: FlaskClient, login: Callable[[User], FlaskClient], make_user: Callable[..., User]
+) -> None:
+    """PostgreSQL cannot compare text with NUL (0x00): a search holding one was a server error."""
+    login(make_user(Role.ADMIN))
+    for path in ("/admin/people?q=a%00b", "/team?q=%00", "/escalations?q=x%00"):
+        page = client.get(path)
+        assert page.status_code == 422, path
+        assert "That input cannot be used" in page.text and "NUL character" in page.text
+    assert client.get("/admin/people?q=ab").status_code == 200
+    posted = client.post("/account/password", data={"current_password": "a\x00b"})
+    assert posted.status_code == 422

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.metrics import service as metrics
 from app.metrics.catalogue import Period, RepMatch
 from app.metrics.models import ActivityFigure
+from app.metrics.parsing import RawRow
 from tests.api.conftest import bearer, make_token_for
 from tests.conftest import create_user
 
@@ -209,3 +210,34 @@ def test_an_oversize_body_is_a_413_problem(
     )
     assert response.status_code == 413
     assert response.content_type == "application/problem+json"
+
+
+def test_a_nul_character_anywhere_in_the_body_is_refused_as_a_problem(
+    client: FlaskClient, reps: tuple[User, User], hr_token: dict[str, str]
+) -> None:
+    """PostgreSQL cannot compare text with NUL: found by schemathesis as a server error there."""
+    avery, _ = reps
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    rows = [{"rep_email": avery.email + "\x00", "date": yesterday, "dials": 4}]
+    answer = _push(client, hr_token, rows)
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
+    assert "NUL" in answer.json["detail"]
+    assert _figures() == []
+
+
+def test_an_imported_rep_named_with_a_nul_character_is_an_unknown_rep(
+    app: Flask, reps: tuple[User, User]
+) -> None:
+    """A CSV's rep column reaches the same check without the web layer: a row error, no crash."""
+    avery, _ = reps
+    yesterday = TODAY - timedelta(days=1)
+    checked = metrics.check_rows(
+        [RawRow(2, avery.email + "\x00", yesterday.isoformat(), {"dials": "4"})],
+        rep_match=RepMatch.EMAIL,
+        period=Period.DAY,
+        date_format="%Y-%m-%d",
+        today=TODAY,
+    )
+    assert checked.rows == [] and checked.error_count == 1
+    assert "unknown rep" in checked.errors[0]

@@ -104,7 +104,8 @@ AMBIGUOUS = -1
 def _reps_named(keys: set[str], rep_match: RepMatch) -> dict[str, int]:
     """Folded email or name -> rep id (``AMBIGUOUS`` for a name two reps share): one query."""
     column = User.email if rep_match is RepMatch.EMAIL else User.full_name
-    folded = sorted({_folded(key, rep_match) for key in keys if key})
+    # No one's email or name holds NUL (and PostgreSQL cannot compare with it): unknown.
+    folded = sorted({_folded(key, rep_match) for key in keys if key and "\x00" not in key})
     if not folded:
         return {}
     found: dict[str, int] = {}
