@@ -29,13 +29,14 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, UnprocessableEntity
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from app.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.lookup import MAX_ID
+from app.nul import refuse_nul_characters
 from app.once import new_key
 from app.pagination import Page
 from app.security import service as security
@@ -86,37 +87,6 @@ def register_web_behaviour(app: Flask) -> None:
     app.jinja_env.globals["page_window"] = page_window
     app.jinja_env.globals["reader_today"] = reader_today
     app.jinja_env.globals["new_submission_key"] = new_key
-
-
-NUL_REFUSED = (
-    "The request holds a NUL character (0x00), which no field accepts: remove it and try again."
-)
-
-
-def refuse_nul_characters() -> None:
-    """Refuse input holding NUL (0x00) before any view reads it: 422.
-
-    PostgreSQL cannot store text with NUL, nor compare with it, so a search, a form or an API
-    body carrying one would otherwise end in a server error there (and pass on SQLite). Query
-    arguments, plain forms and JSON bodies are checked; uploads are read by their own checks.
-    """
-    values: list[object] = [*request.args.keys(), *request.args.values()]
-    if request.mimetype == "application/x-www-form-urlencoded":
-        values += [*request.form.keys(), *request.form.values()]
-    elif request.is_json:
-        values.append(request.get_json(silent=True))
-    if any(_holds_nul(value) for value in values):
-        raise UnprocessableEntity(NUL_REFUSED)
-
-
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 def _end_transaction(response: Response) -> Response:
