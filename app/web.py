@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
     Flask,
@@ -41,6 +40,7 @@ from app.once import new_key
 from app.pagination import Page
 from app.security import service as security
 from app.security.models import EventKind
+from app.timezones import DEFAULT_ZONE, format_moment, zone
 from app.transaction import take_kept_rows
 
 CONTENT_SECURITY_POLICY = (
@@ -359,7 +359,6 @@ def format_day(value: date | None, missing: str = "—") -> str:
 
 # Times on anonymous pages, and in documents that leave the app (app.pdf passes its own
 # ``moment_zone``, so a PDF reads the same whoever happened to render it).
-DEFAULT_ZONE = "UTC"
 
 
 @pass_context
@@ -380,36 +379,12 @@ def reader_zone() -> str:
 
 def reader_today() -> date:
     """Today in the reader's time zone: what "overdue" is measured against on their pages."""
-    return datetime.now(UTC).astimezone(_zone(reader_zone())).date()
+    return datetime.now(UTC).astimezone(zone(reader_zone())).date()
 
 
 def _signed_in_zone() -> str:
     # The layout has loaded the signed-in person already: reading the zone asks no query.
     return current_user.timezone if current_user.is_authenticated else DEFAULT_ZONE
-
-
-def format_moment(value: datetime | None, zone_name: str = DEFAULT_ZONE) -> str:
-    """A stored time (naive UTC) as "4 Mar 2026, 14:05 CET" in the zone named."""
-    if value is None:
-        return "—"
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
-    local = aware.astimezone(_zone(zone_name))
-    return f"{local.day} {local:%b %Y, %H:%M} {_zone_label(local)}"
-
-
-@lru_cache(maxsize=256)
-def _zone(name: str) -> tzinfo:
-    """The zone by name, built once (an unknown or retired name counts as UTC)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return UTC
-
-
-def _zone_label(local: datetime) -> str:
-    """The zone's abbreviation ("CET", "EDT"); "UTC+04" where the zone has only an offset."""
-    name = local.tzname() or "UTC"
-    return f"UTC{name}" if name[0] in "+-" else name
 
 
 def format_number(value: Any) -> str:

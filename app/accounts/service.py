@@ -26,6 +26,7 @@ from app.lookup import get_or_not_found
 from app.pagination import Page, PageRequest, paginate_query
 from app.security import service as security
 from app.security.models import EventKind
+from app.timezones import today_in
 from app.transaction import forget
 
 # Verifying against a real hash when the email is unknown keeps the response time the same,
@@ -391,13 +392,3 @@ def update_organisation(
 def local_today(user: User, now: datetime | None = None) -> date:
     """Today's date where the person is, so "due today" means their today."""
     return today_in(user.timezone, now)
-
-
-def today_in(timezone: str, now: datetime | None = None) -> date:
-    """Today's date in a time zone by name (an unknown zone counts as UTC)."""
-    moment = now or datetime.now(UTC)
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()

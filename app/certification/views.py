@@ -30,6 +30,7 @@ from app.extensions import db
 from app.lookup import parse_id
 from app.notifications import service as notifications
 from app.pagination import PageRequest
+from app.timezones import in_zone
 from app.web import show_domain_error
 
 bp = Blueprint("certification", __name__, url_prefix="/certifications")
@@ -117,7 +118,7 @@ def reschedule(booking_id: int) -> Response | tuple[str, int] | str:
     booking = service.get_booking(current_user, booking_id)
     form = ScheduleForm()
     if request.method == "GET":
-        local = service.in_zone(booking.starts_at, current_user.timezone)
+        local = in_zone(booking.starts_at, current_user.timezone)
         form.on.data, form.start.data = local.date(), local.time()
         form.minutes.data, form.place.data = booking.duration_minutes, booking.place
         form.note.data, form.sequence.data = booking.note, str(booking.sequence)

@@ -34,6 +34,7 @@ from app.mail import absolute_url, queue_mail
 from app.pagination import Page, PageRequest, paginate_query
 from app.security import service as security
 from app.security.models import EventKind
+from app.timezones import format_moment
 
 
 def now() -> datetime:
@@ -108,7 +109,7 @@ def _new_link(actor: User, invitation: Invitation, kind: EventKind, at: datetime
 
 def _email(actor: User, user: User, invitation: Invitation, token: str) -> None:
     org = accounts.organisation().name
-    expires = f"{invitation.expires_at:%d %b %Y, %H:%M} UTC"
+    expires = format_moment(invitation.expires_at, user.timezone)
     queue_mail(
         to=user.email,
         to_name=user.full_name,

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -38,6 +37,7 @@ from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.plans.status import DUE_SOON_DAYS
 from app.reminders.models import DigestSent
 from app.reminders.workqueue import WorkQueue, can_have_work_queue, work_queues
+from app.timezones import in_zone
 
 CERTIFICATION_DAYS = 14
 
@@ -93,14 +93,6 @@ class Digest:
 # --- when ------------------------------------------------------------------------------------
 
 
-def local_time(timezone: str, now: datetime) -> datetime:
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone)
-
-
 def period_due(
     frequency: DigestFrequency, timezone: str, now: datetime, hour: int, weekday: int
 ) -> str | None:
@@ -109,7 +101,7 @@ def period_due(
     Daily: from ``hour`` o'clock on each local day (a worker down at that hour sends later the
     same day, never twice). Weekly: from ``hour`` on the local ``weekday`` (0 is Monday).
     """
-    local = local_time(timezone, now)
+    local = in_zone(now, timezone)
     if frequency is DigestFrequency.NEVER or local.hour < hour:
         return None
     if frequency is DigestFrequency.DAILY:
@@ -218,7 +210,7 @@ def _day(value: date) -> str:
 
 def _rep_sections(reps: Sequence[User], now: datetime) -> dict[int, list[DigestSection]]:
     """Each rep's sections, from four queries for the whole batch."""
-    today_of = {rep.id: local_time(rep.timezone, now).date() for rep in reps}
+    today_of = {rep.id: in_zone(now, rep.timezone).date() for rep in reps}
     if not reps:
         return {}
     ids = list(today_of)
@@ -316,11 +308,11 @@ def _countersign_sections(people: Sequence[User], now: datetime) -> dict[int, Di
     for agreement in waiting_for_coaches(coach_ids):
         assert agreement.coach_id is not None
         coach = next(person for person in people if person.id == agreement.coach_id)
-        today = local_time(coach.timezone, now).date()
+        today = in_zone(now, coach.timezone).date()
         lines[coach.id].append(_countersign_line(agreement, today))
     for agreement in waiting_for_hr() if hr_people else []:
         for person in hr_people:
-            today = local_time(person.timezone, now).date()
+            today = in_zone(now, person.timezone).date()
             lines[person.id].append(_countersign_line(agreement, today))
     return {
         person_id: DigestSection("Agreements to countersign", "agreements.mine", tuple(found))

@@ -34,7 +34,6 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Organisation, Role, User
-from app.accounts.service import today_in
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import upcoming_for_assessors
 from app.coaching.models import Commitment, Debrief
@@ -44,6 +43,7 @@ from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import RepRow, rows_of_reps_coached_by
 from app.plans.status import RepStatus
+from app.timezones import today_in
 
 DEFAULT_TURNAROUND_DAYS = 2
 

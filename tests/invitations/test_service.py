@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -46,6 +47,15 @@ def test_an_added_person_has_no_password_and_gets_an_email_with_a_link(make_user
     assert service.invitation_of(nina).status_at(service.now()) == InvitationStatus.INVITED
     [sent] = events(EventKind.INVITATION_SENT)
     assert (sent.actor_id, sent.subject_id) == (admin.id, nina.id)
+
+
+def test_the_email_gives_the_expiry_in_the_invited_persons_time_zone(make_user):
+    nina = add_nina(make_user(Role.ADMIN), timezone="America/New_York")
+    expires = service.invitation_of(nina).expires_at.replace(tzinfo=UTC)
+    local = expires.astimezone(ZoneInfo("America/New_York"))
+    [mail] = invitation_mails(nina.email)
+    assert f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}" in mail.text_body
+    assert "UTC" not in mail.text_body
 
 
 def test_only_the_hash_of_the_token_is_stored(make_user):

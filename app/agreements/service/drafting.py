@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import Role, User
-from app.accounts.service import today_in
 from app.agreements import audit
 from app.agreements.audit import Evidence
 from app.agreements.document import (
@@ -43,6 +42,7 @@ from app.curriculum.service import current_version, current_versions
 from app.errors import ChangedMeanwhile, Conflict, Invalid
 from app.extensions import db
 from app.notifications.service import notify
+from app.timezones import today_in
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
 # The field that says why targets differ from the rep's plan (not a template variable).

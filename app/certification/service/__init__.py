@@ -84,7 +84,6 @@ from app.certification.service.scheduling import (
     cancel,
     describe_when,
     get_booking,
-    in_zone,
     mark_held,
     reschedule,
     schedule,

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -29,6 +28,7 @@ from app.curriculum.service import stage_names
 from app.errors import ChangedMeanwhile, Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.notifications.service import notify
+from app.timezones import in_zone, zone
 
 # What the rep is told (``_tell_rep`` fills them in).
 SCHEDULED = "{actor} scheduled your {stage} certification assessment: {when}{where}"
@@ -56,23 +56,10 @@ def schedule_link(rep_id: int, stage: str) -> str:
     return f"/certifications/reps/{rep_id}/{stage}"
 
 
-def _zone(timezone: str) -> ZoneInfo:
-    """The zone by name; an unknown one counts as UTC (as everywhere in SalesRamp)."""
-    try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def local_start(slot: Slot, timezone: str) -> datetime:
     """The slot's start as naive UTC, from the day and time in ``timezone``."""
-    local = datetime.combine(slot.on, slot.start, tzinfo=_zone(timezone))
+    local = datetime.combine(slot.on, slot.start, tzinfo=zone(timezone))
     return local.astimezone(UTC).replace(tzinfo=None)
-
-
-def in_zone(moment: datetime, timezone: str) -> datetime:
-    """A stored (naive UTC) moment in ``timezone``."""
-    return moment.replace(tzinfo=UTC).astimezone(_zone(timezone))
 
 
 def describe_when(moment: datetime, timezone: str) -> str:

@@ -19,7 +19,6 @@ from sqlalchemy import Date, Select, and_, case, exists, func, literal, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.accounts.models import Role, User, UserRole
-from app.accounts.service import today_in
 from app.curriculum.models import PlanTemplate
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
@@ -28,6 +27,7 @@ from app.plans.schedule import day_of_ramp
 from app.plans.service.access import require_see_team
 from app.plans.service.overview import PHASES, PhaseProgress, RampSummary, summarise
 from app.plans.status import RepStatus, rep_status_from_counts
+from app.timezones import today_in
 
 TEAM_SORTS = ("name", "status", "day", "overdue", "to_verify", "phase1", "phase2", "phase3")
 # Sorting by these needs every rep's details, not only the status figures.
