@@ -167,7 +167,7 @@ def _outcome_months(figures: list[ActivityFigure], starts: dict[int, date | None
             if day is not None and (key not in firsts[rep] or day < firsts[rep][key]):
                 firsts[rep][key] = day
     months: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
-    for (rep, month, origin), totals in sorted(by_origin.items(), key=lambda i: i[0][2] == "crm"):
+    for (rep, month, _origin), totals in sorted(by_origin.items(), key=lambda i: i[0][2] == "crm"):
         months[rep][month] = totals  # the CRM's, sorted last, wins
     return {"months": dict(months), "firsts": dict(firsts)}
 
