@@ -118,7 +118,22 @@ class ActivityImport(db.Model):  # type: ignore[name-defined]
 _SELF_LOGGED_SQL = "source_id IS NULL"
 
 
-class ActivityFigure(db.Model):  # type: ignore[name-defined]
+class MetricColumns:
+    """One column per metric of the catalogue (revenue in cents): a figure's, or a sum's."""
+
+    dials: Mapped[int | None] = mapped_column(Integer)
+    conversations: Mapped[int | None] = mapped_column(Integer)
+    meetings_booked: Mapped[int | None] = mapped_column(Integer)
+    meetings_held: Mapped[int | None] = mapped_column(Integer)
+    opportunities: Mapped[int | None] = mapped_column(Integer)
+    deals_won: Mapped[int | None] = mapped_column(Integer)
+    revenue_cents: Mapped[int | None] = mapped_column(BigInteger)
+    call_minutes: Mapped[int | None] = mapped_column(Integer)
+    meeting_minutes: Mapped[int | None] = mapped_column(Integer)
+    selling_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class ActivityFigure(MetricColumns, db.Model):  # type: ignore[name-defined]
     """A rep's activity in one period from one origin; NULL means "not reported", not zero."""
 
     __tablename__ = "activity_figures"
@@ -149,16 +164,6 @@ class ActivityFigure(db.Model):  # type: ignore[name-defined]
     period: Mapped[Period] = mapped_column(string_enum(Period, length=8))
     period_start: Mapped[date] = mapped_column(Date)
     week_start: Mapped[date] = mapped_column(Date)  # the Monday of period_start's week
-    dials: Mapped[int | None] = mapped_column(Integer)
-    conversations: Mapped[int | None] = mapped_column(Integer)
-    meetings_booked: Mapped[int | None] = mapped_column(Integer)
-    meetings_held: Mapped[int | None] = mapped_column(Integer)
-    opportunities: Mapped[int | None] = mapped_column(Integer)
-    deals_won: Mapped[int | None] = mapped_column(Integer)
-    revenue_cents: Mapped[int | None] = mapped_column(BigInteger)
-    call_minutes: Mapped[int | None] = mapped_column(Integer)
-    meeting_minutes: Mapped[int | None] = mapped_column(Integer)
-    selling_minutes: Mapped[int | None] = mapped_column(Integer)
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("activity_imports.id", ondelete="SET NULL"), index=True
     )
@@ -184,20 +189,10 @@ FIGURE_COLUMNS: tuple[str, ...] = tuple(metric.column for metric in METRICS)
 # and the source).
 
 
-class _MetricSums:
+class _MetricSums(MetricColumns):
     """The metric columns, summed; NULL when no figure of the group reported the metric."""
 
     figure_count: Mapped[int] = mapped_column(Integer)  # how many figures the sums add up
-    dials: Mapped[int | None] = mapped_column(Integer)
-    conversations: Mapped[int | None] = mapped_column(Integer)
-    meetings_booked: Mapped[int | None] = mapped_column(Integer)
-    meetings_held: Mapped[int | None] = mapped_column(Integer)
-    opportunities: Mapped[int | None] = mapped_column(Integer)
-    deals_won: Mapped[int | None] = mapped_column(Integer)
-    revenue_cents: Mapped[int | None] = mapped_column(BigInteger)
-    call_minutes: Mapped[int | None] = mapped_column(Integer)
-    meeting_minutes: Mapped[int | None] = mapped_column(Integer)
-    selling_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class ActivityWeek(_MetricSums, db.Model):  # type: ignore[name-defined]
