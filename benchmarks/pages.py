@@ -33,6 +33,7 @@ class Page:
     who: str  # hr, coach, admin or rep
     path: str
     pdf: bool = False
+    download: bool = False  # a CSV or Excel export: no HTML size to hold it to
 
 
 def _ids(url: str) -> dict[str, object]:
@@ -135,6 +136,16 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("coach_dashboard", "coach", "/dashboard"),
         Page("hr_coaches", "hr", "/dashboard/coaches"),
         Page("coach_accountability", "coach", f"/dashboard/coaches/{ids['coach_id']}"),
+        Page("admin_coaches", "admin", "/dashboard/coaches"),
+        Page("hr_coach_accountability", "hr", f"/dashboard/coaches/{ids['coach_id']}"),
+        Page("hr_rep_numbers", "hr", f"/outcomes/reps/{rep}"),
+        Page("hr_rep_activity", "hr", f"/activity/reps/{rep}"),
+        Page("export_reps_csv", "hr", "/exports/reps.csv", download=True),
+        Page("export_certifications_xlsx", "hr", "/exports/certifications.xlsx", download=True),
+        Page("export_commitments_csv", "hr", "/exports/commitments.csv", download=True),
+        Page("export_outcomes_csv", "hr", "/exports/ramp-outcomes.csv", download=True),
+        Page("export_outcomes_xlsx", "hr", "/exports/ramp-outcomes.xlsx", download=True),
+        Page("export_progress_report", "hr", f"/exports/reps/{rep}/report.pdf", pdf=True),
     ]
 
 
@@ -196,7 +207,7 @@ def run(database_url: str, prefix: str) -> list[Figure]:
             figures.append(
                 emit(Figure(f"{name}.queries", answer.queries or 0, "queries", "<=", QUERIES))
             )
-            if not page.pdf:
+            if not (page.pdf or page.download):
                 figures.append(
                     emit(Figure(f"{name}.html", len(answer.body) / 1000, "KB", "<=", HTML_KB))
                 )

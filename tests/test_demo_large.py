@@ -125,3 +125,20 @@ def test_refuses_a_database_with_people_without_force(output, runner):
     result = runner.invoke(args=["demo", "--reps", "5"])
     assert result.exit_code == 1
     assert "--force" in result.output
+
+
+def test_every_rep_has_a_year_of_activity_at_most_with_summaries_in_step(output):
+    """Each rep's working days from their start (at most a year) were imported from the CRM,
+    and the weekly summary holds every figure."""
+    from app.metrics.models import ActivityFigure, ActivityWeek
+
+    reps = [rep for rep in people_with(Role.REP) if rep.email.endswith(DOMAIN)]
+    with_figures = set(db.session.scalars(select(ActivityFigure.rep_id).distinct()))
+    assert {rep.id for rep in reps if rep.start_date and rep.start_date < date.today()} <= (
+        with_figures
+    )
+    oldest = db.session.scalar(select(func.min(ActivityFigure.period_start)))
+    assert oldest is not None and (date.today() - oldest).days <= 366
+    summed = db.session.scalar(select(func.sum(ActivityWeek.figure_count)))
+    assert summed == count(ActivityFigure)
+    assert "days of activity imported" in output

@@ -15,6 +15,7 @@ from app.accounts.passwords import hash_password
 from app.accounts.service import organisation
 from app.certification.demo import _Demo as CertificationDemo
 from app.curriculum.service import has_curriculum
+from app.demo_large.activity import seed_a_year_of_activity
 from app.demo_large.agreements import play_agreements, sealed_count
 from app.demo_large.coaching import Coaching, backdate_notifications
 from app.demo_large.people import DOMAIN, People, team_count
@@ -24,7 +25,7 @@ from app.notifications.models import Notification
 from app.plans import service as plans
 
 # Bump when the generator's output changes: ``make bench`` keys its cached database by it.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PASSWORD = "demo"
 
 
@@ -116,4 +117,10 @@ def seed_large_organisation(
     end_batch()
     built.seconds["agreements"] = time.perf_counter() - started
     progress(f"{made} agreements, {sealed_count(reps)} sealed")
+
+    started = time.perf_counter()
+    hr_person = db.session.get_one(User, hr_id)
+    rows = seed_a_year_of_activity(hr_person, DOMAIN, now.date(), seed, end_batch, progress)
+    built.seconds["a year of activity"] = time.perf_counter() - started
+    progress(f"{rows:,} days of activity imported")
     return built

@@ -48,6 +48,12 @@ METRICS: tuple[Metric, ...] = (
 BY_KEY = {metric.key: metric for metric in METRICS}
 assert tuple(BY_KEY) == ACTIVITY_METRICS, "the catalogue and the curriculum's metrics differ"
 
+# Ramp months are 30-day blocks from the start date (month 1 is days 1-30), as in the plans'
+# targets; the outcomes and the activity summaries count them the same way.
+RAMP_MONTH_DAYS = 30
+# The metrics whose first non-zero day is an outcome (first meeting, opportunity, deal).
+FIRST_METRICS: tuple[str, ...] = ("meetings_held", "opportunities", "deals_won")
+
 
 class Period(enum.StrEnum):
     """How long one row of a source covers: a CRM report grouped by day or by week."""

@@ -118,7 +118,22 @@ class ActivityImport(db.Model):  # type: ignore[name-defined]
 _SELF_LOGGED_SQL = "source_id IS NULL"
 
 
-class ActivityFigure(db.Model):  # type: ignore[name-defined]
+class MetricColumns:
+    """One column per metric of the catalogue (revenue in cents): a figure's, or a sum's."""
+
+    dials: Mapped[int | None] = mapped_column(Integer)
+    conversations: Mapped[int | None] = mapped_column(Integer)
+    meetings_booked: Mapped[int | None] = mapped_column(Integer)
+    meetings_held: Mapped[int | None] = mapped_column(Integer)
+    opportunities: Mapped[int | None] = mapped_column(Integer)
+    deals_won: Mapped[int | None] = mapped_column(Integer)
+    revenue_cents: Mapped[int | None] = mapped_column(BigInteger)
+    call_minutes: Mapped[int | None] = mapped_column(Integer)
+    meeting_minutes: Mapped[int | None] = mapped_column(Integer)
+    selling_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class ActivityFigure(MetricColumns, db.Model):  # type: ignore[name-defined]
     """A rep's activity in one period from one origin; NULL means "not reported", not zero."""
 
     __tablename__ = "activity_figures"
@@ -149,16 +164,6 @@ class ActivityFigure(db.Model):  # type: ignore[name-defined]
     period: Mapped[Period] = mapped_column(string_enum(Period, length=8))
     period_start: Mapped[date] = mapped_column(Date)
     week_start: Mapped[date] = mapped_column(Date)  # the Monday of period_start's week
-    dials: Mapped[int | None] = mapped_column(Integer)
-    conversations: Mapped[int | None] = mapped_column(Integer)
-    meetings_booked: Mapped[int | None] = mapped_column(Integer)
-    meetings_held: Mapped[int | None] = mapped_column(Integer)
-    opportunities: Mapped[int | None] = mapped_column(Integer)
-    deals_won: Mapped[int | None] = mapped_column(Integer)
-    revenue_cents: Mapped[int | None] = mapped_column(BigInteger)
-    call_minutes: Mapped[int | None] = mapped_column(Integer)
-    meeting_minutes: Mapped[int | None] = mapped_column(Integer)
-    selling_minutes: Mapped[int | None] = mapped_column(Integer)
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("activity_imports.id", ondelete="SET NULL"), index=True
     )
@@ -173,3 +178,69 @@ class ActivityFigure(db.Model):  # type: ignore[name-defined]
 
 # The metric columns, in the catalogue's order.
 FIGURE_COLUMNS: tuple[str, ...] = tuple(metric.column for metric in METRICS)
+
+
+# --- summaries: what the outcomes and the weekly pages read instead of a year of days ---------
+#
+# Kept in step by ``app.metrics.service.summaries.refresh_summaries``, which every write of
+# figures calls (an import, a correction, the rep's log, the API) for the reps it touched: it
+# recomputes those reps' rows from ``activity_figures`` (delete, then INSERT ... SELECT), so a
+# summary is always a function of the figures. Imported and logged figures stay apart (origin,
+# and the source).
+
+
+class _MetricSums(MetricColumns):
+    """The metric columns, summed; NULL when no figure of the group reported the metric."""
+
+    figure_count: Mapped[int] = mapped_column(Integer)  # how many figures the sums add up
+
+
+class ActivityWeek(_MetricSums, db.Model):  # type: ignore[name-defined]
+    """A rep's figures of one week (Monday to Sunday) from one source, or from their own log."""
+
+    __tablename__ = "activity_weeks"
+    __table_args__ = (
+        Index("ix_activity_weeks_rep_week", "rep_id", "week_start"),
+        Index("ix_activity_weeks_week", "week_start", "origin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    origin: Mapped[Origin] = mapped_column(string_enum(Origin, length=8))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_sources.id", ondelete="CASCADE"), index=True
+    )
+    week_start: Mapped[date] = mapped_column(Date)
+
+
+class ActivityRampMonth(_MetricSums, db.Model):  # type: ignore[name-defined]
+    """A rep's figures of one 30-day ramp month from one source or their own log, counted from
+    the start date in ``ActivityRampStart`` (a month's figures move when the start does)."""
+
+    __tablename__ = "activity_ramp_months"
+    __table_args__ = (Index("ix_activity_ramp_months_rep_month", "rep_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    origin: Mapped[Origin] = mapped_column(string_enum(Origin, length=8))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_sources.id", ondelete="CASCADE"), index=True
+    )
+    month: Mapped[int] = mapped_column(Integer)  # 1 = ramp days 1-30
+    # The first day of the month with a non-zero figure (the outcomes' firsts).
+    first_meetings_held: Mapped[date | None] = mapped_column(Date)
+    first_opportunities: Mapped[date | None] = mapped_column(Date)
+    first_deals_won: Mapped[date | None] = mapped_column(Date)
+
+
+class ActivityRampStart(db.Model):  # type: ignore[name-defined]
+    """The start date a rep's ramp months were counted from. A reader trusts the months only
+    while it equals the rep's start now (a new plan, a corrected start date), else it reads the
+    figures themselves: the summary is never wrong, at worst not used."""
+
+    __tablename__ = "activity_ramp_starts"
+
+    rep_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    ramp_start: Mapped[date | None] = mapped_column(Date)

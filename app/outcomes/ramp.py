@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTH_DAYS = 30
+from app.metrics.catalogue import RAMP_MONTH_DAYS
+
+MONTH_DAYS = RAMP_MONTH_DAYS
 
 
 def ramp_day(start: date, day: date) -> int:

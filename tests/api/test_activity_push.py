@@ -16,7 +16,7 @@ from app.accounts.models import Role, User
 from app.extensions import db
 from app.metrics import service as metrics
 from app.metrics.catalogue import Period, RepMatch
-from app.metrics.models import ActivityFigure
+from app.metrics.models import ActivityFigure, ActivityWeek
 from app.metrics.parsing import RawRow
 from tests.api.conftest import bearer, make_token_for
 from tests.conftest import create_user
@@ -81,6 +81,9 @@ def test_a_push_imports_then_changes_nothing_then_replaces_what_changed(
     assert _figures() == [(avery.id, yesterday, 41, 125050)]
     week = client.get(f"/api/v1/people/{avery.id}/activity?weeks=2", headers=hr_token).json
     assert any(w["imported"] and w["imported"]["dials"] == 41 for w in week["weeks"])
+    # The weekly summary followed every push: Avery's corrected day, Blake's removed one.
+    summed = db.session.execute(select(ActivityWeek.rep_id, ActivityWeek.dials)).all()
+    assert [tuple(row) for row in summed] == [(avery.id, 41)]
 
 
 def test_bad_rows_are_named_and_nothing_is_imported(

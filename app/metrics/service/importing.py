@@ -32,6 +32,7 @@ from app.metrics.parsing import RawRow
 from app.metrics.service.access import require_import
 from app.metrics.service.checking import Checked, CheckedRow, check_rows
 from app.metrics.service.judging import judge_number_milestones
+from app.metrics.service.summaries import refresh_summaries
 
 _CHUNK = 5_000
 
@@ -54,6 +55,8 @@ class Changes:
     updates: list[dict[str, Any]] = field(default_factory=list)
     deletes: list[int] = field(default_factory=list)
     unchanged: int = 0
+    # Whose figures would change (a deleted row's rep too): their summaries are refreshed.
+    reps: set[int] = field(default_factory=set)
 
     @property
     def summary(self) -> str:
@@ -90,7 +93,8 @@ def changes_for(source: ActivitySource, rows: Sequence[CheckedRow]) -> Changes:
     covered = {row.period_start for row in rows}
     existing = {
         (found.rep_id, found.period_start): found
-        for found in db.session.execute(
+        # Core rows, not ORM ones: a hundred thousand plain tuples need no ORM.
+        for found in db.session.connection().execute(
             select(ActivityFigure.id, ActivityFigure.rep_id, ActivityFigure.period_start)
             .add_columns(*(getattr(ActivityFigure, c) for c in FIGURE_COLUMNS))
             .where(
@@ -104,21 +108,25 @@ def changes_for(source: ActivitySource, rows: Sequence[CheckedRow]) -> Changes:
     for row in rows:
         values = {column: row.values.get(column) for column in FIGURE_COLUMNS}
         found = existing.pop((row.rep_id, row.period_start), None)
-        if found is None:
+        if found is not None and tuple(found[3:]) == tuple(values.values()):
+            changes.unchanged += 1  # the usual case of a file imported again: one comparison
+        elif found is None:
+            changes.reps.add(row.rep_id)
             start = row.period_start
             week = {"week_start": start - timedelta(days=start.weekday())}
             changes.inserts.append({"rep_id": row.rep_id, "period_start": start, **week, **values})
-        elif any(getattr(found, column) != value for column, value in values.items()):
-            changes.updates.append({"id": found.id, **values})
         else:
-            changes.unchanged += 1
+            changes.reps.add(row.rep_id)
+            changes.updates.append({"id": found.id, **values})
     changes.deletes = [found.id for found in existing.values()]  # covered, no longer in the file
+    changes.reps.update(found.rep_id for found in existing.values())
     return changes
 
 
 def apply_changes(source: ActivitySource, changes: Changes, import_id: int | None) -> None:
     """Write the changes as Core executemany statements, a few thousand rows at a time (the
-    ORM's bulk paths cost more per row than the database does)."""
+    ORM's bulk paths cost more per row than the database does), then the summaries of the
+    reps whose figures changed."""
     table = ActivityFigure.__table__
     stamp = {"updated_at": _now(), "import_id": import_id}
     fixed = {"origin": Origin.CRM, "source_id": source.id, "period": source.period, **stamp}
@@ -137,6 +145,7 @@ def apply_changes(source: ActivitySource, changes: Changes, import_id: int | Non
     for start in range(0, len(changes.deletes), _CHUNK):
         ids = changes.deletes[start : start + _CHUNK]
         db.session.execute(delete(table).where(table.c.id.in_(ids)))
+    refresh_summaries(changes.reps)
 
 
 def import_rows(

@@ -1,4 +1,5 @@
-"""Reading a rep's figures week by week, imported and logged apart."""
+"""Reading a rep's figures week by week, imported and logged apart, from the weekly summary
+(``activity_weeks``: one row per rep, week and source, kept in step with the figures)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.metrics.catalogue import METRICS, Metric
-from app.metrics.models import ActivityFigure, Origin
+from app.metrics.models import ActivityWeek, Origin
 from app.metrics.service.access import require_view_figures
 
 WEEKS_SHOWN = 12
@@ -34,16 +35,16 @@ def monday_of(day: date) -> date:
 def weeks_of(actor: User, rep: User, today: date, weeks: int = WEEKS_SHOWN) -> list[Week]:
     """The rep's last ``weeks`` weeks, newest first: each origin's totals (None: none reported).
 
-    One ``GROUP BY`` over the rep's rows of the period, whether they are days or weeks.
+    One ``GROUP BY`` over the rep's weekly sums of the period (a source's and the log's).
     """
     require_view_figures(actor, rep)
     last = monday_of(today)
     first = last - timedelta(weeks=weeks - 1)
-    sums = [func.sum(getattr(ActivityFigure, m.column)).label(m.key) for m in METRICS]
+    sums = [func.sum(getattr(ActivityWeek, m.column)).label(m.key) for m in METRICS]
     statement = (
-        select(ActivityFigure.week_start, ActivityFigure.origin, *sums)
-        .where(ActivityFigure.rep_id == rep.id, ActivityFigure.week_start.between(first, last))
-        .group_by(ActivityFigure.week_start, ActivityFigure.origin)
+        select(ActivityWeek.week_start, ActivityWeek.origin, *sums)
+        .where(ActivityWeek.rep_id == rep.id, ActivityWeek.week_start.between(first, last))
+        .group_by(ActivityWeek.week_start, ActivityWeek.origin)
     )
     by_start = {first + timedelta(weeks=i): Week(first + timedelta(weeks=i)) for i in range(weeks)}
     for row in db.session.execute(statement):
@@ -57,12 +58,12 @@ def weekly_totals(
 ) -> list[tuple[int, date, Origin, dict[str, int | None]]]:
     """Each rep's totals per week and origin between two Mondays, in one ``GROUP BY`` (for
     exports: the caller has decided whose reps these are); by rep, newest week first."""
-    sums = [func.sum(getattr(ActivityFigure, m.column)).label(m.key) for m in METRICS]
+    sums = [func.sum(getattr(ActivityWeek, m.column)).label(m.key) for m in METRICS]
     statement = (
-        select(ActivityFigure.rep_id, ActivityFigure.week_start, ActivityFigure.origin, *sums)
-        .where(ActivityFigure.rep_id.in_(rep_ids), ActivityFigure.week_start.between(first, last))
-        .group_by(ActivityFigure.rep_id, ActivityFigure.week_start, ActivityFigure.origin)
-        .order_by(ActivityFigure.rep_id, ActivityFigure.week_start.desc(), ActivityFigure.origin)
+        select(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin, *sums)
+        .where(ActivityWeek.rep_id.in_(rep_ids), ActivityWeek.week_start.between(first, last))
+        .group_by(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin)
+        .order_by(ActivityWeek.rep_id, ActivityWeek.week_start.desc(), ActivityWeek.origin)
     )
     return [
         (

@@ -20,6 +20,7 @@ from app.metrics.catalogue import METRICS, Period
 from app.metrics.models import ActivityFigure, Origin
 from app.metrics.service.access import require_log
 from app.metrics.service.judging import judge_number_milestones
+from app.metrics.service.summaries import refresh_summaries
 
 # How far back a rep may log or correct a day: recent enough to remember it.
 LOG_DAYS_BACK = 14
@@ -73,4 +74,5 @@ def log_day(actor: User, day: date, values: Mapping[str, int | None], today: dat
         set_={column: statement.excluded[column] for column in (*figures, "updated_at")},
     )
     db.session.execute(upsert)
+    refresh_summaries({actor.id})
     judge_number_milestones(actor, {actor.id}, today)

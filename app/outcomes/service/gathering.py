@@ -1,10 +1,12 @@
 """What the outcomes need of many reps, aggregated in SQL: a fixed number of queries.
 
-One query lists the reps (their team, start and the role of their plan); one sums their
+One query lists the reps (their team, start and the role of their plan); three sum their
 figures per ramp month and origin (with each month's first day of a meeting held, an
-opportunity and a deal won); one counts their plans' milestones and certifications; one their
-reviewed commitments. A month's figures are the CRM's when it reported any, else the rep's own
-log, as for the plan's number milestones. A weekly CRM row counts in the month of its Monday.
+opportunity and a deal won) from the summary ``activity_ramp_months``, or from the figures for
+the reps whose summary was counted from another start; one counts their plans' milestones and
+certifications; one their reviewed commitments. A month's figures are the CRM's when it
+reported any, else the rep's own log, as for the plan's number milestones. A weekly CRM row
+counts in the month of its Monday.
 """
 
 from __future__ import annotations
@@ -15,25 +17,29 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date as SqlDate
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, exists, func, literal, select
 
 from app.accounts.models import Team, User
 from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment
 from app.curriculum.models import PlanTemplate
 from app.extensions import db
-from app.metrics.catalogue import METRICS, Metric
-from app.metrics.models import ActivityFigure, Origin
-from app.outcomes.ramp import MONTH_DAYS
-from app.outcomes.service.sqldates import day_after, days_between
+from app.metrics.catalogue import FIRST_METRICS, METRICS, Metric
+from app.metrics.models import (
+    ActivityFigure,
+    ActivityRampMonth,
+    ActivityRampStart,
+    ActivityWeek,
+    Origin,
+)
+from app.metrics.service.summaries import current_start, plan_of_rep, ramp_month_of
+from app.outcomes.service.sqldates import day_after
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.plans.service import TeamFilters, reps_seen
 
 # The firsts, by the metric whose first non-zero day they are.
-FIRSTS: tuple[tuple[str, str], ...] = (
-    ("meetings_held", "First meeting held"),
-    ("opportunities", "First opportunity"),
-    ("deals_won", "First deal won"),
+FIRSTS: tuple[tuple[str, str], ...] = tuple(
+    zip(FIRST_METRICS, ("First meeting held", "First opportunity", "First deal won"), strict=True)
 )
 
 
@@ -128,23 +134,11 @@ def gather(
 def _add_figures(
     by_id: dict[int, RepFigures], rep_ids: Select[Any], summed: Sequence[Metric]
 ) -> None:
-    start = func.coalesce(Plan.start_date, User.start_date)
-    month = (days_between(ActivityFigure.period_start, start) // MONTH_DAYS + 1).label("month")
-    firsts = [
-        func.min(case((getattr(ActivityFigure, key) > 0, ActivityFigure.period_start)))
-        for key, _label in FIRSTS
-    ]
-    sums = [func.sum(getattr(ActivityFigure, metric.column)) for metric in summed]
-    statement = (
-        select(ActivityFigure.rep_id, ActivityFigure.origin, month, *firsts, *sums)
-        .join(User, User.id == ActivityFigure.rep_id)
-        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
-        .where(ActivityFigure.rep_id.in_(rep_ids), ActivityFigure.period_start >= start)
-        .group_by(ActivityFigure.rep_id, ActivityFigure.origin, month)
-    )
+    """Each rep's ramp months and firsts: three queries whatever the number of reps."""
     own_log: dict[tuple[int, int], dict[str, int]] = {}
-    # Core rows, not ORM ones: thousands of plain tuples (a rep's months) need no ORM.
-    for rep_id, origin, number, *values in db.session.connection().execute(statement):
+    stale = _counted_from_another_start(rep_ids)
+    rows = [*_summed_months(rep_ids, summed), *_figured_months(stale, summed)]
+    for rep_id, origin, number, *values in rows:
         rep = by_id[rep_id]
         for (key, _label), first in zip(FIRSTS, values[: len(FIRSTS)], strict=True):
             day = _as_date(first)
@@ -162,6 +156,52 @@ def _add_figures(
     # The CRM's figures for a month replace the rep's own log of it.
     for (rep_id, number), figures in own_log.items():
         by_id[rep_id].months.setdefault(number, figures)
+
+
+def _counted_from_another_start(rep_ids: Select[Any]) -> list[int]:
+    """Reps with figures whose summarised ramp months were counted from a start that is no
+    longer theirs (a new plan, a corrected start date): their months are read from figures."""
+    counted = exists().where(
+        ActivityRampStart.rep_id == User.id, ActivityRampStart.ramp_start == current_start()
+    )
+    active = exists().where(ActivityWeek.rep_id == User.id)
+    query = select(User.id).outerjoin(Plan, plan_of_rep())
+    return list(db.session.scalars(query.where(User.id.in_(rep_ids), active, ~counted)))
+
+
+def _summed_months(rep_ids: Select[Any], summed: Sequence[Metric]) -> list[Any]:
+    """The ramp months of the summary, where they were counted from the rep's start now."""
+    months = ActivityRampMonth
+    firsts = [func.min(getattr(months, f"first_{key}")) for key, _label in FIRSTS]
+    sums = [func.sum(getattr(months, metric.column)) for metric in summed]
+    statement = (
+        select(months.rep_id, months.origin, months.month, *firsts, *sums)
+        .join(ActivityRampStart, ActivityRampStart.rep_id == months.rep_id)
+        .join(User, User.id == months.rep_id)
+        .outerjoin(Plan, plan_of_rep())
+        .where(months.rep_id.in_(rep_ids), ActivityRampStart.ramp_start == current_start())
+        .group_by(months.rep_id, months.origin, months.month)
+    )
+    # Core rows, not ORM ones: thousands of plain tuples (a rep's months) need no ORM.
+    return list(db.session.connection().execute(statement))
+
+
+def _figured_months(rep_ids: list[int], summed: Sequence[Metric]) -> list[Any]:
+    """The same from the figures themselves, for the few reps whose summary is not usable."""
+    month = ramp_month_of(ActivityFigure.period_start).label("month")
+    firsts = [
+        func.min(case((getattr(ActivityFigure, key) > 0, ActivityFigure.period_start)))
+        for key, _label in FIRSTS
+    ]
+    sums = [func.sum(getattr(ActivityFigure, metric.column)) for metric in summed]
+    statement = (
+        select(ActivityFigure.rep_id, ActivityFigure.origin, month, *firsts, *sums)
+        .join(User, User.id == ActivityFigure.rep_id)
+        .outerjoin(Plan, plan_of_rep())
+        .where(ActivityFigure.rep_id.in_(rep_ids), ActivityFigure.period_start >= current_start())
+        .group_by(ActivityFigure.rep_id, ActivityFigure.origin, month)
+    )
+    return list(db.session.connection().execute(statement))
 
 
 def _add_milestones(by_id: dict[int, RepFigures], rep_ids: Select[Any], today: date) -> None:

@@ -19,7 +19,7 @@ from app.accounts.models import Role, User, UserRole
 from app.coaching import charts
 from app.extensions import db
 from app.metrics.catalogue import BY_KEY, METRICS, Metric
-from app.metrics.models import ActivityFigure, Origin
+from app.metrics.models import ActivityWeek, Origin
 from app.metrics.service import monday_of, require_view_figures
 from app.outcomes.ramp import month_last_day
 from app.outcomes.service.definition import Definition, current_definition
@@ -199,11 +199,11 @@ def _weekly_totals(
     people: Sequence[int], keys: Sequence[str], first: date
 ) -> dict[tuple[int, date], dict[str, int]]:
     """(rep, week) -> metric -> total, the CRM's when it reported the week, else the log."""
-    columns = [func.sum(getattr(ActivityFigure, BY_KEY[key].column)).label(key) for key in keys]
+    columns = [func.sum(getattr(ActivityWeek, BY_KEY[key].column)).label(key) for key in keys]
     statement = (
-        select(ActivityFigure.rep_id, ActivityFigure.week_start, ActivityFigure.origin, *columns)
-        .where(ActivityFigure.rep_id.in_(people), ActivityFigure.week_start >= first)
-        .group_by(ActivityFigure.rep_id, ActivityFigure.week_start, ActivityFigure.origin)
+        select(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin, *columns)
+        .where(ActivityWeek.rep_id.in_(people), ActivityWeek.week_start >= first)
+        .group_by(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin)
     )
     crm: dict[tuple[int, date], dict[str, int]] = {}
     own: dict[tuple[int, date], dict[str, int]] = {}

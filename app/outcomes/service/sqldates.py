@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, cast, func
+from sqlalchemy import func
 
 from app.extensions import db
 
 
 def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
-
-
-def days_between(later: Any, earlier: Any) -> Any:
-    """Whole days from ``earlier`` to ``later`` (two DATE expressions)."""
-    if _postgres():
-        return later - earlier
-    return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
 def day_after(day: Any) -> Any:
