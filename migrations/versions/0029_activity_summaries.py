@@ -1,6 +1,6 @@
 """activity summaries: each rep's weeks and ramp months, backfilled from the figures
 
-Revision ID: 0029_outsum
+Revision ID: 0029
 Revises: 0028
 Create Date: 2026-11-30 05:02:44.213347
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_outsum'
-down_revision = '0028'
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
