@@ -17,7 +17,6 @@ def test_the_demos_reps_have_outcomes_and_a_score(demo_snapshot, app) -> None:
     assert any(row.ramped_on for row in rows)
 
 
-
 def test_the_demo_lists_the_plan_parts_and_says_when_there_are_not_enough_reps(
     demo_snapshot, app
 ) -> None:
