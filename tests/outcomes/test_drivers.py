@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from datetime import date, datetime, time
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -56,6 +57,26 @@ def _world(
     return reps
 
 
+World = Callable[[int, int], tuple[User, FlaskClient]]
+
+
+@pytest.fixture
+def signed_in_world(
+    make_rep: Callable[..., User],
+    make_user: Callable[..., User],
+    source: ActivitySource,
+    login: Callable[[User], FlaskClient],
+) -> World:
+    """``signed_in_world(on_time, late)``: a coach with that world of reps, signed in."""
+
+    def build(on_time: int, late: int) -> tuple[User, FlaskClient]:
+        coach = make_user(Role.COACH)
+        _world(make_rep, source, coach, on_time=on_time, late=late)
+        return coach, login(coach)
+
+    return build
+
+
 def test_the_on_time_reps_ramp_time_against_the_others(
     make_rep: Callable[..., User], make_user: Callable[..., User], source: ActivitySource
 ) -> None:
@@ -75,14 +96,10 @@ def test_the_on_time_reps_ramp_time_against_the_others(
 
 
 def test_too_few_reps_in_a_group_says_not_enough_reps_and_warns_of_correlation(
-    make_rep: Callable[..., User],
-    make_user: Callable[..., User],
-    source: ActivitySource,
-    login: Callable[[User], FlaskClient],
+    signed_in_world: World,
 ) -> None:
-    coach = make_user(Role.COACH)
-    _world(make_rep, source, coach, on_time=4, late=5)
-    page = login(coach).get("/outcomes/drivers")
+    _coach, client = signed_in_world(4, 5)
+    page = client.get("/outcomes/drivers")
     assert page.status_code == 200
     assert "A correlation, not a cause." in page.text
     assert "Not enough reps" in page.text
@@ -91,15 +108,11 @@ def test_too_few_reps_in_a_group_says_not_enough_reps_and_warns_of_correlation(
 
 
 def test_the_page_draws_and_tables_the_comparable_parts_for_the_coachs_reps_only(
-    make_rep: Callable[..., User],
-    make_user: Callable[..., User],
-    source: ActivitySource,
-    login: Callable[[User], FlaskClient],
+    signed_in_world: World, make_rep: Callable[..., User]
 ) -> None:
-    coach = make_user(Role.COACH)
-    _world(make_rep, source, coach, on_time=5, late=5)
+    _coach, client = signed_in_world(5, 5)
     other = make_rep(day_of_ramp=130, name="Not Theirs")
-    page = login(coach).get("/outcomes/drivers?sort=-difference")
+    page = client.get("/outcomes/drivers?sort=-difference")
     assert page.status_code == 200
     assert '<title id="drivers-title">' in page.text
     row = page.text.split(f'data-part="milestone:{SETUP}"')[1].split("</tr>")[0]
@@ -116,15 +129,9 @@ def test_reps_may_not_see_the_drivers_page_or_its_export(
     assert client.get("/exports/ramp-outcomes.xlsx").status_code == 403
 
 
-def test_the_exports_say_what_the_pages_say(
-    make_rep: Callable[..., User],
-    make_user: Callable[..., User],
-    source: ActivitySource,
-    login: Callable[[User], FlaskClient],
-) -> None:
-    coach = make_user(Role.COACH)
-    reps = _world(make_rep, source, coach, on_time=5, late=5)
-    client = login(coach)
+def test_the_exports_say_what_the_pages_say(signed_in_world: World) -> None:
+    coach, client = signed_in_world(5, 5)
+    reps = list(db.session.scalars(select(User).where(User.coach_id == coach.id)))
     drivers = client.get("/exports/plan-drivers.csv?sort=part")
     assert drivers.status_code == 200
     lines = list(csv.DictReader(io.StringIO(drivers.text.lstrip("\ufeff"))))
@@ -150,15 +157,9 @@ def test_the_exports_say_what_the_pages_say(
     )
 
 
-def test_the_dashboard_shows_the_share_ramped_by_day_and_the_median(
-    make_rep: Callable[..., User],
-    make_user: Callable[..., User],
-    source: ActivitySource,
-    login: Callable[[User], FlaskClient],
-) -> None:
-    coach = make_user(Role.COACH)
-    _world(make_rep, source, coach, on_time=2, late=2)
-    page = login(coach).get("/dashboard")
+def test_the_dashboard_shows_the_share_ramped_by_day_and_the_median(signed_in_world: World) -> None:
+    _coach, client = signed_in_world(2, 2)
+    page = client.get("/dashboard")
     assert page.status_code == 200
     table = page.text.split('id="outcomes-table"')[1].split("</table>")[0]
     cells = [cell.split("<")[0].strip() for cell in table.split('<td class="text-end">')[1:]]

@@ -19,7 +19,7 @@ from app.coaching.followthrough import Outcome
 from app.extensions import db
 from app.webhooks.models import DeliveryStatus, EventType, WebhookDelivery
 from tests.agreements.conftest import EVIDENCE, PIP_VALUES, WINDOW, _fresh
-from tests.certification.conftest import levels_for, today
+from tests.certification.conftest import today
 from tests.escalations.helpers import overdue_commitment
 from tests.webhooks.receiver import Receiver
 
@@ -44,29 +44,12 @@ def _deliveries() -> list[WebhookDelivery]:
     return list(db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
 
 
-def _assess(curriculum, coach, rep, level: int, stage: str = "prospecting"):
-    spec = next(r for r in curriculum.rubrics if r.stage == stage)
-    entry = certification.AssessmentEntry(
-        scores=levels_for(spec, level),
-        comments={c.key: f"On {c.name}" for c in spec.criteria},
-        feedback="Feedback",
-        evidence_kind=spec.evidence.kinds[0],
-        evidence_url="https://example.com/call"
-        if spec.evidence.kinds[0] == "recorded-call"
-        else "",
-        assessed_on=today(),
-    )
-    assessment = certification.submit_assessment(coach, rep, stage, entry, today())
-    db.session.commit()
-    return assessment
-
-
 def test_a_passed_certification_is_posted_with_its_attempt(
-    curriculum, make_rep, subscribe, receiver: Receiver
+    assess, make_rep, subscribe, receiver: Receiver
 ) -> None:
     endpoint = subscribe(EventType.CERTIFICATION_PASSED, EventType.CERTIFICATION_FAILED)
     rep = make_rep()
-    assessment = _assess(curriculum, rep.coach, rep, level=4)
+    assessment = assess(rep.coach, rep, level=4)
 
     [payload] = _payloads(receiver, endpoint.secret)
     assert payload["type"] == "certification.passed"
@@ -89,12 +72,12 @@ def test_a_passed_certification_is_posted_with_its_attempt(
 
 
 def test_a_failed_certification_is_posted_and_only_to_who_subscribed(
-    curriculum, make_rep, subscribe, receiver: Receiver
+    assess, make_rep, subscribe, receiver: Receiver
 ) -> None:
     failed_only = subscribe(EventType.CERTIFICATION_FAILED)
     subscribe(EventType.CERTIFICATION_PASSED, url=receiver.url.replace("/hooks", "/passed"))
     rep = make_rep()
-    _assess(curriculum, rep.coach, rep, level=1)
+    assess(rep.coach, rep, level=1)
 
     [request] = receiver.requests
     assert request.path == "/hooks"
@@ -106,11 +89,11 @@ def test_a_failed_certification_is_posted_and_only_to_who_subscribed(
 
 
 def test_a_correction_that_turns_a_pass_into_a_fail_is_posted_once(
-    curriculum, make_rep, subscribe, receiver: Receiver
+    assess, make_rep, subscribe, receiver: Receiver
 ) -> None:
     endpoint = subscribe(EventType.CERTIFICATION_PASSED, EventType.CERTIFICATION_FAILED)
     rep = make_rep()
-    assessment = _assess(curriculum, rep.coach, rep, level=3)
+    assessment = assess(rep.coach, rep, level=3)
     first = _payloads(receiver, endpoint.secret)
     assert [p["type"] for p in first] == ["certification.passed"]
     score = assessment.scores[0]
