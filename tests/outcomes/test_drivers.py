@@ -167,3 +167,16 @@ def test_the_dashboard_shows_the_share_ramped_by_day_and_the_median(signed_in_wo
     assert cells == ["0%", "50%", "50%", "—", "90.0"]
     assert "(nobody on day 180 yet)" in table
     assert 'href="/outcomes/' in page.text
+
+
+def test_a_cohort_filter_keeps_its_reps_and_still_offers_every_cohort(
+    make_rep: Callable[..., User], make_user: Callable[..., User]
+) -> None:
+    coach = make_user(Role.COACH)
+    make_rep(day_of_ramp=130, coach=coach)
+    make_rep(day_of_ramp=10, coach=coach)
+    everyone = plan_drivers(coach, service.RepFilters(), date.today())
+    assert len(everyone.cohorts) == 2 and everyone.reps == 2
+    newest = everyone.cohorts[0]
+    chosen = plan_drivers(coach, service.RepFilters(cohort=newest), date.today())
+    assert chosen.reps == 1 and chosen.cohorts == everyone.cohorts

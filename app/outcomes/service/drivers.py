@@ -11,7 +11,7 @@ every version of it). A fixed number of queries, whatever the number of reps.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.curriculum.models import PlanTemplate
 from app.curriculum.service import stage_names
 from app.extensions import db
+from app.outcomes.cohorts import cohort_of
 from app.outcomes.drivers import DEFAULT_MINIMUM, Comparison, Doing, compare_all
 from app.outcomes.service.definition import Definition, current_definition
 from app.outcomes.service.gathering import RepFilters
@@ -66,7 +67,9 @@ def minimum_of(definition: Definition | None) -> int:
 def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     """The comparison of each milestone and certification stage for the reps the filters keep."""
     definition = current_definition()
-    rows = outcome_rows(actor, filters, today, definition)  # checks the actor may see outcomes
+    # Every cohort's rows, for the filter's choices; then the chosen cohort's, if any.
+    everyone = outcome_rows(actor, replace(filters, cohort=""), today, definition)
+    rows = [row for row in everyone if _in_cohort(row.start, filters.cohort)]
     measured = [row for row in rows if row.attainments is not None]
     ramped_day = {row.rep_id: row.ramped_day for row in measured}
     parts: dict[tuple[str, str], list[Doing]] = {}
@@ -86,8 +89,15 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
         reps=len(measured),
         ramped=sum(1 for day in ramped_day.values() if day is not None),
         definition=definition,
-        cohorts=sorted({row.cohort for row in rows if row.cohort}, reverse=True),
+        cohorts=sorted({row.cohort for row in everyone if row.cohort}, reverse=True),
     )
+
+
+def _in_cohort(start: date | None, cohort: str) -> bool:
+    """Whether a rep who started on ``start`` is in ``cohort`` (a month or a quarter; "" all)."""
+    if not cohort:
+        return True
+    return start is not None and cohort in (cohort_of(start, "month"), cohort_of(start, "quarter"))
 
 
 def _doings(ramped_day: dict[int, int | None], today: date) -> Iterable[Sequence[Any]]:
