@@ -62,6 +62,10 @@ class Settings:
     # audit trail of sign-ins, refusals, role changes) this many, two years by default.
     retention_days: int = 30
     security_log_retention_days: int = 730
+    # Finished webhook deliveries stay in the delivery log this many days; a finished table
+    # export (CSV or Excel written by the job worker) can be downloaded this many days.
+    webhook_retention_days: int = 90
+    export_expiry_days: int = 7
     invitation_days: int = 7  # an invitation's link works this many days (app/invitations)
     # An agreement sent without a "sign by" date is due this many days after it is sent.
     agreement_sign_days: int = 14
@@ -164,6 +168,8 @@ class Settings:
             "ESCALATE_COACH_DAYS": self.escalate_coach_days,
             "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
+            "WEBHOOK_RETENTION_DAYS": self.webhook_retention_days,
+            "EXPORT_EXPIRY_DAYS": self.export_expiry_days,
             "DIGEST_HOUR": self.digest_hour,
             "DIGEST_WEEKDAY": self.digest_weekday,
             "OIDC_ISSUER": self.oidc_issuer,
@@ -237,6 +243,10 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         mail_from=env.get("SALESRAMP_MAIL_FROM") or "salesramp@localhost",
         webhooks_allow_private=env.get("SALESRAMP_WEBHOOKS_ALLOW_PRIVATE") == "1",
         webhook_timeout=_positive_int(env.get("SALESRAMP_WEBHOOK_TIMEOUT"), default=5),
+        webhook_retention_days=_positive_int(
+            env.get("SALESRAMP_WEBHOOK_RETENTION_DAYS"), default=90
+        ),
+        export_expiry_days=_positive_int(env.get("SALESRAMP_EXPORT_EXPIRY_DAYS"), default=7),
     )
 
 

@@ -55,7 +55,12 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     if everyone:
         items.append(NavItem("plans.team", "All reps"))
     if coach or everyone:
-        coach_pages = ("dashboards.coaches", "dashboards.coach")
+        coach_pages = (
+            "dashboards.coaches",
+            "dashboards.coach",
+            "outcomes.index",
+            "outcomes.drivers",
+        )
         items.append(NavItem("dashboards.ramp", "Dashboard", also_active_on=coach_pages))
     if rep:
         items.append(NavItem("metrics.mine", "My activity", also_active_on=("metrics.log_day",)))

@@ -6,7 +6,9 @@ finished export and bulk-send jobs and sent (or failed) emails (``app.mail``) ar
 with every form sent and every sign-in. The security log is the audit trail, so it is kept
 far longer: ``SECURITY_LOG_RETENTION_DAYS`` (``SALESRAMP_SECURITY_LOG_RETENTION_DAYS``, two
 years by default). Agreements and their audit trails are never pruned. Password reset links
-are deleted a day after they expire.
+are deleted a day after they expire. Finished webhook deliveries (and their attempts) are kept
+``WEBHOOK_RETENTION_DAYS`` (90 by default); finished table exports and their files
+``EXPORT_EXPIRY_DAYS`` (7 by default), how long their download is offered.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from huey import crontab
 from app import once
 from app.accounts import resets, signins
 from app.agreements.service import prune_finished_jobs
+from app.exports.housekeeping import prune_expired_exports
 from app.extensions import db
 from app.jobs import queue_of
 from app.mail.sending import prune_sent
 from app.security import service as security
+from app.webhooks.service import prune_deliveries
 
 
 def prune(now: datetime | None = None) -> dict[str, int]:
@@ -45,6 +49,12 @@ def prune(now: datetime | None = None) -> dict[str, int]:
         "security events": security.prune(
             now - timedelta(days=int(config["SECURITY_LOG_RETENTION_DAYS"]))
         ),
+        "webhook deliveries": prune_deliveries(
+            now - timedelta(days=int(config["WEBHOOK_RETENTION_DAYS"]))
+        ),
+        "expired table exports": prune_expired_exports(
+            now - timedelta(days=int(config["EXPORT_EXPIRY_DAYS"]))
+        ),
     }
     db.session.commit()
     return pruned
@@ -53,7 +63,8 @@ def prune(now: datetime | None = None) -> dict[str, int]:
 @click.command("prune")
 @with_appcontext
 def prune_command() -> None:
-    """Delete submission keys, sign-ins, finished jobs, emails and reset links past retention."""
+    """Delete submission keys, sign-ins, finished jobs and exports, emails, reset links and
+    webhook deliveries past retention."""
     for what, count in prune().items():
         click.echo(f"{what}: {count} deleted")
 

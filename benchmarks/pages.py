@@ -131,6 +131,8 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("coach_outcomes", "coach", "/outcomes/"),
         Page("rep_numbers", "rep", "/outcomes/mine"),
         Page("coach_rep_numbers", "coach", f"/outcomes/reps/{rep}"),
+        Page("hr_plan_drivers", "hr", "/outcomes/drivers"),
+        Page("coach_plan_drivers", "coach", "/outcomes/drivers"),
         Page("hr_dashboard", "hr", "/dashboard"),
         Page("hr_dashboard_cohort", "hr", f"/dashboard?cohort={_last_month():%Y-%m}"),
         Page("coach_dashboard", "coach", "/dashboard"),

@@ -1027,6 +1027,8 @@ OUTCOMES_ACCESS: dict[str, dict[str, Rule]] = {
     # Coaches see their reps' outcomes (another coach's page lists theirs, not Avery), HR and
     # admins everyone's.
     "outcomes.index": {"GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS)},
+    # Which parts of the plan go with faster ramps: the same people; medians, never a name.
+    "outcomes.drivers": {"GET": get(MANAGERS | {Actor.OTHER_COACH})},
     # A rep's numbers: their own, and their coach's, HR's and admins' view of them.
     "outcomes.mine": {"GET": get(REPS)},
     "outcomes.rep_numbers": {"GET": get(VIEWERS, sees=MANAGERS)},

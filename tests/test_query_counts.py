@@ -171,6 +171,8 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
             ids.coach,
             f"/outcomes/?sort=-score&by=quarter&cohort={date.today():%Y-%m}",
         ),
+        "plan and ramp time as HR": (ids.hr, "/outcomes/drivers?sort=-difference"),
+        "plan and ramp time as coach, a role": (ids.coach, "/outcomes/drivers?role=SDR"),
         "my numbers": (ids.rep, "/outcomes/mine"),
         "a rep's numbers": (ids.coach, f"/outcomes/reps/{ids.rep}?metric=meetings_booked"),
         "dashboard as HR": (ids.hr, "/dashboard"),

@@ -352,6 +352,14 @@ class ReadinessWeights(_Frozen):
     activity: Weight
 
 
+class DriversRule(_Frozen):
+    """Which parts of the plan go with faster ramps: a milestone's on-time reps are compared
+    with the others only when each group has at least ``min_reps`` reps who have ramped (a
+    median of one or two people is an anecdote, and gives their figures away)."""
+
+    min_reps: Annotated[int, Field(strict=True, ge=2, le=1000)] = 5
+
+
 class OutcomesDefinition(_Versioned):
     """``outcomes.yaml``: what "ramped" means, the monthly targets per role, and the weights of
     the readiness score. Versioned: a score says which version of the weights it used."""
@@ -361,6 +369,7 @@ class OutcomesDefinition(_Versioned):
     ramped: RampedRule
     targets: Annotated[tuple[RoleTargets, ...], Field(min_length=1)]
     readiness: ReadinessWeights
+    drivers: DriversRule = DriversRule()
 
     def targets_for(self, role: str | None) -> RoleTargets | None:
         """The targets of a role (as plan templates name it, case aside), if it has any."""

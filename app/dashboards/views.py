@@ -12,6 +12,9 @@ from app.dashboards import service
 from app.dashboards.forms import DashboardFilterForm
 from app.dashboards.presenting import coach_charts, ramp_charts
 from app.lookup import parse_id
+from app.outcomes import service as outcomes
+from app.outcomes.service.summary import outcomes_summary
+from app.outcomes.summary import RampSummary
 from app.pagination import PageRequest
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
@@ -41,8 +44,21 @@ def ramp() -> str:
     )
     dashboard = service.ramp_dashboard(current_user, filters)
     return render_template(
-        "dashboards/ramp.html", form=form, dashboard=dashboard, charts=ramp_charts(dashboard)
+        "dashboards/ramp.html",
+        form=form,
+        dashboard=dashboard,
+        charts=ramp_charts(dashboard),
+        outcomes=_outcomes(filters),
     )
+
+
+def _outcomes(filters: service.Filters) -> RampSummary | None:
+    """The ramp outcomes of the same reps, for those who may see outcomes."""
+    if not outcomes.can_see_outcomes(current_user):
+        return None
+    cohort = f"{filters.cohort:%Y-%m}" if filters.cohort else ""
+    kept = outcomes.RepFilters(team_id=filters.team_id, role=filters.role, cohort=cohort)
+    return outcomes_summary(current_user, kept, accounts.local_today(current_user))
 
 
 @bp.get("/coaches")

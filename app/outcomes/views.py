@@ -9,15 +9,19 @@ from flask_login import current_user, login_required
 
 from app.accounts import service as accounts
 from app.accounts.models import User
-from app.curriculum.service import current_plan_templates
-from app.lookup import parse_id
 from app.metrics.catalogue import METRICS
 from app.metrics.service import require_log
-from app.outcomes import service
+from app.outcomes import (
+    downloads,  # noqa: F401 (importing it registers the outcomes exports)
+    service,
+)
 from app.outcomes.charts import curve_chart, curve_legend
 from app.outcomes.cohorts import CURVE_DAYS
+from app.outcomes.drivers_chart import drivers_chart, drivers_legend
 from app.outcomes.forms import MetricForm, OutcomeFilterForm
-from app.pagination import PageRequest
+from app.outcomes.service.arguments import filters_from_args, plan_roles
+from app.outcomes.service.drivers import DRIVER_SORT_KEYS, DRIVER_SORTS, plan_drivers
+from app.pagination import PageRequest, paginate_rows
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
@@ -35,20 +39,8 @@ def _today() -> date:
 @bp.get("/")
 def index() -> str:
     service.require_see_outcomes(current_user)
-    form = OutcomeFilterForm(request.args)
-    form.team.choices = [
-        ("", "All teams"),
-        *((str(t.id), t.name) for t in accounts.teams_for(current_user)),
-    ]
-    roles = sorted({template.role for template in current_plan_templates()})
-    form.role.choices = [("", "All roles"), *((role, role) for role in roles)]
+    form, filters = _filter_form()
     by = "quarter" if form.by.data == "quarter" else "month"
-    filters = service.RepFilters(
-        team_id=parse_id(form.team.data),
-        role=form.role.data if form.role.data in roles else "",
-        cohort=form.cohort.data or "",
-        search=form.q.data or "",
-    )
     page_request = PageRequest.from_args(request.args, service.OUTCOME_SORTS, "name")
     result = service.outcomes_page(current_user, filters, page_request, _today(), by)
     form.cohort.choices = [("", "All cohorts"), *((c, c) for c in result.cohorts)]
@@ -61,6 +53,34 @@ def index() -> str:
         legend=curve_legend(result.curves),
         curve_days=CURVE_DAYS,
         by=by,
+    )
+
+
+def _filter_form() -> tuple[OutcomeFilterForm, service.RepFilters]:
+    """The filters of the outcomes pages, offering the actor's teams and the plans' roles."""
+    form = OutcomeFilterForm(request.args)
+    form.team.choices = [
+        ("", "All teams"),
+        *((str(t.id), t.name) for t in accounts.teams_for(current_user)),
+    ]
+    form.role.choices = [("", "All roles"), *((role, role) for role in plan_roles())]
+    return form, filters_from_args(request.args)
+
+
+@bp.get("/drivers")
+def drivers() -> str:
+    service.require_see_outcomes(current_user)
+    form, filters = _filter_form()
+    found = plan_drivers(current_user, filters, _today())
+    form.cohort.choices = [("", "All cohorts"), *((c, c) for c in found.cohorts)]
+    page_request = PageRequest.from_args(request.args, DRIVER_SORTS, "part")
+    return render_template(
+        "outcomes/drivers.html",
+        form=form,
+        found=found,
+        page=paginate_rows(found.comparisons, page_request, DRIVER_SORT_KEYS),
+        chart=drivers_chart(found.comparisons),
+        legend=drivers_legend(),
     )
 
 

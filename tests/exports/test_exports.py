@@ -129,6 +129,7 @@ def _background(client, url: str, **form: str):
     progress = started.headers["Location"]
     page = client.get(progress)
     assert "Ready: " in page.text
+    assert "can be downloaded for 7 days after it is written" in page.text  # then pruned
     status = client.get(f"{progress}/status").get_json()
     assert status["status"] == "done" and status["done"] == status["total"]
     download = client.get(status["download"])

@@ -152,6 +152,8 @@ def test_old_rows_go_and_recent_ones_stay(
         "sent or failed emails": 1,
         "expired password reset links": 1,
         "security events": 1,
+        "webhook deliveries": 0,
+        "expired table exports": 0,
     }
     db.session.expire_all()
     assert set(db.session.scalars(select(Submission.key))) == {"recent"}

@@ -46,14 +46,23 @@ def import_days(
     source: ActivitySource, rep: User, days: Sequence[tuple[int, dict[str, int]]]
 ) -> None:
     """Figures for ramp days of ``rep`` (day 1 is the start), as a CRM export says them."""
-    start = start_of(rep)
+    import_reps_days(source, [(rep, days)])
+
+
+def import_reps_days(
+    source: ActivitySource, reps: Sequence[tuple[User, Sequence[tuple[int, dict[str, int]]]]]
+) -> None:
+    """Several reps' figures in one file: a file replaces the periods it covers, so reps who
+    started the same day are imported together."""
     header = ",".join(["Email", "Date", *COLUMNS.values()])
     lines = [header]
-    for day, values in days:
-        on = start + timedelta(days=day - 1)
-        lines.append(
-            ",".join([rep.email, on.isoformat(), *(str(values.get(k, 0)) for k in COLUMNS)])
-        )
+    for rep, days in reps:
+        start = start_of(rep)
+        for day, values in days:
+            on = start + timedelta(days=day - 1)
+            lines.append(
+                ",".join([rep.email, on.isoformat(), *(str(values.get(k, 0)) for k in COLUMNS)])
+            )
     rows = raw_rows(read_csv(("\n".join(lines) + "\n").encode()), column_map(source))
     service.import_rows(None, source, rows, date.today())
     db.session.commit()

@@ -11,6 +11,9 @@ from app.accounts.models import Role, User
 from app.extensions import db
 from app.webhooks import service
 from app.webhooks.models import EventType, WebhookEndpoint
+
+# The certification tests' fixtures: assessing a rep through the service, as the view does.
+from tests.certification.conftest import assess, rubric  # noqa: F401
 from tests.conftest import create_user
 from tests.webhooks.receiver import Receiver
 

@@ -6,6 +6,7 @@
 - ``targets``: which URLs may receive webhooks (http/https, no private networks unless allowed).
 - ``signing``: the Standard Webhooks headers, through the ``standardwebhooks`` library.
 - ``delivery``: the send job (retries with backoff, every attempt logged), resend, the log.
+- ``pruning``: old finished deliveries and their events are deleted (``app.prune``).
 
 Only admins manage endpoints and read the delivery log.
 """
@@ -28,6 +29,7 @@ from app.webhooks.service.endpoints import (
     rotate_secret,
     update_endpoint,
 )
+from app.webhooks.service.pruning import prune_deliveries
 from app.webhooks.service.recording import record_event
 from app.webhooks.service.signing import new_secret, signed_headers
 
@@ -42,6 +44,7 @@ __all__ = [
     "get_delivery",
     "get_endpoint",
     "new_secret",
+    "prune_deliveries",
     "record_event",
     "resend",
     "rotate_secret",

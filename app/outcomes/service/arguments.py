@@ -1,0 +1,28 @@
+"""The outcomes pages' filters read from their query arguments: the pages and their exports
+read them here, so a download holds the rows the page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.curriculum.service import current_plan_templates
+from app.lookup import parse_id
+from app.outcomes.service.gathering import RepFilters
+
+SEARCH_LENGTH = 120
+
+
+def plan_roles() -> list[str]:
+    """The roles the current plan templates are for, in order ("AE", "SDR")."""
+    return sorted({template.role for template in current_plan_templates()})
+
+
+def filters_from_args(args: Mapping[str, str]) -> RepFilters:
+    """Team, role (one the plans have), start cohort and name search, as the page reads them."""
+    role = args.get("role") or ""
+    return RepFilters(
+        team_id=parse_id(args.get("team")),
+        role=role if role in plan_roles() else "",
+        cohort=(args.get("cohort") or "").strip()[:10],
+        search=(args.get("q") or "").strip()[:SEARCH_LENGTH],
+    )
