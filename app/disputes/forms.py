@@ -30,7 +30,8 @@ class AcknowledgeForm(OnceForm):
 class ResolveForm(OnceForm):
     outcome = RadioField(
         "Outcome",
-        choices=OUTCOME_CHOICES,
+        # A callable: WTForms 3.3 deprecates (value, label) tuples given to the constructor.
+        choices=lambda: OUTCOME_CHOICES,
         validators=[DataRequired(message="Choose the outcome.")],
     )
     correction = SelectField(
