@@ -28,7 +28,10 @@ class Disputable:
 
 
 @pytest.fixture
-def disputable(make_rep: Callable[..., User], assess: Callable[..., object]) -> Disputable:
+def disputable(
+    make_rep: Callable[..., User],
+    assess: Callable[..., object],  # noqa: F811  (the certification tests' fixture)
+) -> Disputable:
     """A rep whose prospecting certification was decided (not passed: one criterion at 1)."""
     rep = make_rep(day_of_ramp=20)
     assert rep.coach is not None

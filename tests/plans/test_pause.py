@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -68,7 +69,7 @@ def test_overlapping_and_touching_pauses_count_each_day_once(spans: list[Pause])
     assert paused_days(spans) == len(covered(spans)) == sum(span.days for span in joined)
     assert covered(joined) == covered(spans)
     # Disjoint, sorted, not touching: touching ones were joined.
-    for before, after in zip(joined, joined[1:], strict=False):
+    for before, after in itertools.pairwise(joined):
         assert before.back_on < after.first_day
 
 
