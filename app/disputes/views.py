@@ -11,7 +11,7 @@ from app.accounts.models import Role
 from app.certification.models import ScoreCorrection
 from app.disputes import service
 from app.disputes.forms import AcknowledgeForm, DisputeForm, ResolveForm
-from app.disputes.models import DisputeStatus, ItemKind
+from app.disputes.models import Dispute, DisputeStatus, ItemKind
 from app.errors import Conflict, Invalid, NotFound
 from app.lookup import parse_id
 from app.pagination import PageRequest
@@ -101,13 +101,19 @@ def show(dispute_id: int) -> Response | tuple[str, int] | str:
         else:
             flash("The dispute is resolved; the rep has been told.", "success")
             return redirect(url_for("disputes.show", dispute_id=dispute.id))
-    age = service.age_of(dispute, accounts.local_today(current_user))
-    page = render_template(
-        "disputes/show.html", dispute=dispute, form=form, can_resolve=can_resolve, age=age,
-        has_corrections=bool(corrections),
+    page = _render_dispute(dispute, form, can_resolve, has_corrections=bool(corrections))
+    return (page, 400) if form.is_submitted() else page
+
+
+def _render_dispute(
+    dispute: Dispute, form: ResolveForm, can_resolve: bool, has_corrections: bool
+) -> str:
+    return render_template(
+        "disputes/show.html", dispute=dispute, form=form, can_resolve=can_resolve,
+        has_corrections=has_corrections,
+        age=service.age_of(dispute, accounts.local_today(current_user)),
         dispute_item_link=service.item_link(dispute.item_kind, dispute.item_id),
     )  # fmt: skip
-    return (page, 400) if form.is_submitted() else page
 
 
 def _said(correction: ScoreCorrection) -> str:
