@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, User
 from app.disputes import service
@@ -197,8 +198,6 @@ def test_the_lists_show_whose_disputes_and_their_age_against_the_target(
 
 def test_the_database_allows_one_open_dispute_per_item(disputable: Disputable) -> None:
     """The rule holds even past the service (two tabs that slipped by each other)."""
-    from sqlalchemy.exc import IntegrityError
-
     service.open_dispute(disputable.rep, CERTIFICATION, disputable.attempt.id, "Wrong")
     db.session.add(
         Dispute(

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
-from app.disputes.models import Dispute, DisputeStatus
+from app.disputes import service
+from app.disputes.models import Dispute, DisputeStatus, ItemKind
 from app.extensions import db
 from tests.concurrency import TWENTY, at_once
 from tests.disputes.conftest import Disputable, corrected
@@ -119,3 +120,32 @@ def test_twenty_disputes_sent_at_once_open_one(
     assert 500 not in tabs and tabs.count(302) == 1, tabs
     count = select(func.count()).select_from(Dispute).where(Dispute.status == DisputeStatus.OPEN)
     assert db.session.scalar(count) == 1
+
+
+@pytest.mark.real_commits
+def test_twenty_decisions_sent_at_once_decide_once(
+    app: Flask, disputable: Disputable, login: Login
+) -> None:
+    """The same form twenty times: one decision; two people's forms at once: the first wins."""
+    rep_id, coach_id, attempt_id = disputable.rep.id, disputable.coach.id, disputable.attempt.id
+    dispute = service.open_dispute(
+        disputable.rep, ItemKind.CERTIFICATION, disputable.attempt.id, "Wrong"
+    )
+    db.session.commit()
+    url = f"/disputes/{dispute.id}"
+    form = {"outcome": "rejected", "resolution": "It stands.", "submission_key": "k"}
+    assert at_once(app, login(disputable.coach), url, form) == [302] * TWENTY
+    [decided] = disputes_of(rep_id)
+    assert decided.status == DisputeStatus.REJECTED
+
+    again = service.open_dispute(
+        db.session.get(User, rep_id), ItemKind.CERTIFICATION, attempt_id, "Look again"
+    )
+    db.session.commit()
+    coach = db.session.get(User, coach_id)
+    assert coach is not None
+    tabs = at_once(
+        app, login(coach), f"/disputes/{again.id}", {"outcome": "upheld", "resolution": "Yes"}
+    )
+    assert 500 not in tabs and tabs.count(302) == 1, tabs
+    assert set(tabs) <= {302, 409}
