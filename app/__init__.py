@@ -33,6 +33,7 @@ from app.curriculum.cli import curriculum_cli
 from app.curriculum.views import bp as curriculum_bp
 from app.dashboards.views import bp as dashboards_bp
 from app.demo import demo_command
+from app.disputes.views import bp as disputes_bp
 from app.errorpages import register_error_pages
 from app.escalations.cli import escalations_cli
 from app.escalations.jobs import register_jobs as register_escalation_jobs
@@ -51,6 +52,7 @@ from app.metrics.views import bp as metrics_bp
 from app.navigation import account_nav, menu_of, organisation_nav
 from app.notifications.views import bp as notifications_bp
 from app.outcomes.views import bp as outcomes_bp
+from app.plans.pause_views import bp as plan_pauses_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
 from app.reminders.cli import register_reminders
@@ -152,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         cohorts_bp,
         curriculum_bp,
         dashboards_bp,
+        disputes_bp,
         escalations_bp,
         exports_bp,
         health_bp,
@@ -160,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         metrics_bp,
         outcomes_bp,
         plans_bp,
+        plan_pauses_bp,
         reminders_bp,
         security_bp,
         sso_bp,

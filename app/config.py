@@ -77,6 +77,8 @@ class Settings:
     # coach after this many days late, and to the coach's manager (or HR) after this many.
     escalate_coach_days: int = 3
     escalate_manager_days: int = 10
+    # Disputes (app/disputes): the days a dispute may stay open before it shows as late.
+    dispute_turnaround_days: int = 5
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     # Single sign-on with OpenID Connect (app/sso): off unless the issuer is set.
@@ -167,6 +169,7 @@ class Settings:
             "WEBHOOK_TIMEOUT": self.webhook_timeout,
             "ESCALATE_COACH_DAYS": self.escalate_coach_days,
             "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
+            "DISPUTE_TURNAROUND_DAYS": self.dispute_turnaround_days,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "WEBHOOK_RETENTION_DAYS": self.webhook_retention_days,
             "EXPORT_EXPIRY_DAYS": self.export_expiry_days,
@@ -233,6 +236,9 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         digest_weekday=_weekday(env.get("SALESRAMP_DIGEST_WEEKDAY"), default=0),
         escalate_coach_days=coach_days,
         escalate_manager_days=manager_days,
+        dispute_turnaround_days=_positive_int(
+            env.get("SALESRAMP_DISPUTE_TURNAROUND_DAYS"), default=5
+        ),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
         oidc_issuer=env.get("SALESRAMP_OIDC_ISSUER") or None,

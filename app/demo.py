@@ -27,6 +27,7 @@ from app.cohorts.models import CohortUpload
 from app.curriculum.service import has_curriculum
 from app.demo_large import seed_large_organisation
 from app.demo_large.ramp import backdate_milestone
+from app.disputes.demo import seed_disputes
 from app.escalations.service import run_escalations
 from app.extensions import db
 from app.invitations.demo import seed_invitations
@@ -34,6 +35,7 @@ from app.invitations.models import Invitation
 from app.metrics.demo import seed_activity
 from app.notifications.models import Notification
 from app.plans import service as plans
+from app.plans.demo import seed_pauses
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.webhooks.demo import clear_webhooks, seed_webhooks
 
@@ -162,6 +164,8 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     run_escalations(today=now.date(), now=now.replace(tzinfo=None))
     seed_activity(hr, people[4:], local_today(hr, now))
     seed_webhooks(now)
+    seed_disputes(people[4:], now)
+    seed_pauses(hr, people[4:], now)
     return people
 
 

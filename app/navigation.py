@@ -80,6 +80,7 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("agreements.index", "Agreements"))
     if coach or everyone:  # they follow up what is raised to them
         items.append(NavItem("escalations.index", "Escalations"))
+        items.append(NavItem("disputes.index", "Disputes", also_active_on=("disputes.show",)))
     items.append(NavItem("curriculum.index", "Curriculum"))
     return items
 

@@ -40,6 +40,8 @@ from app.coaching import service as coaching
 from app.coaching.models import Commitment, Debrief, DebriefKind
 from app.cohorts import service as cohorts
 from app.cohorts.models import CohortUpload
+from app.disputes import service as disputes
+from app.disputes.models import Acknowledgement, Dispute, ItemKind
 from app.escalations import service as escalations
 from app.exports.background import start_export
 from app.exports.models import TableExport
@@ -50,7 +52,7 @@ from app.metrics import service as metrics
 from app.metrics.models import ActivityFigure, ActivityImport
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
-from app.plans.service import record_progress
+from app.plans.service import pausing, record_progress
 from app.webhooks import service as webhooks
 from app.webhooks.models import (
     DeliveryStatus,
@@ -1203,6 +1205,104 @@ API_ACCESS: dict[str, dict[str, Rule]] = {
     "api_tokens.everyone": {"GET": get(ADMIN, sees=ADMIN, url_values=_averys_token)},
 }
 ACCESS.update(API_ACCESS)
+
+
+# --- pauses and disputes ------------------------------------------------------------------------
+
+
+def _averys_plan(w: World) -> Plan:
+    plan = db.session.scalar(
+        select(Plan).where(Plan.rep_id == w.rep.id, Plan.archived_at.is_(None))
+    )
+    assert plan is not None
+    return plan
+
+
+def _averys_pause(w: World) -> dict[str, Any]:
+    """Avery on leave from today for a week, recorded by HR."""
+    plan = _averys_plan(w)
+    record = pausing.current_pause(plan) or pausing.pause_plan(
+        w.hr, plan, date.today(), date.today() + timedelta(days=6), "Leave"
+    )
+    db.session.commit()
+    return {"pause_id": record.id}
+
+
+def _averys_dispute(w: World) -> Dispute:
+    """Avery disputes her prospecting result."""
+    attempt = _certification_attempt(w)
+    found = disputes.open_dispute_of(ItemKind.CERTIFICATION, attempt.id)
+    if found is None:
+        found = disputes.open_dispute(w.rep, ItemKind.CERTIFICATION, attempt.id, "Wrong")
+        db.session.commit()
+    return found
+
+
+def _avery_disputed(w: World) -> dict[str, Any]:
+    _averys_dispute(w)
+    return {}
+
+
+def _disputable(w: World) -> dict[str, Any]:
+    return {"kind": "certification", "item_id": _certification_attempt(w).id}
+
+
+def _dispute_id(w: World) -> dict[str, Any]:
+    return {"dispute_id": _averys_dispute(w).id}
+
+
+def _disputes(w: World) -> object:
+    return tuple(db.session.scalars(select(Dispute.status).order_by(Dispute.id)))
+
+
+PAUSE_AND_DISPUTE_ACCESS: dict[str, dict[str, Rule]] = {
+    # Leave is HR's and admins' to record and end; everyone who sees the plan sees it.
+    "plan_pauses.pause": {
+        "GET": get(OVERSEERS, sees=OVERSEERS),
+        "POST": post(
+            OVERSEERS,
+            data=lambda w: {
+                "first_day": date.today().isoformat(),
+                "last_day": (date.today() + timedelta(days=4)).isoformat(),
+                "reason": "Parental leave",
+            },
+            state=lambda w: _averys_plan(w).paused_until,
+        ),
+    },
+    "plan_pauses.resume": {
+        "POST": post(
+            OVERSEERS,
+            url_values=_averys_pause,
+            state=lambda w: _averys_plan(w).paused_until,
+        )
+    },
+    # Only Avery disputes or acknowledges her own result.
+    "disputes.new": {
+        "GET": get({Actor.REP}, url_values=_disputable),
+        "POST": post(
+            {Actor.REP}, url_values=_disputable, data=lambda w: {"reason": "Wrong"}, state=_disputes
+        ),
+    },
+    "disputes.acknowledge": {
+        "POST": post(
+            {Actor.REP},
+            url_values=_disputable,
+            state=lambda w: db.session.scalar(select(db.func.count(Acknowledgement.id))),
+        )
+    },
+    # Everyone has the list: a rep their own disputes, a coach their reps', HR and admins all.
+    "disputes.index": {"GET": get(SIGNED_IN, sees=MANAGERS, url_values=_avery_disputed)},
+    "disputes.show": {
+        "GET": get(VIEWERS, sees=MANAGERS, url_values=_dispute_id),
+        "POST": post(
+            MANAGERS,
+            url_values=_dispute_id,
+            data=lambda w: {"outcome": "rejected", "resolution": "The recording shows it."},
+            state=_disputes,
+        ),
+    },
+}
+ACCESS.update(PAUSE_AND_DISPUTE_ACCESS)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------

@@ -19,6 +19,7 @@ ADMIN_MENU = [
     ("agreements.mine", "To sign"),
     ("agreements.index", "Agreements"),
     ("escalations.index", "Escalations"),
+    ("disputes.index", "Disputes"),
     ("curriculum.index", "Curriculum"),
 ]
 MENUS = {
@@ -41,6 +42,7 @@ MENUS = {
         ("agreements.mine", "To sign"),
         ("agreements.index", "Agreements"),
         ("escalations.index", "Escalations"),
+        ("disputes.index", "Disputes"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.HR,): ADMIN_MENU,

@@ -21,6 +21,8 @@ from app.api import service as api_tokens
 from app.certification import service as certification
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
+from app.disputes import service as disputes
+from app.disputes.models import DisputeStatus, ItemKind
 from app.escalations import service as escalations
 from app.extensions import db
 from app.invitations.models import Invitation
@@ -62,6 +64,10 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
         ]
         record = coaching.DebriefRecord(notes={"went_well": "Clear opening"}, commitments=entries)
         coaching.record_debrief(coach, debrief, record, held_on)
+        # Disputes grow with the debriefs: each one disputed, every other one decided.
+        dispute = disputes.open_dispute(rep, ItemKind.DEBRIEF, debrief.id, "Not what I said")
+        if number % 2:
+            disputes.resolve_dispute(coach, dispute, DisputeStatus.UPHELD, "Agreed.")
     coaching.notify(coach, "test", f"{rep.full_name} did something", "/coaching/mine")
     queue_mail(  # the admin's outbox grows with the organisation too
         to=rep.email,
@@ -91,6 +97,11 @@ def _add_reps(coach: User, count: int, start: int) -> None:
         their_coach = coach if number % 2 else other_coach
         rep = create_rep(day_of_ramp=5 + number % 80, coach=their_coach, name=f"Rep {number:03d}")
         rep.team = team
+        if number % 7 == 0:  # some on leave: paused, whatever is overdue
+            plan = db.session.scalar(select(Plan).where(Plan.rep_id == rep.id))
+            assert plan is not None
+            plan.paused_from = date.today() - timedelta(days=2)
+            plan.paused_until = date.today() + timedelta(days=5)
         _with_history(rep, their_coach, debriefs=1)
         _invite_new_hire(number, team, their_coach)
 
@@ -182,6 +193,10 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         ),
         "dashboard as coach": (ids.coach, "/dashboard"),
         "coaches": (ids.hr, "/dashboard/coaches?sort=-cadence"),
+        "disputes as HR": (ids.hr, "/disputes"),
+        "disputes as HR, resolved": (ids.hr, "/disputes?show=resolved"),
+        "disputes as coach": (ids.coach, "/disputes"),
+        "my disputes": (ids.rep, "/disputes?show=resolved"),
         "a coach's accountability": (ids.coach, f"/dashboard/coaches/{ids.coach}"),
     }
 

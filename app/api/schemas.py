@@ -131,7 +131,9 @@ class MilestoneOut(Closed):
     due_date: date
     requires_verification: bool
     status: Literal["open", "submitted", "done"]
-    state: Literal["done", "awaiting verification", "overdue", "due this week", "upcoming"]
+    state: Literal[
+        "done", "awaiting verification", "overdue", "due this week", "upcoming", "on hold"
+    ]
     value: float | None
     submitted_at: UtcTime | None
     completed_at: UtcTime | None
@@ -173,7 +175,7 @@ class PlanOut(Closed):
     """The rep's current plan and how far along it is; ``plan`` is null without one."""
 
     rep_id: int
-    status: Literal["no plan", "on track", "behind", "at risk", "complete"]
+    status: Literal["no plan", "on track", "behind", "at risk", "complete", "paused"]
     template_key: str | None
     template_version: int | None
     title: str | None

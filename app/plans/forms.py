@@ -55,3 +55,16 @@ class TeamFilterForm(FlaskForm):
         choices=lambda: [("", "Any status"), *((s.value, s.value.capitalize()) for s in RepStatus)],
         validate_choice=False,
     )
+
+
+class PausePlanForm(OnceForm):
+    first_day = DateField("First day of leave", validators=[DataRequired()])
+    last_day = DateField("Last day of leave", validators=[DataRequired()])
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired(message="Say why the plan is paused."), Length(max=500)],
+    )
+
+
+class ResumePlanForm(OnceForm):
+    """Only the submission key: resuming has nothing to ask."""

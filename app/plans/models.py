@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     Enum,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     literal_column,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -71,6 +73,10 @@ class Plan(db.Model):  # type: ignore[name-defined]
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assigned_at: Mapped[datetime] = mapped_column(DateTime)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The plan's current or next pause for leave, copied from its PlanPause row so that every
+    # list reads "paused today" from the plan row it loads anyway (see app/plans/pause.py).
+    paused_from: Mapped[date | None] = mapped_column(Date)
+    paused_until: Mapped[date | None] = mapped_column(Date)  # the first day back, excluded
 
     rep: Mapped[User] = relationship(foreign_keys=[rep_id])
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
@@ -81,9 +87,73 @@ class Plan(db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan",
     )
 
+    pauses: Mapped[list[PlanPause]] = relationship(
+        back_populates="plan", order_by="PlanPause.first_day", cascade="all, delete-orphan"
+    )
+
     @property
     def end_date(self) -> date:
         return max(m.due_date for m in self.milestones) if self.milestones else self.start_date
+
+    def is_paused_on(self, day: date) -> bool:
+        """The rep is on leave on ``day``: their status is not counted."""
+        return paused_on(self.paused_from, self.paused_until, day)
+
+
+def paused_on(paused_from: date | None, paused_until: date | None, day: date) -> bool:
+    """The same test over a plan's two columns, for lists that read them as plain values."""
+    return (
+        paused_from is not None and paused_until is not None and paused_from <= day < paused_until
+    )
+
+
+# What a list selects to call :func:`paused_on` on each plan it reads.
+PAUSE_COLUMNS = (Plan.paused_from, Plan.paused_until)
+
+
+def not_paused_on(day: date) -> ColumnElement[bool]:
+    """:meth:`Plan.is_paused_on` negated, as a condition (escalations, reminders skip paused)."""
+    return or_(
+        Plan.paused_from.is_(None),
+        Plan.paused_from > day,
+        Plan.paused_until <= day,
+    )
+
+
+class PlanPause(db.Model):  # type: ignore[name-defined]
+    """A pause of a plan for leave, never deleted: who recorded it, why, and how it ended.
+
+    ``shifted_days`` is how far open milestones moved (less once resumed early); each moved
+    milestone also has a ``paused``/``resumed`` event in its history.
+    """
+
+    __tablename__ = "plan_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    back_on: Mapped[date] = mapped_column(Date)  # planned first day back
+    reason: Mapped[str] = mapped_column(Text)
+    shifted_days: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    resumed_on: Mapped[date | None] = mapped_column(Date)  # back early on this day
+    resumed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resumed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    plan: Mapped[Plan] = relationship(back_populates="pauses")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    resumed_by: Mapped[User | None] = relationship(foreign_keys=[resumed_by_id])
+
+    @property
+    def ends_on(self) -> date:
+        """The first day back: the planned one, or the earlier day the rep came back."""
+        return self.resumed_on or self.back_on
+
+    @property
+    def last_day(self) -> date:
+        """The last day of leave as planned, as a person says it."""
+        return self.back_on - timedelta(days=1)
 
 
 _UNFINISHED_SQL = "status <> 'done'"

@@ -17,9 +17,17 @@ from app.lookup import parse_id
 from app.notifications import service as notifications
 from app.pagination import PageRequest
 from app.plans import service
-from app.plans.forms import AssignPlanForm, ProgressForm, SendBackForm, TeamFilterForm, VerifyForm
+from app.plans.forms import (
+    AssignPlanForm,
+    ProgressForm,
+    ResumePlanForm,
+    SendBackForm,
+    TeamFilterForm,
+    VerifyForm,
+)
 from app.plans.models import Milestone, MilestoneStatus
 from app.plans.roles import template_for_job_title
+from app.plans.service import pausing
 from app.plans.status import RepStatus
 from app.web import show_domain_error
 
@@ -56,6 +64,8 @@ def rep_ramp(rep_id: int) -> str:
         summary=summary,
         own=rep.id == current_user.id,
         can_manage=service.can_manage_plans_of(current_user, rep),
+        can_pause=pausing.can_pause(current_user),
+        resume_form=ResumePlanForm(),
         **_milestone_forms(),
     )
 

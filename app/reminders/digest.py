@@ -33,7 +33,7 @@ from app.curriculum.service import stage_names
 from app.extensions import db
 from app.notifications.models import DigestFrequency
 from app.notifications.service import preferences_for
-from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.plans.models import PAUSE_COLUMNS, MeasureKind, Milestone, MilestoneStatus, Plan, paused_on
 from app.plans.status import DUE_SOON_DAYS
 from app.reminders.models import DigestSent
 from app.reminders.workqueue import WorkQueue, can_have_work_queue, work_queues
@@ -221,8 +221,10 @@ def _rep_sections(reps: Sequence[User], now: datetime) -> dict[int, list[DigestS
     commitments: dict[int, list[DigestLine]] = {rep_id: [] for rep_id in ids}
     to_sign: dict[int, list[DigestLine]] = {rep_id: [] for rep_id in ids}
 
-    for milestone, rep_id in _open_milestones(ids, horizon):
+    for milestone, rep_id, paused_from, paused_until in _open_milestones(ids, horizon):
         today = today_of[rep_id]
+        if paused_on(paused_from, paused_until, today):  # on leave: no nudges, nothing late
+            continue
         link = ("plans.milestone", (("milestone_id", milestone.id),))
         certification = milestone.measure_kind == MeasureKind.CERTIFICATION
         if milestone.due_date < today:
@@ -332,9 +334,10 @@ def _countersign_line(agreement: Agreement, today: date) -> DigestLine:
     )
 
 
-def _open_milestones(rep_ids: list[int], horizon: date) -> list[tuple[Milestone, int]]:
+def _open_milestones(rep_ids: list[int], horizon: date) -> list[Any]:
+    """Open milestones due before ``horizon``, with the rep and the plan's pause."""
     query = (
-        select(Milestone, Plan.rep_id)
+        select(Milestone, Plan.rep_id, *PAUSE_COLUMNS)
         .join(Plan, Plan.id == Milestone.plan_id)
         .where(
             Plan.rep_id.in_(rep_ids),
@@ -344,7 +347,7 @@ def _open_milestones(rep_ids: list[int], horizon: date) -> list[tuple[Milestone,
         )
         .order_by(Milestone.due_date, Milestone.phase, Milestone.position)
     )
-    return [(milestone, rep_id) for milestone, rep_id in db.session.execute(query)]
+    return list(db.session.execute(query))
 
 
 def _expiring_certifications(rep_ids: list[int], horizon: date) -> list[CertificationAttempt]:

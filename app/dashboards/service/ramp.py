@@ -264,7 +264,7 @@ def _attention(rows: Sequence[plans.RepRow], rep_ids: Select[Any], today: date) 
     last_debrief = _last_debriefs(rep_ids)
     found = []
     for row in rows:
-        if not row.has_plan or row.status is RepStatus.COMPLETE:
+        if not row.has_plan or row.status in (RepStatus.COMPLETE, RepStatus.PAUSED):  # on leave
             continue
         item = Attention(row.rep_id, row.full_name, row.status, row.overdue)
         if row.overdue:

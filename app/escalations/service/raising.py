@@ -27,7 +27,7 @@ from app.escalations.models import Escalation, Level
 from app.escalations.rules import Thresholds, days_late, levels_reached
 from app.extensions import db
 from app.notifications.service import notify, preferences_for
-from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.models import Milestone, MilestoneStatus, Plan, not_paused_on
 from app.plans.service import milestone_link
 from app.webhooks.models import EventType
 from app.webhooks.service import record_event
@@ -177,6 +177,7 @@ def _overdue_milestones(today: date, limits: Thresholds) -> list[Overdue]:
             User.active.is_(True),
             Milestone.status == MilestoneStatus.OPEN,
             Milestone.due_date <= today - timedelta(days=limits.coach_days),
+            not_paused_on(today),  # on leave: nothing is raised (due dates moved too)
             ~and_(*raised.values()),
         )
         .order_by(Milestone.due_date, Milestone.id)

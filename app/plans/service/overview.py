@@ -104,8 +104,9 @@ def summarise(rep: User, plan: Plan | None, today: date) -> RampSummary:
                 total=len(in_phase),
             )
         )
+    paused = plan.is_paused_on(today)
     for milestone in plan.milestones:
-        state = milestone_state(facts(milestone), today)
+        state = milestone_state(facts(milestone), today, paused)
         summary.states[milestone.id] = state
         bucket = {
             MilestoneState.OVERDUE: summary.overdue,
@@ -114,7 +115,7 @@ def summarise(rep: User, plan: Plan | None, today: date) -> RampSummary:
         }.get(state)
         if bucket is not None:
             bucket.append(milestone)
-    summary.status = rep_status((facts(m) for m in plan.milestones), today)
+    summary.status = rep_status((facts(m) for m in plan.milestones), today, paused=paused)
     return summary
 
 

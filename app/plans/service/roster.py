@@ -22,7 +22,7 @@ from app.accounts.models import Role, User, UserRole
 from app.curriculum.models import PlanTemplate
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
-from app.plans.models import UNFINISHED, Milestone, MilestoneStatus, Plan
+from app.plans.models import PAUSE_COLUMNS, UNFINISHED, Milestone, MilestoneStatus, Plan, paused_on
 from app.plans.schedule import day_of_ramp
 from app.plans.service.access import require_see_team
 from app.plans.service.overview import PHASES, PhaseProgress, RampSummary, summarise
@@ -38,8 +38,9 @@ STATUS_ORDER = {
     RepStatus.AT_RISK: 0,
     RepStatus.BEHIND: 1,
     RepStatus.ON_TRACK: 2,
-    RepStatus.COMPLETE: 3,
-    RepStatus.NO_PLAN: 4,
+    RepStatus.PAUSED: 3,
+    RepStatus.COMPLETE: 4,
+    RepStatus.NO_PLAN: 5,
 }
 
 
@@ -187,10 +188,9 @@ def _rows(reps: Select[Any], moment: datetime, details: bool) -> list[RepRow]:
     rep_ids = reps.with_only_columns(User.id).order_by(None)
     counts = _plan_counts(rep_ids, days, details).subquery("counts")
     has_milestones = exists().where(Milestone.plan_id == Plan.id)
+    plan = (Plan.id, Plan.start_date, Plan.business_days, *PAUSE_COLUMNS, has_milestones)
     query = (
-        reps.add_columns(
-            Plan.id, Plan.start_date, Plan.business_days, has_milestones, *counts.c[1:]
-        )
+        reps.add_columns(*plan, *counts.c[1:])
         .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
         .outerjoin(counts, counts.c.plan_id == Plan.id)
     )
@@ -285,12 +285,14 @@ def _plan_counts(rep_ids: Select[Any], days: Sequence[date], details: bool) -> S
 
 def _row(line: Any, today: date, column_of: Mapping[date, int], details: bool) -> RepRow:
     """One rep's row from the joined line: the person, their active plan and its counts."""
-    rep_id, full_name, _zone, plan_id, start, business_days, has_milestones, *counts = line
+    rep_id, full_name, _zone, plan_id, start, business_days, *rest = line
+    paused_from, paused_until, has_milestones, *counts = rest
     row = RepRow(rep_id, full_name, today)
     if plan_id is None:
         return row
     unfinished, oldest_open, *rest = counts
-    overdue = rest[column_of[today]] or 0
+    paused = paused_on(paused_from, paused_until, today)
+    overdue = 0 if paused else rest[column_of[today]] or 0
     row.has_plan = True
     row.plan_id = plan_id
     row.day = day_of_ramp(start, today, business_days)
@@ -302,6 +304,7 @@ def _row(line: Any, today: date, column_of: Mapping[date, int], details: bool) -
         overdue=overdue,
         oldest_overdue=oldest_open if overdue else None,
         today=today,
+        paused=paused,
     )
     return row
 
