@@ -73,6 +73,11 @@ class Settings:
     # coach after this many days late, and to the coach's manager (or HR) after this many.
     escalate_coach_days: int = 3
     escalate_manager_days: int = 10
+    # Peer buddies (app/buddies): the check-in cadence (LAST_DAY:INTERVAL periods), the days
+    # after a due date a check-in still counts, and how many new hires one peer may buddy.
+    buddy_cadence: str = "30:7,60:14,90:30"
+    buddy_grace_days: int = 3
+    buddy_max_per_peer: int = 2
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     # Single sign-on with OpenID Connect (app/sso): off unless the issuer is set.
@@ -163,6 +168,9 @@ class Settings:
             "WEBHOOK_TIMEOUT": self.webhook_timeout,
             "ESCALATE_COACH_DAYS": self.escalate_coach_days,
             "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
+            "BUDDY_CADENCE": self.buddy_cadence,
+            "BUDDY_GRACE_DAYS": self.buddy_grace_days,
+            "BUDDY_MAX_PER_PEER": self.buddy_max_per_peer,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "DIGEST_HOUR": self.digest_hour,
             "DIGEST_WEEKDAY": self.digest_weekday,
@@ -227,6 +235,9 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         digest_weekday=_weekday(env.get("SALESRAMP_DIGEST_WEEKDAY"), default=0),
         escalate_coach_days=coach_days,
         escalate_manager_days=manager_days,
+        buddy_cadence=env.get("SALESRAMP_BUDDY_CADENCE") or "30:7,60:14,90:30",
+        buddy_grace_days=_int_in(env.get("SALESRAMP_BUDDY_GRACE_DAYS"), range(31), default=3),
+        buddy_max_per_peer=_positive_int(env.get("SALESRAMP_BUDDY_MAX_PER_PEER"), default=2),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
         oidc_issuer=env.get("SALESRAMP_OIDC_ISSUER") or None,

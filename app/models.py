@@ -9,6 +9,7 @@ from app.agreements.models import (
     AgreementTemplate,
 )
 from app.api.models import ApiToken
+from app.buddies.models import BuddyCheckIn, BuddyCommitment, BuddyLapse, BuddyPairing
 from app.calendars.models import CalendarFeed
 from app.certification.models import (
     Assessment,
@@ -41,6 +42,10 @@ __all__ = [
     "AgreementSignature",
     "AgreementTemplate",
     "ApiToken",
+    "BuddyCheckIn",
+    "BuddyCommitment",
+    "BuddyLapse",
+    "BuddyPairing",
     "Assessment",
     "CalendarFeed",
     "CertificationAttempt",
