@@ -10,7 +10,7 @@ from app.web import OnceForm
 from app.widgets import SelectField
 
 
-class KeptField(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):
     """Last time's commitments as checkboxes: ticked is kept, left clear is not kept."""
 
     widget = widgets.ListWidget(prefix_label=False)
@@ -39,7 +39,7 @@ class CheckInForm(OnceForm):
         description="One commitment a line, at most five; the next check-in marks each kept or not.",
         render_kw={"rows": 3},
     )
-    kept = KeptField("Kept since last time", coerce=int, validate_choice=False)
+    kept = MultiCheckboxField("Kept since last time", coerce=int, validate_choice=False)
 
 
 class PairingFilterForm(FlaskForm):
