@@ -1231,15 +1231,11 @@ BUDDY_ACCESS: dict[str, dict[str, Rule]] = {
     },
     "buddies.pair": {
         "GET": get(PAIRERS, sees=PAIRERS),
-        "POST": post(
-            PAIRERS, data=lambda w: {"buddy_id": str(w.other_rep.id)}, state=_pairings
-        ),
+        "POST": post(PAIRERS, data=lambda w: {"buddy_id": str(w.other_rep.id)}, state=_pairings),
     },
     # The pairing page (Avery's plan progress and check-ins): the pair, her coach, HR, admins.
     "buddies.pairing": {
-        "GET": get(
-            MANAGERS | PAIR, sees=MANAGERS | {Actor.OTHER_REP}, url_values=_avery_and_blake
-        )
+        "GET": get(MANAGERS | PAIR, sees=MANAGERS | {Actor.OTHER_REP}, url_values=_avery_and_blake)
     },
     "buddies.check_in": {
         "POST": post(

@@ -83,7 +83,9 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
 def _pair_everyone() -> None:
     """Every rep with a plan and no buddy is buddied by the next rep (so each buddies one),
     paired from the plan's start, with a check-in held and the lapse check run."""
-    plans = list(db.session.scalars(select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.id)))
+    plans = list(
+        db.session.scalars(select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.id))
+    )
     for number, plan in enumerate(plans):
         if buddies.active_pairing_of(plan.rep) is None:
             _with_buddy(plan, plans[(number + 1) % len(plans)].rep)

@@ -84,7 +84,7 @@ def parse_cadence(text: str) -> Cadence:
 
 def due_days(cadence: Cadence) -> list[int]:
     """The days of the ramp (counted from the start date, day 0) a check-in falls due."""
-    days = []
+    days: list[int] = []
     first = 0
     for period in cadence.periods:
         days.extend(range(first + period.interval, period.last_day + 1, period.interval))

@@ -29,7 +29,9 @@ def seed_buddies(coaches: Sequence[User], reps: Sequence[User], now: datetime) -
     ben, isla = by_name["Ben Okafor"], by_name["Isla Novak"]
     hiro, jonas = by_name["Hiro Tanaka"], by_name["Jonas Berg"]
     kept = _paired_since_day_one(coaches[0], ben, isla)
-    _check_in(ben, kept, 7, "Cold-call blocks with the sequence", "", ["Shadow two discovery calls"])
+    _check_in(
+        ben, kept, 7, "Cold-call blocks with the sequence", "", ["Shadow two discovery calls"]
+    )
     _check_in(
         isla,
         kept,
@@ -77,6 +79,8 @@ def _check_in(
     assert rep.start_date is not None
     held_on = min(rep.start_date + timedelta(days=day), local_today(rep))
     previous = service.to_review(service.check_ins_of(pairing))
-    kept = [c.id for c in previous] if kept_all else [c.id for c in previous[:1]] if kept_first else []
+    kept = (
+        [c.id for c in previous] if kept_all else [c.id for c in previous[:1]] if kept_first else []
+    )
     entry = service.CheckInEntry(held_on, worked_on, blockers, will_do, frozenset(kept))
     service.record_check_in(actor, pairing, entry)

@@ -36,7 +36,7 @@ class CheckInForm(OnceForm):
     will_do = TextAreaField(
         "What I will do by next time",
         validators=[Optional(), Length(max=1500)],
-        description="One commitment a line, at most five; the next check-in marks each kept or not.",
+        description="One a line, at most five; the next check-in marks each kept or not.",
         render_kw={"rows": 3},
     )
     kept = MultiCheckboxField("Kept since last time", coerce=int, validate_choice=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
 from app.buddies import service
@@ -30,8 +29,9 @@ def _signed_in() -> None:
 def index() -> str:
     form = PairingFilterForm(request.args)
     page_request = PageRequest.from_args(request.args, service.SORTS, default_sort="-paired")
-    page = service.pairings_page(current_user, form.status.data or None, form.q.data or "",
-                                 page_request)
+    page = service.pairings_page(
+        current_user, form.status.data or None, form.q.data or "", page_request
+    )
     today = accounts.local_today(current_user)
     return render_template(
         "buddies/index.html",
@@ -50,7 +50,8 @@ def pair(rep_id: int) -> ResponseReturnValue:
     form = PairForm()
     suggested = [(str(p.user_id), _peer_label(p)) for p in peers if p.suggested]
     others = [(str(p.user_id), _peer_label(p)) for p in peers if not p.suggested and not p.full]
-    form.buddy_id.choices = {"Suggested": suggested, "Other peers": others}  # type: ignore[assignment]
+    groups = {"Suggested": suggested, "Other peers": others}
+    form.buddy_id.choices = {name: options for name, options in groups.items() if options}
     if form.validate_on_submit():
         buddy = accounts.get_user(parse_id(form.buddy_id.data) or 0)
         try:
@@ -62,7 +63,11 @@ def pair(rep_id: int) -> ResponseReturnValue:
             return redirect(url_for("buddies.pairing", pairing_id=pairing.id))
     current = service.active_pairing_of(rep)
     return render_template(
-        "buddies/pair.html", form=form, rep=rep, peers=peers, current=current,
+        "buddies/pair.html",
+        form=form,
+        rep=rep,
+        peers=peers,
+        current=current,
         settings=service.buddy_settings(),
     ), 400 if form.errors else 200
 

@@ -241,8 +241,15 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
     for lapse in open_lapses_for_coaches(ids):
         what = f"Check-ins with {lapse.buddy_name} missed since {_day(lapse.first_missed_on)}"
         rep = (lapse.rep_id, lapse.rep_name)
-        add(lapse.coach_id, WaitingKind.BUDDY_LAPSE, what, rep, lapse.raised_at,
-            "buddies.pairing", pairing_id=lapse.pairing_id)
+        add(
+            lapse.coach_id,
+            WaitingKind.BUDDY_LAPSE,
+            what,
+            rep,
+            lapse.raised_at,
+            "buddies.pairing",
+            pairing_id=lapse.pairing_id,
+        )
     names = stage_names()
     for booking in upcoming_for_assessors(ids, naive_now):
         assert booking.assessor_id is not None

@@ -38,9 +38,7 @@ def test_a_malformed_cadence_is_refused_with_a_reason(text):
         parse_cadence(text)
 
 
-cadences = st.lists(
-    st.tuples(st.integers(1, 60), st.integers(1, 40)), min_size=1, max_size=5
-).map(
+cadences = st.lists(st.tuples(st.integers(1, 60), st.integers(1, 40)), min_size=1, max_size=5).map(
     lambda parts: Cadence(
         tuple(
             Period(sum(length for length, _ in parts[: n + 1]), interval)

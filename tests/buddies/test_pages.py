@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from app.agreements import service as agreements
 from app.agreements.audit import Evidence
+from app.agreements.models import Agreement
 from app.buddies import service
 from app.buddies.models import BuddyCheckIn, BuddyPairing
+from app.certification.models import CertificationAttempt
 from app.certification.service import AssessmentEntry, submit_assessment
 from app.coaching import service as coaching
 from app.coaching.models import Debrief, DebriefKind
-from app.agreements.models import Agreement
-from app.certification.models import CertificationAttempt
 from app.extensions import db
 from app.plans.models import Plan
 from tests.buddies.conftest import People
@@ -32,7 +32,9 @@ def paired(people: People) -> BuddyPairing:
     """Nina paired with Pat from her first day, with a debrief, a certification result and an
     agreement of hers that Pat must never see."""
     pairing = service.pair(people.coach, people.rep, people.peer)
-    pairing.paired_on = db.session.scalar(select(Plan.start_date).where(Plan.rep_id == people.rep.id))
+    pairing.paired_on = db.session.scalar(
+        select(Plan.start_date).where(Plan.rep_id == people.rep.id)
+    )
     today = date.today()
     setup = coaching.DebriefSetup(today, DebriefKind.ROLE_PLAY, "discovery")
     debrief = coaching.create_debrief(people.coach, people.rep, setup, today)
@@ -163,8 +165,13 @@ def test_the_coach_unpairs_with_a_reason(paired, people: People, login):
     client = login(people.coach)
     refused = client.post(f"/buddies/{paired.id}/end", data={"end-reason": ""})
     assert refused.status_code == 400
-    assert client.post(f"/buddies/{paired.id}/end", data={"end-reason": "Pat left"}).status_code == 302
+    assert (
+        client.post(f"/buddies/{paired.id}/end", data={"end-reason": "Pat left"}).status_code == 302
+    )
     db.session.refresh(paired)
     assert paired.end_reason == "Pat left"
     client.post("/logout")
-    assert login(people.peer).post(f"/buddies/{paired.id}/end", data={"end-reason": "x"}).status_code == 403
+    assert (
+        login(people.peer).post(f"/buddies/{paired.id}/end", data={"end-reason": "x"}).status_code
+        == 403
+    )

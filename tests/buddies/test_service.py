@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.buddies import service
-from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
+from app.buddies.models import BuddyLapse, BuddyPairing
 from app.calendars.service.feed import events_for
 from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
@@ -48,7 +48,7 @@ def test_suggestions_are_same_role_experienced_peers_with_their_load(people: Peo
     assert peers["Pat Peer"].suggested and peers["Pat Peer"].role == "SDR"
     assert not peers["Alex Exec"].suggested  # an AE
     assert "Nina Newhire" not in peers
-    assert list(peers)[0] == "Pat Peer"  # suggested first
+    assert next(iter(peers)) == "Pat Peer"  # suggested first
     service.pair(people.coach, people.rep, people.peer)
     db.session.commit()
     assert {p.name: p for p in service.peers_for(people.coach, people.rep)}["Pat Peer"].buddies == 1
@@ -100,7 +100,9 @@ def test_commitments_carry_to_the_next_check_in_where_they_are_marked(people: Pe
     pairing = _paired_from_start(people)
     start = _plan_start(people.rep)
     service.record_check_in(
-        people.rep, pairing, _entry(start + timedelta(days=7), will_do=["Book 3 meetings", "Shadow a demo", ""])
+        people.rep,
+        pairing,
+        _entry(start + timedelta(days=7), will_do=["Book 3 meetings", "Shadow a demo", ""]),
     )
     db.session.commit()
     open_ones = service.to_review(service.check_ins_of(pairing))
@@ -164,7 +166,9 @@ def test_two_missed_check_ins_alert_the_coach_once_per_lapse(people: People):
 
 def test_one_missed_check_in_is_not_a_lapse(people: People):
     pairing = _paired_from_start(people)
-    service.record_check_in(people.rep, pairing, _entry(_plan_start(people.rep) + timedelta(days=7)))
+    service.record_check_in(
+        people.rep, pairing, _entry(_plan_start(people.rep) + timedelta(days=7))
+    )
     db.session.commit()
     assert service.run_lapse_alerts() == 0
     assert _kinds(people.coach, "buddy-lapse") == []
@@ -186,7 +190,9 @@ def test_due_check_ins_are_in_both_peoples_calendars(people: People):
     db.session.commit()
     for person, other in ((people.rep, "Pat Peer"), (people.peer, "Nina Newhire")):
         events = [e for e in events_for(person, date.today()) if "Buddy check-in" in e.summary]
-        assert [e.on for e in events] == [start + timedelta(days=d) for d in (7, 14, 21, 28, 44, 58, 90)]
+        assert [e.on for e in events] == [
+            start + timedelta(days=d) for d in (7, 14, 21, 28, 44, 58, 90)
+        ]
         assert events[0].summary == f"\u2713 Buddy check-in with {other}"
         assert events[1].summary == f"Buddy check-in with {other}"
     assert not [e for e in events_for(people.coach, date.today()) if "Buddy" in e.summary]

@@ -88,9 +88,7 @@ def record_check_in(
             BuddyCheckIn.pairing_id == pairing.id, BuddyCheckIn.due_on == due_on
         )
     ):
-        raise Invalid(
-            f"The check-in due {due_on:%-d %b %Y} is already recorded.", field="held_on"
-        )
+        raise Invalid(f"The check-in due {due_on:%-d %b %Y} is already recorded.", field="held_on")
     previous = to_review(check_ins_of(pairing))
     check_in = BuddyCheckIn(
         pairing=pairing,
@@ -113,8 +111,12 @@ def record_check_in(
     _resolve_lapses(pairing)
     once.remember_result(key, check_in.id)
     other = pairing.buddy if actor.id == pairing.rep_id else pairing.rep
-    notify(other, "buddy-check-in", f"{actor.full_name} recorded your buddy check-in.",
-           pairing_link(pairing.id))
+    notify(
+        other,
+        "buddy-check-in",
+        f"{actor.full_name} recorded your buddy check-in.",
+        pairing_link(pairing.id),
+    )
     db.session.flush()
     return check_in
 
@@ -187,7 +189,12 @@ def pairing_page(actor: User, pairing: BuddyPairing) -> PairingPage:
     schedule = [
         DueDate(
             d,
-            "kept" if d in by_due else "missed" if d in misses else "next" if d == upcoming
+            "kept"
+            if d in by_due
+            else "missed"
+            if d in misses
+            else "next"
+            if d == upcoming
             else "upcoming",
             by_due.get(d),
         )

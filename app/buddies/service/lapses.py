@@ -159,4 +159,15 @@ def open_lapses_for_coaches(coach_ids: list[int]) -> list[OpenLapse]:
             _Rep.coach_id.in_(coach_ids),
         )
     )
-    return [OpenLapse(*row) for row in db.session.execute(query)]
+    return [
+        OpenLapse(
+            row.coach_id,
+            row.pairing_id,
+            row.rep_id,
+            row.rep_name,
+            row.buddy_name,
+            row.first_missed_on,
+            row.raised_at,
+        )
+        for row in db.session.execute(query)
+    ]

@@ -175,7 +175,7 @@ def check_ins_due_for(person: User, first: date, last: date) -> list[DueCheckIn]
     ):
         held[pairing_id].append(held_on)
         changed[pairing_id] = max(changed[pairing_id], recorded_at)
-    found = []
+    found: list[DueCheckIn] = []
     for row in pairings:
         due = due_dates(settings.cadence, row.start_date or row.paired_on, row.paired_on)
         kept = {window_of(due, day, settings.grace_days) for day in held[row.id]}

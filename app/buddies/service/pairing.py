@@ -140,7 +140,9 @@ def peers_for(actor: User, rep: User) -> list[Peer]:
         suggested = is_suggested(role, start, candidate, settings.max_per_peer)
         full = row.buddies >= settings.max_per_peer
         peers.append(
-            Peer(row.id, row.full_name, row.role or "", row.started_on, row.buddies, suggested, full)
+            Peer(
+                row.id, row.full_name, row.role or "", row.started_on, row.buddies, suggested, full
+            )
         )
     peers.sort(
         key=lambda p: (not p.suggested, p.buddies if p.suggested else 0, p.name.lower(), p.user_id)
