@@ -16,6 +16,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.pagination import PageRequest
 from app.plans.models import Plan
+from app.reminders.digest import coach_sections
 from app.reminders.workqueue import WaitingKind, work_queue
 from tests.buddies.conftest import People
 from tests.conftest import create_rep
@@ -158,6 +159,8 @@ def test_two_missed_check_ins_alert_the_coach_once_per_lapse(people: People):
     assert [i.kind for i in queue.items if i.kind == WaitingKind.BUDDY_LAPSE] == [
         WaitingKind.BUDDY_LAPSE
     ]
+    digest = " ".join(line.text for section in coach_sections(queue) for line in section.lines)
+    assert "Follow up a lapsed buddy" in digest and "Nina Newhire" in digest
     service.record_check_in(people.rep, pairing, _entry(date.today()))
     db.session.commit()
     assert lapse.resolved_at is not None

@@ -14,9 +14,15 @@ from app import once
 from app.accounts.models import User
 from app.accounts.service import local_today
 from app.buddies.cadence import due_dates, lapse_start, missed, next_due, window_of
-from app.buddies.models import BuddyCheckIn, BuddyCommitment, BuddyLapse, BuddyPairing
+from app.buddies.models import BuddyCheckIn, BuddyCommitment, BuddyPairing
 from app.buddies.service.access import can_check_in, can_pair, require_check_in
-from app.buddies.service.pairing import buddy_settings, now, pairing_history_of, pairing_link
+from app.buddies.service.pairing import (
+    buddy_settings,
+    now,
+    pairing_history_of,
+    pairing_link,
+    resolve_lapses,
+)
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.notifications.service import notify
@@ -108,7 +114,7 @@ def record_check_in(
     for commitment in previous:
         commitment.kept = commitment.id in entry.kept
         commitment.reviewed_in_id = check_in.id
-    _resolve_lapses(pairing)
+    resolve_lapses(pairing, now())
     once.remember_result(key, check_in.id)
     other = pairing.buddy if actor.id == pairing.rep_id else pairing.rep
     notify(
@@ -140,15 +146,6 @@ def _due_on(pairing: BuddyPairing, entry: CheckInEntry) -> date:
     if due_on is None:
         raise Invalid("No check-in is due any more: the buddy programme is over.", field="held_on")
     return due_on
-
-
-def _resolve_lapses(pairing: BuddyPairing) -> None:
-    for lapse in db.session.scalars(
-        select(BuddyLapse).where(
-            BuddyLapse.pairing_id == pairing.id, BuddyLapse.resolved_at.is_(None)
-        )
-    ):
-        lapse.resolved_at = now()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ again, and two runners at once raise it once. Only the rows this run inserted no
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,8 +20,8 @@ from sqlalchemy.orm import aliased
 from app.accounts.models import Role, User
 from app.accounts.service import active_people_with
 from app.buddies.cadence import due_dates, lapse_start
-from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
-from app.buddies.service.pairing import buddy_settings, now, pairing_link
+from app.buddies.models import BuddyLapse, BuddyPairing
+from app.buddies.service.pairing import buddy_settings, held_check_ins, now, pairing_link
 from app.extensions import db
 from app.notifications.service import notify, preferences_for
 from app.plans.models import Plan
@@ -63,17 +62,12 @@ def run_lapse_alerts(today: date | None = None, moment: datetime | None = None) 
     pairings = list(db.session.execute(query))
     if not pairings:
         return 0
-    held: dict[int, list[date]] = defaultdict(list)
-    for pairing_id, held_on in db.session.execute(
-        select(BuddyCheckIn.pairing_id, BuddyCheckIn.held_on).where(
-            BuddyCheckIn.pairing_id.in_([row.id for row in pairings])
-        )
-    ):
-        held[pairing_id].append(held_on)
+    held = held_check_ins([row.id for row in pairings])
     lapsing = []
     for row in pairings:
         due = due_dates(settings.cadence, row.start_date or row.paired_on, row.paired_on)
-        first = lapse_start(due, held[row.id], today, settings.grace_days)
+        days = [each.held_on for each in held.get(row.id, [])]
+        first = lapse_start(due, days, today, settings.grace_days)
         if first is not None:
             lapsing.append(_Lapsing(row.id, row.rep_name, row.buddy_name, row.coach_id, first))
     inserted = _insert(lapsing, moment)

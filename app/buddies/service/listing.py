@@ -6,7 +6,6 @@ count, then one query for that page's check-in counts and open lapses.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +17,7 @@ from app.accounts.access import viewable_people
 from app.accounts.models import Role, User, UserRole
 from app.buddies.cadence import due_dates, window_of
 from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
-from app.buddies.service.pairing import buddy_settings
+from app.buddies.service.pairing import buddy_settings, held_check_ins
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_query
 from app.plans.models import Plan
@@ -166,23 +165,15 @@ def check_ins_due_for(person: User, first: date, last: date) -> list[DueCheckIn]
     pairings = list(db.session.execute(query))
     if not pairings:
         return []
-    held: dict[int, list[date]] = defaultdict(list)
-    changed = {row.id: row.paired_at for row in pairings}
-    for pairing_id, held_on, recorded_at in db.session.execute(
-        select(BuddyCheckIn.pairing_id, BuddyCheckIn.held_on, BuddyCheckIn.recorded_at).where(
-            BuddyCheckIn.pairing_id.in_([row.id for row in pairings])
-        )
-    ):
-        held[pairing_id].append(held_on)
-        changed[pairing_id] = max(changed[pairing_id], recorded_at)
+    held = held_check_ins([row.id for row in pairings])
     found: list[DueCheckIn] = []
     for row in pairings:
         due = due_dates(settings.cadence, row.start_date or row.paired_on, row.paired_on)
-        kept = {window_of(due, day, settings.grace_days) for day in held[row.id]}
+        check_ins = held.get(row.id, [])
+        kept = {window_of(due, each.held_on, settings.grace_days) for each in check_ins}
+        changed = max([row.paired_at, *(each.recorded_at for each in check_ins)])
         other = row.buddy_name if row.rep_id == person.id else row.rep_name
         found.extend(
-            DueCheckIn(row.id, d, other, d in kept, changed[row.id])
-            for d in due
-            if first <= d <= last
+            DueCheckIn(row.id, d, other, d in kept, changed) for d in due if first <= d <= last
         )
     return found

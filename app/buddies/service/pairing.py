@@ -3,17 +3,18 @@ suggest; every read here is a fixed number of queries whatever the number of rep
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app import once
 from app.accounts.models import Role, User, UserRole
 from app.buddies.cadence import DEFAULT_CADENCE, Cadence, parse_cadence, usable_grace
-from app.buddies.models import BuddyLapse, BuddyPairing
+from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
 from app.buddies.service.access import require_pair, require_see_pairing
 from app.buddies.suggestions import Candidate, is_suggested
 from app.curriculum.models import PlanTemplate
@@ -218,9 +219,33 @@ def _end(pairing: BuddyPairing, actor: User, reason: str) -> None:
     pairing.ended_at = now()
     pairing.ended_by = actor
     pairing.end_reason = reason[:300]
-    for lapse in db.session.scalars(
-        select(BuddyLapse).where(
-            BuddyLapse.pairing_id == pairing.id, BuddyLapse.resolved_at.is_(None)
-        )
+    resolve_lapses(pairing, pairing.ended_at)
+
+
+def resolve_lapses(pairing: BuddyPairing, moment: datetime) -> None:
+    """The pairing's open lapses no longer wait on the coach: a check-in, or its end."""
+    db.session.execute(
+        update(BuddyLapse)
+        .where(BuddyLapse.pairing_id == pairing.id, BuddyLapse.resolved_at.is_(None))
+        .values(resolved_at=moment)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+@dataclass(frozen=True)
+class Held:
+    """A check-in as the cadence rules see it: the day it was held, and when it was recorded."""
+
+    held_on: date
+    recorded_at: datetime
+
+
+def held_check_ins(pairing_ids: list[int]) -> dict[int, list[Held]]:
+    """The check-ins of many pairings, by pairing: one query."""
+    found: dict[int, list[Held]] = defaultdict(list)
+    query = select(BuddyCheckIn.pairing_id, BuddyCheckIn.held_on, BuddyCheckIn.recorded_at)
+    for pairing_id, held_on, recorded_at in db.session.execute(
+        query.where(BuddyCheckIn.pairing_id.in_(pairing_ids))
     ):
-        lapse.resolved_at = pairing.ended_at
+        found[pairing_id].append(Held(held_on, recorded_at))
+    return found
