@@ -30,6 +30,7 @@ MENUS = {
         ("coaching.notifications", "Notifications"),
         ("certification.mine", "Certifications"),
         ("agreements.mine", "To sign"),
+        ("buddies.index", "Buddies"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.COACH,): [
@@ -41,6 +42,7 @@ MENUS = {
         ("agreements.mine", "To sign"),
         ("agreements.index", "Agreements"),
         ("escalations.index", "Escalations"),
+        ("buddies.index", "Buddies"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.HR,): ADMIN_MENU,
@@ -50,7 +52,11 @@ MENUS = {
     (Role.COACH, Role.ADMIN): [("reminders.work_queue", "Work queue"), *ADMIN_MENU],
 }
 # The "Organisation" menu: HR's people pages, and the admin's own pages after them.
-HR_ORGANISATION = [("admin.people", "People"), ("metrics.imports", "Import activity")]
+HR_ORGANISATION = [
+    ("admin.people", "People"),
+    ("metrics.imports", "Import activity"),
+    ("buddies.index", "Buddies"),
+]
 ORGANISATION_MENUS = {
     (Role.REP,): [],
     (Role.COACH,): [],
