@@ -8,7 +8,7 @@ once and then missed the next ones: the lapse is raised to their coach, Sam Rive
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete
 
@@ -84,3 +84,18 @@ def _check_in(
     )
     entry = service.CheckInEntry(held_on, worked_on, blockers, will_do, frozenset(kept))
     service.record_check_in(actor, pairing, entry)
+
+
+def pair_newest_hire(coach: User, reps: Sequence[User]) -> None:
+    """The large demo: each team's newest hire buddied by its longest-serving rep of the same
+    job title, paired on the new hire's first day (no check-ins: it shows as lapsing)."""
+    started = sorted(
+        (r for r in reps if r.start_date is not None), key=lambda r: r.start_date or date.min
+    )
+    if len(started) < 2:
+        return
+    newest = started[-1]
+    buddy = next((r for r in started[:-1] if r.job_title == newest.job_title), started[0])
+    pairing = service.pair(coach, newest, buddy)
+    assert newest.start_date is not None
+    pairing.paired_on = newest.start_date
