@@ -53,8 +53,8 @@ def pair(rep_id: int) -> ResponseReturnValue:
     groups = {"Suggested": suggested, "Other peers": others}
     form.buddy_id.choices = {name: options for name, options in groups.items() if options}
     if form.validate_on_submit():
-        buddy = accounts.get_user(parse_id(form.buddy_id.data) or 0)
         try:
+            buddy = service.find_peer(parse_id(form.buddy_id.data))
             pairing = service.pair(current_user, rep, buddy, form.submission_key.data)
         except Invalid as error:
             show_domain_error(form, error)

@@ -129,6 +129,10 @@ def test_a_bad_pairing_form_is_shown_again_with_the_message(people: People, logi
     response = client.post(f"/buddies/pair/{people.rep.id}", data={"buddy_id": str(people.rep.id)})
     assert response.status_code == 400
     assert "cannot be their own buddy" in response.get_data(as_text=True)
+    for forged in ("999999", "x"):
+        response = client.post(f"/buddies/pair/{people.rep.id}", data={"buddy_id": forged})
+        assert response.status_code == 400
+        assert "Choose a peer from the list" in response.get_data(as_text=True)
     assert client.get(f"/buddies/pair/{people.rep.id}").status_code == 200
     client.post("/logout")
     assert login(people.peer).get(f"/buddies/pair/{people.rep.id}").status_code == 403

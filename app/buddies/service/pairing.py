@@ -151,6 +151,14 @@ def peers_for(actor: User, rep: User) -> list[Peer]:
     return peers
 
 
+def find_peer(buddy_id: int | None) -> User:
+    """The person a pairing form names; a stale or forged choice is a field error, not a 404."""
+    buddy = db.session.get(User, buddy_id) if buddy_id is not None else None
+    if buddy is None:
+        raise Invalid("Choose a peer from the list.", field="buddy_id")
+    return buddy
+
+
 def pair(actor: User, rep: User, buddy: User, key: str | None = None) -> BuddyPairing:
     """Pair ``rep`` with ``buddy``; an active pairing is ended as replaced, and kept.
 
