@@ -89,7 +89,7 @@ def pairing(pairing_id: int) -> str:
 @bp.post("/<int:pairing_id>/check-ins")
 def check_in(pairing_id: int) -> ResponseReturnValue:
     found = service.get_pairing(current_user, pairing_id)
-    form = _check_in_form(found)
+    form = CheckInForm()  # kept ids outside the last check-in's commitments are ignored
     if not form.validate_on_submit():
         return _render_pairing(found, check_in_form=form), 400
     entry = service.CheckInEntry(
@@ -120,22 +120,20 @@ def end(pairing_id: int) -> ResponseReturnValue:
     return redirect(url_for("buddies.pairing", pairing_id=found.id))
 
 
-def _check_in_form(found: BuddyPairing) -> CheckInForm:
-    form = CheckInForm()
-    form.kept.choices = [(c.id, c.action) for c in service.to_review(service.check_ins_of(found))]
-    return form
-
-
-def _render_pairing(found: BuddyPairing, **forms: object) -> str:
+def _render_pairing(
+    found: BuddyPairing,
+    check_in_form: CheckInForm | None = None,
+    end_form: EndPairingForm | None = None,
+) -> str:
     page = service.pairing_page(current_user, found)
-    check_in_form = forms.get("check_in_form") or CheckInForm()
-    check_in_form.kept.choices = [(c.id, c.action) for c in page.to_review]  # type: ignore[attr-defined]
+    check_in_form = check_in_form or CheckInForm()
+    check_in_form.kept.choices = [(c.id, c.action) for c in page.to_review]
     if request.method == "GET":
-        check_in_form.held_on.data = accounts.local_today(found.rep)  # type: ignore[attr-defined]
+        check_in_form.held_on.data = accounts.local_today(found.rep)
     return render_template(
         "buddies/pairing.html",
         page=page,
         check_in_form=check_in_form,
-        end_form=forms.get("end_form") or EndPairingForm(prefix="end"),
+        end_form=end_form or EndPairingForm(prefix="end"),
         settings=service.buddy_settings(),
     )
