@@ -22,6 +22,9 @@ from app.agreements.rendering import check_seal_configuration
 from app.agreements.views import bp as agreements_bp
 from app.api.views import api_bp, tokens_bp
 from app.backup import backup_command, restore_command
+from app.buddies.cli import buddies_cli
+from app.buddies.jobs import register_jobs as register_buddy_jobs
+from app.buddies.views import bp as buddies_bp
 from app.calendars.views import bp as calendars_bp
 from app.calendars.views import feed_bp as calendar_feed_bp
 from app.certification.views import bp as certification_bp
@@ -147,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         tokens_bp,
         verify_bp,
+        buddies_bp,
         calendars_bp,
         calendar_feed_bp,
         certification_bp,
@@ -183,6 +187,7 @@ def _register_jobs(app: Flask) -> None:
     register_escalation_jobs(app)
     register_webhook_jobs(app)
     register_export_jobs(app)
+    register_buddy_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:
@@ -192,5 +197,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(people_cli)
     app.cli.add_command(escalations_cli)
+    app.cli.add_command(buddies_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -79,6 +79,11 @@ class Settings:
     escalate_manager_days: int = 10
     # Disputes (app/disputes): the days a dispute may stay open before it shows as late.
     dispute_turnaround_days: int = 5
+    # Peer buddies (app/buddies): the check-in cadence (LAST_DAY:INTERVAL periods), the days
+    # after a due date a check-in still counts, and how many new hires one peer may buddy.
+    buddy_cadence: str = "30:7,60:14,90:30"
+    buddy_grace_days: int = 3
+    buddy_max_per_peer: int = 2
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     # Single sign-on with OpenID Connect (app/sso): off unless the issuer is set.
@@ -170,6 +175,9 @@ class Settings:
             "ESCALATE_COACH_DAYS": self.escalate_coach_days,
             "ESCALATE_MANAGER_DAYS": self.escalate_manager_days,
             "DISPUTE_TURNAROUND_DAYS": self.dispute_turnaround_days,
+            "BUDDY_CADENCE": self.buddy_cadence,
+            "BUDDY_GRACE_DAYS": self.buddy_grace_days,
+            "BUDDY_MAX_PER_PEER": self.buddy_max_per_peer,
             "SECURITY_LOG_RETENTION_DAYS": self.security_log_retention_days,
             "WEBHOOK_RETENTION_DAYS": self.webhook_retention_days,
             "EXPORT_EXPIRY_DAYS": self.export_expiry_days,
@@ -239,6 +247,9 @@ def read_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         dispute_turnaround_days=_positive_int(
             env.get("SALESRAMP_DISPUTE_TURNAROUND_DAYS"), default=5
         ),
+        buddy_cadence=env.get("SALESRAMP_BUDDY_CADENCE") or "30:7,60:14,90:30",
+        buddy_grace_days=_int_in(env.get("SALESRAMP_BUDDY_GRACE_DAYS"), range(31), default=3),
+        buddy_max_per_peer=_positive_int(env.get("SALESRAMP_BUDDY_MAX_PER_PEER"), default=2),
         https=env.get("SALESRAMP_HTTPS") == "1",
         proxy_count=_positive_int(env.get("SALESRAMP_PROXY_COUNT"), default=0),
         oidc_issuer=env.get("SALESRAMP_OIDC_ISSUER") or None,

@@ -15,6 +15,7 @@ from app.accounts.models import Role, Team, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import local_today, organisation
 from app.agreements.demo import clear_agreements, seed_agreements
+from app.buddies.demo import clear_buddies, seed_buddies
 from app.certification.demo import seed_certifications
 from app.certification.models import (
     CertificationAttempt,
@@ -85,6 +86,7 @@ def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
     clear_agreements()
     clear_webhooks()
+    clear_buddies()
     for model in (
         Notification,
         Debrief,
@@ -166,6 +168,7 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     seed_webhooks(now)
     seed_disputes(people[4:], now)
     seed_pauses(hr, people[4:], now)
+    seed_buddies(coaches, people[4:], now)
     return people
 
 

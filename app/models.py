@@ -9,6 +9,7 @@ from app.agreements.models import (
     AgreementTemplate,
 )
 from app.api.models import ApiToken
+from app.buddies.models import BuddyCheckIn, BuddyCommitment, BuddyLapse, BuddyPairing
 from app.calendars.models import CalendarFeed
 from app.certification.models import (
     Assessment,
@@ -42,6 +43,10 @@ __all__ = [
     "AgreementTemplate",
     "ApiToken",
     "Assessment",
+    "BuddyCheckIn",
+    "BuddyCommitment",
+    "BuddyLapse",
+    "BuddyPairing",
     "CalendarFeed",
     "CertificationAttempt",
     "CohortUpload",

@@ -36,6 +36,9 @@ class NavItem:
         return endpoint == self.endpoint or endpoint in self.also_active_on
 
 
+BUDDY_PAGES = ("buddies.pair", "buddies.pairing")
+
+
 def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     """The entries of ``user``'s main menu, in order.
 
@@ -81,6 +84,8 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     if coach or everyone:  # they follow up what is raised to them
         items.append(NavItem("escalations.index", "Escalations"))
         items.append(NavItem("disputes.index", "Disputes", also_active_on=("disputes.show",)))
+    if not everyone:  # HR and admins find it in the Organisation menu, keeping one row
+        items.append(NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES))
     items.append(NavItem("curriculum.index", "Curriculum"))
     return items
 
@@ -105,6 +110,7 @@ def organisation_nav(user: User) -> list[NavItem]:
     items = [
         NavItem("admin.people", "People", also_active_on=people_pages),
         NavItem("metrics.imports", "Import activity"),
+        NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES),
     ]
     if user.has_role(Role.ADMIN):
         items += [

@@ -31,6 +31,8 @@ from app.agreements.models import Agreement, AgreementEvent, AgreementStatus, Ex
 from app.agreements.service import export as agreement_export
 from app.api import service as api_tokens
 from app.api.models import ApiToken
+from app.buddies import service as buddies
+from app.buddies.models import BuddyCheckIn, BuddyPairing
 from app.calendars import service as calendars
 from app.calendars.models import CalendarFeed
 from app.certification.models import Assessment, CertificationAttempt, ScheduledAssessment
@@ -1303,6 +1305,56 @@ PAUSE_AND_DISPUTE_ACCESS: dict[str, dict[str, Rule]] = {
     },
 }
 ACCESS.update(PAUSE_AND_DISPUTE_ACCESS)
+# --- buddies: Avery's buddy is Blake, the other rep -----------------------------------------------
+
+
+def _avery_and_blake(w: World) -> dict[str, Any]:
+    pairing = buddies.active_pairing_of(w.rep) or buddies.pair(w.coach, w.rep, w.other_rep)
+    db.session.commit()
+    return {"pairing_id": pairing.id}
+
+
+def _pairings(w: World) -> object:
+    return tuple(db.session.execute(select(BuddyPairing.buddy_id, BuddyPairing.ended_at)))
+
+
+def _check_ins(w: World) -> object:
+    return db.session.scalar(select(db.func.count(BuddyCheckIn.id)))
+
+
+PAIRERS = frozenset({Actor.COACH, Actor.ADMIN})  # the new hire's coach or an admin
+PAIR = frozenset({Actor.REP, Actor.OTHER_REP})  # the new hire and their buddy
+BUDDY_ACCESS: dict[str, dict[str, Rule]] = {
+    # Everyone has the list; it names Avery to her buddy, her coach, HR and admins.
+    "buddies.index": {
+        "GET": get(SIGNED_IN, sees=MANAGERS | {Actor.OTHER_REP}, url_values=_avery_and_blake)
+    },
+    "buddies.pair": {
+        "GET": get(PAIRERS, sees=PAIRERS),
+        "POST": post(PAIRERS, data=lambda w: {"buddy_id": str(w.other_rep.id)}, state=_pairings),
+    },
+    # The pairing page (Avery's plan progress and check-ins): the pair, her coach, HR, admins.
+    "buddies.pairing": {
+        "GET": get(MANAGERS | PAIR, sees=MANAGERS | {Actor.OTHER_REP}, url_values=_avery_and_blake)
+    },
+    "buddies.check_in": {
+        "POST": post(
+            PAIR,
+            url_values=_avery_and_blake,
+            data=lambda w: {"held_on": date.today().isoformat(), "worked_on": "Cold calls"},
+            state=_check_ins,
+        )
+    },
+    "buddies.end": {
+        "POST": post(
+            PAIRERS,
+            url_values=_avery_and_blake,
+            data=lambda w: {"end-reason": "Blake moved teams"},
+            state=_pairings,
+        )
+    },
+}
+ACCESS.update(BUDDY_ACCESS)
 
 
 # --- the cases, from the URL map -------------------------------------------------------------

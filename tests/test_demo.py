@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User
 from app.accounts.service import authenticate
 from app.api.models import ApiToken
+from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
 from app.extensions import db
 from app.mail import MailStatus, OutboundMail
+from app.notifications.models import Notification
 from app.plans import service
 from app.plans.models import MilestoneStatus
 from app.plans.status import RepStatus
@@ -182,3 +184,18 @@ def test_the_demo_has_agreements_with_deadlines_one_overdue_and_a_booked_assessm
 def test_the_demo_says_how_to_use_the_api_and_makes_no_token(seeded):
     assert "API tokens" in seeded and "/api/v1/docs" in seeded
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
+
+
+def test_the_demo_has_a_kept_buddy_pairing_and_one_lapse_raised_to_the_coach(seeded):
+    pairings = {p.rep.full_name: p for p in db.session.scalars(select(BuddyPairing))}
+    assert set(pairings) == {"Ben Okafor", "Hiro Tanaka"}
+    ben = pairings["Ben Okafor"]
+    assert ben.buddy.full_name == "Isla Novak"
+    held = db.session.scalar(
+        select(func.count(BuddyCheckIn.id)).where(BuddyCheckIn.pairing_id == ben.id)
+    )
+    assert held == 3
+    (lapse,) = db.session.scalars(select(BuddyLapse))
+    assert lapse.pairing_id == pairings["Hiro Tanaka"].id and lapse.resolved_at is None
+    alert = db.session.scalar(select(Notification).where(Notification.kind == "buddy-lapse"))
+    assert alert is not None and alert.recipient.full_name == "Sam Rivera"

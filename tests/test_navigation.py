@@ -31,6 +31,7 @@ MENUS = {
         ("coaching.notifications", "Notifications"),
         ("certification.mine", "Certifications"),
         ("agreements.mine", "To sign"),
+        ("buddies.index", "Buddies"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.COACH,): [
@@ -43,6 +44,7 @@ MENUS = {
         ("agreements.index", "Agreements"),
         ("escalations.index", "Escalations"),
         ("disputes.index", "Disputes"),
+        ("buddies.index", "Buddies"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.HR,): ADMIN_MENU,
@@ -52,7 +54,11 @@ MENUS = {
     (Role.COACH, Role.ADMIN): [("reminders.work_queue", "Work queue"), *ADMIN_MENU],
 }
 # The "Organisation" menu: HR's people pages, and the admin's own pages after them.
-HR_ORGANISATION = [("admin.people", "People"), ("metrics.imports", "Import activity")]
+HR_ORGANISATION = [
+    ("admin.people", "People"),
+    ("metrics.imports", "Import activity"),
+    ("buddies.index", "Buddies"),
+]
 ORGANISATION_MENUS = {
     (Role.REP,): [],
     (Role.COACH,): [],

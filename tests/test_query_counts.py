@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, Team, User
 from app.api import service as api_tokens
+from app.buddies import service as buddies
 from app.certification import service as certification
 from app.coaching import service as coaching
 from app.coaching.models import DebriefKind
@@ -85,6 +86,35 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
     db.session.commit()
 
 
+def _pair_everyone() -> None:
+    """Every rep with a plan and no buddy is buddied by the next rep (so each buddies one),
+    paired from the plan's start, with a check-in held and the lapse check run."""
+    plans = list(
+        db.session.scalars(select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.id))
+    )
+    for number, plan in enumerate(plans):
+        if buddies.active_pairing_of(plan.rep) is None:
+            _with_buddy(plan, plans[(number + 1) % len(plans)].rep)
+    buddies.run_lapse_alerts()
+    db.session.commit()
+
+
+def _replace_buddy(rep_id: int, buddy_name: str) -> None:
+    plan = db.session.scalar(select(Plan).where(Plan.rep_id == rep_id, Plan.archived_at.is_(None)))
+    assert plan is not None
+    _with_buddy(plan, db.session.scalar(select(User).where(User.full_name == buddy_name)))
+    db.session.commit()
+
+
+def _with_buddy(plan: Plan, buddy: User) -> None:
+    rep = plan.rep
+    assert rep.coach is not None
+    pairing = buddies.pair(rep.coach, rep, buddy)
+    pairing.paired_on = plan.start_date
+    entry = buddies.CheckInEntry(date.today(), "Calls", "Pricing", ["Book two", "Shadow one"])
+    buddies.record_check_in(buddy, pairing, entry)
+
+
 def _add_reps(coach: User, count: int, start: int) -> None:
     """Reps with history; every other one the measured coach's, and teams and coaches grow
     with them (a team per 5 reps, a coach per 10), as a real organisation's do."""
@@ -133,6 +163,8 @@ def _build_world() -> WorldIds:
     rep.team = coach.team = create_team("Team Measured")
     _with_history(rep, coach)
     _add_reps(coach, 4, start=1)
+    _pair_everyone()
+    _replace_buddy(rep.id, "Rep 003")  # a pairing history, as the measured page shows
     return WorldIds(
         rep=rep.id,
         coach=coach.id,
@@ -198,6 +230,20 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "disputes as coach": (ids.coach, "/disputes"),
         "my disputes": (ids.rep, "/disputes?show=resolved"),
         "a coach's accountability": (ids.coach, f"/dashboard/coaches/{ids.coach}"),
+        **_buddy_pages(ids),
+    }
+
+
+def _buddy_pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
+    pairing = buddies.active_pairing_of(db.session.get(User, ids.rep))
+    assert pairing is not None
+    return {
+        "buddies as coach": (ids.coach, "/buddies"),
+        "buddies as HR, active, by new hire": (ids.hr, "/buddies?status=active&sort=rep"),
+        "buddies as a rep": (ids.rep, "/buddies"),
+        "pair a buddy": (ids.coach, f"/buddies/pair/{ids.rep}"),
+        "a pairing as its buddy": (pairing.buddy_id, f"/buddies/{pairing.id}"),
+        "a pairing as the coach": (ids.coach, f"/buddies/{pairing.id}"),
     }
 
 
@@ -212,6 +258,8 @@ def test_pages_ask_as_many_queries_for_50_reps_as_for_5(five_reps_snapshot, app)
     coach = db.session.get(User, ids.coach)
     _add_reps(coach, 45, start=5)
     _with_history(db.session.get(User, ids.rep), coach, debriefs=6)
+    _pair_everyone()
+    _replace_buddy(ids.rep, "Rep 010")  # a longer pairing history
     with_fifty = _count_pages(app, ids)
 
     assert with_fifty == with_five

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User, UserRole
 from app.accounts.passwords import hash_password
 from app.accounts.service import organisation
+from app.buddies.demo import pair_newest_hire
 from app.certification.demo import _Demo as CertificationDemo
 from app.curriculum.service import has_curriculum
 from app.demo_large.activity import seed_a_year_of_activity
@@ -82,6 +83,7 @@ def seed_large_organisation(
         team, coach = people.team(team_number)
         built.coach_emails.append(coach.email)
         certifications = CertificationDemo(admin, [coach], now)
+        team_reps = []
         for number in range(team_number, reps + 1, built.teams):
             rng = random.Random(f"{seed}-{number}")
             rep, plan_key, today = people.rep(number, team, coach, rng, now)
@@ -93,6 +95,8 @@ def seed_large_organisation(
             play_certifications(certifications, rep, coach, admin, milestones, today, rng)
             stages = sorted({m.stage for m in milestones if m.stage})
             coaching.play(coach, rep, stages, today, rng)
+            team_reps.append(rep)
+        pair_newest_hire(coach, team_reps)
         db.session.flush()
         last_notification = backdate_notifications(last_notification, now)
         db.session.flush()

@@ -34,6 +34,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Organisation, Role, User
+from app.buddies.service import open_lapses_for_coaches
 from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import upcoming_for_assessors
 from app.coaching.models import Commitment, Debrief
@@ -53,6 +54,7 @@ class WaitingKind(enum.StrEnum):
     DEBRIEF_NOTES = "debrief notes"
     ASSESSMENT = "assessment"
     COMMITMENT_REVIEW = "commitment review"
+    BUDDY_LAPSE = "buddy lapse"
 
     @property
     def label(self) -> str:
@@ -61,6 +63,7 @@ class WaitingKind(enum.StrEnum):
             "debrief notes": "Write debrief notes",
             "assessment": "Assess a certification",
             "commitment review": "Review a commitment",
+            "buddy lapse": "Follow up a lapsed buddy",
         }[self.value]
 
 
@@ -234,6 +237,18 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             datetime.combine(row.due_on, time()),
             "coaching.one_on_one",
             rep_id=row.rep_id,
+        )
+    for lapse in open_lapses_for_coaches(ids):
+        what = f"Check-ins with {lapse.buddy_name} missed since {_day(lapse.first_missed_on)}"
+        rep = (lapse.rep_id, lapse.rep_name)
+        add(
+            lapse.coach_id,
+            WaitingKind.BUDDY_LAPSE,
+            what,
+            rep,
+            lapse.raised_at,
+            "buddies.pairing",
+            pairing_id=lapse.pairing_id,
         )
     names = stage_names()
     for booking in upcoming_for_assessors(ids, naive_now):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased, defer
 from app.accounts.models import Role, User
 from app.agreements.models import Agreement, AgreementStatus
 from app.agreements.service import sign_link, waiting_for_coaches, waiting_for_hr
+from app.buddies.service import check_ins_due_for, pairing_link
 from app.calendars.service.tokens import user_of_token
 from app.certification.models import CertificationAttempt, ScheduledAssessment, ScheduleStatus
 from app.certification.service import attempt_link, schedule_link
@@ -81,6 +82,7 @@ def events_for(user: User, today: date) -> list[CalendarEvent]:
         *_debriefs(people, first, last),
         *_signing_deadlines(people, user, first, last),
         *_scheduled_assessments(people, first, last),
+        *_buddy_check_ins(people, user, first, last),
     ]
     return sorted(events, key=lambda event: (event.on, event.summary, event.uid))
 
@@ -133,6 +135,21 @@ def _milestones(people: _People, first: date, last: date) -> Iterable[CalendarEv
             description=f"{state}{milestone.action}",
             path=milestone_link(milestone.id),
             modified=_latest(assigned_at, milestone.submitted_at, milestone.completed_at),
+        )
+
+
+def _buddy_check_ins(
+    people: _People, user: User, first: date, last: date
+) -> Iterable[CalendarEvent]:
+    """The check-ins due in the person's own active buddy pairings (as new hire or buddy)."""
+    for due in check_ins_due_for(user, first, last):
+        yield CalendarEvent(
+            uid=people.uid(f"buddy-check-in-{due.on:%Y%m%d}", due.pairing_id),
+            on=due.on,
+            summary=("\u2713 " if due.kept else "") + f"Buddy check-in with {due.with_name}",
+            description="Kept. " if due.kept else "What you worked on, what blocks you, what next.",
+            path=pairing_link(due.pairing_id),
+            modified=due.changed,
         )
 
 

@@ -1,0 +1,82 @@
+"""Buddy services: pairing (``pairing``), check-ins (``check_ins``), lapses raised to coaches
+(``lapses``), the lists and calendar (``listing``), and who may do what (``access``)."""
+
+from app.buddies.service.access import (
+    can_check_in,
+    can_pair,
+    can_see_pairing,
+    require_pair,
+    require_see_pairing,
+)
+from app.buddies.service.check_ins import (
+    MAX_COMMITMENTS,
+    CheckInEntry,
+    DueDate,
+    PairingPage,
+    check_ins_of,
+    pairing_page,
+    record_check_in,
+    schedule_of,
+    to_review,
+)
+from app.buddies.service.lapses import OpenLapse, open_lapses_for_coaches, run_lapse_alerts
+from app.buddies.service.listing import (
+    SORTS,
+    DueCheckIn,
+    PairingStats,
+    check_ins_due_for,
+    pairings_page,
+    stats_of,
+    unpaired_new_hires,
+)
+from app.buddies.service.pairing import (
+    BuddySettings,
+    Peer,
+    active_pairing_of,
+    buddy_settings,
+    end_pairing,
+    find_peer,
+    get_pairing,
+    pair,
+    pairing_history_of,
+    pairing_link,
+    peers_for,
+)
+
+__all__ = [
+    "MAX_COMMITMENTS",
+    "SORTS",
+    "BuddySettings",
+    "CheckInEntry",
+    "DueCheckIn",
+    "DueDate",
+    "OpenLapse",
+    "PairingPage",
+    "PairingStats",
+    "Peer",
+    "active_pairing_of",
+    "buddy_settings",
+    "can_check_in",
+    "can_pair",
+    "can_see_pairing",
+    "check_ins_due_for",
+    "check_ins_of",
+    "end_pairing",
+    "find_peer",
+    "get_pairing",
+    "open_lapses_for_coaches",
+    "pair",
+    "pairing_history_of",
+    "pairing_link",
+    "pairing_page",
+    "pairings_page",
+    "peers_for",
+    "record_check_in",
+    "require_pair",
+    "require_see_pairing",
+    "run_lapse_alerts",
+    "schedule_of",
+    "stats_of",
+    "to_review",
+    "unpaired_new_hires",
+]
