@@ -28,6 +28,7 @@ from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
+from app.quests.models import QuestCompletion, TeamLeaderboard
 from app.reminders.models import DigestSent
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -60,6 +61,7 @@ __all__ = [
     "PasswordReset",
     "Plan",
     "PlanTemplate",
+    "QuestCompletion",
     "RubricTemplate",
     "ScenarioTemplate",
     "ScheduledAssessment",
@@ -70,6 +72,7 @@ __all__ = [
     "Submission",
     "TableExport",
     "Team",
+    "TeamLeaderboard",
     "User",
     "UserRole",
     "WebhookAttempt",
