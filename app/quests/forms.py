@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField
+from wtforms import BooleanField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.quests.leaderboard import Privacy
+from app.widgets import RadioField
 
 
 class LeaderboardForm(FlaskForm):
@@ -16,7 +18,7 @@ class LeaderboardForm(FlaskForm):
     )
     privacy = RadioField(
         "Who sees which names",
-        choices=[(choice.value, choice.label) for choice in Privacy],
+        choices=[SelectChoice(choice.value, choice.label) for choice in Privacy],
         default=Privacy.HIDDEN.value,
         validators=[InputRequired("Choose who sees which names.")],
         description="Coaches always see the names of the reps they coach; HR and admins all.",

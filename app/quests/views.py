@@ -65,5 +65,5 @@ def change_leaderboard(team_id: int) -> Response | tuple[str, int]:
 
 
 def _leaderboard_page(team: Team, form: LeaderboardForm) -> str:
-    board = service.leaderboard(current_user, team, _today())
+    board = service.leaderboard(current_user, team)
     return render_template("quests/leaderboard.html", board=board, form=form)

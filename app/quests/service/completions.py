@@ -29,7 +29,7 @@ def record_completions(today: date) -> int:
     if not quests:
         return 0
     everyone = members_of(None)
-    standing = standing_of(everyone, quests, today)
+    standing = standing_of(everyone, quests)
     team_of = dict(db.session.execute(everyone.with_only_columns(User.id, User.team_id)).all())
     known = _recorded(quests)
     new = 0

@@ -52,7 +52,7 @@ def my_quests(actor: User, today: date) -> MyQuests:
     if not actor.has_role(Role.REP):
         raise NotAllowed("Quests and points are a rep's own.")
     quests = quests_on(today)
-    standing = standing_of(members_of(actor.team_id, actor), quests, today)
+    standing = standing_of(members_of(actor.team_id, actor), quests)
     me = next((rep for rep in standing.reps if rep.rep_id == actor.id), None)
     lines: dict[str, list[QuestLine]] = {"personal": [], "team": []}
     for quest in quests:
@@ -95,7 +95,7 @@ def team_quests(actor: User, team: Team, today: date) -> TeamQuests:
     rep by rep for the reps the viewer may see (a coach their own)."""
     require_see_team_quests(actor, team)
     quests = quests_on(today)
-    standing = standing_of(members_of(team.id), quests, today)
+    standing = standing_of(members_of(team.id), quests)
     lines = [
         QuestLine(quest, None, standing.team(quest), quest.window.days_left(today))
         for quest in quests
@@ -127,7 +127,7 @@ class Board:
     has_points: bool
 
 
-def leaderboard(actor: User, team: Team, today: date) -> Board:
+def leaderboard(actor: User, team: Team) -> Board:
     """The team's leaderboard as ``actor`` may see it; empty while it is off."""
     require_see_leaderboard(actor, team)
     setting = leaderboard_of(team.id)
@@ -136,7 +136,7 @@ def leaderboard(actor: User, team: Team, today: date) -> Board:
     rules = points_rules()
     rows: list[Row] = []
     if enabled and rules is not None:
-        standing = standing_of(members_of(team.id), (), today)
+        standing = standing_of(members_of(team.id), ())
         entries = [
             Entry(rep.rep_id, rep.name, points_of(rep.engagement, rules).total)
             for rep in standing.reps

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Select
 
 from app.accounts.models import User
-from app.outcomes.service.gathering import RepFilters, gather, reps_query
+from app.extensions import db
+from app.outcomes.service.gathering import RepFilters, reps_query
 from app.quests.points import Engagement
 from app.quests.progress import Progress, TeamProgress, personal_progress, team_progress
 from app.quests.service.counting import Counts, count_quests
@@ -52,18 +52,20 @@ def members_of(team_id: int | None, rep: User | None = None) -> Select[Any]:
     return query.where(User.id == rep.id) if team_id is None and rep is not None else query
 
 
-def standing_of(reps: Select[Any], quests: Sequence[QuestAt], today: date) -> Standing:
-    """Points' counts (four queries, shared with the ramp outcomes) and the quests' counts."""
-    figures = gather(reps, today, plans=True)
+def standing_of(reps: Select[Any], quests: Sequence[QuestAt]) -> Standing:
+    """The reps of ``reps`` (the outcomes' rep query) with their points' and quests' counts:
+    one query for the reps, two to four for the counts."""
     found = [
-        RepStanding(
-            rep.rep_id,
-            rep.full_name,
-            rep.role,
-            Engagement(rep.milestones_on_time, rep.certifications_passed, rep.commitments_kept),
-        )
-        for rep in figures
+        (rep_id, name, role)
+        for rep_id, name, _team, _start, role, _plan in db.session.execute(reps)
     ]
-    rep_ids = reps.with_only_columns(User.id).order_by(None)
-    counts = count_quests(rep_ids, quests) if found else {}
-    return Standing(found, counts)
+    if not found:
+        return Standing([], {})
+    counted = count_quests(reps.with_only_columns(User.id).order_by(None), quests)
+    return Standing(
+        [
+            RepStanding(rep_id, name, role, counted.engagement.get(rep_id, Engagement()))
+            for rep_id, name, role in found
+        ],
+        counted.quests,
+    )
