@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -97,7 +98,7 @@ boards = st.lists(st.integers(0, 200), min_size=1, max_size=15).map(
 def test_ranks_follow_points_and_ties_share_a_rank(entries, data):
     board = ranked(entries)
     assert [e.points for _, e in board] == sorted((e.points for e in entries), reverse=True)
-    for (rank_a, a), (rank_b, b) in zip(board, board[1:], strict=False):
+    for (rank_a, a), (rank_b, b) in itertools.pairwise(board):
         assert (rank_a == rank_b) == (a.points == b.points)
     assert board[0][0] == 1
 

@@ -56,10 +56,11 @@ def my_quests(actor: User, today: date) -> MyQuests:
     me = next((rep for rep in standing.reps if rep.rep_id == actor.id), None)
     lines: dict[str, list[QuestLine]] = {"personal": [], "team": []}
     for quest in quests:
+        is_team = quest.spec.scope == "team"
         mine = standing.progress(me, quest) if me else None
-        team = standing.team(quest) if quest.spec.scope == "team" and actor.team else None
-        if mine is None and team is None:
+        if mine is None or (is_team and actor.team is None):
             continue  # a quest for another role, or a team quest without a team
+        team = standing.team(quest) if is_team else None
         lines[quest.spec.scope].append(QuestLine(quest, mine, team, quest.window.days_left(today)))
     rules = points_rules()
     board = leaderboard_of(actor.team_id) if actor.team_id else None
