@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from app.curriculum.models import PointsTemplate, QuestTemplate
 from app.curriculum.schema import PointsRules, Quest
-from app.extensions import db
+from app.curriculum.service import current_versions
 from app.quests.windows import Window, window_on
 from app.transaction import remembered
 
@@ -48,11 +46,8 @@ def quests_on(today: date) -> list[QuestAt]:
 
 
 def _read_quests() -> list[tuple[Quest, int]]:
-    rows = db.session.scalars(
-        select(QuestTemplate)
-        .where(QuestTemplate.is_current.is_(True))
-        .order_by(QuestTemplate.scope.desc(), QuestTemplate.title)
-    )
+    order = (QuestTemplate.scope.desc(), QuestTemplate.title)
+    rows = current_versions(QuestTemplate, order_by=order)
     return [(Quest.model_validate(row.content), row.version) for row in rows]
 
 
@@ -62,10 +57,5 @@ def points_rules() -> PointsRules | None:
 
 
 def _read_points() -> PointsRules | None:
-    row = db.session.scalar(
-        select(PointsTemplate)
-        .where(PointsTemplate.is_current.is_(True))
-        .order_by(PointsTemplate.id.desc())
-        .limit(1)
-    )
-    return None if row is None else PointsRules.model_validate(row.content)
+    rows = current_versions(PointsTemplate, order_by=(PointsTemplate.id.desc(),))
+    return PointsRules.model_validate(rows[0].content) if rows else None
