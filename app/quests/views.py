@@ -50,7 +50,7 @@ def leaderboard(team_id: int) -> str:
     return _leaderboard_page(team, form)
 
 
-@bp.post("/teams/<int:team_id>/leaderboard")
+@bp.post("/teams/<int:team_id>/leaderboard/settings")
 def change_leaderboard(team_id: int) -> Response | tuple[str, int]:
     team = service.get_team(team_id)
     service.require_change_leaderboard(current_user, team)

@@ -44,7 +44,7 @@ def test_the_leaderboard_is_off_by_default(quest_team, login):
 def test_the_coach_switches_it_on_and_the_change_is_logged(quest_team, login):
     client = login(quest_team.coach)
     url = f"/quests/teams/{quest_team.team.id}/leaderboard"
-    response = client.post(url, data={"enabled": "y", "privacy": "neighbours"})
+    response = client.post(url + "/settings", data={"enabled": "y", "privacy": "neighbours"})
     assert response.status_code == 302
     setting = service.leaderboard_of(quest_team.team.id)
     assert setting.enabled and setting.privacy is Privacy.NEIGHBOURS
@@ -53,14 +53,18 @@ def test_the_coach_switches_it_on_and_the_change_is_logged(quest_team, login):
         select(SecurityEvent).where(SecurityEvent.kind == EventKind.LEADERBOARD_CHANGED)
     ).all()
     assert len(logged) == 1
-    again = client.post(url, data={"enabled": "y", "privacy": "neighbours"}, follow_redirects=True)
+    again = client.post(
+        url + "/settings", data={"enabled": "y", "privacy": "neighbours"}, follow_redirects=True
+    )
     assert "Nothing changed." in again.get_data(as_text=True)
     assert len(db.session.scalars(select(SecurityEvent.id)).all()) >= 1
 
 
 def test_a_bad_choice_is_shown_next_to_the_field(quest_team, login):
     url = f"/quests/teams/{quest_team.team.id}/leaderboard"
-    response = login(quest_team.coach).post(url, data={"enabled": "y", "privacy": "everyone"})
+    response = login(quest_team.coach).post(
+        url + "/settings", data={"enabled": "y", "privacy": "everyone"}
+    )
     assert response.status_code == 400
     assert 'id="privacy-error"' in response.get_data(as_text=True)
     assert service.leaderboard_of(quest_team.team.id) is None
@@ -97,13 +101,15 @@ def test_another_teams_rep_may_not_see_the_leaderboard_nor_switch_it(quest_team,
     client = login(quest_team.outsider)
     url = f"/quests/teams/{quest_team.team.id}/leaderboard"
     assert client.get(url).status_code == 403
-    assert client.post(url, data={"privacy": "names"}).status_code == 403
+    assert client.post(url + "/settings", data={"privacy": "names"}).status_code == 403
     assert client.get(f"/quests/teams/{quest_team.team.id}").status_code == 403
 
 
 def test_a_rep_may_not_switch_their_own_teams_leaderboard(quest_team, login):
     url = f"/quests/teams/{quest_team.team.id}/leaderboard"
-    response = login(quest_team.first).post(url, data={"enabled": "y", "privacy": "names"})
+    response = login(quest_team.first).post(
+        url + "/settings", data={"enabled": "y", "privacy": "names"}
+    )
     assert response.status_code == 403
     assert service.leaderboard_of(quest_team.team.id) is None
 
