@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import Role, User
 from app.extensions import db
@@ -113,18 +113,18 @@ def _record(
     if key in known:
         return False
     known.add(key)
-    completion = QuestCompletion(
-        quest_key=quest.key,
-        quest_version=quest.version,
-        window_start=quest.window.start,
-        subject=subject,
-        rep_id=rep_id,
-        team_id=team_id,
-        completed_at=datetime.now(UTC).replace(tzinfo=None),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(completion)
-    except IntegrityError:  # another run recorded it meanwhile
-        return False
-    return True
+    values = {
+        "quest_key": quest.key,
+        "quest_version": quest.version,
+        "window_start": quest.window.start,
+        "subject": subject,
+        "rep_id": rep_id,
+        "team_id": team_id,
+        "completed_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    # ON CONFLICT DO NOTHING rather than a savepoint: another run that recorded it meanwhile
+    # makes this one a no-op, and the transaction (with its after-commit work) stays whole.
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    table = QuestCompletion.__table__
+    claim = dialect.insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.execute(claim).first() is not None
