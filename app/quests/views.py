@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.accounts import service as accounts
 from app.accounts.models import Team
+from app.pagination import PageRequest
 from app.quests import service
 from app.quests.forms import LeaderboardForm
 from app.quests.leaderboard import Privacy
@@ -35,7 +36,8 @@ def mine() -> str:
 
 @bp.get("/teams/<int:team_id>")
 def team(team_id: int) -> str:
-    found = service.team_quests(current_user, service.get_team(team_id), _today())
+    page_request = PageRequest.from_args(request.args, tuple(service.TEAM_SORTS), "name")
+    found = service.team_quests(current_user, service.get_team(team_id), _today(), page_request)
     return render_template("quests/team.html", result=found)
 
 
@@ -65,5 +67,5 @@ def change_leaderboard(team_id: int) -> Response | tuple[str, int]:
 
 
 def _leaderboard_page(team: Team, form: LeaderboardForm) -> str:
-    board = service.leaderboard(current_user, team)
+    board = service.leaderboard(current_user, team, PageRequest.from_args(request.args, ()))
     return render_template("quests/leaderboard.html", board=board, form=form)

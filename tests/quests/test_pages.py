@@ -126,3 +126,13 @@ def test_the_team_quests_page_for_the_coach(quest_team, login):
 
 def test_an_unknown_team_is_not_found(quest_team, login):
     assert login(quest_team.coach).get("/quests/teams/999999").status_code == 404
+
+
+def test_the_leaderboard_and_the_team_table_are_paginated(quest_team, login):
+    _switch_on(quest_team, Privacy.NAMES)
+    client = login(quest_team.coach)
+    team = quest_team.team.id
+    board = client.get(f"/quests/teams/{team}/leaderboard?per_page=1&page=2").text
+    assert "Showing 2\N{EN DASH}2 of 2 reps" in board
+    table = client.get(f"/quests/teams/{team}?per_page=1&sort=-name").text
+    assert "Quinn Firstrep" in table and "Petra Secondrep" not in table

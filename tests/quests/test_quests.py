@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.metrics.service import log_day
 from app.notifications.models import Notification
+from app.pagination import PageRequest
 from app.quests import service
 from app.quests.models import QuestCompletion
 from tests.quests.conftest import certify, finish_milestones
@@ -64,7 +65,7 @@ def test_a_team_quest_is_done_when_every_sdr_is_certified_and_is_announced_once(
     assert team_line.mine is not None and not team_line.mine.done
 
     certify(second)
-    page = service.team_quests(coach, quest_team.team, _today())
+    page = service.team_quests(coach, quest_team.team, _today(), PageRequest())
     assert _line(page.quests, "sdr-prospecting-certified").team.done
 
     assert service.record_completions(_today()) >= 1
@@ -90,7 +91,7 @@ def test_a_coach_sees_only_their_own_reps_rep_by_rep(quest_team, make_user):
     theirs.team = quest_team.team
     db.session.commit()
 
-    page = service.team_quests(other_coach, quest_team.team, _today())
-    assert [row.rep.name for row in page.reps] == ["Terry Theirs"]
+    page = service.team_quests(other_coach, quest_team.team, _today(), PageRequest())
+    assert [row.rep.name for row in page.reps.items] == ["Terry Theirs"]
     # The team's progress still counts every SDR of the team.
     assert _line(page.quests, "sdr-prospecting-certified").team.members == 3

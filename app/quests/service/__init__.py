@@ -10,6 +10,7 @@ from app.quests.service.access import can_change_leaderboard, require_change_lea
 from app.quests.service.completions import record_completions
 from app.quests.service.definitions import QuestAt, points_rules, quests_on
 from app.quests.service.pages import (
+    TEAM_SORTS,
     Board,
     MyQuests,
     QuestLine,
@@ -22,6 +23,7 @@ from app.quests.service.pages import (
 from app.quests.service.settings import leaderboard_of, set_leaderboard
 
 __all__ = [
+    "TEAM_SORTS",
     "Board",
     "MyQuests",
     "QuestAt",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from app.accounts.models import Role, Team, User
 from app.errors import NotAllowed
 from app.extensions import db
 from app.lookup import get_or_not_found
+from app.pagination import Page, PageRequest, paginate_rows
 from app.quests.leaderboard import Entry, Privacy, Row, visible_rows
 from app.quests.points import Points, points_of
 from app.quests.progress import Progress, TeamProgress
@@ -86,12 +89,19 @@ class RepQuests:
 class TeamQuests:
     team: Team
     quests: list[QuestLine]  # ``team``: a team quest's progress, or how many reps reached it
-    reps: list[RepQuests]  # only the reps the viewer coaches (HR and admins: all)
+    reps: Page[RepQuests]  # only the reps the viewer coaches (HR and admins: all)
     leaderboard_on: bool
     can_change: bool
 
 
-def team_quests(actor: User, team: Team, today: date) -> TeamQuests:
+# The rep-by-rep table's sortable columns.
+TEAM_SORTS: dict[str, Callable[[RepQuests], Any]] = {
+    "name": lambda row: row.rep.name.casefold(),
+    "points": lambda row: row.points or 0,
+}
+
+
+def team_quests(actor: User, team: Team, today: date, request: PageRequest) -> TeamQuests:
     """The quests of a team for its coaches, HR and admins: the whole team's progress, and
     rep by rep for the reps the viewer may see (a coach their own)."""
     require_see_team_quests(actor, team)
@@ -114,7 +124,11 @@ def team_quests(actor: User, team: Team, today: date) -> TeamQuests:
     ]
     board = leaderboard_of(team.id)
     return TeamQuests(
-        team, lines, reps, bool(board and board.enabled), can_change_leaderboard(actor, team)
+        team,
+        lines,
+        paginate_rows(reps, request, TEAM_SORTS),
+        bool(board and board.enabled),
+        can_change_leaderboard(actor, team),
     )
 
 
@@ -123,12 +137,12 @@ class Board:
     team: Team
     enabled: bool
     privacy: Privacy
-    rows: list[Row]
+    rows: Page[Row]  # in the board's order
     can_change: bool
     has_points: bool
 
 
-def leaderboard(actor: User, team: Team) -> Board:
+def leaderboard(actor: User, team: Team, request: PageRequest) -> Board:
     """The team's leaderboard as ``actor`` may see it; empty while it is off."""
     require_see_leaderboard(actor, team)
     setting = leaderboard_of(team.id)
@@ -144,7 +158,12 @@ def leaderboard(actor: User, team: Team) -> Board:
         ]
         rows = visible_rows(entries, actor.id, privacy, _names_known(actor, team))
     return Board(
-        team, enabled, privacy, rows, can_change_leaderboard(actor, team), rules is not None
+        team,
+        enabled,
+        privacy,
+        paginate_rows(rows, request, {}),
+        can_change_leaderboard(actor, team),
+        rules is not None,
     )
 
 
