@@ -95,3 +95,13 @@ def test_a_coach_sees_only_their_own_reps_rep_by_rep(quest_team, make_user):
     assert [row.rep.name for row in page.reps.items] == ["Terry Theirs"]
     # The team's progress still counts every SDR of the team.
     assert _line(page.quests, "sdr-prospecting-certified").team.members == 3
+
+
+def test_flask_quests_check_announces_what_was_reached(quest_team, runner):
+    certify(quest_team.first)
+    certify(quest_team.second)
+    result = runner.invoke(args=["quests", "check"])
+    assert result.exit_code == 0, result.output
+    assert "quests newly reached: 1" in result.output
+    again = runner.invoke(args=["quests", "check"])
+    assert "quests newly reached: 0" in again.output
