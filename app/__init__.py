@@ -58,6 +58,9 @@ from app.outcomes.views import bp as outcomes_bp
 from app.plans.pause_views import bp as plan_pauses_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
+from app.quests.cli import quests_cli
+from app.quests.jobs import register_jobs as register_quest_jobs
+from app.quests.views import bp as quests_bp
 from app.reminders.cli import register_reminders
 from app.reminders.views import bp as reminders_bp
 from app.requestlog import register_request_log
@@ -168,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes_bp,
         plans_bp,
         plan_pauses_bp,
+        quests_bp,
         reminders_bp,
         security_bp,
         sso_bp,
@@ -188,6 +192,7 @@ def _register_jobs(app: Flask) -> None:
     register_webhook_jobs(app)
     register_export_jobs(app)
     register_buddy_jobs(app)
+    register_quest_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:
@@ -198,5 +203,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(people_cli)
     app.cli.add_command(escalations_cli)
     app.cli.add_command(buddies_cli)
+    app.cli.add_command(quests_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

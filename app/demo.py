@@ -38,6 +38,7 @@ from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.demo import seed_pauses
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.quests.demo import seed_quests
 from app.webhooks.demo import clear_webhooks, seed_webhooks
 
 DEMO_PASSWORD = "demo"
@@ -165,6 +166,8 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     # What the hourly job would have raised by now: Hiro's long-overdue milestone reaches HR.
     run_escalations(today=now.date(), now=now.replace(tzinfo=None))
     seed_activity(hr, people[4:], local_today(hr, now))
+    # Team North's leaderboard on, names hidden from peers; quests reached announced.
+    seed_quests(coaches[0], teams[0], now.date())
     seed_webhooks(now)
     seed_disputes(people[4:], now)
     seed_pauses(hr, people[4:], now)

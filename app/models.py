@@ -29,6 +29,7 @@ from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
+from app.quests.models import QuestCompletion, TeamLeaderboard
 from app.reminders.models import DigestSent
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -65,6 +66,7 @@ __all__ = [
     "PasswordReset",
     "Plan",
     "PlanTemplate",
+    "QuestCompletion",
     "RubricTemplate",
     "ScenarioTemplate",
     "ScheduledAssessment",
@@ -75,6 +77,7 @@ __all__ = [
     "Submission",
     "TableExport",
     "Team",
+    "TeamLeaderboard",
     "User",
     "UserRole",
     "WebhookAttempt",

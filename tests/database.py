@@ -39,6 +39,8 @@ CURRICULUM_TABLES = frozenset(
         "scenario_templates",
         "agreement_templates",
         "outcome_definitions",
+        "quest_templates",
+        "points_rules",
     }
 )
 

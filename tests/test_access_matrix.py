@@ -55,6 +55,9 @@ from app.metrics.models import ActivityFigure, ActivityImport
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import pausing, record_progress
+from app.quests import service as quests
+from app.quests.leaderboard import Privacy
+from app.quests.models import TeamLeaderboard
 from app.webhooks import service as webhooks
 from app.webhooks.models import (
     DeliveryStatus,
@@ -1038,6 +1041,48 @@ OUTCOMES_ACCESS: dict[str, dict[str, Rule]] = {
     "outcomes.rep_numbers": {"GET": get(VIEWERS, sees=MANAGERS)},
 }
 ACCESS.update(OUTCOMES_ACCESS)
+
+
+def _quest_team(w: World) -> dict[str, Any]:
+    """Avery and Blake (another coach's rep) on one team, its leaderboard on with names hidden
+    from peers: Blake and Blake's coach must never see Avery's name there."""
+    team = db.session.scalar(select(Team).where(Team.name == "Team Matrix Quests"))
+    if team is None:
+        team = Team(name="Team Matrix Quests")
+        w.rep.team = w.other_rep.team = team
+        db.session.add(team)
+        db.session.flush()
+        quests.set_leaderboard(w.admin, team, enabled=True, privacy=Privacy.HIDDEN)
+        db.session.commit()
+    return {"team_id": team.id}
+
+
+def _leaderboard_state(w: World) -> object:
+    row = db.session.get(TeamLeaderboard, _quest_team(w)["team_id"])
+    return (row.enabled, row.privacy) if row else None
+
+
+QUESTS_ACCESS: dict[str, dict[str, Rule]] = {
+    "quests.mine": {"GET": get(REPS)},
+    # The team's coaches (each coaching one of its reps), HR and admins; a coach sees rep by rep
+    # only their own reps.
+    "quests.team": {
+        "GET": get(MANAGERS | {Actor.OTHER_COACH}, sees=MANAGERS, url_values=_quest_team)
+    },
+    # The team's reps too, each seeing only their own name (Avery's is hidden from Blake).
+    "quests.leaderboard": {
+        "GET": get(EVERYONE - {Actor.ANONYMOUS}, sees=MANAGERS, url_values=_quest_team)
+    },
+    "quests.change_leaderboard": {
+        "POST": post(
+            {Actor.COACH, Actor.OTHER_COACH, Actor.ADMIN},
+            data=lambda w: {"enabled": "y", "privacy": "names"},
+            state=_leaderboard_state,
+            url_values=_quest_team,
+        )
+    },
+}
+ACCESS.update(QUESTS_ACCESS)
 
 
 # --- webhooks: the admin's endpoints and delivery log -----------------------------------------

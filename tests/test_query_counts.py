@@ -29,6 +29,8 @@ from app.extensions import db
 from app.invitations.models import Invitation
 from app.mail import queue_mail
 from app.plans.models import MilestoneStatus, Plan
+from app.quests import service as quests
+from app.quests.leaderboard import Privacy
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
 from tests.querycount import count_pages, counting_queries
@@ -165,6 +167,10 @@ def _build_world() -> WorldIds:
     _add_reps(coach, 4, start=1)
     _pair_everyone()
     _replace_buddy(rep.id, "Rep 003")  # a pairing history, as the measured page shows
+    measured_team = rep.team
+    assert measured_team is not None
+    quests.set_leaderboard(coach, measured_team, enabled=True, privacy=Privacy.NEIGHBOURS)
+    db.session.commit()
     return WorldIds(
         rep=rep.id,
         coach=coach.id,
@@ -180,6 +186,7 @@ def five_reps_snapshot(test_database: TestDatabase) -> Snapshot:
 
 def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
     """Each page measured: who looks at it, and its URL."""
+    team_id = db.session.get(User, ids.rep).team_id
     return {
         "team as HR": (ids.hr, "/team"),
         "team as HR, sorted by status, page 1": (ids.hr, "/team?sort=-status"),
@@ -230,6 +237,11 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "disputes as coach": (ids.coach, "/disputes"),
         "my disputes": (ids.rep, "/disputes?show=resolved"),
         "a coach's accountability": (ids.coach, f"/dashboard/coaches/{ids.coach}"),
+        "my quests and points": (ids.rep, "/quests/mine"),
+        "a team's quests as coach": (ids.coach, f"/quests/teams/{team_id}"),
+        "a team's quests as HR": (ids.hr, f"/quests/teams/{team_id}"),
+        "leaderboard as rep": (ids.rep, f"/quests/teams/{team_id}/leaderboard"),
+        "leaderboard as coach": (ids.coach, f"/quests/teams/{team_id}/leaderboard"),
         **_buddy_pages(ids),
     }
 

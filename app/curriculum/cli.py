@@ -79,3 +79,12 @@ def load_command(directory: str | None) -> None:
         if report.outcomes_new_versions:
             state = "new version: readiness scores from now on use its weights"
         click.echo(f"Ramp outcomes and readiness weights: {state}.")
+    quests = report.quests
+    if quests.added or quests.new_versions or quests.unchanged:
+        click.echo(
+            f"Quests: {len(quests.added)} new, {len(quests.new_versions)} new versions, "
+            f"{len(quests.unchanged)} unchanged"
+            + (f", {len(quests.retired)} retired." if quests.retired else ".")
+        )
+    if report.points.added or report.points.new_versions:
+        click.echo("Points: loaded; totals from now on use the new values.")

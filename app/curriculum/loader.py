@@ -9,6 +9,9 @@ Layout::
     agreements/*.yaml  one agreement template per file: variables and Markdown text
     outcomes.yaml      what "ramped" means, monthly targets per role, readiness weights
                        (optional: without it there are no ramp outcomes or readiness scores)
+    quests/*.yaml      one time-boxed quest per file, personal or for a team (optional)
+    points.yaml        the engagement points per milestone on time, certification passed and
+                       commitment kept (optional: without it nobody earns points)
 
 Each problem names the file (relative to the curriculum directory), the path inside it
 (``phases[0].milestones[2].due_day``), the line when known, and a reason a sales manager can
@@ -32,6 +35,7 @@ from app.curriculum.checks.agreements import check_agreement
 from app.curriculum.checks.documents import Finding, Problem, format_path, read_yaml, yaml_files
 from app.curriculum.checks.outcomes import OUTCOMES_FILE, check_outcomes
 from app.curriculum.checks.plans import PHASE_DAYS, check_plan
+from app.curriculum.checks.quests import POINTS_FILE, check_quest
 from app.curriculum.checks.rubrics import check_rubric, rubric_audience
 from app.curriculum.checks.scenarios import check_scenario
 from app.curriculum.checks.schema_errors import validate
@@ -41,6 +45,8 @@ from app.curriculum.schema import (
     Curriculum,
     OutcomesDefinition,
     PlanTemplate,
+    PointsRules,
+    Quest,
     Rubric,
     Scenario,
     Stage,
@@ -122,6 +128,8 @@ _COLLECTIONS: tuple[_Collection, ...] = (
         fills="agreements",
         label="agreement template",
     ),
+    # After the rubrics: a certification quest's stage must have one.
+    _Collection(directory="quests", model=Quest, check=check_quest, fills="quests", label="quest"),
 )
 
 
@@ -176,10 +184,12 @@ def _read_curriculum(root: Path) -> tuple[Curriculum | None, list[Problem]]:
 
     outcomes, outcome_problems = _read_outcomes(root)
     problems += outcome_problems
+    points, points_problems = _read_points(root)
+    problems += points_problems
     if problems or stages is None:
         return None, problems
     found_items = {name: tuple(found) for name, found in items.items()}
-    return Curriculum(stages=stages, outcomes=outcomes, **found_items), []
+    return Curriculum(stages=stages, outcomes=outcomes, points=points, **found_items), []
 
 
 def _read_outcomes(root: Path) -> tuple[OutcomesDefinition | None, list[Problem]]:
@@ -192,3 +202,12 @@ def _read_outcomes(root: Path) -> tuple[OutcomesDefinition | None, list[Problem]
         document.problems += [document.problem(*f) for f in check_outcomes(parsed)]
         return (None if document.problems else parsed), document.problems
     return None, document.problems
+
+
+def _read_points(root: Path) -> tuple[PointsRules | None, list[Problem]]:
+    """``points.yaml`` validated, when there is one (its schema says all there is to check)."""
+    if not (root / POINTS_FILE).is_file():
+        return None, []
+    document = read_yaml(root / POINTS_FILE, POINTS_FILE)
+    parsed = validate(document, PointsRules)
+    return (parsed if isinstance(parsed, PointsRules) else None), document.problems

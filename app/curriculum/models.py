@@ -142,3 +142,27 @@ class OutcomesTemplate(VersionedTemplate):
 
     definition_key: Mapped[str] = key_column()
     title: Mapped[str] = mapped_column(String(200))
+
+
+class QuestTemplate(VersionedTemplate):
+    """One version of a quest file; a completion names the version it was reached under."""
+
+    __tablename__ = "quest_templates"
+    noun = "quest"
+    key_name = "quest_key"
+
+    quest_key: Mapped[str] = key_column()
+    title: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(16))
+
+
+class PointsTemplate(VersionedTemplate):
+    """One version of ``points.yaml``: what a milestone on time, a certification passed and a
+    commitment kept are worth."""
+
+    __tablename__ = "points_rules"
+    noun = "points rules"
+    key_name = "rules_key"
+
+    rules_key: Mapped[str] = key_column()
+    title: Mapped[str] = mapped_column(String(200))

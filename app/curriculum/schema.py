@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -377,6 +378,55 @@ class OutcomesDefinition(_Versioned):
         return next((t for t in self.targets if t.role.strip().upper() == wanted), None)
 
 
+# --- quests and points (opt-in motivation) ----------------------------------------------------
+
+Count = Annotated[int, Field(strict=True, ge=1, le=100_000)]
+PointValue = Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+class QuestWindow(_Frozen):
+    """When a quest runs: fixed dates (``start`` and ``end``, both counted), or ``every``
+    calendar week (Monday to Sunday) or month, in each person's own today."""
+
+    every: Literal["week", "month"] | None = None
+    start: Annotated[date, Field(strict=True)] | None = None
+    end: Annotated[date, Field(strict=True)] | None = None
+
+
+class QuestGoal(_Frozen):
+    """What counts towards a quest: a certification passed on ``stage`` by the end; or, inside
+    the window, ``target`` milestones done (of ``stage`` when given), commitments kept, or the
+    sum of an activity ``metric`` (revenue in whole units)."""
+
+    kind: Literal["certification", "milestones", "commitments", "metric"]
+    stage: Slug | None = None
+    metric: ActivityMetric | None = None
+    target: Count | None = None
+
+
+class Quest(_Versioned):
+    """A time-boxed challenge: ``personal`` (each rep on their own) or ``team`` (done when every
+    rep of the team, of ``role`` when given, reaches the goal)."""
+
+    id: Slug
+    title: Text
+    description: Text
+    scope: Literal["personal", "team"]
+    role: Text | None = None
+    window: QuestWindow
+    goal: QuestGoal
+
+
+class PointsRules(_Versioned):
+    """``points.yaml``: the points a rep earns for what shows engagement (not ability)."""
+
+    id: Slug
+    title: Text
+    milestone_on_time: PointValue
+    certification_passed: PointValue
+    commitment_kept: PointValue
+
+
 class Curriculum(_Frozen):
     """Everything under the curriculum directory, validated."""
 
@@ -386,6 +436,8 @@ class Curriculum(_Frozen):
     agreements: tuple[AgreementTemplate, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     outcomes: OutcomesDefinition | None = None
+    quests: tuple[Quest, ...] = ()
+    points: PointsRules | None = None
 
     def scenario(self, scenario_id: str) -> Scenario:
         """The scenario with this id; KeyError if there is none."""

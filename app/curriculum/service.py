@@ -13,13 +13,22 @@ from app.curriculum.models import (
     AgreementTemplate,
     OutcomesTemplate,
     PlanTemplate,
+    PointsTemplate,
+    QuestTemplate,
     RubricTemplate,
     ScenarioTemplate,
     Stage,
     VersionedTemplate,
 )
 from app.curriculum.schema import AgreementTemplate as AgreementTemplateSpec
-from app.curriculum.schema import Curriculum, OutcomesDefinition, Rubric, Scenario
+from app.curriculum.schema import (
+    Curriculum,
+    OutcomesDefinition,
+    PointsRules,
+    Quest,
+    Rubric,
+    Scenario,
+)
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
 from app.errors import NotFound
 from app.extensions import db
@@ -51,6 +60,8 @@ class LoadReport:
     outcomes_new_versions: list[str] = field(default_factory=list)
     outcomes_unchanged: list[str] = field(default_factory=list)
     outcomes_retired: list[str] = field(default_factory=list)
+    quests: VersionOutcome = field(default_factory=lambda: VersionOutcome([], [], [], []))
+    points: VersionOutcome = field(default_factory=lambda: VersionOutcome([], [], [], []))
 
 
 def store_curriculum(curriculum: Curriculum) -> LoadReport:
@@ -112,6 +123,9 @@ def store_curriculum(curriculum: Curriculum) -> LoadReport:
             report.outcomes_retired,
         ),
     )
+    _store_versions(QuestTemplate, curriculum.quests, _quest_row, report.quests)
+    points = (curriculum.points,) if curriculum.points else ()
+    _store_versions(PointsTemplate, points, _points_row, report.points)
     db.session.flush()
     return report
 
@@ -201,6 +215,14 @@ def _agreement_template_row(template: AgreementTemplateSpec) -> AgreementTemplat
 
 def _outcomes_row(outcomes: OutcomesDefinition) -> OutcomesTemplate:
     return OutcomesTemplate(title=outcomes.title)
+
+
+def _quest_row(quest: Quest) -> QuestTemplate:
+    return QuestTemplate(title=quest.title, scope=quest.scope)
+
+
+def _points_row(points: PointsRules) -> PointsTemplate:
+    return PointsTemplate(title=points.title)
 
 
 STAGES = "curriculum.stages"

@@ -39,6 +39,7 @@ class EventKind(enum.StrEnum):
     API_TOKEN_CREATED = "api_token_created"
     API_TOKEN_REVOKED = "api_token_revoked"
     API_TOKEN_REFUSED = "api_token_refused"  # an unknown, expired or revoked token, or a leaver's
+    LEADERBOARD_CHANGED = "leaderboard_changed"  # a team's leaderboard on or off, or its privacy
 
     @property
     def label(self) -> str:

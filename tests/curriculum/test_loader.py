@@ -144,7 +144,9 @@ def test_shipped_curriculum_loads() -> None:
     [
         "stages.yaml",
         "outcomes.yaml",
+        "points.yaml",
         *sorted(p.relative_to(SHIPPED).as_posix() for p in SHIPPED.glob("plans/*.yaml")),
+        *sorted(p.relative_to(SHIPPED).as_posix() for p in SHIPPED.glob("quests/*.yaml")),
     ],
 )
 def test_shipped_file_is_valid(file: str) -> None:

@@ -1,0 +1,1 @@
+"""Quests, engagement points and the opt-in team leaderboard."""
