@@ -53,12 +53,16 @@ from app.notifications.views import bp as notifications_bp
 from app.outcomes.views import bp as outcomes_bp
 from app.plans.views import bp as plans_bp
 from app.prune import register_prune
+from app.recognition.views import bp as recognition_bp
 from app.reminders.cli import register_reminders
 from app.reminders.views import bp as reminders_bp
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
 from app.sso.provider import init_sso
 from app.sso.views import bp as sso_bp
+from app.surveys.cli import surveys_cli
+from app.surveys.jobs import register_jobs as register_survey_jobs
+from app.surveys.views import bp as surveys_bp
 from app.web import register_web_behaviour
 from app.webhooks.jobs import register_jobs as register_webhook_jobs
 from app.webhooks.views import bp as webhooks_bp
@@ -160,9 +164,11 @@ def _register_blueprints(app: Flask) -> None:
         metrics_bp,
         outcomes_bp,
         plans_bp,
+        recognition_bp,
         reminders_bp,
         security_bp,
         sso_bp,
+        surveys_bp,
         webhooks_bp,
     ):
         app.register_blueprint(blueprint)
@@ -178,6 +184,7 @@ def _register_jobs(app: Flask) -> None:
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
     register_webhook_jobs(app)
+    register_survey_jobs(app)
     register_export_jobs(app)
 
 
@@ -188,5 +195,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(people_cli)
     app.cli.add_command(escalations_cli)
+    app.cli.add_command(surveys_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -75,6 +75,9 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("agreements.index", "Agreements"))
     if coach or everyone:  # they follow up what is raised to them
         items.append(NavItem("escalations.index", "Escalations"))
+    if rep or coach:
+        listening = ("recognition.rep", "surveys.mine", "surveys.pulse", "surveys.rate")
+        items.append(NavItem("recognition.feed", "Recognition", also_active_on=listening))
     items.append(NavItem("curriculum.index", "Curriculum"))
     return items
 
@@ -99,6 +102,8 @@ def organisation_nav(user: User) -> list[NavItem]:
     items = [
         NavItem("admin.people", "People", also_active_on=people_pages),
         NavItem("metrics.imports", "Import activity"),
+        NavItem("surveys.results", "Pulse surveys"),
+        NavItem("surveys.ratings", "Debrief ratings", also_active_on=("surveys.coach_ratings",)),
     ]
     if user.has_role(Role.ADMIN):
         items += [

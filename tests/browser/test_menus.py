@@ -31,6 +31,8 @@ def test_an_admin_reaches_every_page_of_both_menus_from_a_bar_of_one_row(
     assert [link.text for link in links] == [
         "People",
         "Import activity",
+        "Pulse surveys",
+        "Debrief ratings",
         "Teams",
         "Settings",
         "Security log",
