@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.surveys.questions import PulseSurvey
@@ -23,7 +24,7 @@ def pulse_form(survey: PulseSurvey) -> PulseForm:
     class Form(PulseForm):
         pass
 
-    choices = [(p.value, p.label) for p in survey.scale]
+    choices = [SelectChoice(p.value, p.label) for p in survey.scale]
     for question in survey.questions:
         field = RadioField(
             question.text,
@@ -38,7 +39,7 @@ def pulse_form(survey: PulseSurvey) -> PulseForm:
 class RatingForm(OnceForm):
     rating = RadioField(
         "How useful was this debrief?",
-        choices=[(v, RATING_LABELS[v]) for v in RATINGS],
+        choices=[SelectChoice(v, RATING_LABELS[v]) for v in RATINGS],
         coerce=int,
         validators=[InputRequired(message="Choose a rating from 1 to 5.")],
     )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, Team, User
@@ -213,6 +213,6 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
 def result_filters() -> tuple[list[Team], list[str], list[str]]:
     """The teams, roles and cohorts respondents can be grouped by (three queries)."""
     teams = list(db.session.scalars(select(Team).order_by(Team.name)))
-    roles = [r for r in db.session.scalars(select(distinct(PulseResponse.role))) if r]
-    cohorts = [c for c in db.session.scalars(select(distinct(PulseResponse.cohort))) if c]
+    roles = [r for r in db.session.scalars(select(PulseResponse.role).distinct()) if r]
+    cohorts = [c for c in db.session.scalars(select(PulseResponse.cohort).distinct()) if c]
     return teams, sorted(roles), sorted(cohorts, reverse=True)
