@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select
 
 from app.accounts.models import Role
-from app.errors import Conflict, Invalid, NotAllowed
+from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.notifications.models import Notification
 from app.surveys import service
@@ -44,7 +44,7 @@ def test_answers_are_stored_once_and_without_the_person(make_rep) -> None:
     rep = make_rep(day_of_ramp=31)
     answer(rep, 30)
     assert service.due_pulses(rep, TODAY) == []
-    with pytest.raises(Conflict):
+    with pytest.raises(NotFound):
         answer(rep, 30)
     assert db.session.scalar(select(func.count(PulseResponse.id))) == 1
     assert db.session.scalar(select(func.count(PulseAnswer.id))) == len(ALL_FOUR)
@@ -68,12 +68,12 @@ def test_every_statement_needs_an_answer_on_the_scale(make_rep) -> None:
     with pytest.raises(Invalid) as caught:
         service.answer_pulse(rep, 30, ALL_FOUR | {"workload": 7}, TODAY)
     assert caught.value.field == "workload"
-    with pytest.raises(Conflict):  # day 60 is not open on day 30
+    with pytest.raises(NotFound):  # day 60 is not open on day 30
         service.answer_pulse(rep, 60, ALL_FOUR, TODAY)
 
 
 def test_only_a_rep_with_a_plan_answers(make_user) -> None:
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotFound):
         service.answer_pulse(make_user(Role.HR), 30, ALL_FOUR, TODAY)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, Team, User
-from app.errors import Conflict, Invalid, NotAllowed
+from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.notifications.service import notify
 from app.once import repeated
@@ -68,11 +68,11 @@ def answer_pulse(
     """Store ``rep``'s answers at ``checkpoint``, once; the stored answers do not name them."""
     plan = active_plan(rep) if rep.has_role(Role.REP) else None
     if plan is None:
-        raise NotAllowed("Only a new hire with a plan answers the pulse survey.")
+        raise NotFound("Only a new hire with a plan answers the pulse survey.")
     if repeated(key, plan, Plan.id):
         return
-    if checkpoint not in due_pulses(rep, today):
-        raise Conflict(f"The day-{checkpoint} survey is not open for you (or is answered).")
+    if checkpoint not in due_pulses(rep, today):  # as for a page that is not there for them
+        raise NotFound(f"No day-{checkpoint} survey is open for you (or you answered it).")
     survey = pulse_survey()
     _check_ratings(survey, ratings)
     request = db.session.scalar(
