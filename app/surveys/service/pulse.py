@@ -186,8 +186,8 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
     if group.checkpoint is not None:
         responses = responses.where(PulseResponse.checkpoint == group.checkpoint)
     respondents = db.session.scalar(select(func.count()).select_from(responses.subquery())) or 0
-    if respondents < MIN_GROUP:
-        return PulseResults(respondents, ())
+    # Tallied whatever the group's size (the page asks the same queries either way), and then
+    # not shown when the group is too small.
     counted = db.session.execute(
         select(PulseAnswer.question_key, PulseAnswer.rating, func.count())
         .where(PulseAnswer.response_id.in_(responses))
@@ -196,6 +196,8 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
     tally: dict[str, dict[int, int]] = {}
     for question_key, rating, number in counted:
         tally.setdefault(question_key, {})[rating] = number
+    if respondents < MIN_GROUP:
+        return PulseResults(respondents, ())
     survey = pulse_survey()
     results = []
     for question in survey.questions:
