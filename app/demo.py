@@ -35,6 +35,8 @@ from app.metrics.demo import seed_activity
 from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.recognition.demo import seed_recognition
+from app.surveys.demo import clear_listening, seed_ratings, seed_surveys
 from app.webhooks.demo import clear_webhooks, seed_webhooks
 
 DEMO_PASSWORD = "demo"
@@ -83,6 +85,7 @@ def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
     clear_agreements()
     clear_webhooks()
+    clear_listening()
     for model in (
         Notification,
         Debrief,
@@ -162,6 +165,9 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     run_escalations(today=now.date(), now=now.replace(tzinfo=None))
     seed_activity(hr, people[4:], local_today(hr, now))
     seed_webhooks(now)
+    seed_recognition(people[4:], now)
+    seed_surveys(people[4:], now)
+    seed_ratings(people[4:])
     return people
 
 
