@@ -662,9 +662,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
     },
     "surveys.results": {"GET": get(OVERSEERS)},  # never anyone's name: nobody "sees" Avery
     "surveys.rate": {  # only she rates her debrief, and only she sees her rating
-        "GET": get(
-            {Actor.REP}, url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id}
-        ),
+        "GET": get({Actor.REP}, url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id}),
         "POST": post(
             {Actor.REP},
             ok=303,

@@ -16,7 +16,8 @@ class RecognitionForm(OnceForm):
     )
     note = TextAreaField(
         "Your note",
-        description=f"A sentence or two, up to {NOTE_LENGTH} characters. The rep and their team see it.",
+        description=f"A sentence or two, up to {NOTE_LENGTH} characters. "
+        "The rep and their team see it.",
         validators=[
             InputRequired(message="Say in a few words what you are recognising."),
             Length(max=NOTE_LENGTH, message=f"Keep the note to {NOTE_LENGTH} characters."),

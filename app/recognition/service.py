@@ -154,9 +154,9 @@ def recognition_link(rep_id: int) -> str:
 
 
 def _newest(query: Select[tuple[Recognition]]) -> Select[tuple[Recognition]]:
-    return query.options(
-        joinedload(Recognition.rep), joinedload(Recognition.given_by)
-    ).order_by(Recognition.created_at.desc(), Recognition.id.desc())
+    return query.options(joinedload(Recognition.rep), joinedload(Recognition.given_by)).order_by(
+        Recognition.created_at.desc(), Recognition.id.desc()
+    )
 
 
 def _feed_scope(actor: User) -> ColumnElement[bool]:

@@ -35,7 +35,9 @@ def clear_listening() -> None:
 
 def seed_surveys(reps: Sequence[User], now: datetime) -> None:
     survey = pulse_survey()
-    plans = {p.rep_id: p for p in db.session.scalars(select(Plan).where(Plan.archived_at.is_(None)))}
+    plans = {
+        p.rep_id: p for p in db.session.scalars(select(Plan).where(Plan.archived_at.is_(None)))
+    }
     for position, rep in enumerate(reps):
         plan, today = plans.get(rep.id), local_today(rep, now)
         if plan is None or rep.full_name == WAITING:
@@ -43,9 +45,7 @@ def seed_surveys(reps: Sequence[User], now: datetime) -> None:
         for checkpoint in survey.checkpoints:
             if service.plan_day(plan, today) < checkpoint:
                 continue
-            lean = LEANING[position % len(LEANING)]
-            ratings = {q.key: max(1, min(5, 4 + lean - (q.about == "coaching" and position % 3 == 0)))
-                       for q in survey.questions}  # fmt: skip
+            ratings = {q.key: _rating(position, q.about) for q in survey.questions}
             answered_on = plan.start_date + timedelta(days=checkpoint)
             db.session.add(PulseRequest(
                 rep_id=rep.id, plan_id=plan.id, checkpoint=checkpoint, answered_on=answered_on
@@ -57,6 +57,12 @@ def seed_surveys(reps: Sequence[User], now: datetime) -> None:
             ))  # fmt: skip
     db.session.flush()
     service.ask_due_pulses(now.date())  # Hiro is asked: his notification links to the survey
+
+
+def _rating(position: int, about: str) -> int:
+    """Around 4, leaning by the rep; every third rep a point lower on the coaching."""
+    lower = 1 if about == "coaching" and position % 3 == 0 else 0
+    return max(1, min(5, 4 + LEANING[position % len(LEANING)] - lower))
 
 
 def seed_ratings(reps: Sequence[User]) -> None:

@@ -31,7 +31,9 @@ def coach(make_user: Callable[..., User], team: Team) -> User:
     return make_user(Role.COACH, name="Casey Coach", team=team)
 
 
-def _rep_with_milestone_done(make_rep: Callable[..., User], coach: User, team: Team, name: str) -> User:
+def _rep_with_milestone_done(
+    make_rep: Callable[..., User], coach: User, team: Team, name: str
+) -> User:
     rep = make_rep(day_of_ramp=20, coach=coach, name=name)
     rep.team = team
     plan = db.session.scalar(select(Plan).where(Plan.rep_id == rep.id))
@@ -66,7 +68,9 @@ def test_a_coach_recognises_a_milestone_and_the_rep_hears_of_it(coach, rep) -> N
     assert notice is not None and "Casey Coach recognised you" in notice.message
     assert notice.link == f"/recognition/reps/{rep.id}"
     # Email at once is on by default: the rep gets an email too.
-    mails = db.session.scalars(select(OutboundMail).where(OutboundMail.to_address == rep.email)).all()
+    mails = db.session.scalars(
+        select(OutboundMail).where(OutboundMail.to_address == rep.email)
+    ).all()
     assert any("recognised you" in m.subject for m in mails)
 
 
@@ -97,7 +101,9 @@ def test_a_note_is_required_and_short(coach, rep) -> None:
         assert caught.value.field == "note"
 
 
-def test_team_mates_may_recognise_others_may_not(make_rep, make_user, coach, rep, team_mate) -> None:
+def test_team_mates_may_recognise_others_may_not(
+    make_rep, make_user, coach, rep, team_mate
+) -> None:
     choice = _milestone_choice(team_mate, rep)
     service.give_recognition(team_mate, rep, choice, "Thanks for the help")
     stranger = make_rep(day_of_ramp=20, name="Sam Stranger")  # no team, another coach

@@ -14,7 +14,13 @@ from app.extensions import db
 from app.surveys import service
 from tests.conftest import create_rep
 
-ALL_FOUR = {"plan_clear": 4, "plan_useful": 4, "workload": 3, "coaching_useful": 5, "coach_available": 4}
+ALL_FOUR = {
+    "plan_clear": 4,
+    "plan_useful": 4,
+    "workload": 3,
+    "coaching_useful": 5,
+    "coach_available": 4,
+}
 
 
 def answer(rep: User, checkpoint: int = 30, **ratings: int) -> None:
@@ -30,7 +36,11 @@ def respondents(curriculum, make_user) -> Callable[..., list[User]]:
         coach = make_user(Role.COACH)
         reps = []
         for number in range(count):
-            rep = create_rep(day_of_ramp=day, coach=coach, name=f"Resp Ondent{number} {team.name if team else ''}")
+            rep = create_rep(
+                day_of_ramp=day,
+                coach=coach,
+                name=f"Resp Ondent{number} {team.name if team else ''}",
+            )
             rep.team = team
             db.session.commit()
             answer(rep, day, **ratings)
@@ -51,8 +61,12 @@ def rated_debriefs(curriculum) -> Callable[..., list[Debrief]]:
             rep = create_rep(day_of_ramp=20, coach=coach, name=f"Rater Rep{number} {coach.id}")
             setup = coaching.DebriefSetup(today, DebriefKind.ROLE_PLAY, "discovery")
             debrief = coaching.create_debrief(coach, rep, setup, today)
-            entry = coaching.CommitmentEntry("Ask", "Count", date.fromordinal(today.toordinal() + 7))
-            coaching.record_debrief(coach, debrief, coaching.DebriefRecord(commitments=[entry]), today)
+            entry = coaching.CommitmentEntry(
+                "Ask", "Count", date.fromordinal(today.toordinal() + 7)
+            )
+            coaching.record_debrief(
+                coach, debrief, coaching.DebriefRecord(commitments=[entry]), today
+            )
             service.rate_debrief(rep, debrief, rating, comment and f"{comment} {number}", today)
             db.session.commit()
             debriefs.append(debrief)

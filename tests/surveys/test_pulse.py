@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select
 
 from app.accounts.models import Role
+from app.config import PROJECT_ROOT
 from app.errors import Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.notifications.models import Notification
 from app.surveys import service
 from app.surveys.models import PulseAnswer, PulseRequest, PulseResponse
 from app.surveys.questions import PULSE_FILE, SurveyFileError, read_pulse_survey
-from app.config import PROJECT_ROOT
 from tests.surveys.conftest import ALL_FOUR, answer
 
 TODAY = date.today()
@@ -117,7 +117,9 @@ def test_results_are_for_hr_and_admins(make_user, role) -> None:
         service.pulse_results(make_user(role), service.ResultFilter())
 
 
-def test_the_results_page_never_names_a_respondent(make_user, make_team, respondents, login) -> None:
+def test_the_results_page_never_names_a_respondent(
+    make_user, make_team, respondents, login
+) -> None:
     small = make_team("Team Small")
     people = respondents(5) + respondents(2, team=small)
     client = login(make_user(Role.HR))
@@ -148,16 +150,27 @@ def test_the_shipped_questions_load() -> None:
     assert {q.about for q in survey.questions} == {"programme", "coaching"}
 
 
+HEAD = "id: pulse\ntitle: T\nscale: [{value: 1, label: a}, {value: 2, label: b}]\n"
+ONE_QUESTION = "questions: [{key: q, about: programme, text: Q}]\n"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("id: pulse\ntitle: T\ncheckpoints: [60, 30]\nscale: [{value: 1, label: a}, {value: 2, label: b}]\n"
-         "questions: [{key: q, about: programme, text: Q}]\n", "checkpoints[1]: checkpoints must be"),
-        ("id: pulse\ntitle: T\ncheckpoints: [30]\nscale: [{value: 1, label: a}, {value: 2, label: b}]\n"
-         "questions: [{key: q, about: programme, text: Q}, {key: q, about: coaching, text: R}]\n",
-         "questions[1].key: duplicate question key 'q'"),
-        ("id: pulse\ntitle: T\ncheckpoints: [30]\nscale: [{value: 1, label: a}, {value: 2, label: b}]\n"
-         "questions: [{key: q, about: pay, text: Q}]\n", "questions[0].about"),
+        (
+            HEAD + "checkpoints: [60, 30]\n" + ONE_QUESTION,
+            "checkpoints[1]: checkpoints must be",
+        ),
+        (
+            HEAD + "checkpoints: [30]\n"
+            "questions: [{key: q, about: programme, text: Q},"
+            " {key: q, about: coaching, text: R}]\n",
+            "questions[1].key: duplicate question key 'q'",
+        ),
+        (
+            HEAD + "checkpoints: [30]\nquestions: [{key: q, about: pay, text: Q}]\n",
+            "questions[0].about",
+        ),
     ],
 )
 def test_a_broken_survey_file_names_file_path_and_reason(tmp_path: Path, text, expected) -> None:

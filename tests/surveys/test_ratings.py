@@ -87,7 +87,9 @@ def test_admins_see_every_coach_with_the_same_minimum(make_user, coach, rated_de
     busy = make_user(Role.COACH, name="Busy Coach")
     rated_debriefs(coach, 2)
     rated_debriefs(busy, 5, rating=3)
-    summary = {s.name: (s.count, s.average) for s in service.ratings_by_coach(make_user(Role.ADMIN))}
+    summary = {
+        s.name: (s.count, s.average) for s in service.ratings_by_coach(make_user(Role.ADMIN))
+    }
     assert summary == {"Casey Coach": (2, None), "Busy Coach": (5, 3.0)}
     with pytest.raises(NotAllowed):
         service.ratings_by_coach(coach)

@@ -122,7 +122,9 @@ def ask_due_pulses(today: date) -> int:
             if (plan.id, checkpoint) in asked:
                 continue
             db.session.add(
-                PulseRequest(rep_id=plan.rep_id, plan_id=plan.id, checkpoint=checkpoint, asked_at=now)
+                PulseRequest(
+                    rep_id=plan.rep_id, plan_id=plan.id, checkpoint=checkpoint, asked_at=now
+                )
             )
             notify(
                 plan.rep, NOTIFICATION_KIND,

@@ -132,7 +132,9 @@ def ratings_by_coach(actor: User) -> list[CoachSummary]:
     if not actor.sees_everyone:
         raise NotAllowed("Debrief ratings by coach are for HR and admins.")
     rows = db.session.execute(
-        select(User.id, User.full_name, func.count(DebriefRating.id), func.avg(DebriefRating.rating))
+        select(
+            User.id, User.full_name, func.count(DebriefRating.id), func.avg(DebriefRating.rating)
+        )
         .join(DebriefRating, DebriefRating.coach_id == User.id)
         .group_by(User.id, User.full_name)
         .order_by(User.full_name, User.id)
