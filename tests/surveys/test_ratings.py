@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
@@ -15,6 +17,7 @@ from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
 from app.surveys import service
 from app.surveys.models import DebriefRating
+from app.surveys.service.ratings import by_month, overall_average
 
 TODAY = date.today()
 
@@ -123,3 +126,39 @@ def test_the_rep_rates_through_the_form(coach, debrief, login) -> None:
     assert client.post(url, data={"rating": "5", "comment": "Great"}).status_code == 303
     assert "You rated it" in client.get(url).text
     assert client.post(url, data={"rating": "1"}).status_code == 409
+
+
+def test_a_small_month_cannot_be_worked_out_from_the_overall_average() -> None:
+    """Five 4s in March and one 1 in April: an overall 3.5 would give the April rating away."""
+    rows = [(date(2026, 3, d), 4, "") for d in range(1, 6)] + [(date(2026, 4, 2), 1, "")]
+    months = by_month(rows)
+    assert [(m.count, m.average) for m in months] == [(5, 4.0), (1, None)]
+    assert overall_average(months) == 4.0
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 6, 30)),
+            st.integers(min_value=1, max_value=5),
+            st.sampled_from(["", "ok", "meh"]),
+        ),
+        max_size=40,
+    )
+)
+def test_only_months_of_five_or_more_show_anything(rows) -> None:
+    months = by_month(rows)
+    assert sum(m.count for m in months) == len(rows)
+    for month in months:
+        assert (month.average is None) == (month.count < 5)
+        assert month.comments == () or month.count >= 5
+    shown_ratings = [
+        rating
+        for day, rating, _ in rows
+        if sum(1 for other, _, _ in rows if other.replace(day=1) == day.replace(day=1)) >= 5
+    ]
+    overall = overall_average(months)
+    if not shown_ratings:
+        assert overall is None
+    else:  # rounded per month, then over the months: within a cent of the exact average
+        assert overall == pytest.approx(sum(shown_ratings) / len(shown_ratings), abs=0.011)

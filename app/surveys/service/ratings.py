@@ -9,10 +9,11 @@ and no page ever says which rep gave which rating.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.coaching.models import Debrief
@@ -20,7 +21,7 @@ from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
 from app.once import repeated
 from app.surveys.models import DebriefRating
-from app.surveys.service.groups import MIN_GROUP, shown
+from app.surveys.service.groups import shown
 
 COMMENT_LENGTH = 1000
 RATINGS = (1, 2, 3, 4, 5)
@@ -107,16 +108,30 @@ def coach_trend(actor: User, coach: User) -> CoachTrend:
         .where(DebriefRating.coach_id == coach.id)
         .order_by(DebriefRating.rated_on)
     ).all()
-    by_month: dict[date, list[tuple[int, str]]] = {}
-    for rated_on, rating, comment in rows:
-        by_month.setdefault(rated_on.replace(day=1), []).append((rating, comment))
+    months = by_month([(rated_on, rating, comment) for rated_on, rating, comment in rows])
+    return CoachTrend(coach, len(rows), overall_average(months), months)
+
+
+def by_month(rows: Sequence[tuple[date, int, str]]) -> tuple[MonthOfRatings, ...]:
+    """Ratings grouped by the month they were given in, oldest first; pure."""
+    grouped: dict[date, list[tuple[int, str]]] = {}
+    for rated_on, rating, comment in sorted(rows, key=lambda row: row[0]):
+        grouped.setdefault(rated_on.replace(day=1), []).append((rating, comment))
     months = []
-    for month, entries in by_month.items():
+    for month, entries in grouped.items():
         average = shown([rating for rating, _ in entries])
         comments = sorted(c for _, c in entries if c) if average is not None else []
         months.append(MonthOfRatings(month, len(entries), average, tuple(comments)))
-    overall = shown([rating for _, rating, _ in rows])
-    return CoachTrend(coach, len(rows), overall, tuple(months))
+    return tuple(months)
+
+
+def overall_average(months: Sequence[MonthOfRatings]) -> float | None:
+    """The average over the months shown only: an average over every month would give away
+    the sum of a small month's ratings (the overall less the months shown), and so, for a
+    month of one rating, that rating."""
+    ratings = [m.average * m.count for m in months if m.average is not None]
+    count = sum(m.count for m in months if m.average is not None)
+    return round(sum(ratings) / count, 2) if count else None
 
 
 @dataclass(frozen=True)
@@ -128,20 +143,26 @@ class CoachSummary:
 
 
 def ratings_by_coach(actor: User) -> list[CoachSummary]:
-    """Every coach with ratings: how many and, from ``MIN_GROUP`` on, their average."""
+    """Every coach with ratings: how many, and their average over their months shown (those
+    of ``MIN_GROUP`` ratings or more), as on their own page. Two queries."""
     if not actor.sees_everyone:
         raise NotAllowed("Debrief ratings by coach are for HR and admins.")
-    rows = db.session.execute(
-        select(
-            User.id, User.full_name, func.count(DebriefRating.id), func.avg(DebriefRating.rating)
-        )
-        .join(DebriefRating, DebriefRating.coach_id == User.id)
-        .group_by(User.id, User.full_name)
-        .order_by(User.full_name, User.id)
+    coaches = dict(
+        db.session.execute(
+            select(User.id, User.full_name).where(
+                User.id.in_(select(DebriefRating.coach_id).distinct())
+            )
+        ).all()
     )
-    return [
-        CoachSummary(
-            coach_id, name, count, round(float(average), 2) if count >= MIN_GROUP else None
-        )
-        for coach_id, name, count, average in rows
+    rows: dict[int, list[tuple[date, int, str]]] = {}
+    ratings = select(DebriefRating.coach_id, DebriefRating.rated_on, DebriefRating.rating).where(
+        DebriefRating.coach_id.is_not(None)
+    )
+    for coach_id, rated_on, rating in db.session.execute(ratings):
+        if coach_id is not None:
+            rows.setdefault(coach_id, []).append((rated_on, rating, ""))
+    summaries = [
+        CoachSummary(coach_id, coaches[coach_id], len(found), overall_average(by_month(found)))
+        for coach_id, found in rows.items()
     ]
+    return sorted(summaries, key=lambda s: (s.name, s.coach_id))
