@@ -61,12 +61,16 @@ from app.prune import register_prune
 from app.quests.cli import quests_cli
 from app.quests.jobs import register_jobs as register_quest_jobs
 from app.quests.views import bp as quests_bp
+from app.recognition.views import bp as recognition_bp
 from app.reminders.cli import register_reminders
 from app.reminders.views import bp as reminders_bp
 from app.requestlog import register_request_log
 from app.security.views import bp as security_bp
 from app.sso.provider import init_sso
 from app.sso.views import bp as sso_bp
+from app.surveys.cli import surveys_cli
+from app.surveys.jobs import register_jobs as register_survey_jobs
+from app.surveys.views import bp as surveys_bp
 from app.web import register_web_behaviour
 from app.webhooks.jobs import register_jobs as register_webhook_jobs
 from app.webhooks.views import bp as webhooks_bp
@@ -172,9 +176,11 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         plan_pauses_bp,
         quests_bp,
+        recognition_bp,
         reminders_bp,
         security_bp,
         sso_bp,
+        surveys_bp,
         webhooks_bp,
     ):
         app.register_blueprint(blueprint)
@@ -190,6 +196,7 @@ def _register_jobs(app: Flask) -> None:
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
     register_webhook_jobs(app)
+    register_survey_jobs(app)
     register_export_jobs(app)
     register_buddy_jobs(app)
     register_quest_jobs(app)
@@ -204,5 +211,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(escalations_cli)
     app.cli.add_command(buddies_cli)
     app.cli.add_command(quests_cli)
+    app.cli.add_command(surveys_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

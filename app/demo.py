@@ -39,6 +39,8 @@ from app.plans import service as plans
 from app.plans.demo import seed_pauses
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.quests.demo import seed_quests
+from app.recognition.demo import seed_recognition
+from app.surveys.demo import clear_listening, seed_ratings, seed_surveys
 from app.webhooks.demo import clear_webhooks, seed_webhooks
 
 DEMO_PASSWORD = "demo"
@@ -88,6 +90,7 @@ def clear_people() -> None:
     clear_agreements()
     clear_webhooks()
     clear_buddies()
+    clear_listening()
     for model in (
         Notification,
         Debrief,
@@ -172,6 +175,9 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     seed_disputes(people[4:], now)
     seed_pauses(hr, people[4:], now)
     seed_buddies(coaches, people[4:], now)
+    seed_recognition(people[4:], now)
+    seed_surveys(people[4:], now)
+    seed_ratings(people[4:])
     return people
 
 

@@ -86,6 +86,9 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
         items.append(NavItem("disputes.index", "Disputes", also_active_on=("disputes.show",)))
     if not everyone:  # HR and admins find it in the Organisation menu, keeping one row
         items.append(NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES))
+    if rep or coach:
+        listening = ("recognition.rep", "surveys.mine", "surveys.pulse", "surveys.rate")
+        items.append(NavItem("recognition.feed", "Recognition", also_active_on=listening))
     items.append(NavItem("curriculum.index", "Curriculum"))
     return items
 
@@ -111,6 +114,8 @@ def organisation_nav(user: User) -> list[NavItem]:
         NavItem("admin.people", "People", also_active_on=people_pages),
         NavItem("metrics.imports", "Import activity"),
         NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES),
+        NavItem("surveys.results", "Pulse surveys"),
+        NavItem("surveys.ratings", "Debrief ratings", also_active_on=("surveys.coach_ratings",)),
     ]
     if user.has_role(Role.ADMIN):
         items += [

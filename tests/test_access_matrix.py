@@ -58,6 +58,8 @@ from app.plans.service import pausing, record_progress
 from app.quests import service as quests
 from app.quests.leaderboard import Privacy
 from app.quests.models import TeamLeaderboard
+from app.recognition.models import Recognition
+from app.surveys.models import DebriefRating, PulseResponse
 from app.webhooks import service as webhooks
 from app.webhooks.models import (
     DeliveryStatus,
@@ -380,6 +382,32 @@ def _schedule_form(w: World) -> dict[str, Any]:
     return {"on": day, "start": "14:30", "minutes": "45", "place": "Room 2", "sequence": "0"}
 
 
+# --- recognition and surveys: Avery's achievement, her open pulse survey, her debrief ---------
+
+
+def _achievement(w: World) -> dict[str, Any]:
+    """Avery's open milestone, done: something her coach or an admin can recognise."""
+    w.open_milestone.status = MilestoneStatus.DONE
+    db.session.commit()
+    return {"achievement": f"milestone:{w.open_milestone.id}", "note": "Well done"}
+
+
+def _pulse_due(w: World) -> dict[str, Any]:
+    """Avery on day 30 of her plan: her day-30 pulse survey is open."""
+    plan = db.session.scalar(select(Plan).where(Plan.rep_id == w.rep.id))
+    assert plan is not None
+    plan.start_date = date.today() - timedelta(days=29)
+    db.session.commit()
+    return {"checkpoint": 30}
+
+
+def _pulse_answers(w: World) -> dict[str, Any]:
+    return {key: "4" for key in PULSE_KEYS}
+
+
+PULSE_KEYS = ("plan_clear", "plan_useful", "workload", "coaching_useful", "coach_available")
+
+
 ASSESSORS = frozenset({Actor.COACH, Actor.ADMIN})  # HR sees certifications but does not assess
 REPS = frozenset({Actor.REP, Actor.OTHER_REP})  # self-assessment: always one's own
 
@@ -615,6 +643,44 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "certification.rubric": {"GET": get(SIGNED_IN, url_values=lambda w: {"key": "prospecting"})},
     "certification.calibration": {
         "GET": get(MANAGERS | {Actor.OTHER_COACH}, url_values=lambda w: {"key": "prospecting"})
+    },
+    "recognition.feed": {"GET": get(SIGNED_IN, sees=frozenset({Actor.COACH, Actor.ADMIN}))},
+    "recognition.rep": {
+        "GET": get(VIEWERS, sees=MANAGERS),
+        "POST": post(
+            ASSESSORS,  # her coach or an admin; she cannot recognise herself
+            ok=303,
+            data=_achievement,
+            state=lambda w: db.session.scalar(select(db.func.count(Recognition.id))),
+        ),
+    },
+    "surveys.mine": {"GET": get(SIGNED_IN)},  # always one's own surveys
+    "surveys.pulse": {
+        # Open only for the new hire herself: for everyone else there is no such survey.
+        "GET": get({Actor.REP}, denied=404, url_values=_pulse_due),
+        "POST": post(
+            {Actor.REP},
+            ok=303,
+            denied=404,
+            data=_pulse_answers,
+            state=lambda w: db.session.scalar(select(db.func.count(PulseResponse.id))),
+            url_values=_pulse_due,
+        ),
+    },
+    "surveys.results": {"GET": get(OVERSEERS)},  # never anyone's name: nobody "sees" Avery
+    "surveys.rate": {  # only she rates her debrief, and only she sees her rating
+        "GET": get({Actor.REP}, url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id}),
+        "POST": post(
+            {Actor.REP},
+            ok=303,
+            data=lambda w: {"rating": "4", "comment": "Useful"},
+            state=lambda w: db.session.scalar(select(db.func.count(DebriefRating.id))),
+            url_values=lambda w: {"debrief_id": _debrief(w, recorded=True).id},
+        ),
+    },
+    "surveys.ratings": {"GET": get(OVERSEERS)},
+    "surveys.coach_ratings": {  # her coach's own trend: the coach, HR and admins
+        "GET": get(MANAGERS, url_values=lambda w: {"user_id": w.coach.id})
     },
     "coaching.mine": {"GET": get(SIGNED_IN)},  # always one's own debriefs
     "coaching.start": {  # a rep asks their own coach for a debrief about themselves

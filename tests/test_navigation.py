@@ -32,6 +32,7 @@ MENUS = {
         ("certification.mine", "Certifications"),
         ("agreements.mine", "To sign"),
         ("buddies.index", "Buddies"),
+        ("recognition.feed", "Recognition"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.COACH,): [
@@ -45,19 +46,27 @@ MENUS = {
         ("escalations.index", "Escalations"),
         ("disputes.index", "Disputes"),
         ("buddies.index", "Buddies"),
+        ("recognition.feed", "Recognition"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.HR,): ADMIN_MENU,
     (Role.ADMIN,): ADMIN_MENU,
     # A coach who is also an admin sees everyone: the admin's menu, without "My team", after
     # their work queue (their reps' verifications still wait on them).
-    (Role.COACH, Role.ADMIN): [("reminders.work_queue", "Work queue"), *ADMIN_MENU],
+    (Role.COACH, Role.ADMIN): [
+        ("reminders.work_queue", "Work queue"),
+        *ADMIN_MENU[:-1],
+        ("recognition.feed", "Recognition"),  # a coach recognises their reps
+        ADMIN_MENU[-1],
+    ],
 }
 # The "Organisation" menu: HR's people pages, and the admin's own pages after them.
 HR_ORGANISATION = [
     ("admin.people", "People"),
     ("metrics.imports", "Import activity"),
     ("buddies.index", "Buddies"),
+    ("surveys.results", "Pulse surveys"),
+    ("surveys.ratings", "Debrief ratings"),
 ]
 ORGANISATION_MENUS = {
     (Role.REP,): [],

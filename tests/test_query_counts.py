@@ -31,6 +31,8 @@ from app.mail import queue_mail
 from app.plans.models import MilestoneStatus, Plan
 from app.quests import service as quests
 from app.quests.leaderboard import Privacy
+from app.recognition import service as recognition
+from app.surveys import service as surveys
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
 from tests.querycount import count_pages, counting_queries
@@ -81,6 +83,7 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
         link="http://127.0.0.1:5000/",
         minutes=30,
     )
+    _listening_history(rep, coach, plan, today)
     escalations.run_escalations()  # the overdue milestones raised to the coach (and beyond)
     # An assessment booked for this week: on the coach's work queue and the rep's pages.
     slot = certification.Slot(date.today() + timedelta(days=2), time(10, 0), 60, "Room 1")
@@ -115,6 +118,19 @@ def _with_buddy(plan: Plan, buddy: User) -> None:
     pairing.paired_on = plan.start_date
     entry = buddies.CheckInEntry(date.today(), "Calls", "Pricing", ["Book two", "Shadow one"])
     buddies.record_check_in(buddy, pairing, entry)
+
+
+def _listening_history(rep: User, coach: User, plan: Plan, today: date) -> None:
+    """Recognition for the milestone done, the debriefs rated, the pulse survey answered."""
+    recognition.give_recognition(coach, rep, f"milestone:{plan.milestones[0].id}", "Well done")
+    for debrief in coaching.debriefs_of(coach, rep):
+        if debrief.is_recorded and surveys.rating_of(debrief) is None:
+            surveys.rate_debrief(rep, debrief, 4, "Useful", today)
+    for checkpoint in surveys.due_pulses(rep, today):
+        ratings = dict.fromkeys(
+            ("plan_clear", "plan_useful", "workload", "coaching_useful", "coach_available"), 4
+        )
+        surveys.answer_pulse(rep, checkpoint, ratings, today)
 
 
 def _add_reps(coach: User, count: int, start: int) -> None:
@@ -237,6 +253,18 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "disputes as coach": (ids.coach, "/disputes"),
         "my disputes": (ids.rep, "/disputes?show=resolved"),
         "a coach's accountability": (ids.coach, f"/dashboard/coaches/{ids.coach}"),
+        "recognition feed as coach": (ids.coach, "/recognition/"),
+        "recognition feed as HR": (ids.hr, "/recognition/"),
+        "a rep's recognition, as coach": (ids.coach, f"/recognition/reps/{ids.rep}"),
+        "my recognition": (ids.rep, f"/recognition/reps/{ids.rep}"),
+        "my pulse surveys": (ids.rep, "/surveys/mine"),
+        "pulse results as HR": (ids.hr, "/surveys/results"),
+        "pulse results as HR, a cohort on day 30": (
+            ids.hr,
+            f"/surveys/results?role=SDR&checkpoint=30&cohort={date.today():%Y-%m}",
+        ),
+        "debrief ratings by coach": (ids.admin, "/surveys/ratings"),
+        "a coach's debrief ratings": (ids.coach, f"/surveys/ratings/coaches/{ids.coach}"),
         "my quests and points": (ids.rep, "/quests/mine"),
         "a team's quests as coach": (ids.coach, f"/quests/teams/{team_id}"),
         "a team's quests as HR": (ids.hr, f"/quests/teams/{team_id}"),

@@ -32,6 +32,8 @@ def test_an_admin_reaches_every_page_of_both_menus_from_a_bar_of_one_row(
         "People",
         "Import activity",
         "Buddies",
+        "Pulse surveys",
+        "Debrief ratings",
         "Teams",
         "Settings",
         "Security log",

@@ -1,0 +1,61 @@
+"""Survey services: pulse surveys (``pulse``) and debrief ratings (``ratings``), both shown
+only for groups of at least ``MIN_GROUP`` (``groups``)."""
+
+from app.surveys.service.groups import MIN_GROUP, shown
+from app.surveys.service.pulse import (
+    WINDOW_DAYS,
+    PulseResults,
+    QuestionResult,
+    ResultFilter,
+    answer_pulse,
+    ask_due_pulses,
+    due_pulses,
+    open_checkpoints,
+    plan_day,
+    pulse_results,
+    require_see_results,
+    result_filters,
+)
+from app.surveys.service.ratings import (
+    RATINGS,
+    CoachSummary,
+    CoachTrend,
+    MonthOfRatings,
+    can_rate,
+    can_see_trend,
+    coach_trend,
+    rate_debrief,
+    rating_of,
+    ratings_by_coach,
+    require_rate,
+    require_rater,
+)
+
+__all__ = [
+    "MIN_GROUP",
+    "RATINGS",
+    "WINDOW_DAYS",
+    "CoachSummary",
+    "CoachTrend",
+    "MonthOfRatings",
+    "PulseResults",
+    "QuestionResult",
+    "ResultFilter",
+    "answer_pulse",
+    "ask_due_pulses",
+    "can_rate",
+    "can_see_trend",
+    "coach_trend",
+    "due_pulses",
+    "open_checkpoints",
+    "plan_day",
+    "pulse_results",
+    "rate_debrief",
+    "rating_of",
+    "ratings_by_coach",
+    "require_rate",
+    "require_rater",
+    "require_see_results",
+    "result_filters",
+    "shown",
+]

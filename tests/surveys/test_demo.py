@@ -1,0 +1,45 @@
+"""The demo shows recognition, pulse survey results (and a group too small to show) and
+debrief ratings (one coach's trend shown, the other's under five)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.service import local_today
+from app.extensions import db
+from app.pagination import PageRequest
+from app.recognition import service as recognition
+from app.surveys import service
+
+
+@pytest.fixture
+def seeded(demo_snapshot, app):
+    """The demo as ``flask demo`` seeds it (seeded once per run, see ``demo_snapshot``)."""
+
+
+def _person(email: str) -> User:
+    found = db.session.scalar(select(User).where(User.email == email))
+    assert found is not None
+    return found
+
+
+def test_the_demo_has_recognition_in_both_teams(seeded) -> None:
+    feed = recognition.team_feed(_person("admin@demo.salesramp"), PageRequest())
+    assert feed.total == 5
+    assert len({r.rep.team_id for r in feed.items}) == 2
+
+
+def test_the_demo_shows_day_30_results_and_hides_day_60(seeded) -> None:
+    hr = _person("hr@demo.salesramp")
+    day_30 = service.pulse_results(hr, service.ResultFilter(checkpoint=30))
+    assert day_30.shown and day_30.respondents >= service.MIN_GROUP
+    assert not service.pulse_results(hr, service.ResultFilter(checkpoint=60)).shown
+    hiro = _person("rep8@demo.salesramp")  # Hiro, day 33: his day-30 survey waits for him
+    assert service.due_pulses(hiro, local_today(hiro)) == [30]
+
+
+def test_the_demo_has_one_coach_trend_shown_and_one_under_five(seeded) -> None:
+    summary = service.ratings_by_coach(_person("admin@demo.salesramp"))
+    assert sorted(s.average is None for s in summary) == [False, True]
