@@ -49,6 +49,9 @@ from app.metrics.cli import metrics_cli
 from app.metrics.jobs import register_jobs as register_metrics_jobs
 from app.metrics.views import bp as metrics_bp
 from app.navigation import account_nav, menu_of, organisation_nav
+from app.notices.cli import notices_cli
+from app.notices.jobs import register_jobs as register_notice_jobs
+from app.notices.views import bp as notices_bp
 from app.notifications.views import bp as notifications_bp
 from app.outcomes.views import bp as outcomes_bp
 from app.plans.views import bp as plans_bp
@@ -153,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         curriculum_bp,
         dashboards_bp,
         escalations_bp,
+        notices_bp,
         exports_bp,
         health_bp,
         invitations_bp,
@@ -177,6 +181,7 @@ def _register_jobs(app: Flask) -> None:
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
+    register_notice_jobs(app)
     register_webhook_jobs(app)
     register_export_jobs(app)
 
@@ -188,5 +193,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(people_cli)
     app.cli.add_command(escalations_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

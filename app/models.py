@@ -25,6 +25,7 @@ from app.exports.models import TableExport
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
+from app.notices.models import NoticeEpisode, RepStatusDay
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
@@ -53,6 +54,7 @@ __all__ = [
     "Invitation",
     "Milestone",
     "MilestoneEvent",
+    "NoticeEpisode",
     "Notification",
     "NotificationPreference",
     "Organisation",
@@ -60,6 +62,7 @@ __all__ = [
     "PasswordReset",
     "Plan",
     "PlanTemplate",
+    "RepStatusDay",
     "RubricTemplate",
     "ScenarioTemplate",
     "ScheduledAssessment",

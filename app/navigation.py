@@ -99,6 +99,7 @@ def organisation_nav(user: User) -> list[NavItem]:
     items = [
         NavItem("admin.people", "People", also_active_on=people_pages),
         NavItem("metrics.imports", "Import activity"),
+        NavItem("notices.index", "Written notices"),
     ]
     if user.has_role(Role.ADMIN):
         items += [

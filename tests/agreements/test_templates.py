@@ -15,9 +15,9 @@ from app.curriculum.loader import load_curriculum, validate_curriculum
 SHIPPED = sorted((PROJECT_ROOT / "curriculum" / "agreements").glob("*.yaml"))
 
 
-def test_both_kinds_are_shipped() -> None:
+def test_every_kind_is_shipped() -> None:
     kinds = {t.kind for t in load_curriculum(PROJECT_ROOT / "curriculum").agreements}
-    assert kinds == {"expectation", "consequence"}
+    assert kinds == {"expectation", "consequence", "notice"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
