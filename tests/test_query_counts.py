@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.accounts.models import Role, Team, User
+from app.agreements import service as agreements
 from app.api import service as api_tokens
 from app.certification import service as certification
 from app.coaching import service as coaching
@@ -25,6 +26,7 @@ from app.escalations import service as escalations
 from app.extensions import db
 from app.invitations.models import Invitation
 from app.mail import queue_mail
+from app.notices.models import NoticeEpisode
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
@@ -76,7 +78,39 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
     # An assessment booked for this week: on the coach's work queue and the rep's pages.
     slot = certification.Slot(date.today() + timedelta(days=2), time(10, 0), 60, "Room 1")
     certification.schedule(coach, rep, "prospecting", slot)
+    _under_notice(rep)
     db.session.commit()
+
+
+def _under_notice(rep: User) -> None:
+    """A written notice drafted under the rep's improvement agreement, on HR's notices list."""
+    pip_values = {
+        "gap_summary": "2 meetings a week against 6.",
+        "support_offered": "Call reviews.",
+        "improvement_targets": "6 meetings a week",
+        "period_start": "2027-01-04",
+        "period_end": "2027-02-26",
+        "review_dates": "every Friday",
+    }
+    pip_values = agreements.initial_values("performance-improvement") | pip_values
+    pip = agreements.draft_for_hr(rep, "performance-improvement", pip_values, "query counts")
+    notice_values = {**agreements.initial_values("written-notice"), "condition": "At risk"}
+    notice_values |= {"agreement_title": pip.title, "agreement_signed": date.today().isoformat()}
+    notice_values |= {"clause_heading": "If the targets are missed", "clause_text": "It ends."}
+    notice = agreements.draft_for_hr(rep, "written-notice", notice_values | {"evidence": "- x"}, "")
+    db.session.add(
+        NoticeEpisode(
+            rep_id=rep.id,
+            agreement_id=pip.id,
+            condition_key="status-at_risk-14",
+            condition_label="At risk for 14 days",
+            clause="If the targets are missed",
+            started_on=date.today(),
+            evidence=["Recorded as at risk on 14 days"],
+            notice_id=notice.id,
+            created_at=notice.created_at,
+        )
+    )
 
 
 def _add_reps(coach: User, count: int, start: int) -> None:
@@ -159,6 +193,8 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "escalations as HR": (ids.hr, "/escalations"),
         "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
         "escalations as coach": (ids.coach, "/escalations"),
+        "written notices as HR": (ids.hr, "/notices"),
+        "written notices as HR, drafts, by rep": (ids.hr, "/notices?status=draft&sort=rep"),
         "my calendar link": (ids.rep, "/calendar"),
         "my certifications": (ids.rep, "/certifications/mine"),
         "a rep's certification, as coach": (
