@@ -964,6 +964,7 @@ ACCESS.update(
     }
 )
 
+
 def _noticed(w: World) -> dict[str, Any]:
     """A written notice drafted for Avery: her improvement agreement, signed 20 days ago, and
     13 days at risk recorded before today's sweep."""

@@ -52,7 +52,9 @@ def _at_risk_under_a_signed_agreement(hr: User, rep: User) -> None:
     pip.completed_at = datetime.combine(date.today() - timedelta(days=21), time(9))
     for days_ago in range(1, 14):
         db.session.add(
-            RepStatusDay(rep_id=rep.id, day=date.today() - timedelta(days=days_ago), status="at risk")
+            RepStatusDay(
+                rep_id=rep.id, day=date.today() - timedelta(days=days_ago), status="at risk"
+            )
         )
     db.session.commit()
 

@@ -40,7 +40,9 @@ def signed_pip(hr: User) -> Callable[..., Agreement]:
     """
 
     def make(rep: User, days_ago: int = 20, complete: bool = True) -> Agreement:
-        agreement = agreements.create_draft(hr, rep, "performance-improvement", PIP_VALUES, EVIDENCE)
+        agreement = agreements.create_draft(
+            hr, rep, "performance-improvement", PIP_VALUES, EVIDENCE
+        )
         agreements.send(hr, agreement, EVIDENCE)
         if complete:
             agreement.status = AgreementStatus.COMPLETED

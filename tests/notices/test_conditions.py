@@ -106,7 +106,9 @@ def test_the_clause_is_quoted_with_hr_values_filled_in() -> None:
     statuses=st.lists(st.sampled_from(["at risk", "behind", "on track"]), max_size=40),
     pauses=st.sets(st.integers(min_value=0, max_value=60), max_size=20),
 )
-def test_inserting_paused_days_never_changes_a_streak(statuses: list[str], pauses: set[int]) -> None:
+def test_inserting_paused_days_never_changes_a_streak(
+    statuses: list[str], pauses: set[int]
+) -> None:
     """Paused days anywhere in the record leave the count of at-risk days as it was."""
     plain = _days(SIGNED, *statuses)
     with_pauses: list[str] = []

@@ -43,7 +43,7 @@ def _problems(directory: Path, conditions: str, kind: str = "consequence") -> li
 def test_the_shipped_improvement_agreement_names_three_conditions() -> None:
     curriculum = load_curriculum(PROJECT_ROOT / "curriculum")
     pip = next(t for t in curriculum.agreements if t.id == "performance-improvement")
-    assert [(c.status, c.for_days, c.clause) for c in pip.notice_when][0] == (
+    assert (pip.notice_when[0].status, pip.notice_when[0].for_days, pip.notice_when[0].clause) == (
         "at_risk",
         14,
         "If the targets are missed",
@@ -97,7 +97,9 @@ def test_a_mistake_names_the_file_the_path_and_the_reason(
 
 
 def test_only_a_consequence_agreement_names_conditions(curriculum_dir: Path) -> None:
-    problems = _problems(curriculum_dir, "  - {milestone_overdue_days: 5, clause: The gap}\n", "notice")
+    problems = _problems(
+        curriculum_dir, "  - {milestone_overdue_days: 5, clause: The gap}\n", "notice"
+    )
     assert problems == [
         "agreements/broken.yaml notice_when: only a consequence agreement names notice conditions"
     ]
