@@ -49,7 +49,6 @@ from app.mail import MailStatus, OutboundMail, queue_mail
 from app.metrics import service as metrics
 from app.metrics.models import ActivityFigure, ActivityImport
 from app.notices import service as notices
-from app.notices.models import RepStatusDay
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import record_progress
@@ -65,6 +64,7 @@ from app.webhooks.models import (
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
 from tests.database import Snapshot, TestDatabase
 from tests.invitations.links import latest_link, token_of
+from tests.notices.world import at_risk_for_13_days
 
 TARGET_NAME = "Avery Quinlan"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -966,26 +966,8 @@ ACCESS.update(
 
 
 def _noticed(w: World) -> dict[str, Any]:
-    """A written notice drafted for Avery: her improvement agreement, signed 20 days ago, and
-    13 days at risk recorded before today's sweep."""
-    values = {
-        "gap_summary": "2 meetings a week against 6.",
-        "support_offered": "Call reviews.",
-        "improvement_targets": "6 meetings a week",
-        "period_start": "2027-01-04",
-        "period_end": "2027-02-26",
-        "review_dates": "every Friday",
-        "consequences": "Employment may end.",
-    }
-    evidence = Evidence.system("access matrix")
-    pip = agreements.create_draft(w.hr, w.rep, "performance-improvement", values, evidence)
-    agreements.send(w.hr, pip, evidence)
-    pip.status = AgreementStatus.COMPLETED
-    pip.completed_at = datetime.combine(date.today() - timedelta(days=20), time(9))
-    for days_ago in range(1, 14):
-        day = date.today() - timedelta(days=days_ago)
-        db.session.add(RepStatusDay(rep_id=w.rep.id, day=day, status="at risk"))
-    db.session.flush()
+    """A written notice drafted for Avery: 14 days at risk under her signed agreement."""
+    at_risk_for_13_days(w.hr, w.rep)
     assert notices.run_sweep(date.today()).drafted
     db.session.commit()
     return {}

@@ -30,6 +30,7 @@ from app.notices.models import NoticeEpisode
 from app.plans.models import MilestoneStatus, Plan
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
+from tests.notices.world import PIP_VALUES
 from tests.querycount import count_pages, counting_queries
 
 MAX_QUERIES = 30
@@ -84,16 +85,7 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
 
 def _under_notice(rep: User) -> None:
     """A written notice drafted under the rep's improvement agreement, on HR's notices list."""
-    pip_values = {
-        "gap_summary": "2 meetings a week against 6.",
-        "support_offered": "Call reviews.",
-        "improvement_targets": "6 meetings a week",
-        "period_start": "2027-01-04",
-        "period_end": "2027-02-26",
-        "review_dates": "every Friday",
-    }
-    pip_values = agreements.initial_values("performance-improvement") | pip_values
-    pip = agreements.draft_for_hr(rep, "performance-improvement", pip_values, "query counts")
+    pip = agreements.draft_for_hr(rep, "performance-improvement", PIP_VALUES, "query counts")
     notice_values = {**agreements.initial_values("written-notice"), "condition": "At risk"}
     notice_values |= {"agreement_title": pip.title, "agreement_signed": date.today().isoformat()}
     notice_values |= {"clause_heading": "If the targets are missed", "clause_text": "It ends."}

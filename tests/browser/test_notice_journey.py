@@ -6,7 +6,7 @@ and the public verification page names it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -18,7 +18,6 @@ from app.agreements import service as agreements
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
 from app.notices import service as notices
-from app.notices.models import RepStatusDay
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_agreement_journey import DOWNLOAD_SHA256, fill, read_and_sign
 from tests.browser.test_ramp_journey import (
@@ -29,34 +28,9 @@ from tests.browser.test_ramp_journey import (
     sign_out,
     text_of,
 )
+from tests.notices.world import at_risk_for_13_days
 
 pytestmark = pytest.mark.browser
-
-PIP_VALUES: dict[str, str | None] = {
-    "gap_summary": "Meetings booked: 2 a week against 6.",
-    "support_offered": "Two call reviews a week with the coach.",
-    "improvement_targets": "6 meetings a week",
-    "period_start": "2027-01-04",
-    "period_end": "2027-02-26",
-    "review_dates": "every Friday",
-    "consequences": "Employment may end.",
-}
-
-
-def _at_risk_under_a_signed_agreement(hr: User, rep: User) -> None:
-    """Riley's improvement agreement, signed three weeks ago; 13 days at risk recorded since."""
-    evidence = audit.Evidence.system("test")
-    pip = agreements.create_draft(hr, rep, "performance-improvement", PIP_VALUES, evidence)
-    agreements.send(hr, pip, evidence)
-    pip.status = AgreementStatus.COMPLETED  # its own signing is the agreement journey's
-    pip.completed_at = datetime.combine(date.today() - timedelta(days=21), time(9))
-    for days_ago in range(1, 14):
-        db.session.add(
-            RepStatusDay(
-                rep_id=rep.id, day=date.today() - timedelta(days=days_ago), status="at risk"
-            )
-        )
-    db.session.commit()
 
 
 def test_a_notice_from_trigger_to_a_sealed_pdf(
@@ -67,7 +41,7 @@ def test_a_notice_from_trigger_to_a_sealed_pdf(
 ) -> None:
     hr = make_user(Role.HR, name="Priya Shah")
     rep = make_rep(day_of_ramp=90, name="Riley Ramp")
-    _at_risk_under_a_signed_agreement(hr, rep)
+    at_risk_for_13_days(hr, rep)
 
     # The daily sweep: today is the 14th day at risk.
     drafted = notices.run_sweep(date.today()).drafted

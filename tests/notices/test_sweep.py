@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -15,8 +16,10 @@ from app.extensions import db
 from app.notices import service
 from app.notices.models import NoticeEpisode, RepStatusDay
 from app.notifications.models import Notification
+from tests.notices.world import at_risk_for_13_days, record_days, signed_pip
 
 TODAY = date.today()
+AT_RISK_KEY = "status-at_risk-14"
 
 
 def _notices() -> list[Agreement]:
@@ -24,37 +27,36 @@ def _notices() -> list[Agreement]:
     return list(db.session.scalars(query))
 
 
-def _at_risk_rep(make_rep: Callable[..., User]) -> User:
+def _episodes(key: str = AT_RISK_KEY) -> list[NoticeEpisode]:
+    query = select(NoticeEpisode).where(NoticeEpisode.condition_key == key)
+    return list(db.session.scalars(query.order_by(NoticeEpisode.id)))
+
+
+@pytest.fixture
+def ava(make_rep: Callable[..., User]) -> User:
     """A rep on day 60 with nothing done: many milestones overdue, at risk today."""
     return make_rep(day_of_ramp=60, name="Ava Chen")
 
 
 def test_at_risk_for_14_days_drafts_a_notice_citing_the_clause_and_evidence(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
-    hr: User,
+    ava: User, hr: User
 ) -> None:
-    rep = _at_risk_rep(make_rep)
-    pip = signed_pip(rep, days_ago=20)
-    history(rep, ["at risk"] * 13)
+    pip = at_risk_for_13_days(hr, ava)
 
     result = service.run_sweep(TODAY)
     db.session.commit()
 
-    [notice] = _notices()
-    assert result.drafted == [notice.id]
+    [episode] = _episodes()
+    notice = episode.notice
+    assert notice is not None and notice.id in result.drafted
     assert notice.status == AgreementStatus.DRAFT  # nothing is sent without HR
-    assert notice.rep_id == rep.id
+    assert notice.rep_id == ava.id
     values = notice.values
     assert values["condition"] == "At risk for 14 days"
     assert values["clause_heading"] == "If the targets are missed"
     assert values["clause_text"] == "Employment may end."
     assert values["agreement_title"] == "Performance improvement agreement"
     assert "Recorded as at risk on 14 days" in values["evidence"]
-    # The milestone-overdue condition holds too (the plan's milestones are weeks late).
-    episodes = db.session.scalars(select(NoticeEpisode).order_by(NoticeEpisode.id)).all()
-    assert {e.condition_key for e in episodes} >= {"status-at_risk-14"}
     trail = events_of(notice)
     assert [e.action for e in trail] == ["drafted"]
     assert trail[0].actor_name == "SalesRamp"
@@ -63,14 +65,8 @@ def test_at_risk_for_14_days_drafts_a_notice_citing_the_clause_and_evidence(
     assert any("written notice for Ava Chen" in n.message for n in told)
 
 
-def test_a_second_sweep_drafts_nothing_new(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
-) -> None:
-    rep = _at_risk_rep(make_rep)
-    signed_pip(rep, days_ago=20)
-    history(rep, ["at risk"] * 13)
+def test_a_second_sweep_drafts_nothing_new(ava: User, hr: User) -> None:
+    at_risk_for_13_days(hr, ava)
     service.run_sweep(TODAY)
     db.session.commit()
     drafted = len(_notices())
@@ -81,47 +77,31 @@ def test_a_second_sweep_drafts_nothing_new(
 
     assert again.drafted == tomorrow.drafted == []
     assert len(_notices()) == drafted
-    days = db.session.scalar(select(func.count()).where(RepStatusDay.rep_id == rep.id))
+    days = db.session.scalar(select(func.count()).where(RepStatusDay.rep_id == ava.id))
     assert days == 15  # 13 recorded before, today once (rewritten), tomorrow
 
 
-def test_thirteen_days_are_not_fourteen_and_paused_days_do_not_count(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
+@pytest.mark.parametrize(
+    ("signed_days_ago", "statuses"),
+    [
+        (30, ["at risk"] * 6 + ["paused"] * 10 + ["at risk"] * 6),  # 13 days, 10 paused between
+        (5, ["at risk"] * 30),  # days before the agreement was signed do not count
+    ],
+)
+def test_paused_days_and_days_before_signing_do_not_count(
+    ava: User, hr: User, signed_days_ago: int, statuses: list[str]
 ) -> None:
-    rep = _at_risk_rep(make_rep)
-    signed_pip(rep, days_ago=30)
-    history(rep, ["at risk"] * 6 + ["paused"] * 10 + ["at risk"] * 6)
+    signed_pip(hr, ava, days_ago=signed_days_ago)
+    record_days(ava, statuses)
 
     service.run_sweep(TODAY)
 
-    keys = db.session.scalars(select(NoticeEpisode.condition_key)).all()
-    assert "status-at_risk-14" not in keys  # 13 days at risk, 10 paused between
+    assert _episodes() == []
 
 
-def test_days_before_the_agreement_was_signed_do_not_count(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
-) -> None:
-    rep = _at_risk_rep(make_rep)
-    signed_pip(rep, days_ago=5)
-    history(rep, ["at risk"] * 30)
-
-    service.run_sweep(TODAY)
-
-    assert db.session.scalars(select(NoticeEpisode.condition_key)).all() == []
-
-
-def test_an_agreement_not_yet_signed_drafts_nothing(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
-) -> None:
-    rep = _at_risk_rep(make_rep)
-    signed_pip(rep, complete=False)
-    history(rep, ["at risk"] * 30)
+def test_an_agreement_not_yet_signed_drafts_nothing(ava: User, hr: User) -> None:
+    signed_pip(hr, ava, complete=False)
+    record_days(ava, ["at risk"] * 30)
 
     result = service.run_sweep(TODAY)
 
@@ -130,31 +110,22 @@ def test_an_agreement_not_yet_signed_drafts_nothing(
 
 
 def test_an_episode_ends_when_the_condition_stops_and_a_new_one_drafts_again(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
+    ava: User, hr: User
 ) -> None:
-    rep = _at_risk_rep(make_rep)
-    signed_pip(rep, days_ago=60)
-    history(rep, ["at risk"] * 13, until=TODAY - timedelta(days=30))
+    signed_pip(hr, ava, days_ago=60)
+    record_days(ava, ["at risk"] * 13, until=TODAY - timedelta(days=30))
     service.run_sweep(TODAY - timedelta(days=29))  # the 14th day: drafted
-    history(rep, ["on track"], until=TODAY - timedelta(days=28))
+    record_days(ava, ["on track"], until=TODAY - timedelta(days=28))
     service.run_sweep(TODAY - timedelta(days=27))  # the run back to at risk starts over
     db.session.commit()
-    [first] = db.session.scalars(
-        select(NoticeEpisode).where(NoticeEpisode.condition_key == "status-at_risk-14")
-    ).all()
+    [first] = _episodes()
     assert first.ended_on == TODAY - timedelta(days=27)
 
-    history(rep, ["at risk"] * 12, until=TODAY - timedelta(days=15))
+    record_days(ava, ["at risk"] * 12, until=TODAY - timedelta(days=15))
     service.run_sweep(TODAY - timedelta(days=14))
     db.session.commit()
 
-    episodes = db.session.scalars(
-        select(NoticeEpisode)
-        .where(NoticeEpisode.condition_key == "status-at_risk-14")
-        .order_by(NoticeEpisode.id)
-    ).all()
+    episodes = _episodes()
     assert len(episodes) == 2
     assert episodes[1].started_on == TODAY - timedelta(days=27)
     assert episodes[0].notice_id != episodes[1].notice_id

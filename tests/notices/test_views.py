@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -12,9 +13,10 @@ from app.accounts.models import Role, User
 from app.agreements import service as agreements
 from app.agreements.audit import events_of
 from app.agreements.models import Agreement, AgreementStatus
-from app.curriculum.models import AgreementKind
 from app.extensions import db
 from app.notices import service
+from app.notices.models import NoticeEpisode
+from tests.notices.world import at_risk_for_13_days
 
 Login = Callable[[User], FlaskClient]
 
@@ -24,36 +26,23 @@ def _sign_form(user: User) -> dict[str, str]:
     return {"consent": "y", "consent_version": version, "typed_name": user.full_name}
 
 
-def _drafted_notice(
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
-    name: str = "Ava Chen",
-) -> Agreement:
-    rep = make_rep(day_of_ramp=90, name=name)
-    signed_pip(rep, days_ago=20)
-    history(rep, ["at risk"] * 13)
+@pytest.fixture
+def notice(make_rep: Callable[..., User], hr: User) -> Agreement:
+    """The notice today's sweep drafts for Ava, at risk for 14 days under her agreement."""
+    rep = make_rep(day_of_ramp=90, name="Ava Chen")
+    at_risk_for_13_days(hr, rep)
     service.run_sweep(date.today())
     db.session.commit()
-    query = select(Agreement).where(
-        Agreement.kind == AgreementKind.NOTICE,
-        Agreement.rep_id == rep.id,
-        Agreement.values["condition"].as_string() == "At risk for 14 days",
-    )
-    notice = db.session.scalar(query)
-    assert notice is not None
-    return notice
+    [episode] = db.session.scalars(
+        select(NoticeEpisode).where(NoticeEpisode.condition_key == "status-at_risk-14")
+    ).all()
+    assert episode.notice is not None
+    return episode.notice
 
 
 def test_hr_sees_drafted_notices_with_clause_and_evidence(
-    client: FlaskClient,
-    login: Login,
-    hr: User,
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
+    client: FlaskClient, login: Login, hr: User, notice: Agreement
 ) -> None:
-    notice = _drafted_notice(make_rep, signed_pip, history)
     login(hr)
     page = client.get("/notices")
     assert page.status_code == 200
@@ -69,13 +58,8 @@ def test_hr_sees_drafted_notices_with_clause_and_evidence(
 
 
 def test_coaches_and_reps_do_not_see_the_notices_list(
-    client: FlaskClient,
-    login: Login,
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
+    client: FlaskClient, login: Login, notice: Agreement
 ) -> None:
-    notice = _drafted_notice(make_rep, signed_pip, history)
     login(notice.rep)
     assert client.get("/notices").status_code == 403
     # A draft is HR's: the rep cannot open it until it is sent.
@@ -87,14 +71,8 @@ def test_coaches_and_reps_do_not_see_the_notices_list(
 
 
 def test_hr_edits_and_sends_the_rep_signs_and_the_sealed_pdf_verifies(
-    client: FlaskClient,
-    login: Login,
-    hr: User,
-    make_rep: Callable[..., User],
-    signed_pip: Callable[..., Agreement],
-    history: Callable[..., None],
+    client: FlaskClient, login: Login, hr: User, notice: Agreement
 ) -> None:
-    notice = _drafted_notice(make_rep, signed_pip, history)
     rep = notice.rep
     login(hr)
     form = {f"v_{k}": v or "" for k, v in (notice.values or {}).items()}
