@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, User
 from app.accounts.service import active_people_with, local_today
@@ -172,7 +171,7 @@ def _open_episode(
     finding: Finding,
     signed_on: date,
 ) -> NoticeEpisode | None:
-    """A new episode and its drafted notice; None when a racing sweep opened it first."""
+    """A new episode and its drafted notice; None when the notice cannot be drafted."""
     label = condition_label(condition)
     values = agreements.initial_values(condition.notice) | {
         "agreement_title": agreement.title,
@@ -184,26 +183,26 @@ def _open_episode(
     }
     why = f"{label}, under clause '{condition.clause}' of agreement {agreement.verification_code}"
     try:
-        with db.session.begin_nested():
-            notice = agreements.draft_for_hr(agreement.rep, condition.notice, values, why)
-            episode = NoticeEpisode(
-                rep_id=agreement.rep_id,
-                agreement_id=agreement.id,
-                condition_key=condition_key(condition),
-                condition_label=label,
-                clause=condition.clause,
-                started_on=finding.started_on,
-                evidence=list(finding.evidence),
-                notice_id=notice.id,
-                created_at=notice.created_at,
-            )
-            db.session.add(episode)
-            db.session.flush()
-    except IntegrityError:
-        return None
+        # Every check (the rep, the template, the values) comes before the first write.
+        notice = agreements.draft_for_hr(agreement.rep, condition.notice, values, why)
     except Invalid as error:  # a rep deactivated meanwhile, a notice template gone
         logger.warning("No notice drafted for agreement %s: %s", agreement.id, error)
         return None
+    episode = NoticeEpisode(
+        rep_id=agreement.rep_id,
+        agreement_id=agreement.id,
+        condition_key=condition_key(condition),
+        condition_label=label,
+        clause=condition.clause,
+        started_on=finding.started_on,
+        evidence=list(finding.evidence),
+        notice_id=notice.id,
+        created_at=notice.created_at,
+    )
+    db.session.add(episode)
+    # A sweep racing this one (two workers) fails here on the unique constraint and rolls
+    # back whole: its notice is not kept, and the next run finds this episode open.
+    db.session.flush()
     _tell_hr(agreement.rep, label)
     return episode
 
