@@ -50,7 +50,11 @@ MENUS = {
     (Role.COACH, Role.ADMIN): [("reminders.work_queue", "Work queue"), *ADMIN_MENU],
 }
 # The "Organisation" menu: HR's people pages, and the admin's own pages after them.
-HR_ORGANISATION = [("admin.people", "People"), ("metrics.imports", "Import activity")]
+HR_ORGANISATION = [
+    ("admin.people", "People"),
+    ("metrics.imports", "Import activity"),
+    ("notices.index", "Written notices"),
+]
 ORGANISATION_MENUS = {
     (Role.REP,): [],
     (Role.COACH,): [],
