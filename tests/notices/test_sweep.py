@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts.models import User
 from app.agreements.audit import events_of
@@ -16,6 +18,7 @@ from app.extensions import db
 from app.notices import service
 from app.notices.models import NoticeEpisode, RepStatusDay
 from app.notifications.models import Notification
+from tests.concurrency import together
 from tests.notices.world import at_risk_for_13_days, record_days, signed_pip
 
 TODAY = date.today()
@@ -129,3 +132,25 @@ def test_an_episode_ends_when_the_condition_stops_and_a_new_one_drafts_again(
     assert len(episodes) == 2
     assert episodes[1].started_on == TODAY - timedelta(days=27)
     assert episodes[0].notice_id != episodes[1].notice_id
+
+
+@pytest.mark.real_commits
+def test_two_sweeps_at_once_draft_each_notice_once(app: Flask, ava: User, hr: User) -> None:
+    """Both find the condition met; the unique constraints let one store the day and the
+    episode, and the other rolls back whole (its notice with it): its job runs again later and
+    finds the episode open. On SQLite the later writer may be refused ("database is locked")."""
+    at_risk_for_13_days(hr, ava)
+
+    def sweep() -> service.SweepResult:
+        result = service.run_sweep(TODAY)
+        db.session.commit()
+        return result
+
+    outcomes = together(app, sweep)
+    refused = [o for o in outcomes if not isinstance(o, service.SweepResult)]
+    assert all(isinstance(error, IntegrityError | OperationalError) for error in refused), refused
+    assert len(refused) < 2
+    episodes = db.session.scalars(select(NoticeEpisode)).all()
+    assert len(episodes) == len(_notices())  # no notice without its episode
+    assert len(_episodes()) == 1
+    assert service.run_sweep(TODAY).drafted == []
