@@ -53,6 +53,9 @@ from app.metrics.cli import metrics_cli
 from app.metrics.jobs import register_jobs as register_metrics_jobs
 from app.metrics.views import bp as metrics_bp
 from app.navigation import account_nav, menu_of, organisation_nav
+from app.notices.cli import notices_cli
+from app.notices.jobs import register_jobs as register_notice_jobs
+from app.notices.views import bp as notices_bp
 from app.notifications.views import bp as notifications_bp
 from app.outcomes.views import bp as outcomes_bp
 from app.plans.pause_views import bp as plan_pauses_bp
@@ -167,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboards_bp,
         disputes_bp,
         escalations_bp,
+        notices_bp,
         exports_bp,
         health_bp,
         invitations_bp,
@@ -195,6 +199,7 @@ def _register_jobs(app: Flask) -> None:
     register_prune(app)  # also the `flask prune` command
     register_reminders(app)  # also `flask reminders send`
     register_escalation_jobs(app)
+    register_notice_jobs(app)
     register_webhook_jobs(app)
     register_survey_jobs(app)
     register_export_jobs(app)
@@ -212,5 +217,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(buddies_cli)
     app.cli.add_command(quests_cli)
     app.cli.add_command(surveys_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

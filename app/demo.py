@@ -34,6 +34,7 @@ from app.extensions import db
 from app.invitations.demo import seed_invitations
 from app.invitations.models import Invitation
 from app.metrics.demo import seed_activity
+from app.notices.demo import clear_notices, demo_rep, seed_notices
 from app.notifications.models import Notification
 from app.plans import service as plans
 from app.plans.demo import seed_pauses
@@ -87,6 +88,7 @@ def database_is_empty() -> bool:
 
 def clear_people() -> None:
     """Remove everyone and everything they own (plans cascade), keeping the curriculum."""
+    clear_notices()
     clear_agreements()
     clear_webhooks()
     clear_buddies()
@@ -162,6 +164,9 @@ def seed_demo(now: datetime | None = None) -> list[User]:
     _seen_so_far(now)
     seed_coaching(coaches, people[4:], now)
     seed_agreements(hr, people[4:])
+    # Diego's written notices under his revised improvement agreement: one signed, one a draft.
+    diego = demo_rep(people, "Diego Alvarez")
+    seed_notices(hr, diego, local_today(diego, now))
     # Grace Kim, on day 3, forgot her password: the admin's Outbox shows the email it sent
     # (written to instance/outbox/ by the job worker, or sent with SALESRAMP_MAIL_URL).
     resets.request_reset(f"rep7@{DEMO_DOMAIN}")

@@ -26,6 +26,7 @@ from app.exports.models import TableExport
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
+from app.notices.models import NoticeEpisode, RepStatusDay
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
 from app.plans.models import Milestone, MilestoneEvent, Plan
@@ -59,6 +60,7 @@ __all__ = [
     "Invitation",
     "Milestone",
     "MilestoneEvent",
+    "NoticeEpisode",
     "Notification",
     "NotificationPreference",
     "Organisation",
@@ -67,6 +69,7 @@ __all__ = [
     "Plan",
     "PlanTemplate",
     "QuestCompletion",
+    "RepStatusDay",
     "RubricTemplate",
     "ScenarioTemplate",
     "ScheduledAssessment",

@@ -116,6 +116,7 @@ def organisation_nav(user: User) -> list[NavItem]:
         NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES),
         NavItem("surveys.results", "Pulse surveys"),
         NavItem("surveys.ratings", "Debrief ratings", also_active_on=("surveys.coach_ratings",)),
+        NavItem("notices.index", "Written notices"),
     ]
     if user.has_role(Role.ADMIN):
         items += [

@@ -52,6 +52,7 @@ from app.invitations import service as invitations
 from app.mail import MailStatus, OutboundMail, queue_mail
 from app.metrics import service as metrics
 from app.metrics.models import ActivityFigure, ActivityImport
+from app.notices import service as notices
 from app.notifications.models import NotificationPreference
 from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import pausing, record_progress
@@ -72,6 +73,7 @@ from app.webhooks.models import (
 from tests.conftest import PASSWORD, create_rep, create_user, shipped_curriculum
 from tests.database import Snapshot, TestDatabase
 from tests.invitations.links import latest_link, token_of
+from tests.notices.world import at_risk_for_13_days
 
 TARGET_NAME = "Avery Quinlan"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -1034,6 +1036,18 @@ ACCESS.update(
         "calendar_feed.feed": {"GET": get(EVERYONE, url_values=_blakes_feed)},
     }
 )
+
+
+def _noticed(w: World) -> dict[str, Any]:
+    """A written notice drafted for Avery: 14 days at risk under her signed agreement."""
+    at_risk_for_13_days(w.hr, w.rep)
+    assert notices.run_sweep(date.today()).drafted
+    db.session.commit()
+    return {}
+
+
+# Written notices are HR's: HR and admins see every one (Avery's); coaches and reps get 403.
+ACCESS.update({"notices.index": {"GET": get(OVERSEERS, sees=OVERSEERS, url_values=_noticed)}})
 
 DASHBOARD_ACCESS: dict[str, dict[str, Rule]] = {
     # Coaches see their own reps (another coach sees Blake, not Avery), HR and admins everyone.

@@ -67,6 +67,7 @@ HR_ORGANISATION = [
     ("buddies.index", "Buddies"),
     ("surveys.results", "Pulse surveys"),
     ("surveys.ratings", "Debrief ratings"),
+    ("notices.index", "Written notices"),
 ]
 ORGANISATION_MENUS = {
     (Role.REP,): [],

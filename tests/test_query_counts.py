@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.accounts.models import Role, Team, User
+from app.agreements import service as agreements
 from app.api import service as api_tokens
 from app.buddies import service as buddies
 from app.certification import service as certification
@@ -28,6 +29,7 @@ from app.escalations import service as escalations
 from app.extensions import db
 from app.invitations.models import Invitation
 from app.mail import queue_mail
+from app.notices.models import NoticeEpisode
 from app.plans.models import MilestoneStatus, Plan
 from app.quests import service as quests
 from app.quests.leaderboard import Privacy
@@ -35,6 +37,7 @@ from app.recognition import service as recognition
 from app.surveys import service as surveys
 from tests.conftest import PASSWORD, create_rep, create_team, create_user
 from tests.database import Snapshot, TestDatabase
+from tests.notices.world import PIP_VALUES
 from tests.querycount import count_pages, counting_queries
 
 MAX_QUERIES = 30
@@ -88,6 +91,7 @@ def _with_history(rep: User, coach: User, debriefs: int = 2) -> None:
     # An assessment booked for this week: on the coach's work queue and the rep's pages.
     slot = certification.Slot(date.today() + timedelta(days=2), time(10, 0), 60, "Room 1")
     certification.schedule(coach, rep, "prospecting", slot)
+    _under_notice(rep)
     db.session.commit()
 
 
@@ -131,6 +135,28 @@ def _listening_history(rep: User, coach: User, plan: Plan, today: date) -> None:
             ("plan_clear", "plan_useful", "workload", "coaching_useful", "coach_available"), 4
         )
         surveys.answer_pulse(rep, checkpoint, ratings, today)
+
+
+def _under_notice(rep: User) -> None:
+    """A written notice drafted under the rep's improvement agreement, on HR's notices list."""
+    pip = agreements.draft_for_hr(rep, "performance-improvement", PIP_VALUES, "query counts")
+    notice_values = {**agreements.initial_values("written-notice"), "condition": "At risk"}
+    notice_values |= {"agreement_title": pip.title, "agreement_signed": date.today().isoformat()}
+    notice_values |= {"clause_heading": "If the targets are missed", "clause_text": "It ends."}
+    notice = agreements.draft_for_hr(rep, "written-notice", notice_values | {"evidence": "- x"}, "")
+    db.session.add(
+        NoticeEpisode(
+            rep_id=rep.id,
+            agreement_id=pip.id,
+            condition_key="status-at_risk-14",
+            condition_label="At risk for 14 days",
+            clause="If the targets are missed",
+            started_on=date.today(),
+            evidence=["Recorded as at risk on 14 days"],
+            notice_id=notice.id,
+            created_at=notice.created_at,
+        )
+    )
 
 
 def _add_reps(coach: User, count: int, start: int) -> None:
@@ -225,6 +251,8 @@ def _pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "escalations as HR": (ids.hr, "/escalations"),
         "escalations as HR, open, by rep": (ids.hr, "/escalations?status=open&sort=rep"),
         "escalations as coach": (ids.coach, "/escalations"),
+        "written notices as HR": (ids.hr, "/notices"),
+        "written notices as HR, drafts, by rep": (ids.hr, "/notices?status=draft&sort=rep"),
         "my calendar link": (ids.rep, "/calendar"),
         "my certifications": (ids.rep, "/certifications/mine"),
         "a rep's certification, as coach": (

@@ -397,7 +397,7 @@ class AgreementOut(Closed):
 
     id: int
     title: str
-    kind: Literal["expectation", "consequence"]
+    kind: Literal["expectation", "consequence", "notice"]
     status: Literal["draft", "sent", "signed_by_rep", "completed", "declined", "voided"]
     sent_at: UtcTime | None
     rep_signed_at: UtcTime | None

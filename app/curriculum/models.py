@@ -112,10 +112,12 @@ class ScenarioTemplate(VersionedTemplate):
 class AgreementKind(enum.StrEnum):
     EXPECTATION = "expectation"
     CONSEQUENCE = "consequence"
+    NOTICE = "notice"  # a written notice under a consequence agreement (app/notices)
 
     @property
     def label(self) -> str:
-        return {"expectation": "Expectation", "consequence": "Consequence"}[self.value]
+        labels = {"expectation": "Expectation", "consequence": "Consequence", "notice": "Notice"}
+        return labels[self.value]
 
 
 class AgreementTemplate(VersionedTemplate):

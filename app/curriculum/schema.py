@@ -303,15 +303,32 @@ class AgreementVariable(_Frozen):
     plan_milestone: Slug | None = None
 
 
+class NoticeCondition(_Frozen):
+    """When a signed consequence agreement calls for a written notice, and which clause it cites.
+
+    Exactly one of ``status`` (with ``for_days``), ``milestone_overdue_days`` and
+    ``certification_failed`` is given (``checks.agreements`` says so with the path).
+    """
+
+    status: Literal["at_risk", "behind"] | None = None
+    for_days: Day | None = None  # days in that status (paused days not counted)
+    milestone_overdue_days: Day | None = None  # a milestone overdue more than this many days
+    certification_failed: Day | None = None  # this many failed certification attempts
+    clause: Text  # the heading of the clause the notice cites (a "## ..." of the body)
+    notice: Slug = "written-notice"  # the notice template it drafts
+
+
 class AgreementTemplate(_Versioned):
-    """An expectation or consequence agreement: Markdown text with placeholders to fill in."""
+    """An expectation, consequence or notice agreement: Markdown text with placeholders."""
 
     id: Slug
-    kind: Literal["expectation", "consequence"]
+    kind: Literal["expectation", "consequence", "notice"]
     title: Text
     description: Text
     countersign: tuple[Literal["hr", "coach"], ...] = ("hr",)
     variables: tuple[AgreementVariable, ...] = ()
+    # A consequence agreement's conditions for drafting a written notice (app/notices).
+    notice_when: tuple[NoticeCondition, ...] = ()
     # Not stripped: line numbers in problems count from the first line of the block.
     body: Annotated[str, StringConstraints(strict=True, min_length=1)]
 

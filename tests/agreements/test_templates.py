@@ -15,9 +15,9 @@ from app.curriculum.loader import load_curriculum, validate_curriculum
 SHIPPED = sorted((PROJECT_ROOT / "curriculum" / "agreements").glob("*.yaml"))
 
 
-def test_both_kinds_are_shipped() -> None:
+def test_every_kind_is_shipped() -> None:
     kinds = {t.kind for t in load_curriculum(PROJECT_ROOT / "curriculum").agreements}
-    assert kinds == {"expectation", "consequence"}
+    assert kinds == {"expectation", "consequence", "notice"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
@@ -131,4 +131,9 @@ def test_loading_stores_each_template_version_once(app: object, curriculum: obje
     store_curriculum(load_curriculum(PROJECT_ROOT / "curriculum"))
     db.session.commit()
     after = {(t.template_key, t.version) for t in service.current_templates()}
-    assert before == after == {("onboarding-expectations", 1), ("performance-improvement", 1)}
+    shipped = {
+        ("onboarding-expectations", 1),
+        ("performance-improvement", 1),
+        ("written-notice", 1),
+    }
+    assert before == after == shipped

@@ -34,6 +34,7 @@ def test_an_admin_reaches_every_page_of_both_menus_from_a_bar_of_one_row(
         "Buddies",
         "Pulse surveys",
         "Debrief ratings",
+        "Written notices",
         "Teams",
         "Settings",
         "Security log",

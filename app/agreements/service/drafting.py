@@ -137,6 +137,31 @@ def create_draft(
     given differs from it (required then, and kept on the audit trail).
     """
     require_manage(actor)
+    return _new_draft(actor, rep, template_key, raw_values, evidence, bulk_send_id, override_reason)
+
+
+def draft_for_hr(
+    rep: User, template_key: str, raw_values: Mapping[str, str | None], why: str
+) -> Agreement:
+    """A draft SalesRamp prepares on its own (a written notice) for HR to review and send.
+
+    Nobody acts, so nobody's rights are checked; the trail's "drafted" event says ``why``.
+    Nothing is sent: sending stays HR's.
+    """
+    evidence = Evidence.system("notice sweep")
+    return _new_draft(None, rep, template_key, raw_values, evidence, None, "", why)
+
+
+def _new_draft(
+    actor: User | None,
+    rep: User,
+    template_key: str,
+    raw_values: Mapping[str, str | None],
+    evidence: Evidence,
+    bulk_send_id: int | None,
+    override_reason: str,
+    why: str = "",
+) -> Agreement:
     check_recipient(rep)
     template = current_template(template_key)
     spec = spec_of(template)
@@ -164,7 +189,8 @@ def create_draft(
     db.session.flush()
     # The draft's document as ``document_of`` builds it, from the record already in hand.
     document = build_document(spec, template.version, values, record, moment.date())
-    audit.record(agreement, actor, "drafted", evidence, content_hash(document), apart)
+    detail = "; ".join(part for part in (why, apart) if part)
+    audit.record(agreement, actor, "drafted", evidence, content_hash(document), detail)
     return agreement
 
 

@@ -99,6 +99,45 @@ def check_template(template: AgreementTemplate) -> list[Finding]:
             found.append(
                 (("variables", index, "name"), f"variable '{name}' is never used in the body")
             )
+    found.extend(check_notice_conditions(template))
+    return found
+
+
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+def clause_headings(body: str) -> list[str]:
+    """The headings of a template's body: what a notice condition's ``clause`` may name."""
+    return [m.group(1) for line in body.split("\n") if (m := HEADING.match(line.strip()))]
+
+
+def check_notice_conditions(template: AgreementTemplate) -> list[Finding]:
+    """Each condition says one thing to watch and cites a clause the body has."""
+    found: list[Finding] = []
+    if template.notice_when and template.kind != "consequence":
+        found.append((("notice_when",), "only a consequence agreement names notice conditions"))
+    headings = clause_headings(template.body)
+    for index, condition in enumerate(template.notice_when):
+        loc: tuple[str | int, ...] = ("notice_when", index)
+        watched = [
+            name
+            for name in ("status", "milestone_overdue_days", "certification_failed")
+            if getattr(condition, name) is not None
+        ]
+        if len(watched) != 1:
+            found.append(
+                (
+                    loc,
+                    "give exactly one of status (with for_days), milestone_overdue_days "
+                    "and certification_failed",
+                )
+            )
+        if (condition.status is None) != (condition.for_days is None):
+            found.append(((*loc, "for_days"), "status and for_days go together"))
+        if condition.clause.casefold() not in {h.casefold() for h in headings}:
+            close = difflib.get_close_matches(condition.clause, headings, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "name a '## heading' of the body"
+            found.append(((*loc, "clause"), f"no clause '{condition.clause}' ({hint})"))
     return found
 
 
