@@ -52,7 +52,7 @@ from app.mail import init_mail
 from app.metrics.cli import metrics_cli
 from app.metrics.jobs import register_jobs as register_metrics_jobs
 from app.metrics.views import bp as metrics_bp
-from app.navigation import account_nav, menu_of, organisation_nav
+from app.navigation import account_nav, followup_nav, menu_of, organisation_nav
 from app.notices.cli import notices_cli
 from app.notices.jobs import register_jobs as register_notice_jobs
 from app.notices.views import bp as notices_bp
@@ -106,6 +106,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # The menus in templates/base.html: the main bar, "Organisation" and the person's own.
     app.jinja_env.globals["menu_of"] = menu_of
     app.jinja_env.globals["organisation_nav"] = organisation_nav
+    app.jinja_env.globals["followup_nav"] = followup_nav
     app.jinja_env.globals["account_nav"] = account_nav
     return app
 

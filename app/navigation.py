@@ -81,15 +81,32 @@ def main_nav(user: User, unread: int, to_sign: int) -> list[NavItem]:
     items.append(NavItem("agreements.mine", "To sign", waiting, ("agreements.sign",)))
     if everyone or coach:
         items.append(NavItem("agreements.index", "Agreements"))
-    if coach or everyone:  # they follow up what is raised to them
-        items.append(NavItem("escalations.index", "Escalations"))
-        items.append(NavItem("disputes.index", "Disputes", also_active_on=("disputes.show",)))
-    if not everyone:  # HR and admins find it in the Organisation menu, keeping one row
+    if own_only:  # coaches, HR and admins find these in the Follow-up menu
         items.append(NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES))
-    if rep or coach:
-        listening = ("recognition.rep", "surveys.mine", "surveys.pulse", "surveys.rate")
-        items.append(NavItem("recognition.feed", "Recognition", also_active_on=listening))
+        items.append(_recognition())
     items.append(NavItem("curriculum.index", "Curriculum"))
+    return items
+
+
+def _recognition() -> NavItem:
+    listening = ("recognition.rep", "surveys.mine", "surveys.pulse", "surveys.rate")
+    return NavItem("recognition.feed", "Recognition", also_active_on=listening)
+
+
+def followup_nav(user: User) -> list[NavItem]:
+    """The "Follow-up" menu of coaches, HR and admins: what is raised to them to follow up,
+    and the people side of the ramp (buddies, recognition), in a menu so the bar stays one row.
+    """
+    coach = user.has_role(Role.COACH)
+    if not (coach or user.sees_everyone):
+        return []
+    items = [
+        NavItem("escalations.index", "Escalations"),
+        NavItem("disputes.index", "Disputes", also_active_on=("disputes.show",)),
+        NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES),
+    ]
+    if coach:  # a coach recognises their reps
+        items.append(_recognition())
     return items
 
 
@@ -113,7 +130,6 @@ def organisation_nav(user: User) -> list[NavItem]:
     items = [
         NavItem("admin.people", "People", also_active_on=people_pages),
         NavItem("metrics.imports", "Import activity"),
-        NavItem("buddies.index", "Buddies", also_active_on=BUDDY_PAGES),
         NavItem("surveys.results", "Pulse surveys"),
         NavItem("surveys.ratings", "Debrief ratings", also_active_on=("surveys.coach_ratings",)),
         NavItem("notices.index", "Written notices"),

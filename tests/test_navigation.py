@@ -9,7 +9,7 @@ from flask import Flask, render_template
 from flask_login import login_user
 
 from app.accounts.models import Role, User
-from app.navigation import Badge, account_nav, main_nav, organisation_nav
+from app.navigation import Badge, account_nav, followup_nav, main_nav, organisation_nav
 
 ADMIN_MENU = [
     ("plans.team", "All reps"),
@@ -18,8 +18,6 @@ ADMIN_MENU = [
     ("certification.team", "Certifications"),
     ("agreements.mine", "To sign"),
     ("agreements.index", "Agreements"),
-    ("escalations.index", "Escalations"),
-    ("disputes.index", "Disputes"),
     ("curriculum.index", "Curriculum"),
 ]
 MENUS = {
@@ -43,10 +41,6 @@ MENUS = {
         ("certification.team", "Certifications"),
         ("agreements.mine", "To sign"),
         ("agreements.index", "Agreements"),
-        ("escalations.index", "Escalations"),
-        ("disputes.index", "Disputes"),
-        ("buddies.index", "Buddies"),
-        ("recognition.feed", "Recognition"),
         ("curriculum.index", "Curriculum"),
     ],
     (Role.HR,): ADMIN_MENU,
@@ -55,16 +49,13 @@ MENUS = {
     # their work queue (their reps' verifications still wait on them).
     (Role.COACH, Role.ADMIN): [
         ("reminders.work_queue", "Work queue"),
-        *ADMIN_MENU[:-1],
-        ("recognition.feed", "Recognition"),  # a coach recognises their reps
-        ADMIN_MENU[-1],
+        *ADMIN_MENU,
     ],
 }
 # The "Organisation" menu: HR's people pages, and the admin's own pages after them.
 HR_ORGANISATION = [
     ("admin.people", "People"),
     ("metrics.imports", "Import activity"),
-    ("buddies.index", "Buddies"),
     ("surveys.results", "Pulse surveys"),
     ("surveys.ratings", "Debrief ratings"),
     ("notices.index", "Written notices"),
@@ -90,6 +81,28 @@ def test_hr_and_admins_find_the_organisation_pages_in_a_menu_of_their_own(
 ) -> None:
     items = organisation_nav(make_user(*roles))
     assert [(item.endpoint, item.label) for item in items] == ORGANISATION_MENUS[roles]
+
+
+FOLLOW_UP = [
+    ("escalations.index", "Escalations"),
+    ("disputes.index", "Disputes"),
+    ("buddies.index", "Buddies"),
+]
+FOLLOW_UP_MENUS = {
+    (Role.REP,): [],
+    (Role.COACH,): [*FOLLOW_UP, ("recognition.feed", "Recognition")],
+    (Role.HR,): FOLLOW_UP,
+    (Role.ADMIN,): FOLLOW_UP,
+    (Role.COACH, Role.ADMIN): [*FOLLOW_UP, ("recognition.feed", "Recognition")],
+}
+
+
+@pytest.mark.parametrize("roles", FOLLOW_UP_MENUS, ids=lambda roles: "+".join(roles))
+def test_coaches_hr_and_admins_find_what_to_follow_up_in_a_menu_of_its_own(
+    make_user: Callable[..., User], roles: tuple[Role, ...]
+) -> None:
+    items = followup_nav(make_user(*roles))
+    assert [(item.endpoint, item.label) for item in items] == FOLLOW_UP_MENUS[roles]
 
 
 def test_everyone_finds_their_own_settings_under_their_name() -> None:

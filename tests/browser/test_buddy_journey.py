@@ -18,6 +18,7 @@ from tests.browser.test_ramp_journey import (
     flash,
     focused_error_summary,
     follow,
+    open_menu,
     sign_in,
     sign_out,
     text_of,
@@ -37,7 +38,7 @@ def test_the_coach_pairs_the_buddy_checks_in_and_the_new_hire_sees_it(
     buddy = make_rep(day_of_ramp=200, name="Pat Peer")
 
     sign_in(browser, live_server, coach)
-    follow(browser, browser.find_element(By.LINK_TEXT, "Buddies"))
+    follow(browser, open_menu(browser, "followup-menu").find_element(By.LINK_TEXT, "Buddies"))
     follow(browser, browser.find_element(By.LINK_TEXT, "Pair Nina Newhire with a buddy"))
     assert "Pat Peer" in text_of(browser, "#suggested-title + p + div table")
     Select(browser.find_element(By.ID, "buddy_id")).select_by_value(str(buddy.id))

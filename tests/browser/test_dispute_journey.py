@@ -16,6 +16,7 @@ from tests.browser.test_ramp_journey import (
     flash,
     focused_error_summary,
     follow,
+    open_menu,
     press_enter,
     sign_in,
     sign_out,
@@ -58,7 +59,7 @@ def test_rep_disputes_a_result_hr_rejects_it_and_the_rep_reads_why(
 
     # HR finds it among the open disputes, with its age against the target, and rejects it.
     sign_in(browser, live_server, hr)
-    follow(browser, browser.find_element(By.LINK_TEXT, "Disputes"))
+    follow(browser, open_menu(browser, "followup-menu").find_element(By.LINK_TEXT, "Disputes"))
     row = text_of(browser, ".disputes-table tbody tr")
     assert "Riley Ramp" in row and "0 days of 5" in row
     follow(browser, browser.find_element(By.CSS_SELECTOR, ".disputes-table tbody tr a"))

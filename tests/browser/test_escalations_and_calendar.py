@@ -37,7 +37,7 @@ def test_a_coach_follows_an_escalation_to_the_milestone(
     title, coach = milestone.title, rep.coach
 
     sign_in(browser, live_server, coach)
-    follow(browser, browser.find_element(By.LINK_TEXT, "Escalations"))
+    follow(browser, open_menu(browser, "followup-menu").find_element(By.LINK_TEXT, "Escalations"))
     assert browser.execute_script(UNLABELLED_CONTROLS) == []
     Select(browser.find_element(By.ID, "status")).select_by_visible_text("Open")
     press_enter(browser, browser.find_element(By.ID, "q"))

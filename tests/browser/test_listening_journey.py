@@ -21,6 +21,7 @@ from tests.browser.test_ramp_journey import (
     flash,
     focused_error_summary,
     follow,
+    open_menu,
     press_enter,
     sign_in,
     sign_out,
@@ -43,7 +44,7 @@ def test_a_coach_recognises_and_the_rep_answers_the_pulse_survey(
     db.session.commit()
 
     sign_in(browser, live_server, coach)
-    follow(browser, browser.find_element(By.LINK_TEXT, "Recognition"))
+    follow(browser, open_menu(browser, "followup-menu").find_element(By.LINK_TEXT, "Recognition"))
     assert text_of(browser, "main h1") == "Recognition"
     follow(browser, browser.find_element(By.LINK_TEXT, "Riley Ramp"))
     assert_accessible_basics(browser)

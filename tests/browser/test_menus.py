@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -31,7 +32,6 @@ def test_an_admin_reaches_every_page_of_both_menus_from_a_bar_of_one_row(
     assert [link.text for link in links] == [
         "People",
         "Import activity",
-        "Buddies",
         "Pulse surveys",
         "Debrief ratings",
         "Written notices",
@@ -70,3 +70,22 @@ def test_sign_out_is_under_the_persons_name(
     assert menu.find_element(By.TAG_NAME, "summary").text == "Riley Rep"
     follow(browser, menu.find_element(By.XPATH, ".//button[normalize-space()='Sign out']"))
     assert browser.current_url.endswith("/login")
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [(Role.REP,), (Role.COACH,), (Role.COACH, Role.ADMIN)],
+    ids=["rep", "coach", "coach+admin"],
+)
+def test_the_longest_menus_stay_one_row_at_1280_pixels(
+    browser: WebDriver,
+    live_server: str,
+    make_user: Callable[..., User],
+    roles: tuple[Role, ...],
+) -> None:
+    person = make_user(*roles, name="Maximiliane Coach-Lindqvist")
+    browser.set_window_size(1280, 800)
+    sign_in(browser, live_server, person)
+    bar = browser.find_element(By.CSS_SELECTOR, "nav[aria-label=Main]")
+    brand = browser.find_element(By.CSS_SELECTOR, ".navbar-brand")
+    assert bar.size["height"] < 2 * brand.size["height"] + 30, "the menu wrapped onto a second row"

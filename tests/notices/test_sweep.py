@@ -103,9 +103,7 @@ def test_paused_days_and_days_before_signing_do_not_count(
     assert _episodes() == []
 
 
-def test_a_rep_on_leave_today_is_recorded_as_paused_and_gets_no_notice(
-    ava: User, hr: User
-) -> None:
+def test_a_rep_on_leave_today_is_recorded_as_paused_and_gets_no_notice(ava: User, hr: User) -> None:
     at_risk_for_13_days(hr, ava)
     plan = active_plan(ava)
     assert plan is not None
