@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from app.accounts import service as accounts
+from app.accounts.models import User
 from app.buddies import service
 from app.buddies.forms import CheckInForm, EndPairingForm, PairForm, PairingFilterForm
 from app.buddies.models import BuddyPairing
@@ -23,6 +24,14 @@ bp = Blueprint("buddies", __name__, url_prefix="/buddies")
 @login_required
 def _signed_in() -> None:
     """Every page here needs a signed-in user; the service decides what they may see."""
+
+
+@bp.app_template_global("buddy_link_for")
+def _buddy_link_for(rep: User) -> service.BuddyLink | None:
+    """For the ramp page (plans is below buddies): the pairing, if the reader may follow it."""
+    if not current_user.is_authenticated:
+        return None
+    return service.buddy_link_for(current_user, rep)
 
 
 @bp.get("")

@@ -30,9 +30,11 @@ from app.buddies.service.listing import (
     unpaired_new_hires,
 )
 from app.buddies.service.pairing import (
+    BuddyLink,
     BuddySettings,
     Peer,
     active_pairing_of,
+    buddy_link_for,
     buddy_settings,
     end_pairing,
     find_peer,
@@ -46,6 +48,7 @@ from app.buddies.service.pairing import (
 __all__ = [
     "MAX_COMMITMENTS",
     "SORTS",
+    "BuddyLink",
     "BuddySettings",
     "CheckInEntry",
     "DueCheckIn",
@@ -55,6 +58,7 @@ __all__ = [
     "PairingStats",
     "Peer",
     "active_pairing_of",
+    "buddy_link_for",
     "buddy_settings",
     "can_check_in",
     "can_pair",

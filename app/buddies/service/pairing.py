@@ -15,7 +15,7 @@ from app import once
 from app.accounts.models import Role, User, UserRole
 from app.buddies.cadence import DEFAULT_CADENCE, Cadence, parse_cadence, usable_grace
 from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
-from app.buddies.service.access import require_pair, require_see_pairing
+from app.buddies.service.access import require_pair, require_see_pairing, sees_pairing_link
 from app.buddies.suggestions import Candidate, is_suggested
 from app.curriculum.models import PlanTemplate
 from app.errors import Invalid, NotFound
@@ -75,6 +75,22 @@ def active_pairing_of(rep: User) -> BuddyPairing | None:
         .where(BuddyPairing.rep_id == rep.id, BuddyPairing.ended_at.is_(None))
         .options(joinedload(BuddyPairing.buddy))
     )
+
+
+@dataclass(frozen=True)
+class BuddyLink:
+    """The new hire's active pairing as their ramp page links to it."""
+
+    link: str
+    buddy_name: str
+
+
+def buddy_link_for(actor: User, rep: User) -> BuddyLink | None:
+    """A link to the rep's active pairing, for the rep, the buddy and the coach: one query."""
+    pairing = active_pairing_of(rep)
+    if pairing is None or not sees_pairing_link(actor, pairing):
+        return None
+    return BuddyLink(pairing_link(pairing.id), pairing.buddy.full_name)
 
 
 def pairing_history_of(rep: User) -> list[BuddyPairing]:
