@@ -33,6 +33,7 @@ from app.buddies.service.pairing import (
     BuddyLink,
     BuddySettings,
     Peer,
+    PeerChoice,
     active_pairing_of,
     buddy_link_for,
     buddy_settings,
@@ -42,6 +43,7 @@ from app.buddies.service.pairing import (
     pair,
     pairing_history_of,
     pairing_link,
+    peer_choice,
     peers_for,
 )
 
@@ -57,6 +59,7 @@ __all__ = [
     "PairingPage",
     "PairingStats",
     "Peer",
+    "PeerChoice",
     "active_pairing_of",
     "buddy_link_for",
     "buddy_settings",
@@ -74,6 +77,7 @@ __all__ = [
     "pairing_link",
     "pairing_page",
     "pairings_page",
+    "peer_choice",
     "peers_for",
     "record_check_in",
     "require_pair",

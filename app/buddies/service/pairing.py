@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app import once
 from app.accounts.models import Role, User, UserRole
+from app.accounts.service import escape_like
 from app.buddies.cadence import DEFAULT_CADENCE, Cadence, parse_cadence, usable_grace
 from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
 from app.buddies.service.access import require_pair, require_see_pairing, sees_pairing_link
@@ -21,6 +22,7 @@ from app.curriculum.models import PlanTemplate
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.notifications.service import notify
+from app.pagination import Page, PageRequest, paginate_rows
 from app.plans.models import Plan
 from app.plans.service import active_plan, active_plan_role
 
@@ -131,9 +133,9 @@ def _buddies_now() -> object:
     )
 
 
-def peers_for(actor: User, rep: User) -> list[Peer]:
-    """Active reps other than the new hire, suggested ones first (fewest buddies, longest
-    in the job), then the others by name: three queries."""
+def peers_for(actor: User, rep: User, search: str = "") -> list[Peer]:
+    """Active reps other than the new hire (whose name holds ``search``), suggested ones first
+    (fewest buddies, longest in the job), then the others by name: three queries."""
     require_pair(actor, rep)
     settings = buddy_settings()
     role, start = active_plan_role(rep), rep_start(rep)
@@ -151,6 +153,8 @@ def peers_for(actor: User, rep: User) -> list[Peer]:
         .outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
         .where(User.active.is_(True), User.id != rep.id)
     )
+    if search.strip():
+        query = query.where(User.full_name.ilike(f"%{escape_like(search.strip())}%", "\\"))
     peers = []
     for row in db.session.execute(query):
         candidate = Candidate(row.role or "", row.started_on, row.active, row.buddies)
@@ -165,6 +169,22 @@ def peers_for(actor: User, rep: User) -> list[Peer]:
         key=lambda p: (not p.suggested, p.buddies if p.suggested else 0, p.name.lower(), p.user_id)
     )
     return peers
+
+
+@dataclass(frozen=True)
+class PeerChoice:
+    """The pairing form's picker: the suggestions, and one page of the peers with room."""
+
+    suggested: list[Peer]
+    offered: Page[Peer]
+
+
+def peer_choice(actor: User, rep: User, request: PageRequest) -> PeerChoice:
+    """Peers who may buddy the rep, narrowed by the request's name search and paged (suggested
+    first), so the form never lists a thousand reps: the same three queries whatever the page."""
+    peers = peers_for(actor, rep, request.search)
+    offered = paginate_rows([p for p in peers if not p.full], request, {})
+    return PeerChoice([p for p in peers if p.suggested], offered)
 
 
 def find_peer(buddy_id: int | None) -> User:
