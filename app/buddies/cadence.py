@@ -150,6 +150,19 @@ def covered_through(
     return covered[-1] if covered else None
 
 
+def told_through(
+    due: Sequence[date], grace: int, lapses: Iterable[tuple[date, date | None]], today: date
+) -> date | None:
+    """The last due date any of a pairing's earlier lapses covered (``lapses`` as their first
+    missed date and the day they were resolved, None while open): the ``told_through`` of
+    :func:`lapse_start`."""
+    covered = [
+        covered_through(due, grace, first_missed_on, resolved_on or today)
+        for first_missed_on, resolved_on in lapses
+    ]
+    return max((each for each in covered if each is not None), default=None)
+
+
 def next_due(due: Sequence[date], held: Iterable[date], today: date, grace: int) -> date | None:
     """The earliest due date whose window is still open and not yet kept."""
     kept = {window_of(due, day, grace) for day in held}

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from app.buddies.cadence import (
     DEFAULT_CADENCE,
-    covered_through,
     due_dates,
     lapse_start,
     missed,
     parse_cadence,
+    told_through,
     window_of,
 )
 
@@ -53,11 +53,8 @@ class Pairing:
 
     def run_alerts(self, today: date) -> None:
         """The daily run: the lapse to raise, and ON CONFLICT DO NOTHING on its first date."""
-        covered = [
-            covered_through(self.due, self.grace, lapse.first, lapse.resolved_on or today)
-            for lapse in self.lapses
-        ]
-        told = max((each for each in covered if each is not None), default=None)
+        earlier = [(lapse.first, lapse.resolved_on) for lapse in self.lapses]
+        told = told_through(self.due, self.grace, earlier, today)
         first = lapse_start(self.due, self.held, today, self.grace, told)
         if first is None or first in {lapse.first for lapse in self.lapses}:
             return

@@ -10,7 +10,6 @@ again, and two runners at once raise it once. Only the rows this run inserted no
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,9 +20,15 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
 from app.accounts.service import active_people_with
-from app.buddies.cadence import covered_through, due_dates, lapse_start
+from app.buddies.cadence import due_dates, lapse_start, told_through
 from app.buddies.models import BuddyLapse, BuddyPairing
-from app.buddies.service.pairing import buddy_settings, held_check_ins, now, pairing_link
+from app.buddies.service.pairing import (
+    buddy_settings,
+    earlier_lapses,
+    held_check_ins,
+    now,
+    pairing_link,
+)
 from app.extensions import db
 from app.notifications.service import notify, preferences_for
 from app.plans.models import Plan
@@ -65,16 +70,12 @@ def run_lapse_alerts(today: date | None = None, moment: datetime | None = None) 
     if not pairings:
         return 0
     held = held_check_ins([row.id for row in pairings])
-    earlier = _earlier_lapses([row.id for row in pairings])
+    earlier = earlier_lapses([row.id for row in pairings])
     lapsing = []
     for row in pairings:
         due = due_dates(settings.cadence, row.start_date or row.paired_on, row.paired_on)
         days = [each.held_on for each in held.get(row.id, [])]
-        covered = [
-            covered_through(due, settings.grace_days, first_missed_on, until or today)
-            for first_missed_on, until in earlier.get(row.id, [])
-        ]
-        told = max((each for each in covered if each is not None), default=None)
+        told = told_through(due, settings.grace_days, earlier.get(row.id, []), today)
         first = lapse_start(due, days, today, settings.grace_days, told)
         if first is not None:
             lapsing.append(_Lapsing(row.id, row.rep_name, row.buddy_name, row.coach_id, first))
@@ -82,17 +83,6 @@ def run_lapse_alerts(today: date | None = None, moment: datetime | None = None) 
     _alert([item for item in lapsing if (item.pairing_id, item.first_missed_on) in inserted])
     db.session.flush()
     return len(inserted)
-
-
-def _earlier_lapses(pairing_ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
-    """Each pairing's lapses so far: the first missed date and the day it was resolved."""
-    found: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    query = select(BuddyLapse.pairing_id, BuddyLapse.first_missed_on, BuddyLapse.resolved_at)
-    for pairing_id, first_missed_on, resolved_at in db.session.execute(
-        query.where(BuddyLapse.pairing_id.in_(pairing_ids))
-    ):
-        found[pairing_id].append((first_missed_on, resolved_at.date() if resolved_at else None))
-    return found
 
 
 def _insert(lapsing: list[_Lapsing], moment: datetime) -> set[tuple[int, date]]:

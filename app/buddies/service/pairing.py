@@ -293,3 +293,14 @@ def held_check_ins(pairing_ids: list[int]) -> dict[int, list[Held]]:
     ):
         found[pairing_id].append(Held(held_on, recorded_at))
     return found
+
+
+def earlier_lapses(pairing_ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
+    """Each pairing's lapses so far: the first missed date and the day it was resolved."""
+    found: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    query = select(BuddyLapse.pairing_id, BuddyLapse.first_missed_on, BuddyLapse.resolved_at)
+    for pairing_id, first_missed_on, resolved_at in db.session.execute(
+        query.where(BuddyLapse.pairing_id.in_(pairing_ids))
+    ):
+        found[pairing_id].append((first_missed_on, resolved_at.date() if resolved_at else None))
+    return found
