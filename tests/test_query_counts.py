@@ -310,6 +310,7 @@ def _buddy_pages(ids: WorldIds) -> dict[str, tuple[int, str]]:
         "buddies as HR, active, by new hire": (ids.hr, "/buddies?status=active&sort=rep"),
         "buddies as a rep": (ids.rep, "/buddies"),
         "pair a buddy": (ids.coach, f"/buddies/pair/{ids.rep}"),
+        "pair a buddy, peers found by name": (ids.coach, f"/buddies/pair/{ids.rep}?q=rep&page=2"),
         "a pairing as its buddy": (pairing.buddy_id, f"/buddies/{pairing.id}"),
         "a pairing as the coach": (ids.coach, f"/buddies/{pairing.id}"),
     }

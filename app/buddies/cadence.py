@@ -12,7 +12,9 @@ A check-in due on ``d`` is *kept* by a check-in held after the previous one's wi
 at most ``grace`` days after ``d``: the windows follow each other without gaps or overlaps, so
 every check-in held counts towards exactly one due date. A due date whose window has closed
 with no check-in in it is *missed*; two or more missed in a row are a *lapse*, named by its
-first missed date, which stays the same while the run goes on (so the coach hears once).
+first missed date, which stays the same while the run goes on (so the coach hears once). A
+miss belongs to one lapse at most: the windows that closed while a lapse was open are never
+counted again, even when a check-in back-dated into one of them later splits the run.
 The grace is kept shorter than the shortest interval (:func:`usable_grace`), so a check-in
 held on a due date always counts for that date.
 """
@@ -114,17 +116,51 @@ def missed(due: Sequence[date], held: Iterable[date], today: date, grace: int) -
     return [d for d in due if today > d + timedelta(days=grace) and d not in kept]
 
 
-def lapse_start(due: Sequence[date], held: Iterable[date], today: date, grace: int) -> date | None:
+def lapse_start(
+    due: Sequence[date],
+    held: Iterable[date],
+    today: date,
+    grace: int,
+    told_through: date | None = None,
+) -> date | None:
     """The first missed date of the run of misses ending with the latest closed window, when
-    the run is at least :data:`LAPSE_AFTER_MISSES` long; None otherwise."""
+    the run is at least :data:`LAPSE_AFTER_MISSES` long; None otherwise.
+
+    ``told_through`` is the last due date an earlier lapse of the pairing already covered
+    (:func:`covered_through`): those misses were raised once and count towards no other
+    lapse, so a check-in back-dated into a missed window, which shortens the run from its
+    start, cannot make the rest of the same run a second lapse.
+    """
     misses = set(missed(due, held, today, grace))
     closed = [d for d in due if today > d + timedelta(days=grace)]
     run: list[date] = []
     for d in reversed(closed):
-        if d not in misses:
+        if d not in misses or (told_through is not None and d <= told_through):
             break
         run.append(d)
     return run[-1] if len(run) >= LAPSE_AFTER_MISSES else None
+
+
+def covered_through(
+    due: Sequence[date], grace: int, first_missed_on: date, until: date
+) -> date | None:
+    """The last due date a lapse raised from ``first_missed_on`` covered: every window that
+    closed while it was open, ``until`` the day it was resolved (or today, while open)."""
+    covered = [d for d in due if d >= first_missed_on and until > d + timedelta(days=grace)]
+    return covered[-1] if covered else None
+
+
+def told_through(
+    due: Sequence[date], grace: int, lapses: Iterable[tuple[date, date | None]], today: date
+) -> date | None:
+    """The last due date any of a pairing's earlier lapses covered (``lapses`` as their first
+    missed date and the day they were resolved, None while open): the ``told_through`` of
+    :func:`lapse_start`."""
+    covered = [
+        covered_through(due, grace, first_missed_on, resolved_on or today)
+        for first_missed_on, resolved_on in lapses
+    ]
+    return max((each for each in covered if each is not None), default=None)
 
 
 def next_due(due: Sequence[date], held: Iterable[date], today: date, grace: int) -> date | None:

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from app.accounts import service as accounts
+from app.accounts.models import User
 from app.buddies import service
 from app.buddies.forms import CheckInForm, EndPairingForm, PairForm, PairingFilterForm
 from app.buddies.models import BuddyPairing
@@ -23,6 +24,14 @@ bp = Blueprint("buddies", __name__, url_prefix="/buddies")
 @login_required
 def _signed_in() -> None:
     """Every page here needs a signed-in user; the service decides what they may see."""
+
+
+@bp.app_template_global("buddy_link_for")
+def _buddy_link_for(rep: User) -> service.BuddyLink | None:
+    """For the ramp page (plans is below buddies): the pairing, if the reader may follow it."""
+    if not current_user.is_authenticated:
+        return None
+    return service.buddy_link_for(current_user, rep)
 
 
 @bp.get("")
@@ -46,10 +55,11 @@ def index() -> str:
 @bp.route("/pair/<int:rep_id>", methods=["GET", "POST"])
 def pair(rep_id: int) -> ResponseReturnValue:
     rep = accounts.get_user(rep_id)
-    peers = service.peers_for(current_user, rep)
+    choice = service.peer_choice(current_user, rep, PageRequest.from_args(request.args, ()))
     form = PairForm()
-    suggested = [(str(p.user_id), _peer_label(p)) for p in peers if p.suggested]
-    others = [(str(p.user_id), _peer_label(p)) for p in peers if not p.suggested and not p.full]
+    offered = choice.offered.items
+    suggested = [(str(p.user_id), _peer_label(p)) for p in offered if p.suggested]
+    others = [(str(p.user_id), _peer_label(p)) for p in offered if not p.suggested]
     groups = {"Suggested": suggested, "Other peers": others}
     form.buddy_id.choices = {name: options for name, options in groups.items() if options}
     if form.validate_on_submit():
@@ -61,13 +71,12 @@ def pair(rep_id: int) -> ResponseReturnValue:
         else:
             flash(f"{buddy.full_name} is now {rep.full_name}'s buddy.", "success")
             return redirect(url_for("buddies.pairing", pairing_id=pairing.id))
-    current = service.active_pairing_of(rep)
     return render_template(
         "buddies/pair.html",
         form=form,
         rep=rep,
-        peers=peers,
-        current=current,
+        choice=choice,
+        current=service.active_pairing_of(rep),
         settings=service.buddy_settings(),
     ), 400 if form.errors else 200
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.certification.models import Assessment, CertificationAttempt, Score, ScoreCorrection
+from app.coaching.models import Debrief
 from app.disputes.models import DisputeStatus, ItemKind
 from app.disputes.service import open_dispute, resolve_dispute
 from app.extensions import db
@@ -49,4 +50,24 @@ def seed_disputes(reps: Sequence[User], now: datetime) -> None:
         resolve_dispute(diego.coach, dispute, DisputeStatus.REJECTED, decision)
         dispute.opened_at = moment - timedelta(days=9)
         dispute.resolved_at = moment - timedelta(days=6)
+    _dispute_a_debrief(reps, moment)
     db.session.flush()
+
+
+def _dispute_a_debrief(reps: Sequence[User], moment: datetime) -> None:
+    """The first rep with recorded, unacknowledged debrief notes disputes them: the debrief
+    page shows the open dispute and offers no acknowledgement meanwhile."""
+    debrief = db.session.scalars(
+        select(Debrief)
+        .where(
+            Debrief.rep_id.in_([rep.id for rep in reps]),
+            Debrief.recorded_at.is_not(None),
+            Debrief.acknowledged_at.is_(None),
+        )
+        .order_by(Debrief.recorded_at.desc(), Debrief.id)
+    ).first()
+    if debrief is None:
+        return
+    reason = "I did ask about the budget: it is at minute 4 of the call, before the demo."
+    dispute = open_dispute(debrief.rep, ItemKind.DEBRIEF, debrief.id, reason)
+    dispute.opened_at = moment - timedelta(hours=30)

@@ -26,6 +26,14 @@ def _signed_in() -> None:
     """Every page here needs a signed-in user; services decide what they may see."""
 
 
+@bp.app_template_global("dispute_on")
+def _dispute_on(kind: str, item_id: int) -> service.DisputeNote | None:
+    """For the attempt and debrief pages (features below this one): their dispute, if any."""
+    if not current_user.is_authenticated:
+        return None
+    return service.dispute_on(current_user, kind, item_id)
+
+
 def _kind(kind: str) -> ItemKind:
     try:
         return ItemKind(kind)

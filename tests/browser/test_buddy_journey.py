@@ -41,8 +41,11 @@ def test_the_coach_pairs_the_buddy_checks_in_and_the_new_hire_sees_it(
     follow(browser, open_menu(browser, "followup-menu").find_element(By.LINK_TEXT, "Buddies"))
     follow(browser, browser.find_element(By.LINK_TEXT, "Pair Nina Newhire with a buddy"))
     assert "Pat Peer" in text_of(browser, "#suggested-title + p + div table")
+    browser.find_element(By.ID, "peer-search").send_keys("pat")  # the picker's name search
+    submit(browser, "main form[role=search]")
+    assert "Showing 1\u20131 of 1 peers with room" in text_of(browser, "#choose-title ~ p")
     Select(browser.find_element(By.ID, "buddy_id")).select_by_value(str(buddy.id))
-    submit(browser, "main form")
+    submit(browser, "main form[method=post]")
     assert "Pat Peer is now Nina Newhire's buddy." in flash(browser)
     sign_out(browser)
 
@@ -72,3 +75,8 @@ def test_the_coach_pairs_the_buddy_checks_in_and_the_new_hire_sees_it(
     check_ins = text_of(browser, "#check-ins")
     assert "First cold-call block" in check_ins and "Book two meetings" in check_ins
     assert "Book two meetings" in text_of(browser, "#check-in-title ~ form")  # to mark next time
+
+    # Nina's ramp page links to the pairing.
+    browser.get(f"{live_server}/ramp")
+    follow(browser, browser.find_element(By.ID, "buddy-link"))
+    assert "First cold-call block" in text_of(browser, "#check-ins")

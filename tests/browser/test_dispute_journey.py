@@ -83,3 +83,9 @@ def test_rep_disputes_a_result_hr_rejects_it_and_the_rep_reads_why(
     assert DECISION in text_of(browser, ".dispute-resolution")
     assert "Harper People" in text_of(browser, "#outcome")
     save_screenshot(browser, "dispute-outcome", 390)
+
+    # The result's own page says how the dispute ended, and links to it.
+    browser.get(f"{live_server}/certifications/attempts/{attempt.id}")
+    assert "Dispute rejected" in text_of(browser, "#dispute-note")
+    follow(browser, browser.find_element(By.LINK_TEXT, "read the dispute"))
+    assert text_of(browser, ".dispute-status") == "Rejected"

@@ -167,6 +167,19 @@ def test_two_missed_check_ins_alert_the_coach_once_per_lapse(people: People):
     assert not [i for i in work_queue(people.coach).items if i.kind == WaitingKind.BUDDY_LAPSE]
 
 
+def test_a_check_in_back_dated_into_a_missed_window_raises_no_second_alert(people: People):
+    pairing = _paired_from_start(people)  # day 20: days 7 and 14 missed, one lapse
+    start = _plan_start(people.rep)
+    assert service.run_lapse_alerts() == 1
+    db.session.commit()
+    service.record_check_in(people.rep, pairing, _entry(start + timedelta(days=7)))
+    db.session.commit()
+    # Days 14 and 21 are now two misses in a row, but the coach heard of 14 already.
+    assert service.run_lapse_alerts(today=date.today() + timedelta(days=8)) == 0
+    db.session.commit()
+    assert len(_kinds(people.coach, "buddy-lapse")) == 1
+
+
 def test_one_missed_check_in_is_not_a_lapse(people: People):
     pairing = _paired_from_start(people)
     service.record_check_in(

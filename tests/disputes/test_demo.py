@@ -12,8 +12,11 @@ from app.plans.status import RepStatus
 
 
 def test_the_demo_has_an_open_and_a_decided_dispute_and_a_paused_plan(demo_snapshot, app):
-    found = {d.status: d for d in db.session.scalars(select(Dispute))}
-    opened, decided = found[DisputeStatus.OPEN], found[DisputeStatus.REJECTED]
+    found = {(d.status, d.item_kind): d for d in db.session.scalars(select(Dispute))}
+    opened = found[DisputeStatus.OPEN, ItemKind.CERTIFICATION]
+    decided = found[DisputeStatus.REJECTED, ItemKind.CORRECTION]
+    notes = found[DisputeStatus.OPEN, ItemKind.DEBRIEF]  # its debrief offers no acknowledgement
+    assert notes.rep.coach is not None
     assert (opened.rep.full_name, opened.item_kind) == ("Hiro Tanaka", ItemKind.CERTIFICATION)
     assert (decided.rep.full_name, decided.item_kind) == ("Diego Alvarez", ItemKind.CORRECTION)
     assert decided.resolution and decided.resolved_by == decided.rep.coach

@@ -30,9 +30,12 @@ from app.buddies.service.listing import (
     unpaired_new_hires,
 )
 from app.buddies.service.pairing import (
+    BuddyLink,
     BuddySettings,
     Peer,
+    PeerChoice,
     active_pairing_of,
+    buddy_link_for,
     buddy_settings,
     end_pairing,
     find_peer,
@@ -40,12 +43,14 @@ from app.buddies.service.pairing import (
     pair,
     pairing_history_of,
     pairing_link,
+    peer_choice,
     peers_for,
 )
 
 __all__ = [
     "MAX_COMMITMENTS",
     "SORTS",
+    "BuddyLink",
     "BuddySettings",
     "CheckInEntry",
     "DueCheckIn",
@@ -54,7 +59,9 @@ __all__ = [
     "PairingPage",
     "PairingStats",
     "Peer",
+    "PeerChoice",
     "active_pairing_of",
+    "buddy_link_for",
     "buddy_settings",
     "can_check_in",
     "can_pair",
@@ -70,6 +77,7 @@ __all__ = [
     "pairing_link",
     "pairing_page",
     "pairings_page",
+    "peer_choice",
     "peers_for",
     "record_check_in",
     "require_pair",

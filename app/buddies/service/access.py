@@ -11,7 +11,7 @@ buddy is just another rep.
 
 from __future__ import annotations
 
-from app.accounts.access import can_coach_rep, can_view_person
+from app.accounts.access import can_coach_rep, can_view_person, is_coach_of
 from app.accounts.models import User
 from app.buddies.models import BuddyPairing
 from app.errors import NotAllowed
@@ -48,3 +48,9 @@ def can_check_in(actor: User, pairing: BuddyPairing) -> bool:
 def require_check_in(actor: User, pairing: BuddyPairing) -> None:
     if not is_member(actor, pairing):
         raise NotAllowed("Only the new hire and their buddy record their check-ins.")
+
+
+def sees_pairing_link(actor: User, pairing: BuddyPairing) -> bool:
+    """The ramp page links to the pairing for the pair and the new hire's coach only: HR and
+    admins reach it from the buddies list, and a link there would only add noise."""
+    return is_member(actor, pairing) or is_coach_of(actor, pairing.rep)

@@ -13,11 +13,12 @@ from sqlalchemy.orm import selectinload
 from app import once
 from app.accounts.models import User
 from app.accounts.service import local_today
-from app.buddies.cadence import due_dates, lapse_start, missed, next_due, window_of
+from app.buddies.cadence import due_dates, lapse_start, missed, next_due, told_through, window_of
 from app.buddies.models import BuddyCheckIn, BuddyCommitment, BuddyPairing
 from app.buddies.service.access import can_check_in, can_pair, require_check_in
 from app.buddies.service.pairing import (
     buddy_settings,
+    earlier_lapses,
     now,
     pairing_history_of,
     pairing_link,
@@ -204,8 +205,19 @@ def pairing_page(actor: User, pairing: BuddyPairing) -> PairingPage:
         check_ins=check_ins,
         schedule=schedule,
         to_review=to_review(check_ins),
-        lapsed_since=lapse_start(due, held, today, grace) if pairing.is_active else None,
+        lapsed_since=_lapsed_since(pairing, due, held, today, grace),
         can_check_in=can_check_in(actor, pairing),
         can_manage=manage,
         history=pairing_history_of(pairing.rep) if manage or actor.sees_everyone else [],
     )
+
+
+def _lapsed_since(
+    pairing: BuddyPairing, due: list[date], held: list[date], today: date, grace: int
+) -> date | None:
+    """The lapse the coach was told of, by the same rule as the alerts: misses an earlier
+    lapse covered do not start another."""
+    if not pairing.is_active:
+        return None
+    told = told_through(due, grace, earlier_lapses([pairing.id]).get(pairing.id, []), today)
+    return lapse_start(due, held, today, grace, told)

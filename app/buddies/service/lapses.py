@@ -1,8 +1,9 @@
 """Lapses: two check-ins missed in a row raise the pairing to the new hire's coach, once.
 
 Run daily by the worker (and ``flask buddies lapses``). A run reads every active pairing in
-three queries (the pairings with their plan start, their check-ins, and the coaches), works
-out each one's lapse with :func:`app.buddies.cadence.lapse_start`, and inserts the lapses with
+four queries (the pairings with their plan start, their check-ins, their earlier lapses, and
+the coaches), works out each one's lapse with :func:`app.buddies.cadence.lapse_start` (not
+counting misses an earlier lapse covered), and inserts the lapses with
 ``ON CONFLICT DO NOTHING`` on (pairing, first missed date): a lapse that goes on raises nobody
 again, and two runners at once raise it once. Only the rows this run inserted notify.
 """
@@ -19,9 +20,15 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
 from app.accounts.service import active_people_with
-from app.buddies.cadence import due_dates, lapse_start
+from app.buddies.cadence import due_dates, lapse_start, told_through
 from app.buddies.models import BuddyLapse, BuddyPairing
-from app.buddies.service.pairing import buddy_settings, held_check_ins, now, pairing_link
+from app.buddies.service.pairing import (
+    buddy_settings,
+    earlier_lapses,
+    held_check_ins,
+    now,
+    pairing_link,
+)
 from app.extensions import db
 from app.notifications.service import notify, preferences_for
 from app.plans.models import Plan
@@ -63,11 +70,13 @@ def run_lapse_alerts(today: date | None = None, moment: datetime | None = None) 
     if not pairings:
         return 0
     held = held_check_ins([row.id for row in pairings])
+    earlier = earlier_lapses([row.id for row in pairings])
     lapsing = []
     for row in pairings:
         due = due_dates(settings.cadence, row.start_date or row.paired_on, row.paired_on)
         days = [each.held_on for each in held.get(row.id, [])]
-        first = lapse_start(due, days, today, settings.grace_days)
+        told = told_through(due, settings.grace_days, earlier.get(row.id, []), today)
+        first = lapse_start(due, days, today, settings.grace_days, told)
         if first is not None:
             lapsing.append(_Lapsing(row.id, row.rep_name, row.buddy_name, row.coach_id, first))
     inserted = _insert(lapsing, moment)

@@ -13,14 +13,16 @@ from sqlalchemy.orm import joinedload
 
 from app import once
 from app.accounts.models import Role, User, UserRole
+from app.accounts.service import escape_like
 from app.buddies.cadence import DEFAULT_CADENCE, Cadence, parse_cadence, usable_grace
 from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
-from app.buddies.service.access import require_pair, require_see_pairing
+from app.buddies.service.access import require_pair, require_see_pairing, sees_pairing_link
 from app.buddies.suggestions import Candidate, is_suggested
 from app.curriculum.models import PlanTemplate
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.notifications.service import notify
+from app.pagination import Page, PageRequest, paginate_rows
 from app.plans.models import Plan
 from app.plans.service import active_plan, active_plan_role
 
@@ -77,6 +79,22 @@ def active_pairing_of(rep: User) -> BuddyPairing | None:
     )
 
 
+@dataclass(frozen=True)
+class BuddyLink:
+    """The new hire's active pairing as their ramp page links to it."""
+
+    link: str
+    buddy_name: str
+
+
+def buddy_link_for(actor: User, rep: User) -> BuddyLink | None:
+    """A link to the rep's active pairing, for the rep, the buddy and the coach: one query."""
+    pairing = active_pairing_of(rep)
+    if pairing is None or not sees_pairing_link(actor, pairing):
+        return None
+    return BuddyLink(pairing_link(pairing.id), pairing.buddy.full_name)
+
+
 def pairing_history_of(rep: User) -> list[BuddyPairing]:
     """Every pairing of the new hire, newest first, with both people: one query."""
     query = (
@@ -115,9 +133,9 @@ def _buddies_now() -> object:
     )
 
 
-def peers_for(actor: User, rep: User) -> list[Peer]:
-    """Active reps other than the new hire, suggested ones first (fewest buddies, longest
-    in the job), then the others by name: three queries."""
+def peers_for(actor: User, rep: User, search: str = "") -> list[Peer]:
+    """Active reps other than the new hire (whose name holds ``search``), suggested ones first
+    (fewest buddies, longest in the job), then the others by name: three queries."""
     require_pair(actor, rep)
     settings = buddy_settings()
     role, start = active_plan_role(rep), rep_start(rep)
@@ -135,6 +153,8 @@ def peers_for(actor: User, rep: User) -> list[Peer]:
         .outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
         .where(User.active.is_(True), User.id != rep.id)
     )
+    if search.strip():
+        query = query.where(User.full_name.ilike(f"%{escape_like(search.strip())}%", "\\"))
     peers = []
     for row in db.session.execute(query):
         candidate = Candidate(row.role or "", row.started_on, row.active, row.buddies)
@@ -149,6 +169,22 @@ def peers_for(actor: User, rep: User) -> list[Peer]:
         key=lambda p: (not p.suggested, p.buddies if p.suggested else 0, p.name.lower(), p.user_id)
     )
     return peers
+
+
+@dataclass(frozen=True)
+class PeerChoice:
+    """The pairing form's picker: the suggestions, and one page of the peers with room."""
+
+    suggested: list[Peer]
+    offered: Page[Peer]
+
+
+def peer_choice(actor: User, rep: User, request: PageRequest) -> PeerChoice:
+    """Peers who may buddy the rep, narrowed by the request's name search and paged (suggested
+    first), so the form never lists a thousand reps: the same three queries whatever the page."""
+    peers = peers_for(actor, rep, request.search)
+    offered = paginate_rows([p for p in peers if not p.full], request, {})
+    return PeerChoice([p for p in peers if p.suggested], offered)
 
 
 def find_peer(buddy_id: int | None) -> User:
@@ -256,4 +292,15 @@ def held_check_ins(pairing_ids: list[int]) -> dict[int, list[Held]]:
         query.where(BuddyCheckIn.pairing_id.in_(pairing_ids))
     ):
         found[pairing_id].append(Held(held_on, recorded_at))
+    return found
+
+
+def earlier_lapses(pairing_ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
+    """Each pairing's lapses so far: the first missed date and the day it was resolved."""
+    found: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    query = select(BuddyLapse.pairing_id, BuddyLapse.first_missed_on, BuddyLapse.resolved_at)
+    for pairing_id, first_missed_on, resolved_at in db.session.execute(
+        query.where(BuddyLapse.pairing_id.in_(pairing_ids))
+    ):
+        found[pairing_id].append((first_missed_on, resolved_at.date() if resolved_at else None))
     return found

@@ -3,7 +3,7 @@ SMART commitments, acknowledgement and the rep's follow-up."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -317,6 +317,17 @@ def record_debrief(
 # --- the rep's side afterwards ---------------------------------------------------------------
 
 
+# Features above coaching that may hold an acknowledgement back (disputes: the notes are
+# disputed) register a check here by name; it returns why not, or None. Coaching imports none.
+AcknowledgementHold = Callable[[Debrief], str | None]
+_ACKNOWLEDGEMENT_HOLDS: dict[str, AcknowledgementHold] = {}
+
+
+def hold_acknowledgement_when(name: str, hold: AcknowledgementHold) -> None:
+    """Register (or replace, on a re-import) a reason a recorded debrief cannot be acknowledged."""
+    _ACKNOWLEDGEMENT_HOLDS[name] = hold
+
+
 def acknowledge(actor: User, debrief: Debrief) -> Debrief:
     """The rep read the recorded debrief; a second click changes nothing."""
     require_answer_debrief(actor, debrief)
@@ -325,6 +336,10 @@ def acknowledge(actor: User, debrief: Debrief) -> Debrief:
         return debrief
     if not debrief.is_recorded:
         raise Conflict("Your coach has not recorded this debrief yet.")
+    for hold in _ACKNOWLEDGEMENT_HOLDS.values():
+        reason = hold(debrief)
+        if reason is not None:
+            raise Conflict(reason)
     if debrief.acknowledged_at is not None:
         raise Conflict("You have already acknowledged this debrief.")
     debrief.acknowledged_at = now()

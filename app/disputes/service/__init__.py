@@ -29,17 +29,20 @@ from app.disputes.service.resolving import (
     require_resolve,
     resolve_dispute,
 )
+from app.disputes.service.status import DisputeNote, dispute_on
 
 __all__ = [
     "OUTCOMES",
     "SHOWN",
     "Age",
+    "DisputeNote",
     "Item",
     "acknowledge",
     "age_of",
     "can_resolve",
     "correction_choices",
     "dispute_link",
+    "dispute_on",
     "disputes_page",
     "find_item",
     "get_dispute",
