@@ -22,7 +22,14 @@ cells_strategy = st.dictionaries(
 
 def answers_in(group: Group, cells: dict[Cell, int]) -> Counter[Cell]:
     """The group's answers, as a multiset of (cell, person number)."""
-    return Counter({(cell, n): 1 for cell, count in cells.items() for n in range(count) if members(group, cell)})
+    return Counter(
+        {
+            (cell, n): 1
+            for cell, count in cells.items()
+            for n in range(count)
+            if members(group, cell)
+        }
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -49,7 +56,7 @@ def test_a_group_less_its_shown_values_is_never_a_few_answers(cells) -> None:
             values = {cell[dimension] for cell in cells if members(parent, cell)}
             left = sum(answers_in(parent, cells).values())
             for v in values:
-                child = parent[:dimension] + (v,) + parent[dimension + 1 :]
+                child = (*parent[:dimension], v, *parent[dimension + 1 :])
                 if child in shown:
                     left -= sum(answers_in(child, cells).values())
             assert left == 0 or left >= MIN

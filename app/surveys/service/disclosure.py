@@ -54,7 +54,7 @@ def shown_groups(cells: Mapping[Cell, int], minimum: int) -> frozenset[Group]:
     for group, mask in masks.items():
         for dimension, value in enumerate(group):
             if value is not None:
-                parent = group[:dimension] + (None,) + group[dimension + 1 :]
+                parent = (*group[:dimension], None, *group[dimension + 1 :])
                 breakdowns.setdefault((parent, dimension), set()).add(mask)
     hidden = {mask for mask, size in sizes.items() if size < minimum}
     hidden |= _pairs_too_close(sizes, minimum)
