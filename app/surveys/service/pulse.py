@@ -192,7 +192,8 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
     if group.checkpoint is not None:
         responses = responses.where(PulseResponse.checkpoint == group.checkpoint)
     respondents = db.session.scalar(select(func.count()).select_from(responses.subquery())) or 0
-    withheld = respondents >= MIN_GROUP and _as_group(group) not in _groups_shown()
+    shown_now = _groups_shown()  # asked whatever the group's size: a fixed number of queries
+    withheld = respondents >= MIN_GROUP and _as_group(group) not in shown_now
     # Tallied whatever the group's size (the page asks the same queries either way), and then
     # not shown when the group is too small.
     counted = db.session.execute(
