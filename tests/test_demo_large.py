@@ -17,6 +17,8 @@ from app.demo_large.people import DOMAIN, staff_counts, team_count
 from app.extensions import db
 from app.notifications.models import Notification
 from app.plans.models import Milestone, MilestoneStatus
+from app.recognition.models import Recognition
+from app.surveys.models import PulseResponse
 
 REPS = 40
 
@@ -88,6 +90,12 @@ def test_milestones_in_every_state(output):
     assert count(Milestone) >= REPS * 19
     for status in (MilestoneStatus.DONE, MilestoneStatus.OPEN, MilestoneStatus.SUBMITTED):
         assert count(Milestone, Milestone.status == status), status
+
+
+def test_pulse_answers_and_recognition(output):
+    """Reps past a checkpoint answered it; the first team has the demo's recognition."""
+    assert count(PulseResponse) >= 5
+    assert count(Recognition) >= 1
 
 
 def test_certifications_passed_and_not_passed(output):

@@ -24,6 +24,8 @@ from app.demo_large.ramp import play_certifications, play_milestones
 from app.extensions import db
 from app.notifications.models import Notification
 from app.plans import service as plans
+from app.recognition.demo import seed_recognition
+from app.surveys.demo import seed_surveys
 
 # Bump when the generator's output changes: ``make bench`` keys its cached database by it.
 GENERATOR_VERSION = 2
@@ -108,14 +110,7 @@ def seed_large_organisation(
     started = time.perf_counter()
     hr_person = db.session.get(User, hr_id)
     assert hr_person is not None
-    sample = list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.REP, User.email.like(f"%@{DOMAIN}"))
-            .order_by(User.id)
-        )
-    )
+    sample = _reps()
     made = play_agreements(hr_person, sample, sealed_count(reps), random.Random(seed))
     db.session.flush()
     end_batch()
@@ -127,4 +122,23 @@ def seed_large_organisation(
     rows = seed_a_year_of_activity(hr_person, DOMAIN, now.date(), seed, end_batch, progress)
     built.seconds["a year of activity"] = time.perf_counter() - started
     progress(f"{rows:,} days of activity imported")
+    _listen(now)
+    end_batch()
     return built
+
+
+def _reps() -> list[User]:
+    """The organisation's reps, in the order they were created (a team at a time)."""
+    query = select(User).join(UserRole).where(UserRole.role == Role.REP)
+    return list(db.session.scalars(query.where(User.email.like(f"%@{DOMAIN}")).order_by(User.id)))
+
+
+def _listen(now: datetime) -> None:
+    """Pulse answers from every rep past a checkpoint, and the demo's recognition in the first
+    team (after the activity, so that a week of meetings booked can be recognised)."""
+    reps = _reps()
+    seed_surveys(reps, now)
+    first_team = [rep for rep in reps if rep.team_id == reps[0].team_id] if reps else []
+    if len(first_team) >= 10:
+        seed_recognition(first_team, now)
+    db.session.flush()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from app.accounts.models import User
+from app.accounts.service import local_today
 from app.extensions import db
 from app.recognition import service
 from app.recognition.models import AchievementKind
@@ -17,6 +18,7 @@ THANKS = (
     (9, 4, AchievementKind.MILESTONE, "Thanks for sharing your call list set-up with me!", 3),
     ("coach", 5, AchievementKind.CERTIFICATION, "Certified, and with top marks on next steps.", 2),
     (0, 1, AchievementKind.MILESTONE, "Your sequences gave me a template to start from.", 1),
+    ("coach", 2, AchievementKind.METRIC, "Your best week of meetings yet: keep it going.", 0),
 )
 
 
@@ -27,8 +29,18 @@ def seed_recognition(reps: Sequence[User], now: datetime) -> None:
         giver = rep.coach if giver_at == "coach" else reps[int(giver_at)]
         if giver is None or not service.can_recognise(giver, rep):
             continue
-        found = [a for a in service.achievements_of(giver, rep) if a.kind is kind]
+        today = local_today(rep, now)
+        found = [a for a in service.achievements_of(giver, rep, today) if a.kind is kind]
         if found:
-            given = service.give_recognition(giver, rep, found[-1].choice, note)
+            chosen = _pick(found)
+            given = service.give_recognition(giver, rep, chosen.choice, note, today=today)
             given.created_at = now.replace(tzinfo=None) - timedelta(days=days_ago, hours=3)
     db.session.flush()
+
+
+def _pick(found: list[service.Achievement]) -> service.Achievement:
+    """The first record of its kind; for activity, the week with the most meetings booked."""
+    booked = [a for a in found if a.figure and a.figure.metric.key == "meetings_booked"]
+    if booked:
+        return max(booked, key=lambda a: a.figure.value if a.figure else 0)
+    return found[-1]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Team, User
@@ -21,6 +21,7 @@ class AchievementKind(enum.StrEnum):
     MILESTONE = "milestone"  # a plan milestone done (checkbox, number, meeting or metric)
     CERTIFICATION = "certification"  # a certification attempt passed
     COMMITMENT = "commitment"  # a debrief commitment the coach marked kept
+    METRIC = "metric"  # one of the rep's activity figures: a metric's total in one week
 
     @property
     def label(self) -> str:
@@ -28,6 +29,7 @@ class AchievementKind(enum.StrEnum):
             "milestone": "Milestone",
             "certification": "Certification",
             "commitment": "Kept commitment",
+            "metric": "Activity",
         }[self.value]
 
 
@@ -37,6 +39,8 @@ class Recognition(db.Model):  # type: ignore[name-defined]
     ``what`` keeps the record's wording as it was when the thanks were given, so the feed
     reads in one query and a later edit of the milestone does not rewrite what was said.
     ``team_id`` is the rep's team at the time: the team feed shows what the team saw.
+    A metric's figure is no row of its own: ``metric`` and ``week_start`` say which it was
+    (``record_id`` is 0), as the weekly summaries it was read from are recomputed on import.
     """
 
     __tablename__ = "recognitions"
@@ -51,6 +55,8 @@ class Recognition(db.Model):  # type: ignore[name-defined]
     record_id: Mapped[int] = mapped_column(Integer)
     what: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(String(NOTE_LENGTH))
+    metric: Mapped[str | None] = mapped_column(String(32))
+    week_start: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
     rep: Mapped[User] = relationship(foreign_keys=[rep_id])

@@ -6,7 +6,8 @@ Rules (enforced here, whatever the pages show):
   nobody recognises themselves;
 * recognition is for one of that rep's own records: a milestone done, a certification passed,
   or (coaches and admins only: a team-mate does not read the rep's debriefs) a commitment the
-  coach marked kept;
+  coach marked kept; or (only for those who may see the rep's activity figures, so not a
+  team-mate: ``app.metrics.service.access``) one of the rep's weekly activity figures;
 * the rep hears of it (in the app, and by email if their notification settings say so);
 * the team feed shows the recognition of one's team (a coach: also their reps'; HR and admins:
   everyone's); a rep's page lists theirs, for whoever may see them or is on their team.
@@ -15,23 +16,26 @@ Rules (enforced here, whatever the pages show):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.access import can_coach_rep, can_view_person
 from app.accounts.models import Role, User
+from app.accounts.service import local_today
 from app.certification.models import CertificationAttempt
 from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment
 from app.curriculum.service import stage_names
 from app.errors import Invalid, NotAllowed
 from app.extensions import db
+from app.metrics.service.access import can_view_figures
 from app.notifications.service import notify
 from app.once import earlier_result, remember_result
 from app.pagination import Page, PageRequest, paginate_query
 from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.recognition.figures import WeekFigure, recent_figures
 from app.recognition.models import NOTE_LENGTH, AchievementKind, Recognition
 
 NOTIFICATION_KIND = "recognition"
@@ -44,10 +48,13 @@ class Achievement:
     kind: AchievementKind
     record_id: int
     what: str
+    figure: WeekFigure | None = None  # for a metric: which figure (``record_id`` is 0)
 
     @property
     def choice(self) -> str:
-        """How a form names it: ``milestone:12``."""
+        """How a form names it: ``milestone:12``, ``metric:meetings_booked:2026-11-09``."""
+        if self.figure is not None:
+            return f"{self.kind.value}:{self.figure.key}"
         return f"{self.kind.value}:{self.record_id}"
 
 
@@ -84,8 +91,9 @@ def require_see_recognition_of(actor: User, rep: User) -> None:
         raise NotAllowed("You can only see the recognition of your team or the reps you coach.")
 
 
-def achievements_of(actor: User, rep: User) -> list[Achievement]:
-    """What ``actor`` may recognise ``rep`` for, newest first within each kind (three queries)."""
+def achievements_of(actor: User, rep: User, today: date | None = None) -> list[Achievement]:
+    """What ``actor`` may recognise ``rep`` for, newest first within each kind (four queries
+    at most); ``today`` (the rep's, by default) ends the weeks of figures offered."""
     require_recognise(actor, rep)
     milestones = db.session.execute(
         select(Milestone.id, Milestone.title)
@@ -111,12 +119,16 @@ def achievements_of(actor: User, rep: User) -> list[Achievement]:
             .order_by(Commitment.reviewed_at.desc(), Commitment.id.desc())
         )
         found += [Achievement(AchievementKind.COMMITMENT, cid, action) for cid, action in kept]
+    if can_view_figures(actor, rep):
+        figures = recent_figures(rep, today or local_today(rep))
+        found += [Achievement(AchievementKind.METRIC, 0, f.what, f) for f in figures]
     return found
 
 
 def give_recognition(
-    actor: User, rep: User, choice: str, note: str, key: str | None = None
-) -> Recognition:
+    actor: User, rep: User, choice: str, note: str, key: str | None = None,
+    today: date | None = None,
+) -> Recognition:  # fmt: skip
     """Thank ``rep`` for the record ``choice`` names (``milestone:12``); the rep is notified.
 
     A repeated submission (same ``key``) answers with the first one's recognition.
@@ -127,7 +139,7 @@ def give_recognition(
         raise Invalid("Say in a few words what you are recognising.", field="note")
     if len(note) > NOTE_LENGTH:
         raise Invalid(f"Keep the note to {NOTE_LENGTH} characters.", field="note")
-    chosen = {a.choice: a for a in achievements_of(actor, rep)}.get(choice)
+    chosen = {a.choice: a for a in achievements_of(actor, rep, today)}.get(choice)
     if chosen is None:  # not one of this rep's records (or not one the actor may use)
         raise Invalid(f"Choose one of {rep.first_name}'s achievements.", field="achievement")
     earlier = earlier_result(key, Recognition)
@@ -136,6 +148,8 @@ def give_recognition(
     recognition = Recognition(
         rep=rep, given_by=actor, team_id=rep.team_id, kind=chosen.kind,
         record_id=chosen.record_id, what=chosen.what[:200], note=note,
+        metric=chosen.figure.metric.key if chosen.figure else None,
+        week_start=chosen.figure.week_start if chosen.figure else None,
         created_at=datetime.now(UTC).replace(tzinfo=None),
     )  # fmt: skip
     db.session.add(recognition)

@@ -1,8 +1,9 @@
 """Pulse surveys and debrief ratings in the demo organisation.
 
 Every rep past a checkpoint answered it, except Hiro (day 33), whose day-30 survey waits for
-him. Seven answered at day 30, so HR sees those results; three at day 60, so that group says
-"fewer than 5 answers". Each recorded debrief is rated by its rep the day after.
+him. Six answered at day 30 and three at day 60: HR sees everyone's results; day 60 says
+"fewer than 5 answers", and day 30 is withheld (everyone less day 30 would be day 60's three).
+Each recorded debrief is rated by its rep the day after.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ debrief ratings (one coach's trend shown, the other's under five)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -27,19 +29,24 @@ def _person(email: str) -> User:
 
 def test_the_demo_has_recognition_in_both_teams(seeded) -> None:
     feed = recognition.team_feed(_person("admin@demo.salesramp"), PageRequest())
-    assert feed.total == 5
+    assert feed.total == 6
+    assert any(r.kind.value == "metric" and "Meetings booked" in r.what for r in feed.items)
     assert len({r.rep.team_id for r in feed.items}) == 2
 
 
-def test_the_demo_shows_day_30_results_and_hides_day_60(seeded) -> None:
+def test_the_demo_shows_everyone_and_withholds_day_30_and_day_60(seeded) -> None:
+    """Day 60 has three answers; day 30 is withheld too, as everyone less day 30 is day 60."""
     hr = _person("hr@demo.salesramp")
+    assert service.pulse_results(hr, service.ResultFilter()).shown
     day_30 = service.pulse_results(hr, service.ResultFilter(checkpoint=30))
-    assert day_30.shown and day_30.respondents >= service.MIN_GROUP
+    assert day_30.withheld and day_30.respondents >= service.MIN_GROUP
     assert not service.pulse_results(hr, service.ResultFilter(checkpoint=60)).shown
     hiro = _person("rep8@demo.salesramp")  # Hiro, day 33: his day-30 survey waits for him
     assert service.due_pulses(hiro, local_today(hiro)) == [30]
 
 
 def test_the_demo_has_one_coach_trend_shown_and_one_under_five(seeded) -> None:
-    summary = service.ratings_by_coach(_person("admin@demo.salesramp"))
+    """Once the demo's months are over (the current month is shown from the 2nd of the next)."""
+    later = date.today() + timedelta(days=62)
+    summary = service.ratings_by_coach(_person("admin@demo.salesramp"), later)
     assert sorted(s.average is None for s in summary) == [False, True]

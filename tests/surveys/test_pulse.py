@@ -102,13 +102,39 @@ def test_results_need_five_respondents(make_user, respondents) -> None:
 
 def test_a_small_team_says_fewer_than_five(make_user, make_team, respondents) -> None:
     hr = make_user(Role.HR)
-    big, small = make_team("Team Big"), make_team("Team Small")
+    big, other, small = make_team("Team Big"), make_team("Team Other"), make_team("Team Small")
     respondents(5, team=big)
-    respondents(3, team=small)
+    respondents(5, team=other)
     assert service.pulse_results(hr, service.ResultFilter(team_id=big.id)).shown
-    assert not service.pulse_results(hr, service.ResultFilter(team_id=small.id)).shown
+    respondents(3, team=small, day=60)
+    few = service.pulse_results(hr, service.ResultFilter(team_id=small.id))
+    assert few.respondents == 3 and not few.shown and not few.withheld
     assert not service.pulse_results(hr, service.ResultFilter(checkpoint=60)).shown
-    assert service.pulse_results(hr, service.ResultFilter(role="SDR", checkpoint=30)).shown
+    assert service.pulse_results(hr, service.ResultFilter()).shown
+    # Now everyone less day 30 (or less one of the teams of five) would be the small team.
+    assert service.pulse_results(hr, service.ResultFilter(role="SDR", checkpoint=30)).withheld
+    teams_shown = [
+        service.pulse_results(hr, service.ResultFilter(team_id=team.id)).shown
+        for team in (big, other)
+    ]
+    assert teams_shown.count(True) <= 1
+
+
+def test_everyone_less_a_team_never_gives_away_a_few_answers(
+    make_user, make_team, respondents, login
+) -> None:
+    """Six answers in all and five in one team: the sixth person's would be the difference."""
+    hr = make_user(Role.HR)
+    big, other = make_team("Team Big"), make_team("Team Other")
+    respondents(5, team=big, coaching_useful=4)
+    respondents(1, team=other, coaching_useful=1)
+    everyone = service.pulse_results(hr, service.ResultFilter())
+    team = service.pulse_results(hr, service.ResultFilter(team_id=big.id))
+    assert everyone.shown
+    assert team.withheld and not team.shown and team.questions == ()
+    page = login(hr).get(f"/surveys/results?team={big.id}")
+    assert page.status_code == 200 and "differs from another group" in page.text
+    assert "My coaching sessions make me better" not in page.text
 
 
 @pytest.mark.parametrize("role", [Role.REP, Role.COACH])

@@ -3,12 +3,12 @@ show averages only from five ratings on, and never who gave which."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.accounts.models import Role
 from app.coaching import service as coaching
@@ -20,6 +20,8 @@ from app.surveys.models import DebriefRating
 from app.surveys.service.ratings import by_month, overall_average
 
 TODAY = date.today()
+# The 2nd of next month: this month is over everywhere, so it is shown.
+NEXT_MONTH = (TODAY.replace(day=1) + timedelta(days=32)).replace(day=2)
 
 
 @pytest.fixture
@@ -67,14 +69,26 @@ def test_a_repeated_form_rates_once(coach, debrief) -> None:
 
 def test_under_five_ratings_show_no_average_and_no_comments(coach, rated_debriefs) -> None:
     rated_debriefs(coach, 4, rating=2, comment="Too short")
-    trend = service.coach_trend(coach, coach)
+    trend = service.coach_trend(coach, coach, NEXT_MONTH)
     assert trend.count == 4 and trend.average is None
     assert [(m.count, m.average, m.comments) for m in trend.months] == [(4, None, ())]
     rated_debriefs(coach, 1, rating=5, comment="Great")
-    trend = service.coach_trend(coach, coach)
+    trend = service.coach_trend(coach, coach, NEXT_MONTH)
     assert trend.average == pytest.approx(2.6)
     assert trend.months[-1].comments == tuple(sorted(trend.months[-1].comments))
     assert len(trend.months[-1].comments) == 5
+
+
+def test_an_open_month_shows_only_its_count(coach, rated_debriefs) -> None:
+    """One more rating in an open month would change its average by exactly that rating."""
+    rated_debriefs(coach, 5, rating=4, comment="Useful")
+    for today in (TODAY, (TODAY.replace(day=1) + timedelta(days=32)).replace(day=1)):
+        trend = service.coach_trend(coach, coach, today)
+        assert [(m.count, m.average, m.comments, m.still_open) for m in trend.months] == [
+            (5, None, (), True)
+        ]
+        assert trend.average is None
+    assert service.coach_trend(coach, coach, NEXT_MONTH).average == 4.0
 
 
 def test_a_coach_sees_only_their_own_trend(make_user, make_rep, coach) -> None:
@@ -91,15 +105,30 @@ def test_admins_see_every_coach_with_the_same_minimum(make_user, coach, rated_de
     rated_debriefs(coach, 2)
     rated_debriefs(busy, 5, rating=3)
     summary = {
-        s.name: (s.count, s.average) for s in service.ratings_by_coach(make_user(Role.ADMIN))
+        s.name: (s.count, s.average)
+        for s in service.ratings_by_coach(make_user(Role.ADMIN), NEXT_MONTH)
     }
     assert summary == {"Casey Coach": (2, None), "Busy Coach": (5, 3.0)}
     with pytest.raises(NotAllowed):
         service.ratings_by_coach(coach)
 
 
+def _rated_last_month() -> None:
+    """Every rating dated in a month that is over, so that its page shows it."""
+    last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=15)
+    db.session.execute(update(DebriefRating).values(rated_on=last_month))
+    db.session.commit()
+
+
+def test_the_coach_page_says_an_open_month_is_shown_when_over(coach, rated_debriefs, login) -> None:
+    rated_debriefs(coach, 5, rating=4, comment="Helpful")
+    page = login(coach).get(f"/surveys/ratings/coaches/{coach.id}")
+    assert "Shown when the month is over" in page.text and "Helpful 0" not in page.text
+
+
 def test_the_coach_page_never_says_which_rep_rated(coach, rated_debriefs, login) -> None:
     debriefs = rated_debriefs(coach, 3, rating=1, comment="Secret remark")
+    _rated_last_month()
     page = login(coach).get(f"/surveys/ratings/coaches/{coach.id}")
     assert page.status_code == 200
     assert "Fewer than 5 ratings" in page.text
@@ -111,6 +140,7 @@ def test_the_coach_page_never_says_which_rep_rated(coach, rated_debriefs, login)
 
 def test_five_ratings_draw_the_chart_and_table(coach, rated_debriefs, login, make_user) -> None:
     rated_debriefs(coach, 5, rating=4, comment="Helpful")
+    _rated_last_month()
     page = login(make_user(Role.ADMIN)).get(f"/surveys/ratings/coaches/{coach.id}")
     assert "<svg" in page.text and "<title" in page.text and "<desc" in page.text
     assert "Helpful 0" in page.text and "4.0" in page.text

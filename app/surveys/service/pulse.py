@@ -25,6 +25,7 @@ from app.plans.models import Plan
 from app.plans.service import active_plan
 from app.surveys.models import PulseAnswer, PulseRequest, PulseResponse
 from app.surveys.questions import PulseSurvey, pulse_survey
+from app.surveys.service.disclosure import Cell, Group, shown_groups
 from app.surveys.service.groups import MIN_GROUP
 
 WINDOW_DAYS = 30
@@ -164,10 +165,13 @@ class PulseResults:
 
     respondents: int
     questions: tuple[QuestionResult, ...]
+    # Enough answers, but withheld: another result HR can ask for differs from this one by
+    # fewer than MIN_GROUP answers, which could then be worked out (``disclosure``).
+    withheld: bool = False
 
     @property
     def shown(self) -> bool:
-        return self.respondents >= MIN_GROUP
+        return self.respondents >= MIN_GROUP and not self.withheld
 
 
 def require_see_results(actor: User) -> None:
@@ -188,6 +192,8 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
     if group.checkpoint is not None:
         responses = responses.where(PulseResponse.checkpoint == group.checkpoint)
     respondents = db.session.scalar(select(func.count()).select_from(responses.subquery())) or 0
+    shown_now = _groups_shown()  # asked whatever the group's size: a fixed number of queries
+    withheld = respondents >= MIN_GROUP and _as_group(group) not in shown_now
     # Tallied whatever the group's size (the page asks the same queries either way), and then
     # not shown when the group is too small.
     counted = db.session.execute(
@@ -198,8 +204,8 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
     tally: dict[str, dict[int, int]] = {}
     for question_key, rating, number in counted:
         tally.setdefault(question_key, {})[rating] = number
-    if respondents < MIN_GROUP:
-        return PulseResults(respondents, ())
+    if respondents < MIN_GROUP or withheld:
+        return PulseResults(respondents, (), withheld)
     survey = pulse_survey()
     results = []
     for question in survey.questions:
@@ -212,6 +218,31 @@ def pulse_results(actor: User, group: ResultFilter) -> PulseResults:
             QuestionResult(question.key, question.text, question.about, round(average, 2), counts)
         )
     return PulseResults(respondents, tuple(results))
+
+
+NO_VALUE = "-"  # a response without a team, role or cohort: a value of its own, never "any"
+
+
+def _as_group(group: ResultFilter) -> Group:
+    return (group.team_id, group.role or None, group.cohort or None, group.checkpoint)
+
+
+def _groups_shown() -> frozenset[Group]:
+    """Every group of respondents that may be shown now, whichever HR asks for (one query)."""
+    counted = db.session.execute(
+        select(
+            PulseResponse.team_id, PulseResponse.role, PulseResponse.cohort,
+            PulseResponse.checkpoint, func.count(),
+        ).group_by(
+            PulseResponse.team_id, PulseResponse.role, PulseResponse.cohort,
+            PulseResponse.checkpoint,
+        )
+    )  # fmt: skip
+    cells: dict[Cell, int] = {}
+    for team_id, role, cohort, checkpoint, number in counted:
+        cell = (team_id or NO_VALUE, role or NO_VALUE, cohort or NO_VALUE, checkpoint)
+        cells[cell] = cells.get(cell, 0) + number
+    return shown_groups(cells, MIN_GROUP)
 
 
 def result_filters() -> tuple[list[Team], list[str], list[str]]:

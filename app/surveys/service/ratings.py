@@ -5,13 +5,17 @@ be changed later could also be asked to be changed: the coach's trend must say w
 at the time). A coach sees their own trend by month, and HR and admins see every coach's, but
 a month (or a coach) with fewer than ``MIN_GROUP`` ratings shows no average and no comments,
 and no page ever says which rep gave which rating.
+
+A month is shown only once it is over (from the 2nd of the next month, so that a rating dated
+the last day in a timezone behind UTC is in): while a month is open, its average before and
+after one more rating would give that rating away, and its coach knows whom they debriefed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -81,8 +85,9 @@ def rate_debrief(
 class MonthOfRatings:
     month: date  # its first day
     count: int
-    average: float | None  # None: fewer than MIN_GROUP ratings
+    average: float | None  # None: fewer than MIN_GROUP ratings, or the month still open
     comments: tuple[str, ...]  # only for a month shown; in alphabetical, not rated, order
+    still_open: bool = False  # the month is not over: nothing but its count is shown
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,13 @@ def can_see_trend(actor: User, coach: User) -> bool:
     return own or actor.sees_everyone
 
 
-def coach_trend(actor: User, coach: User) -> CoachTrend:
+def first_open_month(today: date) -> date:
+    """The first month not shown yet on ``today``: the current one, or the last until its
+    next day has passed everywhere."""
+    return (today - timedelta(days=1)).replace(day=1)
+
+
+def coach_trend(actor: User, coach: User, today: date | None = None) -> CoachTrend:
     """``coach``'s ratings by month, oldest first (one query, whatever the number of ratings)."""
     if not can_see_trend(actor, coach):
         raise NotAllowed("Coaches see their own ratings; HR and admins see every coach's.")
@@ -108,20 +119,27 @@ def coach_trend(actor: User, coach: User) -> CoachTrend:
         .where(DebriefRating.coach_id == coach.id)
         .order_by(DebriefRating.rated_on)
     ).all()
-    months = by_month([(rated_on, rating, comment) for rated_on, rating, comment in rows])
+    months = by_month(
+        [(rated_on, rating, comment) for rated_on, rating, comment in rows],
+        first_open_month(today or date.today()),
+    )
     return CoachTrend(coach, len(rows), overall_average(months), months)
 
 
-def by_month(rows: Sequence[tuple[date, int, str]]) -> tuple[MonthOfRatings, ...]:
-    """Ratings grouped by the month they were given in, oldest first; pure."""
+def by_month(
+    rows: Sequence[tuple[date, int, str]], open_from: date | None = None
+) -> tuple[MonthOfRatings, ...]:
+    """Ratings grouped by the month they were given in, oldest first; months from ``open_from``
+    on are counted but not shown. Pure."""
     grouped: dict[date, list[tuple[int, str]]] = {}
     for rated_on, rating, comment in sorted(rows, key=lambda row: row[0]):
         grouped.setdefault(rated_on.replace(day=1), []).append((rating, comment))
     months = []
     for month, entries in grouped.items():
-        average = shown([rating for rating, _ in entries])
+        still_open = open_from is not None and month >= open_from
+        average = None if still_open else shown([rating for rating, _ in entries])
         comments = sorted(c for _, c in entries if c) if average is not None else []
-        months.append(MonthOfRatings(month, len(entries), average, tuple(comments)))
+        months.append(MonthOfRatings(month, len(entries), average, tuple(comments), still_open))
     return tuple(months)
 
 
@@ -142,7 +160,7 @@ class CoachSummary:
     average: float | None
 
 
-def ratings_by_coach(actor: User) -> list[CoachSummary]:
+def ratings_by_coach(actor: User, today: date | None = None) -> list[CoachSummary]:
     """Every coach with ratings: how many, and their average over their months shown (those
     of ``MIN_GROUP`` ratings or more), as on their own page. Two queries."""
     if not actor.sees_everyone:
@@ -161,8 +179,11 @@ def ratings_by_coach(actor: User) -> list[CoachSummary]:
     for coach_id, rated_on, rating in db.session.execute(ratings):
         if coach_id is not None:
             rows.setdefault(coach_id, []).append((rated_on, rating, ""))
+    open_from = first_open_month(today or date.today())
     summaries = [
-        CoachSummary(coach_id, coaches[coach_id], len(found), overall_average(by_month(found)))
+        CoachSummary(
+            coach_id, coaches[coach_id], len(found), overall_average(by_month(found, open_from))
+        )
         for coach_id, found in rows.items()
     ]
     return sorted(summaries, key=lambda s: (s.name, s.coach_id))
