@@ -1,6 +1,6 @@
 """recognition of a metric: which activity figure (metric and week) a recognition was for
 
-Revision ID: 0037_recog2
+Revision ID: 0037
 Revises: 0036
 Create Date: 2026-11-30 06:15:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0037_recog2"
+revision = "0037"
 down_revision = "0036"
 branch_labels = None
 depends_on = None
