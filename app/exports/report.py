@@ -67,9 +67,7 @@ def report_fingerprint(values: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _store(
-    rep_id: int, stored: StoredProgressReport | None, fingerprint: str, pdf: bytes
-) -> None:
+def _store(rep_id: int, stored: StoredProgressReport | None, fingerprint: str, pdf: bytes) -> None:
     """Keep the new copy; two first downloads at once store it once (the other one's stays)."""
     rendered_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     if stored is not None:

@@ -76,7 +76,8 @@ def progress_report(rep_id: int) -> Response:
     response.set_etag(copy.fingerprint)
     response.cache_control.private = True
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 when the browser holds this report already
+    return response
 
 
 @bp.post("/<name>.<fmt>/start")

@@ -119,9 +119,7 @@ def test_the_report_renders_again_when_what_it_shows_changes(rep, login, renders
     assert len(renders) == 2
 
 
-def test_another_reps_change_leaves_the_stored_report_alone(
-    rep, make_rep, login, renders
-) -> None:
+def test_another_reps_change_leaves_the_stored_report_alone(rep, make_rep, login, renders) -> None:
     other = make_rep(name="Blake Other", coach=rep.coach)
     client = login(rep.coach)
     url = f"/exports/reps/{rep.id}/report.pdf"
