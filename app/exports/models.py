@@ -67,5 +67,5 @@ class StoredProgressReport(db.Model):  # type: ignore[name-defined]
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     fingerprint: Mapped[str] = mapped_column(String(64))
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     rendered_at: Mapped[datetime] = mapped_column(DateTime)
