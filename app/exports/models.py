@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.db import string_enum
 from app.extensions import db
@@ -51,3 +51,21 @@ class TableExport(db.Model):  # type: ignore[name-defined]
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class StoredProgressReport(db.Model):  # type: ignore[name-defined]
+    """A rep's rendered progress report, kept while what it says stays the same.
+
+    Rendering the PDF takes over a second; reading what it says takes a few milliseconds.
+    ``fingerprint`` is a digest of those values, so a download renders again only when the
+    report would read differently, and the same digest is the response's ETag.
+    """
+
+    __tablename__ = "stored_progress_reports"
+
+    rep_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    rendered_at: Mapped[datetime] = mapped_column(DateTime)

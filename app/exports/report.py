@@ -4,12 +4,21 @@ Plan progress by phase with each milestone's status, certifications, commitments
 the recent debriefs and the agreements signed, gathered through each feature's own service
 (which checks that the actor may see the rep, as the pages do) and handed to the PDF
 template as plain values.
+
+Rendering takes over a second while gathering takes milliseconds, so the PDF is rendered once
+per distinct content and stored (:class:`StoredProgressReport`): a download gathers the values,
+digests them, and serves the stored copy while the digest holds.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.accounts.service import organisation
@@ -20,14 +29,60 @@ from app.certification.scoring import format_score
 from app.certification.status import format_day
 from app.coaching import service as coaching
 from app.curriculum.service import stage_names
+from app.exports.models import StoredProgressReport
+from app.extensions import db
 from app.pdf import render_pdf
 from app.plans import service as plans
 
 RECENT_DEBRIEFS = 5
 
 
-def progress_report_pdf(actor: User, rep: User, today: date) -> bytes:
-    return render_pdf("pdf/progress_report.html", progress_report(actor, rep, today))
+@dataclass(frozen=True)
+class ReportCopy:
+    """The report's PDF and the digest of what it says (its ETag)."""
+
+    fingerprint: str
+    pdf: bytes
+
+
+def progress_report_pdf(actor: User, rep: User, today: date) -> ReportCopy:
+    """The report as stored when it still says the same; rendered and stored again otherwise.
+
+    The fingerprint digests the very values the template shows, so it changes exactly when the
+    report would read differently (a milestone done, a new debrief, the date printed on it),
+    and never for a change the report does not show.
+    """
+    values = progress_report(actor, rep, today)
+    fingerprint = report_fingerprint(values)
+    stored = db.session.get(StoredProgressReport, rep.id)
+    if stored is not None and stored.fingerprint == fingerprint:
+        return ReportCopy(fingerprint, stored.pdf)
+    pdf = render_pdf("pdf/progress_report.html", values)
+    _store(rep.id, stored, fingerprint, pdf)
+    return ReportCopy(fingerprint, pdf)
+
+
+def report_fingerprint(values: dict[str, Any]) -> str:
+    canonical = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _store(rep_id: int, stored: StoredProgressReport | None, fingerprint: str, pdf: bytes) -> None:
+    """Keep the new copy; two first downloads at once store it once (the other one's stays)."""
+    rendered_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    if stored is not None:
+        stored.fingerprint, stored.pdf, stored.rendered_at = fingerprint, pdf, rendered_at
+        db.session.flush()
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                StoredProgressReport(
+                    rep_id=rep_id, fingerprint=fingerprint, pdf=pdf, rendered_at=rendered_at
+                )
+            )
+    except IntegrityError:  # another request stored this rep's report meanwhile
+        pass
 
 
 def progress_report(actor: User, rep: User, today: date) -> dict[str, Any]:

@@ -64,13 +64,20 @@ def download(name: str, fmt: str) -> Response:
 def progress_report(rep_id: int) -> Response:
     """The rep's progress report for the HR file; for whoever may see the rep's pages."""
     rep = accounts.get_user(rep_id)
-    pdf = progress_report_pdf(current_user, rep, accounts.local_today(rep))
+    copy = progress_report_pdf(current_user, rep, accounts.local_today(rep))
     filename = f"progress-report-{rep.id}.pdf"
-    return Response(
-        pdf,
+    response = Response(
+        copy.pdf,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
+    # Private (it names a person) and revalidated each time: a browser holding the same
+    # report gets 304 Not Modified, with no PDF sent again.
+    response.set_etag(copy.fingerprint)
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.make_conditional(request)  # 304 when the browser holds this report already
+    return response
 
 
 @bp.post("/<name>.<fmt>/start")

@@ -66,3 +66,67 @@ def test_the_report_is_for_whoever_may_see_the_rep(app, rep, make_user, make_rep
     other_rep = make_rep(name="Blake Other")
     other.post("/login", data={"email": other_rep.email, "password": PASSWORD})
     assert other.get(f"/exports/reps/{rep.id}/report.pdf").status_code == 403
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """Each time the report's PDF is actually rendered (not served as stored)."""
+    from app.exports import report
+
+    rendered: list[str] = []
+    real = report.render_pdf
+
+    def counting(template: str, values: dict) -> bytes:
+        rendered.append(values["rep_name"])
+        return real(template, values)
+
+    monkeypatch.setattr(report, "render_pdf", counting)
+    return rendered
+
+
+def test_an_unchanged_report_is_rendered_once_and_revalidates(rep, login, renders) -> None:
+    client = login(rep.coach)
+    url = f"/exports/reps/{rep.id}/report.pdf"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert renders == ["Avery Quinlan"]
+    assert first.data == second.data
+    etag = first.headers["ETag"]
+    assert etag and second.headers["ETag"] == etag
+    assert "private" in first.headers["Cache-Control"]
+
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert renders == ["Avery Quinlan"]
+
+
+def test_the_report_renders_again_when_what_it_shows_changes(rep, login, renders) -> None:
+    client = login(rep.coach)
+    url = f"/exports/reps/{rep.id}/report.pdf"
+    etag = client.get(url).headers["ETag"]
+
+    plan = plans.active_plan(rep)
+    plan.milestones[1].status = MilestoneStatus.DONE
+    db.session.commit()
+
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert len(renders) == 2
+    assert client.get(url).headers["ETag"] == changed.headers["ETag"]
+    assert len(renders) == 2
+
+
+def test_another_reps_change_leaves_the_stored_report_alone(rep, make_rep, login, renders) -> None:
+    other = make_rep(name="Blake Other", coach=rep.coach)
+    client = login(rep.coach)
+    url = f"/exports/reps/{rep.id}/report.pdf"
+    etag = client.get(url).headers["ETag"]
+
+    plans.active_plan(other).milestones[0].status = MilestoneStatus.DONE
+    db.session.commit()
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert renders == ["Avery Quinlan"]

@@ -108,12 +108,18 @@ FUNNEL: tuple[str, ...] = (
 
 
 def gather(
-    reps: Select[Any], today: date, target_metrics: Sequence[str] = (), plans: bool = True
+    reps: Select[Any],
+    today: date,
+    target_metrics: Sequence[str] = (),
+    plans: bool = True,
+    funnel: bool = True,
 ) -> list[RepFigures]:
     """Every rep of ``reps`` with their aggregates, in the query's order: four queries.
 
     Monthly figures are summed for the funnel's metrics and ``target_metrics`` only; without
-    ``plans``, milestones and commitments are not counted (two queries fewer).
+    ``plans``, milestones and commitments are not counted (two queries fewer); without
+    ``funnel``, only ``target_metrics`` are summed (peers' attainment needs nothing else, and
+    at a thousand reps every summed column costs).
     """
     found = [
         RepFigures(rep_id, name, team, start, role, plan_id is not None)
@@ -123,7 +129,7 @@ def gather(
         return found
     by_id = {rep.rep_id: rep for rep in found}
     rep_ids = reps.with_only_columns(User.id).order_by(None)
-    summed = [m for m in METRICS if m.key in FUNNEL or m.key in target_metrics]
+    summed = [m for m in METRICS if (funnel and m.key in FUNNEL) or m.key in target_metrics]
     _add_figures(by_id, rep_ids, summed)
     if plans:
         _add_milestones(by_id, rep_ids, today)

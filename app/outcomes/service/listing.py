@@ -46,17 +46,24 @@ SORT_KEYS: Mapping[str, Callable[[OutcomeRow], Any]] = {
 
 
 def outcome_rows(
-    actor: User, filters: RepFilters, today: date, definition: Definition | None = None
+    actor: User,
+    filters: RepFilters,
+    today: date,
+    definition: Definition | None = None,
+    scored: bool = True,
 ) -> list[OutcomeRow]:
     """Every rep the actor may see that the filters keep, with their outcomes, by name.
 
     A coach sees their own reps, HR and admins everyone: five queries, whatever the number.
+    Unscored rows (``scored=False``: no readiness score) are for pages that read only when
+    each rep ramped: their target metric alone is summed and plans are not counted, which at
+    a thousand reps is most of the work.
     """
     require_see_outcomes(actor)
     definition = definition or current_definition()
     metrics = definition.target_metrics if definition else ()
-    found = gather(reps_query(actor, filters), today, metrics)
-    rows = [outcome_of(rep, definition, today) for rep in found]
+    found = gather(reps_query(actor, filters), today, metrics, plans=scored, funnel=scored)
+    rows = [outcome_of(rep, definition, today, scored=scored) for rep in found]
     if filters.cohort:
         rows = [row for row in rows if _in_cohort(row, filters.cohort)]
     return rows

@@ -128,7 +128,14 @@ def _months(
     targets = definition.spec.targets_for(mine.role)
     assert targets is not None
     metric = BY_KEY[targets.metric]
-    same_role = gather(reps_query(None, RepFilters(role=mine.role or "")), today, (targets.metric,))
+    # Only the peers' attainment is read (unscored): their target metric, no plan counts.
+    same_role = gather(
+        reps_query(None, RepFilters(role=mine.role or "")),
+        today,
+        (targets.metric,),
+        plans=False,
+        funnel=False,
+    )
     others = [
         outcome_of(rep, definition, today, scored=False)
         for rep in same_role
