@@ -1,7 +1,7 @@
 """stored progress reports: each rep's rendered report PDF, kept while its fingerprint holds
 
-Revision ID: 0037_perf13
-Revises: 0036
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-11-30 06:20:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0037_perf13"
-down_revision = "0036"
+revision = "0038"
+down_revision = "0037"
 branch_labels = None
 depends_on = None
 
