@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from app.accounts.models import Team, User
 from app.extensions import db
 from app.metrics.service import log_day
 from app.notifications.models import Notification
 from app.pagination import PageRequest
 from app.quests import service
+from app.quests.leaderboard import Privacy
 from app.quests.models import QuestCompletion
+from app.security.models import EventKind, SecurityEvent
+from tests.concurrency import together
 from tests.quests.conftest import certify, finish_milestones
 
 
@@ -105,3 +111,30 @@ def test_flask_quests_check_announces_what_was_reached(quest_team, runner):
     assert "quests newly reached: 1" in result.output
     again = runner.invoke(args=["quests", "check"])
     assert "quests newly reached: 0" in again.output
+
+
+@pytest.mark.real_commits
+def test_two_first_switches_at_once_store_one_choice_and_log_it_once(app, quest_team):
+    """Two coaches' tabs switch the leaderboard on at the same moment: one row, one log line,
+    and no error page from a primary-key clash (on SQLite the later writer may be refused
+    "database is locked" and sends again)."""
+    team_id, coach_id = quest_team.team.id, quest_team.coach.id
+
+    def switch_on() -> bool:
+        coach = db.session.get(User, coach_id)
+        changed = service.set_leaderboard(
+            coach, db.session.get(Team, team_id), enabled=True, privacy=Privacy.HIDDEN
+        )
+        db.session.commit()
+        return changed
+
+    outcomes = together(app, switch_on, times=4)
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(error, OperationalError) for error in refused), refused
+    assert outcomes.count(True) == 1
+    setting = service.leaderboard_of(team_id)
+    assert setting is not None and setting.enabled and setting.privacy is Privacy.HIDDEN
+    logged = db.session.scalars(
+        select(SecurityEvent).where(SecurityEvent.kind == EventKind.LEADERBOARD_CHANGED)
+    ).all()
+    assert len(logged) == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from app.accounts.models import Team, User
 from app.extensions import db
 from app.quests.leaderboard import Privacy
@@ -23,12 +25,9 @@ def set_leaderboard(actor: User, team: Team, *, enabled: bool, privacy: Privacy)
     form changes nothing and logs nothing). Recorded in the security log: it decides who sees
     whose name."""
     require_change_leaderboard(actor, team)
-    row = db.session.get(TeamLeaderboard, team.id, with_for_update=True)
-    if row is not None and (row.enabled, row.privacy) == (enabled, privacy):
+    row = _locked_row(team, privacy)
+    if (row.enabled, row.privacy) == (enabled, privacy) and row.changed_by_id is not None:
         return False
-    if row is None:
-        row = TeamLeaderboard(team_id=team.id)
-        db.session.add(row)
     row.enabled = enabled
     row.privacy = privacy
     row.changed_by_id = actor.id
@@ -42,3 +41,24 @@ def set_leaderboard(actor: User, team: Team, *, enabled: bool, privacy: Privacy)
     )
     db.session.flush()
     return True
+
+
+def _locked_row(team: Team, privacy: Privacy) -> TeamLeaderboard:
+    """The team's row, locked for this change; made first (off, changed by nobody) if missing.
+
+    INSERT ... ON CONFLICT DO NOTHING: two first switches at once both find the one row instead
+    of one failing on the primary key, and the later one then sees the earlier one's choice.
+    """
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {
+        "team_id": team.id,
+        "enabled": False,
+        "privacy": privacy,
+        "changed_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    db.session.execute(
+        dialect.insert(TeamLeaderboard.__table__).values(values).on_conflict_do_nothing()
+    )
+    row = db.session.get(TeamLeaderboard, team.id, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
