@@ -43,14 +43,12 @@ from app.curriculum.checks.stages import STAGES_FILE, Context, StagesFile, check
 from app.curriculum.schema import (
     AgreementTemplate,
     Curriculum,
-    OutcomesDefinition,
     PlanTemplate,
-    PointsRules,
-    Quest,
     Rubric,
     Scenario,
     Stage,
 )
+from app.curriculum.schema_numbers import OutcomesDefinition, PointsRules, Quest
 
 __all__ = [
     "PHASE_DAYS",

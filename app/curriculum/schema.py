@@ -1,4 +1,6 @@
-"""Immutable data classes for the curriculum: stages, plans, rubrics and role-play scenarios.
+"""Immutable data classes for the curriculum: stages, plans, rubrics, role-play scenarios and
+agreements, and ``Curriculum``, the whole directory. The field types and base classes are in
+``fields.py``; the numbers (outcomes, quests, points) in ``schema_numbers.py``.
 
 These models check the shape of one file (types, required fields, slugs, URLs). Rules that
 span fields or files (due days inside their phase, known stages, unique keys) live in
@@ -7,41 +9,25 @@ span fields or files (due days inside their phase, known stages, unique keys) li
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
-SLUG_PATTERN = r"^[a-z][a-z0-9-]*$"
-
-# YAML gives us native types, so anything that is not already the right type is a mistake in
-# the file ("5" for a day, "yes" typed as text): strict types refuse to coerce it.
-Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-Day = Annotated[int, Field(strict=True, ge=1)]
-
-
-def _whole_number_as_int(value: float) -> float:
-    """Keep ``50`` an int so targets read "50 dials per week", not "50.0"."""
-    return int(value) if value.is_integer() else value
-
-
-def _check_link(url: str) -> str:
-    if not url.startswith(("https://", "http://", "/")) or url.startswith("//"):
-        raise ValueError("must be an http(s) URL or a path starting with /")
-    return url
+from app.curriculum.fields import (
+    ActivityMetric,
+    Day,
+    Frozen,
+    Slug,
+    Text,
+    Versioned,
+    check_link,
+    whole_number_as_int,
+)
+from app.curriculum.schema_numbers import OutcomesDefinition, PointsRules, Quest
 
 
-class _Frozen(BaseModel):
-    # serialize_by_alias: dumps use the file's own keys (a meeting's "with", not "with_"),
-    # so stored content reads like the YAML it came from.
-    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
-
-
-class Stage(_Frozen):
+class Stage(Frozen):
     """A stage of the sales process (prospecting, discovery, ...), in pipeline order."""
 
     key: Slug
@@ -49,31 +35,14 @@ class Stage(_Frozen):
     description: Text
 
 
-class CheckboxMeasure(_Frozen):
+class CheckboxMeasure(Frozen):
     """Done or not done, ticked by the rep (or the coach when the milestone is verified)."""
 
     kind: Literal["checkbox"]
     description: Text | None = None
 
 
-# The activity a CRM export or a rep's own log records (``app/metrics`` keeps one row per rep
-# per period per origin with a column for each).
-ActivityMetric = Literal[
-    "dials",
-    "conversations",
-    "meetings_booked",
-    "meetings_held",
-    "opportunities",
-    "deals_won",
-    "revenue",
-    "call_minutes",
-    "meeting_minutes",
-    "selling_minutes",
-]
-ACTIVITY_METRICS: tuple[str, ...] = ActivityMetric.__args__  # type: ignore[attr-defined]
-
-
-class Actuals(_Frozen):
+class Actuals(Frozen):
     """Where a number milestone's actual comes from: recorded activity, summed per ramp week
     (``per: week``, ``periods: [6, 7]``), per 30-day ramp month, or over the ramp up to the
     due day (``per: ramp``). Evaluated automatically from imported or logged figures."""
@@ -83,17 +52,17 @@ class Actuals(_Frozen):
     periods: tuple[Annotated[int, Field(strict=True, ge=1)], ...] = ()
 
 
-class NumberMeasure(_Frozen):
+class NumberMeasure(Frozen):
     """A numeric target, such as 50 dials per week or 10 meetings booked."""
 
     kind: Literal["number"]
-    target: Annotated[float, Field(strict=True, gt=0), AfterValidator(_whole_number_as_int)]
+    target: Annotated[float, Field(strict=True, gt=0), AfterValidator(whole_number_as_int)]
     unit: Text
     description: Text | None = None
     actuals: Actuals | None = None
 
 
-class CertificationMeasure(_Frozen):
+class CertificationMeasure(Frozen):
     """Passing the certification for one sales stage."""
 
     kind: Literal["certification"]
@@ -101,7 +70,7 @@ class CertificationMeasure(_Frozen):
     description: Text | None = None
 
 
-class MeetingMeasure(_Frozen):
+class MeetingMeasure(Frozen):
     """A meeting that has to take place, with the coach, the manager or a peer."""
 
     kind: Literal["meeting"]
@@ -115,16 +84,16 @@ Measure = Annotated[
 ]
 
 
-class Resource(_Frozen):
+class Resource(Frozen):
     """A link to learning material for a milestone."""
 
     title: Text
     url: Annotated[
-        str, StringConstraints(strict=True, strip_whitespace=True), AfterValidator(_check_link)
+        str, StringConstraints(strict=True, strip_whitespace=True), AfterValidator(check_link)
     ]
 
 
-class Milestone(_Frozen):
+class Milestone(Frozen):
     """One specific, measurable thing the rep does by a given day of the ramp."""
 
     key: Slug
@@ -137,7 +106,7 @@ class Milestone(_Frozen):
     resource: Resource | None = None
 
 
-class Phase(_Frozen):
+class Phase(Frozen):
     """One of the three 30-day phases of a plan."""
 
     name: Text
@@ -147,21 +116,7 @@ class Phase(_Frozen):
     milestones: tuple[Milestone, ...]
 
 
-class _Versioned(_Frozen):
-    """A file stored by content: a changed file becomes a new version in the database."""
-
-    @property
-    def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON of the content: the template's version in the DB."""
-        canonical = json.dumps(
-            self.model_dump(mode="json"),
-            sort_keys=True,
-            separators=(",", ":"),
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-class PlanTemplate(_Versioned):
+class PlanTemplate(Versioned):
     """A 30/60/90-day plan for one role, copied into a rep's plan when they start."""
 
     id: Slug
@@ -188,14 +143,14 @@ EVIDENCE_LABELS: dict[str, str] = {
 Level = Annotated[int, Field(strict=True)]
 
 
-class ScaleLevel(_Frozen):
+class ScaleLevel(Frozen):
     """One level of a rubric's scale, such as 3 Proficient."""
 
     level: Level
     name: Text
 
 
-class Criterion(_Frozen):
+class Criterion(Frozen):
     """What is scored: a behaviour, what good looks like, its weight and a descriptor per level.
 
     Weights are percentages of the weighted average and add up to 100 (checked by the loader).
@@ -204,11 +159,11 @@ class Criterion(_Frozen):
     key: Slug
     name: Text
     good: Text
-    weight: Annotated[float, Field(strict=True), AfterValidator(_whole_number_as_int)]
+    weight: Annotated[float, Field(strict=True), AfterValidator(whole_number_as_int)]
     levels: dict[Level, Text]
 
 
-class PassRule(_Frozen):
+class PassRule(Frozen):
     """Passing needs all three: the weighted average, a floor on every criterion, must-passes."""
 
     min_average: Annotated[float, Field(strict=True)]
@@ -217,21 +172,21 @@ class PassRule(_Frozen):
     must_pass_level: Level | None = None
 
 
-class EvidenceRule(_Frozen):
+class EvidenceRule(Frozen):
     """What the assessor bases the score on; a recorded call always needs its link."""
 
     required: Annotated[bool, Field(strict=True)] = True
     kinds: Annotated[tuple[EvidenceKind, ...], Field(min_length=1)]
 
 
-class AssessorRule(_Frozen):
+class AssessorRule(Frozen):
     """How many assessors score each attempt, and how their results make the final one."""
 
     required: Annotated[int, Field(strict=True, ge=1, le=2)] = 1
     final_rule: Literal["all-must-pass", "average"] = "all-must-pass"
 
 
-class Rubric(_Versioned):
+class Rubric(Versioned):
     """The certification rubric for one sales stage (optionally for one role only)."""
 
     id: Slug
@@ -266,7 +221,7 @@ class Rubric(_Versioned):
 # --- role-play scenarios -------------------------------------------------------------------
 
 
-class Scenario(_Versioned):
+class Scenario(Versioned):
     """A role-play for one sales stage: the buyer, the situation, what good sounds like."""
 
     id: Slug
@@ -286,7 +241,7 @@ VARIABLE_PATTERN = r"^[a-z][a-z0-9_]*$"
 VariableName = Annotated[str, StringConstraints(strict=True, pattern=VARIABLE_PATTERN)]
 
 
-class AgreementVariable(_Frozen):
+class AgreementVariable(Frozen):
     """A value HR fills in when drafting an agreement, in a form generated from this."""
 
     name: VariableName
@@ -303,7 +258,7 @@ class AgreementVariable(_Frozen):
     plan_milestone: Slug | None = None
 
 
-class NoticeCondition(_Frozen):
+class NoticeCondition(Frozen):
     """When a signed consequence agreement calls for a written notice, and which clause it cites.
 
     Exactly one of ``status`` (with ``for_days``), ``milestone_overdue_days`` and
@@ -318,7 +273,7 @@ class NoticeCondition(_Frozen):
     notice: Slug = "written-notice"  # the notice template it drafts
 
 
-class AgreementTemplate(_Versioned):
+class AgreementTemplate(Versioned):
     """An expectation, consequence or notice agreement: Markdown text with placeholders."""
 
     id: Slug
@@ -333,118 +288,7 @@ class AgreementTemplate(_Versioned):
     body: Annotated[str, StringConstraints(strict=True, min_length=1)]
 
 
-# --- ramp outcomes and the readiness score ----------------------------------------------------
-
-Percent = Annotated[int, Field(strict=True, ge=1, le=100)]
-Weight = Annotated[int, Field(strict=True, ge=0, le=100)]
-MonthlyTarget = Annotated[float, Field(strict=True, gt=0), AfterValidator(_whole_number_as_int)]
-
-
-class RampedRule(_Frozen):
-    """When a rep counts as ramped: ``share`` percent of their role's monthly target of its
-    metric, reached in ``months_running`` ramp months in a row (30-day months from the start)."""
-
-    share: Percent
-    months_running: Annotated[int, Field(strict=True, ge=1, le=12)]
-    description: Text
-
-
-class RoleTargets(_Frozen):
-    """A role's monthly target of one metric, by ramp month; the last one holds afterwards."""
-
-    role: Text
-    metric: ActivityMetric
-    monthly: Annotated[tuple[MonthlyTarget, ...], Field(min_length=1, max_length=24)]
-
-    def target_in_month(self, month: int) -> float:
-        """The target of ramp month ``month`` (1 = days 1-30)."""
-        return self.monthly[min(month, len(self.monthly)) - 1]
-
-
-class ReadinessWeights(_Frozen):
-    """How many of the readiness score's 100 points each part is worth (they add up to 100)."""
-
-    milestones_on_time: Weight
-    certifications: Weight
-    commitments_kept: Weight
-    activity: Weight
-
-
-class DriversRule(_Frozen):
-    """Which parts of the plan go with faster ramps: a milestone's on-time reps are compared
-    with the others only when each group has at least ``min_reps`` reps who have ramped (a
-    median of one or two people is an anecdote, and gives their figures away)."""
-
-    min_reps: Annotated[int, Field(strict=True, ge=2, le=1000)] = 5
-
-
-class OutcomesDefinition(_Versioned):
-    """``outcomes.yaml``: what "ramped" means, the monthly targets per role, and the weights of
-    the readiness score. Versioned: a score says which version of the weights it used."""
-
-    id: Slug
-    title: Text
-    ramped: RampedRule
-    targets: Annotated[tuple[RoleTargets, ...], Field(min_length=1)]
-    readiness: ReadinessWeights
-    drivers: DriversRule = DriversRule()
-
-    def targets_for(self, role: str | None) -> RoleTargets | None:
-        """The targets of a role (as plan templates name it, case aside), if it has any."""
-        wanted = (role or "").strip().upper()
-        return next((t for t in self.targets if t.role.strip().upper() == wanted), None)
-
-
-# --- quests and points (opt-in motivation) ----------------------------------------------------
-
-Count = Annotated[int, Field(strict=True, ge=1, le=100_000)]
-PointValue = Annotated[int, Field(strict=True, ge=0, le=1000)]
-
-
-class QuestWindow(_Frozen):
-    """When a quest runs: fixed dates (``start`` and ``end``, both counted), or ``every``
-    calendar week (Monday to Sunday) or month, in each person's own today."""
-
-    every: Literal["week", "month"] | None = None
-    start: Annotated[date, Field(strict=True)] | None = None
-    end: Annotated[date, Field(strict=True)] | None = None
-
-
-class QuestGoal(_Frozen):
-    """What counts towards a quest: a certification passed on ``stage`` by the end; or, inside
-    the window, ``target`` milestones done (of ``stage`` when given), commitments kept, or the
-    sum of an activity ``metric`` (revenue in whole units)."""
-
-    kind: Literal["certification", "milestones", "commitments", "metric"]
-    stage: Slug | None = None
-    metric: ActivityMetric | None = None
-    target: Count | None = None
-
-
-class Quest(_Versioned):
-    """A time-boxed challenge: ``personal`` (each rep on their own) or ``team`` (done when every
-    rep of the team, of ``role`` when given, reaches the goal)."""
-
-    id: Slug
-    title: Text
-    description: Text
-    scope: Literal["personal", "team"]
-    role: Text | None = None
-    window: QuestWindow
-    goal: QuestGoal
-
-
-class PointsRules(_Versioned):
-    """``points.yaml``: the points a rep earns for what shows engagement (not ability)."""
-
-    id: Slug
-    title: Text
-    milestone_on_time: PointValue
-    certification_passed: PointValue
-    commitment_kept: PointValue
-
-
-class Curriculum(_Frozen):
+class Curriculum(Frozen):
     """Everything under the curriculum directory, validated."""
 
     stages: tuple[Stage, ...]

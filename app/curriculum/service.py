@@ -21,15 +21,9 @@ from app.curriculum.models import (
     VersionedTemplate,
 )
 from app.curriculum.schema import AgreementTemplate as AgreementTemplateSpec
-from app.curriculum.schema import (
-    Curriculum,
-    OutcomesDefinition,
-    PointsRules,
-    Quest,
-    Rubric,
-    Scenario,
-)
+from app.curriculum.schema import Curriculum, Rubric, Scenario
 from app.curriculum.schema import PlanTemplate as PlanTemplateSpec
+from app.curriculum.schema_numbers import OutcomesDefinition, PointsRules, Quest
 from app.errors import NotFound
 from app.extensions import db
 from app.transaction import forget, remembered

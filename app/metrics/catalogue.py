@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from app.curriculum.schema import ACTIVITY_METRICS
+from app.curriculum.fields import ACTIVITY_METRICS
 
 
 class Unit(enum.StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.curriculum.schema import PointsRules
+from app.curriculum.schema_numbers import PointsRules
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.curriculum.schema import QuestWindow
+from app.curriculum.schema_numbers import QuestWindow
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.curriculum.schema import ACTIVITY_METRICS
+from app.curriculum.fields import ACTIVITY_METRICS
 from app.metrics.catalogue import METRICS, PRESETS, Period, preset_for
 from app.metrics.parsing import ColumnMap, parse_day, parse_value, period_start, raw_rows, read_csv
 

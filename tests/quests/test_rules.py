@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.curriculum.schema import PointsRules, QuestWindow
+from app.curriculum.schema_numbers import PointsRules, QuestWindow
 from app.quests.leaderboard import Entry, Privacy, ranked, visible_rows
 from app.quests.points import Engagement, points_of
 from app.quests.progress import personal_progress, team_progress

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.curriculum.checks.documents import Finding, format_path
-from app.curriculum.schema import OutcomesDefinition
+from app.curriculum.schema_numbers import OutcomesDefinition
 
 OUTCOMES_FILE = "outcomes.yaml"
 WEIGHTS_TOTAL = 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.curriculum.checks.documents import Finding
 from app.curriculum.checks.stages import Context, unknown_stage
-from app.curriculum.schema import Quest, QuestGoal, QuestWindow
+from app.curriculum.schema_numbers import Quest, QuestGoal, QuestWindow
 
 POINTS_FILE = "points.yaml"
 

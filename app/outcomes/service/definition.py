@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.curriculum.models import OutcomesTemplate
-from app.curriculum.schema import OutcomesDefinition
+from app.curriculum.schema_numbers import OutcomesDefinition
 from app.errors import NotAllowed
 from app.extensions import db
 from app.outcomes.ramp import RampedRule

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.curriculum.schema import RoleTargets
+from app.curriculum.schema_numbers import RoleTargets
 from app.metrics.catalogue import BY_KEY, Metric, Unit
 from app.outcomes.cohorts import cohort_of
 from app.outcomes.ramp import (

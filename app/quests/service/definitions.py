@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.curriculum.models import PointsTemplate, QuestTemplate
-from app.curriculum.schema import PointsRules, Quest
+from app.curriculum.schema_numbers import PointsRules, Quest
 from app.curriculum.service import current_versions
 from app.quests.windows import Window, window_on
 from app.transaction import remembered
