@@ -30,20 +30,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from app.accounts.models import Organisation, Role, User
 from app.buddies.service import open_lapses_for_coaches
-from app.certification.models import Assessment, CertificationAttempt
 from app.certification.service import upcoming_for_assessors
-from app.coaching.models import Commitment, Debrief
 from app.curriculum.service import stage_names
 from app.errors import NotAllowed
 from app.extensions import db
-from app.plans.models import Milestone, MilestoneStatus, Plan
 from app.plans.service import RepRow, rows_of_reps_coached_by
 from app.plans.status import RepStatus
+from app.reminders import waiting
 from app.timezones import today_in
 
 DEFAULT_TURNAROUND_DAYS = 2
@@ -180,7 +177,7 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             )
         )
 
-    for row in _verifications(ids):
+    for row in waiting.verifications(ids):
         add(
             row.coach_id,
             WaitingKind.VERIFICATION,
@@ -190,7 +187,7 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             "plans.milestone",
             milestone_id=row.id,
         )
-    for row in _debriefs_without_notes(ids, latest_today):
+    for row in waiting.debriefs_without_notes(ids, latest_today):
         if row.held_on > today_of[row.coach_id]:
             continue  # held later in the coach's own day
         since = max(row.created_at, datetime.combine(row.held_on, time()))
@@ -204,7 +201,7 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             "coaching.record",
             debrief_id=row.id,
         )
-    for row in _invited_assessments(ids):
+    for row in waiting.invited_assessments(ids):
         add(
             row.coach_id,
             WaitingKind.ASSESSMENT,
@@ -215,7 +212,7 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             rep_id=row.rep_id,
             stage=row.stage,
         )
-    for row in _self_assessed_attempts(ids):
+    for row in waiting.self_assessed_attempts(ids):
         add(
             row.coach_id,
             WaitingKind.ASSESSMENT,
@@ -226,7 +223,7 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             rep_id=row.rep_id,
             stage=row.stage,
         )
-    for row in _commitments_to_review(ids, latest_today):
+    for row in waiting.commitments_to_review(ids, latest_today):
         if row.due_on > today_of[row.coach_id]:
             continue
         add(
@@ -285,136 +282,3 @@ def _stage_title(stage: str, why: str) -> str:
 
 def _day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
-
-
-def _verifications(coach_ids: list[int]) -> Any:
-    query = (
-        select(
-            Milestone.id,
-            Milestone.title,
-            Milestone.submitted_at,
-            User.id.label("rep_id"),
-            User.full_name.label("rep_name"),
-            User.coach_id,
-        )
-        .join(Plan, Plan.id == Milestone.plan_id)
-        .join(User, User.id == Plan.rep_id)
-        .where(
-            Milestone.status == MilestoneStatus.SUBMITTED,
-            Milestone.submitted_at.is_not(None),
-            Plan.archived_at.is_(None),
-            User.active.is_(True),
-            User.coach_id.in_(coach_ids),
-        )
-    )
-    return db.session.execute(query)
-
-
-def _debriefs_without_notes(coach_ids: list[int], latest_today: date) -> Any:
-    query = (
-        select(
-            Debrief.id,
-            Debrief.kind,
-            Debrief.held_on,
-            Debrief.created_at,
-            Debrief.coach_id,
-            User.id.label("rep_id"),
-            User.full_name.label("rep_name"),
-        )
-        .join(User, User.id == Debrief.rep_id)
-        .where(
-            Debrief.coach_id.in_(coach_ids),
-            Debrief.recorded_at.is_(None),
-            Debrief.held_on <= latest_today,
-            User.active.is_(True),
-        )
-    )
-    return db.session.execute(query)
-
-
-def _invited_assessments(coach_ids: list[int]) -> Any:
-    """Assessments a coach was named for and has not scored, on attempts still open."""
-    query = (
-        select(
-            Assessment.created_at,
-            Assessment.assessor_id.label("coach_id"),
-            CertificationAttempt.stage,
-            User.id.label("rep_id"),
-            User.full_name.label("rep_name"),
-        )
-        .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
-        .join(User, User.id == CertificationAttempt.rep_id)
-        .where(
-            Assessment.assessor_id.in_(coach_ids),
-            Assessment.is_self.is_(False),
-            Assessment.submitted_at.is_(None),
-            CertificationAttempt.decided_at.is_(None),
-            User.active.is_(True),
-        )
-    )
-    return db.session.execute(query)
-
-
-# Made once: a new alias per request makes a new statement that SQLAlchemy must compile again.
-_OWN_ASSESSMENT = aliased(Assessment, name="own")
-_ASSESSOR_ASSESSMENT = aliased(Assessment, name="assessor")
-
-
-def _self_assessed_attempts(coach_ids: list[int]) -> Any:
-    """Open attempts of the coaches' reps that only the rep has scored: the coach assesses."""
-    own, assessor = _OWN_ASSESSMENT, _ASSESSOR_ASSESSMENT
-    query = (
-        select(
-            CertificationAttempt.stage,
-            User.coach_id,
-            User.id.label("rep_id"),
-            User.full_name.label("rep_name"),
-            func.min(own.submitted_at).label("since"),
-        )
-        .join(User, User.id == CertificationAttempt.rep_id)
-        .join(
-            own,
-            and_(
-                own.attempt_id == CertificationAttempt.id,
-                own.is_self.is_(True),
-                own.submitted_at.is_not(None),
-            ),
-        )
-        .where(
-            CertificationAttempt.decided_at.is_(None),
-            User.coach_id.in_(coach_ids),
-            User.active.is_(True),
-            ~exists().where(
-                assessor.attempt_id == CertificationAttempt.id, assessor.is_self.is_(False)
-            ),
-        )
-        .group_by(
-            CertificationAttempt.id,
-            CertificationAttempt.stage,
-            User.coach_id,
-            User.id,
-            User.full_name,
-        )
-    )
-    return db.session.execute(query)
-
-
-def _commitments_to_review(coach_ids: list[int], latest_today: date) -> Any:
-    query = (
-        select(
-            Commitment.action,
-            Commitment.due_on,
-            User.coach_id,
-            User.id.label("rep_id"),
-            User.full_name.label("rep_name"),
-        )
-        .join(User, User.id == Commitment.rep_id)
-        .where(
-            User.coach_id.in_(coach_ids),
-            User.active.is_(True),
-            Commitment.closed_at.is_(None),
-            Commitment.reviewed_at.is_(None),
-            Commitment.due_on <= latest_today,
-        )
-    )
-    return db.session.execute(query)
