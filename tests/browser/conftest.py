@@ -61,7 +61,9 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(10)
+    # Long enough for a page of a busy machine (two test workers, each with its server and
+    # Chromium); a page that never loads still fails the test, only later.
+    driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
 
