@@ -271,18 +271,15 @@ def people_page(actor: User, request: PageRequest, team_id: int | None = None) -
         .order_by(column, User.full_name, User.id)
     )
     if request.search:
-        pattern = f"%{escape_like(request.search)}%"
         query = query.where(
-            or_(User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+            or_(
+                User.full_name.icontains(request.search, autoescape=True),
+                User.email.icontains(request.search, autoescape=True),
+            )
         )
     if team_id:
         query = query.where(User.team_id == team_id)
     return paginate_query(query, request)
-
-
-def escape_like(text: str) -> str:
-    """Make ``%`` and ``_`` in what a user typed match themselves, not any text."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def team_member_counts() -> dict[int, int]:

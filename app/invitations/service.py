@@ -296,9 +296,11 @@ def invitations_page(
     if filters.status is not None:
         query = query.where(_status_condition(filters.status, at))  # type: ignore[arg-type]
     if request.search:
-        pattern = f"%{accounts.escape_like(request.search)}%"
         query = query.where(
-            or_(User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+            or_(
+                User.full_name.icontains(request.search, autoescape=True),
+                User.email.icontains(request.search, autoescape=True),
+            )
         )
     return paginate_query(query, request)
 

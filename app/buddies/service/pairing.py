@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload
 
 from app import once
 from app.accounts.models import Role, User, UserRole
-from app.accounts.service import escape_like
 from app.buddies.cadence import DEFAULT_CADENCE, Cadence, parse_cadence, usable_grace
 from app.buddies.models import BuddyCheckIn, BuddyLapse, BuddyPairing
 from app.buddies.service.access import require_pair, require_see_pairing, sees_pairing_link
@@ -154,7 +153,7 @@ def peers_for(actor: User, rep: User, search: str = "") -> list[Peer]:
         .where(User.active.is_(True), User.id != rep.id)
     )
     if search.strip():
-        query = query.where(User.full_name.ilike(f"%{escape_like(search.strip())}%", "\\"))
+        query = query.where(User.full_name.icontains(search.strip(), autoescape=True))
     peers = []
     for row in db.session.execute(query):
         candidate = Candidate(row.role or "", row.started_on, row.active, row.buddies)

@@ -27,7 +27,6 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, User, UserRole
-from app.accounts.service import escape_like
 from app.certification.models import Assessment, CertificationAttempt
 from app.coaching.models import Commitment, Debrief
 from app.dashboards.service.cohorts import months_back
@@ -160,7 +159,7 @@ def coaches_page(actor: User, request: PageRequest, now: datetime | None = None)
     require_see_coaches(actor)
     query = _coaches()
     if request.search:
-        query = query.where(User.full_name.ilike(f"%{escape_like(request.search)}%", "\\"))
+        query = query.where(User.full_name.icontains(request.search, autoescape=True))
     coaches = list(db.session.scalars(query))
     rows = coach_rows(coaches, now)
     return paginate_rows(rows, request, _sort_keys())

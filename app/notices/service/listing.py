@@ -52,7 +52,7 @@ def notices_page(actor: User, filters: NoticeFilters, request: PageRequest) -> P
     if filters.status is not None:
         query = query.where(_Notice.status == filters.status)
     if filters.search:
-        query = query.where(_Rep.full_name.ilike(f"%{_escape_like(filters.search)}%", escape="\\"))
+        query = query.where(_Rep.full_name.icontains(filters.search, autoescape=True))
     return paginate_query(_sorted(query, request), request)
 
 
@@ -69,7 +69,3 @@ def _sorted(query: Select[Any], request: PageRequest) -> Select[Any]:
 def episode_of_notice(notice_id: int) -> NoticeEpisode | None:
     """The episode that drafted a notice, for the notice's page; None for other agreements."""
     return db.session.scalar(select(NoticeEpisode).where(NoticeEpisode.notice_id == notice_id))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

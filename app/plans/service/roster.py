@@ -226,8 +226,7 @@ def reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
     if filters.role or filters.cohort:
         query = query.where(User.id.in_(_plans_kept(filters)))
     if filters.search.strip():
-        pattern = f"%{_escape_like(filters.search.strip())}%"
-        query = query.where(User.full_name.ilike(pattern, escape="\\"))
+        query = query.where(User.full_name.icontains(filters.search.strip(), autoescape=True))
     return query
 
 
@@ -399,8 +398,3 @@ def team_overview(
     )
     plan_of = {plan.rep_id: plan for plan in plans}
     return [summarise(by_id[row.rep_id], plan_of.get(row.rep_id), row.today) for row in rows]
-
-
-def _escape_like(text: str) -> str:
-    """Make ``%`` and ``_`` in what a user typed match themselves, not any text."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

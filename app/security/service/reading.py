@@ -74,15 +74,10 @@ def _filtered(wanted: EventFilter) -> Select[Any]:
             )
         )
     if wanted.search:
-        pattern = f"%{_escape_like(wanted.search)}%"
         query = query.where(
             or_(
-                SecurityEvent.actor_label.ilike(pattern, escape="\\"),
-                SecurityEvent.subject_label.ilike(pattern, escape="\\"),
+                SecurityEvent.actor_label.icontains(wanted.search, autoescape=True),
+                SecurityEvent.subject_label.icontains(wanted.search, autoescape=True),
             )
         )
     return query
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
