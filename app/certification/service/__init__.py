@@ -29,8 +29,6 @@ from app.certification.service.assessing import (
     AssessmentEntry,
     assessment_rubric,
     comment_field,
-    correct_score,
-    get_score,
     score_field,
     self_assessment_rubric,
     submit_assessment,
@@ -41,6 +39,7 @@ from app.certification.service.certificate import (
     certificate_pdf,
     forget_certificate,
 )
+from app.certification.service.corrections import correct_score, get_score
 from app.certification.service.matrix import (
     DUE_WINDOW_DAYS,
     UPCOMING_SHOWN,
