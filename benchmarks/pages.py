@@ -9,31 +9,18 @@ statement count (the app's ``X-Query-Count`` header) and its size.
 
 from __future__ import annotations
 
-import statistics
-import time
-from dataclasses import dataclass
+import tempfile
 from datetime import date, timedelta
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.report import Figure, emit, note, p95, timed
-from benchmarks.server import Answer, Browser, gunicorn
+from benchmarks import exports
+from benchmarks.measuring import Page, measure
+from benchmarks.report import Figure, note
+from benchmarks.server import Browser, gunicorn
 
-ROUNDS = 15
-PAGE_BUDGET_SECONDS = 45.0  # fewer rounds (at least 3) for a page slower than this in total
-MIN_ROUNDS = 3
-RATIO, P95_RATIO, QUERIES, HTML_KB, PDF_RATIO = 5, 10, 30, 200, 3
 PASSWORD = "demo"
 DOMAIN = "large.salesramp"
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    who: str  # hr, coach, admin or rep
-    path: str
-    pdf: bool = False
-    download: bool = False  # a CSV or Excel export: no HTML size to hold it to
 
 
 def _ids(url: str) -> dict[str, object]:
@@ -142,11 +129,6 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("hr_coach_accountability", "hr", f"/dashboard/coaches/{ids['coach_id']}"),
         Page("hr_rep_numbers", "hr", f"/outcomes/reps/{rep}"),
         Page("hr_rep_activity", "hr", f"/activity/reps/{rep}"),
-        Page("export_reps_csv", "hr", "/exports/reps.csv", download=True),
-        Page("export_certifications_xlsx", "hr", "/exports/certifications.xlsx", download=True),
-        Page("export_commitments_csv", "hr", "/exports/commitments.csv", download=True),
-        Page("export_outcomes_csv", "hr", "/exports/ramp-outcomes.csv", download=True),
-        Page("export_outcomes_xlsx", "hr", "/exports/ramp-outcomes.xlsx", download=True),
         Page("export_progress_report", "hr", f"/exports/reps/{rep}/report.pdf", pdf=True),
     ]
 
@@ -156,29 +138,14 @@ def _last_month() -> date:
     return (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def _measure(
-    login: Browser, browser: Browser, page: Page
-) -> tuple[list[float], list[float], Answer]:
-    answer = browser.get(page.path)  # warm-up (and the certificate's first render)
-    browser.get(page.path)
-    login.get("/login")
-    login_times: list[float] = []
-    page_times: list[float] = []
-    started = time.monotonic()
-    for round_number in range(ROUNDS):
-        if round_number >= MIN_ROUNDS and time.monotonic() - started > PAGE_BUDGET_SECONDS:
-            break
-        login_times.append(timed(lambda: login.get("/login")))
-        page_times.append(timed(lambda: browser.get(page.path)))
-    return login_times, page_times, answer
-
-
 def run(database_url: str, prefix: str) -> list[Figure]:
-    """Serve the organisation at ``database_url`` and measure every page; figures named
-    ``<prefix>.<page>.<figure>``."""
+    """Serve the organisation at ``database_url`` and measure every page and export; figures
+    named ``<prefix>.<page>.<figure>``."""
     ids = _ids(database_url)
     figures: list[Figure] = []
-    with gunicorn(database_url) as base:
+    files = tempfile.TemporaryDirectory(prefix="salesramp-bench-exports-")
+    settings = exports.settings(files.name)
+    with files, gunicorn(database_url, settings=settings) as base:
         people = {
             "hr": Browser(base).sign_in(f"hr1@{DOMAIN}", PASSWORD),
             "coach": Browser(base).sign_in(f"coach1@{DOMAIN}", PASSWORD),
@@ -189,28 +156,6 @@ def run(database_url: str, prefix: str) -> list[Figure]:
         login_answer = login.get("/login")
         note(f"{prefix}: GET /login runs {login_answer.queries} queries")
         for page in pages(ids):
-            logins, times, answer = _measure(login, people[page.who], page)
-            if answer.status != 200:
-                note(f"{prefix}.{page.name}: {page.path} answered {answer.status}; not measured")
-                continue
-            base_time = statistics.median(logins)
-            name = f"{prefix}.{page.name}"
-            note(
-                f"{name}: {page.who} GET {page.path}: median {statistics.median(times) * 1000:.0f}"
-                f" ms, /login {base_time * 1000:.0f} ms, {len(times)} rounds"
-            )
-            ratio = statistics.median(times) / base_time
-            figures.append(
-                emit(Figure(f"{name}.ratio", ratio, "x", "<=", PDF_RATIO if page.pdf else RATIO))
-            )
-            figures.append(
-                emit(Figure(f"{name}.p95_ratio", p95(times) / base_time, "x", "<=", P95_RATIO))
-            )
-            figures.append(
-                emit(Figure(f"{name}.queries", answer.queries or 0, "queries", "<=", QUERIES))
-            )
-            if not (page.pdf or page.download):
-                figures.append(
-                    emit(Figure(f"{name}.html", len(answer.body) / 1000, "KB", "<=", HTML_KB))
-                )
+            figures += measure(prefix, login, people[page.who], page)
+        figures += exports.run(prefix, database_url, settings, login, people["hr"])
     return figures

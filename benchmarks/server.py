@@ -41,13 +41,15 @@ def gunicorn(
     query_header: bool = True,
     keep_alive: int = 2,
     log: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """Serve the app on a free local port (with the query-count header); yields its base URL."""
+    """Serve the app on a free local port (with the query-count header); yields its base URL.
+
+    ``settings``: more of the app's environment (``SALESRAMP_...``).
+    """
     port = free_port()
-    env = os.environ | {
-        "SALESRAMP_DATABASE_URL": database_url,
+    env = _environment(database_url, settings) | {
         "SALESRAMP_BENCH_QUERY_HEADER": "1" if query_header else "",
-        "SALESRAMP_SECRET_KEY": "benchmark-only-secret",
         "PORT": str(port),
     }
     command = [
@@ -73,6 +75,14 @@ def gunicorn(
         stop(process, signal.SIGTERM)
 
 
+def _environment(database_url: str, settings: dict[str, str] | None) -> dict[str, str]:
+    return os.environ | {
+        "SALESRAMP_DATABASE_URL": database_url,
+        "SALESRAMP_SECRET_KEY": "benchmark-only-secret",
+        **(settings or {}),
+    }
+
+
 def stop(process: subprocess.Popen[bytes], how: signal.Signals) -> None:
     """Ask a server or worker to stop with ``how``; kill it if it has not within 30 s."""
     process.send_signal(how)
@@ -93,6 +103,7 @@ class Answer:
     status: int
     body: bytes
     queries: int | None
+    location: str | None = None  # where a redirect leads
 
 
 class Browser:
@@ -112,16 +123,22 @@ class Browser:
         except urllib.error.HTTPError as error:
             status, body, headers = error.code, error.read(), error.headers
         count = headers.get("X-Query-Count")
-        return Answer(status, body, int(count) if count else None)
+        return Answer(status, body, int(count) if count else None, headers.get("Location"))
 
     def get(self, path: str) -> Answer:
         return self._open(path)
 
+    def csrf_token(self, form_page: str) -> str:
+        """The CSRF token the page at ``form_page`` puts in its forms."""
+        token = CSRF.search(self.get(form_page).body.decode())
+        return token[1] if token else ""
+
+    def post(self, path: str, fields: dict[str, str]) -> Answer:
+        return self._open(path, urllib.parse.urlencode(fields).encode())
+
     def sign_in(self, email: str, password: str) -> Browser:
-        form = self.get("/login").body.decode()
-        token = CSRF.search(form)
-        fields = {"email": email, "password": password, "csrf_token": token[1] if token else ""}
-        answer = self._open("/login", urllib.parse.urlencode(fields).encode())
+        fields = {"email": email, "password": password, "csrf_token": self.csrf_token("/login")}
+        answer = self.post("/login", fields)
         if answer.status != 302:
             raise RuntimeError(f"could not sign in as {email} ({answer.status})")
         return self

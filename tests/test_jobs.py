@@ -75,7 +75,7 @@ def test_the_worker_command_recovers_interrupted_work_before_taking_jobs(
     assert result.exit_code == 0, result.output
     assert happened == [
         "recovered",
-        "consumer {'workers': 3, 'worker_type': 'thread'}",
+        "consumer {'workers': 3, 'worker_type': 'thread', 'max_delay': 1.0}",
         "consuming",
     ]
 

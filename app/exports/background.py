@@ -51,6 +51,15 @@ def start_export(actor: User, name: str, fmt: str, args: Mapping[str, str], toda
     return row.token
 
 
+def page_of(actor: User, name: str, fmt: str) -> str:
+    """The endpoint of the page a table's export mirrors, for whoever may read that table."""
+    export = export_named(name)
+    if fmt not in FORMATS:
+        raise NotFound("Exports are CSV or Excel (.xlsx).")
+    export.check(actor)
+    return export.page
+
+
 def get_export(actor: User, token: str) -> TableExport:
     """A background export, for the person who asked for it only (404 for anyone else)."""
     found = db.session.query(TableExport).filter_by(token=token[:64]).one_or_none()

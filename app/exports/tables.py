@@ -194,6 +194,4 @@ register(
     Export("certifications", "Certifications", certifications_table, "certification.team", see_team)
 )
 register(Export("commitments", "Commitments", commitments_table, "plans.team", see_team))
-register(
-    Export("activity", "Activity by week", activity_table, "plans.team", see_team, background=True)
-)
+register(Export("activity", "Activity by week", activity_table, "plans.team", see_team))

@@ -1,23 +1,23 @@
-"""Downloads of the tables managers read: ``/exports/<name>.csv`` or ``.xlsx`` with the page's
-query arguments (filters, search, sort), for whoever may read the page."""
+"""Downloads of the tables managers read, as CSV or Excel with the page's query arguments
+(filters, search, sort), for whoever may read the page: queued by the page's button, written by
+the job worker, followed on a progress page and downloaded from there. A rep's progress report."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
     Response,
+    flash,
     jsonify,
     redirect,
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from app.accounts import service as accounts
-from app.errors import NotFound
 from app.exports import (
     background,
     tables,  # noqa: F401 (importing it registers the tables)
@@ -25,7 +25,6 @@ from app.exports import (
 from app.exports.models import TableExportStatus
 from app.exports.registry import export_named
 from app.exports.report import progress_report_pdf
-from app.exports.writing import csv_chunks, xlsx_bytes
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -40,24 +39,12 @@ def _signed_in() -> None:
 
 @bp.get("/<name>.<fmt>")
 def download(name: str, fmt: str) -> Response:
-    if fmt not in ("csv", "xlsx"):
-        raise NotFound("Exports are CSV or Excel (.xlsx).")
-    export = export_named(name)
-    if export.background:
-        raise NotFound("This export is prepared in the background: use its button on the page.")
-    today = accounts.local_today(current_user)
-    table = export.build(current_user, request.args, today)
-    filename = f"{export.name}-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        # The rows are read before the response starts; only the writing is streamed.
-        table = type(table)(table.columns, list(table.rows))
-        response = Response(
-            stream_with_context(csv_chunks(table)), mimetype="text/csv; charset=utf-8"
-        )
-    else:
-        response = Response(xlsx_bytes(table, export.title), mimetype=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A link to a table's file (a bookmark, an old email): the page it mirrors, with the same
+    filters, whose CSV and Excel buttons have the file written in the background."""
+    page = background.page_of(current_user, name, fmt)
+    flash("Files are prepared in the background: choose CSV or Excel above the table.", "info")
+    args = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    return redirect(url_for(page, **args))  # type: ignore[return-value]
 
 
 @bp.get("/reps/<int:rep_id>/report.pdf")

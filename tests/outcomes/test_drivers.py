@@ -18,6 +18,7 @@ from app.metrics.models import ActivitySource
 from app.outcomes import service
 from app.outcomes.service.drivers import plan_drivers
 from app.plans.models import Milestone, MilestoneStatus, Plan
+from tests.exports.helpers import finished_file
 from tests.outcomes.conftest import import_reps_days
 
 SETUP = "SDR:crm-sequencing-setup"  # the SDR plan's first milestone, due in week one
@@ -127,20 +128,20 @@ def test_reps_may_not_see_the_drivers_page_or_its_export(
     assert client.get("/outcomes/drivers").status_code == 403
     assert client.get("/exports/plan-drivers.csv").status_code == 403
     assert client.get("/exports/ramp-outcomes.xlsx").status_code == 403
+    assert client.post("/exports/plan-drivers.csv/start").status_code == 403
+    assert client.post("/exports/ramp-outcomes.xlsx/start").status_code == 403
 
 
 def test_the_exports_say_what_the_pages_say(signed_in_world: World) -> None:
     coach, client = signed_in_world(5, 5)
     reps = list(db.session.scalars(select(User).where(User.coach_id == coach.id)))
-    drivers = client.get("/exports/plan-drivers.csv?sort=part")
-    assert drivers.status_code == 200
+    drivers = finished_file(client, "/exports/plan-drivers.csv", sort="part")
     lines = list(csv.DictReader(io.StringIO(drivers.text.lstrip("\ufeff"))))
     setup = next(line for line in lines if line["Milestone or certification"].startswith("Set up"))
     assert (setup["On time: median days to ramp"], setup["Days sooner on time"]) == ("60.0", "60.0")
     assert any(line["Note"] == "Not enough reps" for line in lines)
 
-    outcomes = client.get("/exports/ramp-outcomes.csv?sort=name&role=SDR")
-    assert outcomes.status_code == 200
+    outcomes = finished_file(client, "/exports/ramp-outcomes.csv", sort="name", role="SDR")
     rows = list(csv.DictReader(io.StringIO(outcomes.text.lstrip("\ufeff"))))
     assert [row["Rep"] for row in rows] == sorted(rep.full_name for rep in reps)
     first = rows[0]
@@ -151,7 +152,7 @@ def test_the_exports_say_what_the_pages_say(signed_in_world: World) -> None:
     )
     assert first["Ramped on"] and first["Started"]
     assert (
-        client.get("/exports/ramp-outcomes.xlsx")
+        finished_file(client, "/exports/ramp-outcomes.xlsx")
         .headers["Content-Type"]
         .startswith("application/vnd.openxmlformats")
     )
