@@ -71,6 +71,9 @@ class RepRow:
     # built from these for the rows shown only; sorting by a phase needs just its percentage.
     phase_counts: tuple[tuple[int, int], ...] = ()
     rep: User | None = None  # loaded for the rows of the page shown
+    # The active plan's start and whether it counts business days, when the day of ramp is
+    # worked out later (the team page does it for the rows shown only).
+    start: tuple[date, bool] | None = None
 
     @property
     def phases(self) -> list[PhaseProgress]:
@@ -84,6 +87,17 @@ class RepRow:
                 total=total,
             )
             for (number, first, last), (done, total) in zip(PHASES, self.phase_counts, strict=False)
+        ]
+
+    @property
+    def phase_cells(self) -> list[tuple[int, int, int, int, int]]:
+        """(total, done, first day, last day, percent) of each phase: what a list's cell shows,
+        as plain values (cheaper in a template than :attr:`phases`' objects)."""
+        return [
+            (total, done, first, last, round(100 * done / total) if total else 0)
+            for (_number, first, last), (done, total) in zip(
+                PHASES, self.phase_counts, strict=False
+            )
         ]
 
     def phase_percent(self, number: int) -> int:

@@ -46,7 +46,7 @@ def team_page(
     require_see_team(actor)
     moment = now or datetime.now(UTC)
     days = _possible_todays(moment)
-    rows = _summary_rows(actor, filters, moment, days)
+    rows = _summary_rows(actor, filters, moment, days, request.sort)
     if filters.status:
         rows = [row for row in rows if row.status == filters.status]
     if request.sort == "overdue":
@@ -55,6 +55,8 @@ def team_page(
     page = paginate_rows(rows, request, SORT_KEYS)
     if request.sort != "overdue":
         _add_exact_overdue(page.items, days)
+    if request.sort != "day":
+        _add_days(page.items)
     _load_people(page.items)
     return TeamPage(page=page, counts=status_counts(rows))
 
@@ -67,18 +69,36 @@ def _possible_todays(moment: datetime) -> list[date]:
 
 
 def _summary_rows(
-    actor: User, filters: TeamFilters, moment: datetime, days: Sequence[date]
+    actor: User, filters: TeamFilters, moment: datetime, days: Sequence[date], sort: str
 ) -> list[RepRow]:
-    """Every kept rep's row, by name, in one query of narrow columns; overdue up to three."""
+    """Every kept rep's row, by name, in one query of narrow columns; overdue up to three.
+
+    A thousand rows: read as plain rows (not through the ORM's loading), and the day of ramp
+    worked out only when the list is sorted by it (the page's rows get theirs later)."""
     summary = PlanSummary
     firsts = (summary.first_open_due, summary.second_open_due, summary.third_open_due)
     overdue_up_to_three = [
         case(
-            *((due < literal(day, Date), count) for count, due in ((3, firsts[2]), (2, firsts[1]))),
+            (firsts[2] < literal(day, Date), 3),
+            (firsts[1] < literal(day, Date), 2),
             (firsts[0] < literal(day, Date), 1),
             else_=0,
         )
         for day in days
+    ]
+    counts = [
+        func.coalesce(column, 0)
+        for column in (
+            summary.milestones,
+            summary.unfinished,
+            summary.submitted,
+            summary.phase1_done,
+            summary.phase1_total,
+            summary.phase2_done,
+            summary.phase2_total,
+            summary.phase3_done,
+            summary.phase3_total,
+        )
     ]
     query = (
         reps_seen(actor, filters)
@@ -87,25 +107,17 @@ def _summary_rows(
             Plan.start_date,
             Plan.business_days,
             *PAUSE_COLUMNS,
-            summary.milestones,
-            summary.unfinished,
-            summary.submitted,
             summary.first_open_due,
             *overdue_up_to_three,
-            summary.phase1_done,
-            summary.phase1_total,
-            summary.phase2_done,
-            summary.phase2_total,
-            summary.phase3_done,
-            summary.phase3_total,
+            *counts,
         )
         .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
         .outerjoin(summary, summary.plan_id == Plan.id)
     )
-    column_of = {day: position for position, day in enumerate(days)}
+    column_of = {day: 9 + position for position, day in enumerate(days)}
     todays: dict[str, date] = {}
     rows = []
-    for line in db.session.execute(query):
+    for line in db.session.connection().execute(query).all():
         (rep_id, full_name, zone, plan_id, start, business, paused_from, paused_until) = line[:8]
         today = todays.get(zone)
         if today is None:
@@ -114,25 +126,32 @@ def _summary_rows(
         rows.append(row)
         if plan_id is None:
             continue
-        milestones, unfinished, submitted, oldest_open = line[8:12]
+        milestones, unfinished, submitted, p1, t1, p2, t2, p3, t3 = line[12:]
         paused = paused_from is not None and paused_until is not None
         paused = paused and paused_from <= today < paused_until
-        overdue = 0 if paused else line[12 + column_of[today]] or 0
-        p1, t1, p2, t2, p3, t3 = (figure or 0 for figure in line[15:21])
+        overdue = 0 if paused else line[column_of[today]]
         row.has_plan = True
         row.plan_id = plan_id
-        row.day = day_of_ramp(start, today, business)
+        row.start = (start, business)
         row.overdue = overdue
-        row.to_verify = submitted or 0
+        row.to_verify = submitted
         row.phase_counts = ((p1, t1), (p2, t2), (p3, t3))
         row.status = rep_status_from_counts(
-            all_done=bool(milestones) and not unfinished,
+            all_done=milestones > 0 and not unfinished,
             overdue=overdue,
-            oldest_overdue=oldest_open if overdue else None,
+            oldest_overdue=line[8] if overdue else None,
             today=today,
             paused=paused,
         )
+    if sort == "day":
+        _add_days(rows)
     return rows
+
+
+def _add_days(rows: Sequence[RepRow]) -> None:
+    for row in rows:
+        if row.start is not None:
+            row.day = day_of_ramp(row.start[0], row.today, row.start[1])
 
 
 def _add_exact_overdue(rows: Sequence[RepRow], days: Sequence[date]) -> None:
