@@ -64,8 +64,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # The HR system's id, matched by a cohort import (``app.cohorts``); unique when set.
     employee_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    # Indexed: every coach's list reads their reps by coach (My team, the matrix, the work
+    # queue) and the team filters ask which teams a coach's reps are in; without the indexes
+    # each of those scans every person (a coach's team filter scanned them once per team).
+    coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Optimistic locking of an admin's edit: see ``accounts.service.update_user``.

@@ -254,3 +254,35 @@ class MilestoneEvent(db.Model):  # type: ignore[name-defined]
 
     milestone: Mapped[Milestone] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class PlanSummary(db.Model):  # type: ignore[name-defined]
+    """One plan's milestones counted, for the lists of every rep (All reps): how many there
+    are, how many are not done or wait for verification, each phase's done and total, and the
+    three earliest due dates of the open ones. Derived data, never edited:
+    :mod:`app.plans.service.summaries` rewrites a plan's row from its milestones whenever a
+    flush changes them, so the summary always equals a recomputation.
+
+    Nothing here depends on today. A rep's status needs the overdue count only up to three
+    (three or more is at risk) and the oldest overdue date: both are comparisons of the three
+    dates with the rep's today, made when the list is read; the exact count, for the rows
+    shown, is asked of the milestones.
+    """
+
+    __tablename__ = "plan_summaries"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    milestones: Mapped[int] = mapped_column(Integer, default=0)
+    unfinished: Mapped[int] = mapped_column(Integer, default=0)  # not done
+    submitted: Mapped[int] = mapped_column(Integer, default=0)  # waiting for verification
+    first_open_due: Mapped[date | None] = mapped_column(Date)
+    second_open_due: Mapped[date | None] = mapped_column(Date)
+    third_open_due: Mapped[date | None] = mapped_column(Date)
+    phase1_done: Mapped[int] = mapped_column(Integer, default=0)
+    phase1_total: Mapped[int] = mapped_column(Integer, default=0)
+    phase2_done: Mapped[int] = mapped_column(Integer, default=0)
+    phase2_total: Mapped[int] = mapped_column(Integer, default=0)
+    phase3_done: Mapped[int] = mapped_column(Integer, default=0)
+    phase3_total: Mapped[int] = mapped_column(Integer, default=0)

@@ -58,14 +58,18 @@ class RepStatus(enum.StrEnum):
 
     @property
     def css(self) -> str:
-        return {
-            "no plan": "secondary",
-            "on track": "success",
-            "behind": "warning",
-            "at risk": "danger",
-            "complete": "primary",
-            "paused": "info",
-        }[self.value]
+        return _REP_STATUS_CSS[self.value]
+
+
+# Looked up for every row of the team lists: one dictionary, not one per call.
+_REP_STATUS_CSS = {
+    "no plan": "secondary",
+    "on track": "success",
+    "behind": "warning",
+    "at risk": "danger",
+    "complete": "primary",
+    "paused": "info",
+}
 
 
 @dataclass(frozen=True)

@@ -133,17 +133,22 @@ def team_certifications(
     """One page of the matrix; pass rates and the due list over every matching rep."""
     filters = filters or MatrixFilters()
     page_request = page_request or PageRequest(sort="name")
-    conditions = _rep_conditions(actor, filters, page_request.search)
+    # Each statement gets its own conditions: sharing one EXISTS between statements changes
+    # its cache key as each is compiled, so the due list's statement was compiled afresh on
+    # every view (8 ms) instead of being read from SQLAlchemy's statement cache.
+    def conditions() -> list[ColumnElement[bool]]:
+        return _rep_conditions(actor, filters, page_request.search)
+
     names = stage_names()
     rubrics = current_rubrics()
     all_keys = [key for key in names if any(r.stage == key for r in rubrics)]
     stage_keys = [filters.stage] if filters.stage in all_keys else all_keys
     name_order = User.full_name.desc() if page_request.descending else User.full_name
     # The matrix shows no one's roles: they are not loaded with the reps.
-    people = select(User).where(*conditions).options(lazyload(User.role_rows))
+    people = select(User).where(*conditions()).options(lazyload(User.role_rows))
     page = paginate_query(people.order_by(name_order, User.id), page_request)
-    rep_ids = select(User.id).where(*conditions)
-    due_rows, due_total = _upcoming_rows(conditions, stage_keys, today)
+    rep_ids = select(User.id).where(*conditions())
+    due_rows, due_total = _upcoming_rows(conditions(), stage_keys, today)
     # The page's reps on every stage shown; the due list's reps on their due stage only.
     wanted: dict[int, set[str]] = {rep.id: set(stage_keys) for rep in page.items}
     reps = {rep.id: rep for rep in page.items}

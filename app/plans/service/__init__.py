@@ -9,8 +9,9 @@ Who may do what (enforced here, whatever the pages show):
 
 Modules: ``access`` (the rules above), ``assigning`` (a plan from the current template),
 ``progress`` (reporting, verifying, certification milestones), ``overview`` (a rep's ramp
-summary), ``roster`` (the team overview: counts in SQL, a page of reps). Callers use the
-names re-exported here.
+summary), ``roster`` (the team overview's rows: counts in SQL), ``roster_page`` (a page of
+them from ``summaries``: each plan's milestones counted, kept in step by a flush hook).
+Callers use the names re-exported here.
 """
 
 from app.plans.service.access import (
@@ -61,9 +62,10 @@ from app.plans.service.roster import (
     sorted_team_rows,
     status_counts,
     team_overview,
-    team_page,
     team_rows,
 )
+from app.plans.service.roster_page import team_page
+from app.plans.service.summaries import refresh_summaries, summaries_query
 
 __all__ = [
     "PHASES",
@@ -92,6 +94,7 @@ __all__ = [
     "open_certification_milestones",
     "ramp_of",
     "record_progress",
+    "refresh_summaries",
     "reopen_certification_milestones",
     "rep_ids_seen",
     "reps_seen",
@@ -102,6 +105,7 @@ __all__ = [
     "send_back",
     "sorted_team_rows",
     "status_counts",
+    "summaries_query",
     "summarise",
     "team_overview",
     "team_page",

@@ -1,11 +1,11 @@
-"""The team overview (All reps, My team): every rep's status from counts aggregated in SQL.
+"""The team overview's rows (All reps, My team): every rep's status from counts in SQL.
 
-A thousand reps hold some twenty thousand milestones; the list never loads them. One query
-lists the reps the actor may see (light rows), one finds their active plans, one counts each
-plan's milestones per phase (done, waiting for verification, overdue on the rep's own today,
-the oldest overdue due date), and the status rules in :mod:`app.plans.status` run on those
-counts. Filtering, sorting and paging then happen over the light rows; only the page's reps
-are loaded as people, with their team and coach.
+A thousand reps hold some twenty thousand milestones; the lists never load them. One query
+lists the reps the actor may see (light rows) with their active plans and each plan's
+milestones counted (done, waiting for verification, overdue on the rep's own today, the
+oldest overdue due date), and the status rules in :mod:`app.plans.status` run on those
+counts: exact figures for every row, for the dashboards, the work queue, digests and exports.
+The team page itself reads the plan summaries instead (:mod:`.roster_page`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Date, Select, and_, case, exists, func, literal, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User, UserRole
 from app.curriculum.models import PlanTemplate
 from app.extensions import db
-from app.pagination import Page, PageRequest, paginate_rows
+from app.pagination import Page, PageRequest
 from app.plans.models import PAUSE_COLUMNS, UNFINISHED, Milestone, MilestoneStatus, Plan, paused_on
 from app.plans.schedule import day_of_ramp
 from app.plans.service.access import require_see_team
@@ -30,8 +30,6 @@ from app.plans.status import RepStatus, rep_status_from_counts
 from app.timezones import today_in
 
 TEAM_SORTS = ("name", "status", "day", "overdue", "to_verify", "phase1", "phase2", "phase3")
-# Sorting by these needs every rep's details, not only the status figures.
-DETAIL_SORTS = frozenset({"to_verify", "phase1", "phase2", "phase3"})
 
 # Most urgent first when the list is sorted by status.
 STATUS_ORDER = {
@@ -73,6 +71,9 @@ class RepRow:
     # built from these for the rows shown only; sorting by a phase needs just its percentage.
     phase_counts: tuple[tuple[int, int], ...] = ()
     rep: User | None = None  # loaded for the rows of the page shown
+    # The active plan's start and whether it counts business days, when the day of ramp is
+    # worked out later (the team page does it for the rows shown only).
+    start: tuple[date, bool] | None = None
 
     @property
     def phases(self) -> list[PhaseProgress]:
@@ -86,6 +87,17 @@ class RepRow:
                 total=total,
             )
             for (number, first, last), (done, total) in zip(PHASES, self.phase_counts, strict=False)
+        ]
+
+    @property
+    def phase_cells(self) -> list[tuple[int, int, int, int, int]]:
+        """(total, done, first day, last day, percent) of each phase: what a list's cell shows,
+        as plain values (cheaper in a template than :attr:`phases`' objects)."""
+        return [
+            (total, done, first, last, round(100 * done / total) if total else 0)
+            for (_number, first, last), (done, total) in zip(
+                PHASES, self.phase_counts, strict=False
+            )
         ]
 
     def phase_percent(self, number: int) -> int:
@@ -117,26 +129,6 @@ SORT_KEYS: Mapping[str, Callable[[RepRow], Any]] = {
     "phase2": lambda row: _phase_key(row, 2),
     "phase3": lambda row: _phase_key(row, 3),
 }
-
-
-def team_page(
-    actor: User,
-    filters: TeamFilters,
-    request: PageRequest,
-    now: datetime | None = None,
-) -> TeamPage:
-    """One page of the reps the actor may see, filtered and sorted, with counts by status.
-
-    The status needs every rep's counts; the waiting milestones and the phases' progress are
-    counted for the page's reps only, unless the list is sorted by one of them.
-    """
-    everyone = request.sort in DETAIL_SORTS
-    rows = team_rows(actor, filters, now, details=everyone)
-    page = paginate_rows(rows, request, SORT_KEYS)
-    if not everyone:
-        _add_details(page.items)
-    _load_people(page.items)
-    return TeamPage(page=page, counts=status_counts(rows))
 
 
 def sorted_team_rows(
@@ -320,49 +312,10 @@ def _detail_columns() -> list[Any]:
     return columns
 
 
-_NO_DETAILS: tuple[int, ...] = (0, *(0, 0) * len(PHASES))
-
-
 def _set_details(row: RepRow, figures: Sequence[int]) -> None:
     submitted, *phases = figures
     row.to_verify = submitted
     row.phase_counts = tuple(zip(phases[::2], phases[1::2], strict=True))
-
-
-def _add_details(rows: Sequence[RepRow]) -> None:
-    """The waiting milestones and phases of some rows' plans (the page's): one query."""
-    plan_ids = [row.plan_id for row in rows if row.plan_id is not None]
-    if not plan_ids:
-        return
-    lines = db.session.execute(
-        select(Milestone.plan_id, *_detail_columns())
-        .where(Milestone.plan_id.in_(plan_ids))
-        .group_by(Milestone.plan_id)
-    ).all()
-    by_plan = {line[0]: line[1:] for line in lines}
-    for row in rows:
-        if row.plan_id is not None:
-            _set_details(row, by_plan.get(row.plan_id, _NO_DETAILS))
-
-
-def _load_people(rows: Sequence[RepRow]) -> None:
-    """The page's reps as people, with their team and coach: a fixed number of queries."""
-    if not rows:
-        return
-    people = db.session.scalars(
-        select(User)
-        .where(User.id.in_([row.rep_id for row in rows]))
-        .options(
-            # Each rep has one team and one coach: joined in the same query.
-            joinedload(User.team),
-            joinedload(User.coach).lazyload(User.role_rows),
-            # The list shows no one's roles: not loaded unless asked for.
-            lazyload(User.role_rows),
-        )
-    )
-    by_id = {person.id: person for person in people}
-    for row in rows:
-        row.rep = by_id[row.rep_id]
 
 
 def status_counts(rows: Iterable[RepRow | RampSummary]) -> dict[RepStatus, int]:

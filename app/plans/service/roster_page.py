@@ -1,0 +1,199 @@
+"""A page of the team overview (All reps, My team), read from the plan summaries.
+
+The counts by status speak of every rep the filters keep, so every rep's status is needed on
+each view. Rather than counting a thousand plans' milestones, one query joins each rep's
+active plan to its summary (:class:`PlanSummary`, kept in step by a flush hook) and SQL
+compares the plan's three earliest open due dates with each of the three dates any zone's
+today can be: that is the overdue count up to three, all a status needs (three or more is
+at risk) with the oldest open due date. The rows shown, and every row when the list is sorted
+by overdue, then have their exact overdue count asked of the milestones, for their plans only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy.orm import joinedload, lazyload
+
+from app.accounts.models import User
+from app.extensions import db
+from app.pagination import PageRequest, paginate_rows
+from app.plans.models import PAUSE_COLUMNS, Milestone, MilestoneStatus, Plan, PlanSummary
+from app.plans.schedule import day_of_ramp
+from app.plans.service.access import require_see_team
+from app.plans.service.roster import (
+    SORT_KEYS,
+    RepRow,
+    TeamFilters,
+    TeamPage,
+    reps_seen,
+    status_counts,
+)
+from app.plans.status import AT_RISK_OVERDUE_COUNT, rep_status_from_counts
+from app.timezones import today_in
+
+
+def team_page(
+    actor: User,
+    filters: TeamFilters,
+    request: PageRequest,
+    now: datetime | None = None,
+) -> TeamPage:
+    """One page of the reps the actor may see, filtered and sorted, with counts by status."""
+    require_see_team(actor)
+    moment = now or datetime.now(UTC)
+    days = _possible_todays(moment)
+    rows = _summary_rows(actor, filters, moment, days, request.sort)
+    if filters.status:
+        rows = [row for row in rows if row.status == filters.status]
+    if request.sort == "overdue":
+        # Sorting by overdue needs the exact count of every row that has three or more.
+        _add_exact_overdue([row for row in rows if row.overdue >= AT_RISK_OVERDUE_COUNT], days)
+    page = paginate_rows(rows, request, SORT_KEYS)
+    if request.sort != "overdue":
+        _add_exact_overdue(page.items, days)
+    if request.sort != "day":
+        _add_days(page.items)
+    _load_people(page.items)
+    return TeamPage(page=page, counts=status_counts(rows))
+
+
+def _possible_todays(moment: datetime) -> list[date]:
+    # Every time zone's today is the UTC date, the day before or the day after (offsets run
+    # from -12 to +14 hours): SQL compares with the three, each row takes its own.
+    utc_today = moment.astimezone(UTC).date()
+    return [utc_today + timedelta(days=offset) for offset in (-1, 0, 1)]
+
+
+def _summary_rows(
+    actor: User, filters: TeamFilters, moment: datetime, days: Sequence[date], sort: str
+) -> list[RepRow]:
+    """Every kept rep's row, by name, in one query of narrow columns; overdue up to three.
+
+    A thousand rows: read as plain rows (not through the ORM's loading), and the day of ramp
+    worked out only when the list is sorted by it (the page's rows get theirs later)."""
+    summary = PlanSummary
+    firsts = (summary.first_open_due, summary.second_open_due, summary.third_open_due)
+    overdue_up_to_three = [
+        case(
+            (firsts[2] < literal(day, Date), 3),
+            (firsts[1] < literal(day, Date), 2),
+            (firsts[0] < literal(day, Date), 1),
+            else_=0,
+        )
+        for day in days
+    ]
+    counts = [
+        func.coalesce(column, 0)
+        for column in (
+            summary.milestones,
+            summary.unfinished,
+            summary.submitted,
+            summary.phase1_done,
+            summary.phase1_total,
+            summary.phase2_done,
+            summary.phase2_total,
+            summary.phase3_done,
+            summary.phase3_total,
+        )
+    ]
+    query = (
+        reps_seen(actor, filters)
+        .add_columns(
+            Plan.id,
+            Plan.start_date,
+            Plan.business_days,
+            *PAUSE_COLUMNS,
+            summary.first_open_due,
+            *overdue_up_to_three,
+            *counts,
+        )
+        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
+        .outerjoin(summary, summary.plan_id == Plan.id)
+    )
+    column_of = {day: 9 + position for position, day in enumerate(days)}
+    todays: dict[str, date] = {}
+    rows = []
+    for line in db.session.connection().execute(query).all():
+        (rep_id, full_name, zone, plan_id, start, business, paused_from, paused_until) = line[:8]
+        today = todays.get(zone)
+        if today is None:
+            today = todays[zone] = today_in(zone, moment)
+        row = RepRow(rep_id, full_name, today)
+        rows.append(row)
+        if plan_id is None:
+            continue
+        milestones, unfinished, submitted, p1, t1, p2, t2, p3, t3 = line[12:]
+        paused = paused_from is not None and paused_until is not None
+        paused = paused and paused_from <= today < paused_until
+        overdue = 0 if paused else line[column_of[today]]
+        row.has_plan = True
+        row.plan_id = plan_id
+        row.start = (start, business)
+        row.overdue = overdue
+        row.to_verify = submitted
+        row.phase_counts = ((p1, t1), (p2, t2), (p3, t3))
+        row.status = rep_status_from_counts(
+            all_done=milestones > 0 and not unfinished,
+            overdue=overdue,
+            oldest_overdue=line[8] if overdue else None,
+            today=today,
+            paused=paused,
+        )
+    if sort == "day":
+        _add_days(rows)
+    return rows
+
+
+def _add_days(rows: Sequence[RepRow]) -> None:
+    for row in rows:
+        if row.start is not None:
+            row.day = day_of_ramp(row.start[0], row.today, row.start[1])
+
+
+def _add_exact_overdue(rows: Sequence[RepRow], days: Sequence[date]) -> None:
+    """Replace the rows' overdue counts (up to three) with the exact ones: one query over
+    their plans' open milestones, counted on each of ``days``. Paused plans stay at 0."""
+    planned = [row for row in rows if row.plan_id is not None]
+    if not planned:
+        return
+    is_open = Milestone.status == MilestoneStatus.OPEN
+    query = (
+        select(
+            Milestone.plan_id,
+            *(
+                func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
+                for day in days
+            ),
+        )
+        .where(Milestone.plan_id.in_([row.plan_id for row in planned]), is_open)
+        .group_by(Milestone.plan_id)
+    )
+    counts = {line[0]: line[1:] for line in db.session.execute(query)}
+    column_of = {day: position for position, day in enumerate(days)}
+    for row in planned:
+        if row.overdue:  # 0 when nothing is overdue or the plan is paused
+            row.overdue = counts[row.plan_id][column_of[row.today]]
+
+
+def _load_people(rows: Sequence[RepRow]) -> None:
+    """The page's reps as people, with their team and coach: a fixed number of queries."""
+    if not rows:
+        return
+    people = db.session.scalars(
+        select(User)
+        .where(User.id.in_([row.rep_id for row in rows]))
+        .options(
+            # Each rep has one team and one coach: joined in the same query.
+            joinedload(User.team),
+            joinedload(User.coach).lazyload(User.role_rows),
+            # The list shows no one's roles: not loaded unless asked for.
+            lazyload(User.role_rows),
+        )
+    )
+    by_id: dict[int, Any] = {person.id: person for person in people}
+    for row in rows:
+        row.rep = by_id[row.rep_id]
