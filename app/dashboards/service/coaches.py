@@ -35,7 +35,8 @@ from app.errors import NotAllowed, NotFound
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
 from app.plans.models import Milestone, MilestoneStatus
-from app.reminders.workqueue import WaitingItem, WaitingKind, work_queues
+from app.reminders.waiting import oldest_verification_or_assessment
+from app.reminders.workqueue import WaitingItem, waited, waiting_items
 
 WINDOW_DAYS = 90
 DEFAULT_CADENCE = 2
@@ -47,6 +48,14 @@ COACH_SORTS = ("name", "reps", "cadence", "verify", "assess", "oldest", "reviews
 class Targets:
     debriefs_per_rep_month: int
     turnaround_days: int
+
+
+@dataclass(frozen=True)
+class Oldest:
+    """How long the oldest verification or assessment has waited on a coach now."""
+
+    age_days: int
+    late: bool
 
 
 @dataclass
@@ -63,7 +72,8 @@ class CoachRow:
     commitments_due: int = 0
     reviewed_on_time: int = 0
     not_reviewed: int = 0
-    waiting: list[WaitingItem] = field(default_factory=list)  # now, oldest first
+    oldest: Oldest | None = None  # the oldest verification or assessment waiting now
+    waiting: list[WaitingItem] = field(default_factory=list)  # the coach's page: all, oldest first
 
     @property
     def cadence(self) -> float | None:
@@ -82,16 +92,9 @@ class CoachRow:
     def assess_median(self) -> float | None:
         return median_of(self.assess_waits)
 
-    def oldest(self, kind: WaitingKind | None = None) -> WaitingItem | None:
-        """The oldest work waiting on the coach now (of one kind, or verifications and
-        assessments together)."""
-        kinds = {kind} if kind else {WaitingKind.VERIFICATION, WaitingKind.ASSESSMENT}
-        return next((item for item in self.waiting if item.kind in kinds), None)
-
     @property
     def oldest_days(self) -> int:
-        item = self.oldest()
-        return item.age_days if item else -1
+        return self.oldest.age_days if self.oldest else -1
 
     @property
     def reviews_rate(self) -> float | None:
@@ -174,12 +177,15 @@ def coach_page(actor: User, coach_id: int, now: datetime | None = None) -> Coach
         raise NotAllowed("A coach's figures are for them, HR and admins.")
     moment = now or datetime.now(UTC)
     row = coach_rows([coach], moment)[0]
+    row.waiting = waiting_items([coach], row.targets.turnaround_days, moment)[coach.id]
     return CoachPage(row=row, months=_monthly_debriefs(coach.id, moment.date()))
 
 
 def coach_rows(coaches: Sequence[User], now: datetime | None = None) -> list[CoachRow]:
-    """The figures of several coaches at once, in a fixed number of queries."""
+    """The figures of several coaches at once, in a fixed number of queries (without the list
+    of what waits on them: only its oldest verification or assessment, counted in SQL)."""
     moment = now or datetime.now(UTC)
+    naive_now = moment.astimezone(UTC).replace(tzinfo=None)
     today = moment.astimezone(UTC).date()
     since = datetime.combine(today - timedelta(days=WINDOW_DAYS), datetime.min.time())
     targets = _targets()
@@ -199,8 +205,8 @@ def coach_rows(coaches: Sequence[User], now: datetime | None = None) -> list[Coa
     for coach_id, due, on_time, unreviewed in _reviews(ids, since.date(), today, targets):
         row = rows[coach_id]
         row.commitments_due, row.reviewed_on_time, row.not_reviewed = due, on_time, unreviewed
-    for coach_id, queue in work_queues(coaches, moment).items():
-        rows[coach_id].waiting = queue.items
+    for coach_id, since in oldest_verification_or_assessment(ids).items():
+        rows[coach_id].oldest = Oldest(*waited(since, naive_now, targets.turnaround_days))
     return list(rows.values())
 
 
