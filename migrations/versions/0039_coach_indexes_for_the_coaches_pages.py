@@ -1,4 +1,4 @@
-"""indexes for the coaches' pages (verifications, assessments, debriefs by coach)
+"""indexes for the coaches' pages (verifications, assessments, debriefs, commitments)
 
 Revision ID: 0039_coach
 Revises: 0038
@@ -24,7 +24,8 @@ def upgrade():
         sqlite_where=sa.text(SUBMITTED), postgresql_where=sa.text(SUBMITTED),
     )
     op.create_index(
-        'ix_milestones_verified_by', 'milestones', ['verified_by_id', 'completed_at'], unique=False
+        'ix_milestones_verified_by', 'milestones',
+        ['verified_by_id', 'completed_at', 'status', 'submitted_at'], unique=False,
     )
     op.create_index(
         'ix_debriefs_coach_held_on', 'debriefs', ['coach_id', 'held_on'], unique=False
@@ -33,9 +34,17 @@ def upgrade():
         'ix_assessments_assessor_submitted', 'assessments', ['assessor_id', 'submitted_at'],
         unique=False,
     )
+    # Replaces the index on debrief_id alone, which it serves as well.
+    op.create_index(
+        'ix_commitments_debrief_due', 'commitments', ['debrief_id', 'due_on', 'reviewed_at'],
+        unique=False,
+    )
+    op.drop_index('ix_commitments_debrief_id', table_name='commitments')
 
 
 def downgrade():
+    op.create_index('ix_commitments_debrief_id', 'commitments', ['debrief_id'], unique=False)
+    op.drop_index('ix_commitments_debrief_due', table_name='commitments')
     op.drop_index('ix_assessments_assessor_submitted', table_name='assessments')
     op.drop_index('ix_debriefs_coach_held_on', table_name='debriefs')
     op.drop_index('ix_milestones_verified_by', table_name='milestones')
