@@ -85,7 +85,12 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("attempt_id", "assessor_id"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "assessor_id"),
+        # Each assessor's scores by when they gave them: the assessment waits on the coaches'
+        # pages and the assessments waiting in their work queues.
+        Index("ix_assessments_assessor_submitted", "assessor_id", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(

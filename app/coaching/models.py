@@ -10,7 +10,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -50,6 +60,8 @@ REFLECTION_QUESTIONS: tuple[tuple[str, str], ...] = (
 
 class Debrief(db.Model):  # type: ignore[name-defined]
     __tablename__ = "debriefs"
+    # Each coach's debriefs by day: the cadence and follow-through on the coaches' pages.
+    __table_args__ = (Index("ix_debriefs_coach_held_on", "coach_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -123,11 +135,12 @@ class Commitment(db.Model):  # type: ignore[name-defined]
     """A SMART commitment made in a debrief: the action, its measure, a due date, a criterion."""
 
     __tablename__ = "commitments"
+    # A debrief's commitments, with when they fell due and were reviewed: each coach's
+    # follow-through on the coaches' pages is read from the index alone.
+    __table_args__ = (Index("ix_commitments_debrief_due", "debrief_id", "due_on", "reviewed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debrief_id: Mapped[int] = mapped_column(
-        ForeignKey("debriefs.id", ondelete="CASCADE"), index=True
-    )
+    debrief_id: Mapped[int] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"))
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(Text)
     measure: Mapped[str] = mapped_column(Text)

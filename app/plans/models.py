@@ -158,6 +158,7 @@ class PlanPause(db.Model):  # type: ignore[name-defined]
 
 _UNFINISHED_SQL = "status <> 'done'"
 _CERTIFICATION_SQL = "certification_stage IS NOT NULL"
+_SUBMITTED_SQL = "status = 'submitted'"
 
 
 class Milestone(db.Model):  # type: ignore[name-defined]
@@ -185,6 +186,20 @@ class Milestone(db.Model):  # type: ignore[name-defined]
             "due_date",
             sqlite_where=text(_CERTIFICATION_SQL),
             postgresql_where=text(_CERTIFICATION_SQL),
+        ),
+        # The few milestones waiting for verification: every coach's work queue and the
+        # coaches' overview (see SUBMITTED below).
+        Index(
+            "ix_milestones_submitted",
+            "plan_id",
+            "submitted_at",
+            sqlite_where=text(_SUBMITTED_SQL),
+            postgresql_where=text(_SUBMITTED_SQL),
+        ),
+        # What each coach verified, by when, and how long it waited: the verification waits of
+        # the coaches' pages read from the index alone.
+        Index(
+            "ix_milestones_verified_by", "verified_by_id", "completed_at", "status", "submitted_at"
         ),
     )
 
@@ -235,6 +250,7 @@ class Milestone(db.Model):  # type: ignore[name-defined]
 # The index's own condition, with the value written out: a bound parameter would not let
 # SQLite see that the partial index covers the query.
 UNFINISHED = Milestone.status != literal_column(f"'{MilestoneStatus.DONE.value}'")
+SUBMITTED = Milestone.status == literal_column(f"'{MilestoneStatus.SUBMITTED.value}'")
 
 
 class MilestoneEvent(db.Model):  # type: ignore[name-defined]

@@ -3,21 +3,25 @@ once (``coach_ids``), so a page or a digest batch asks the same number whatever 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.certification.models import Assessment, CertificationAttempt
 from app.coaching.models import Commitment, Debrief
 from app.extensions import db
-from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.models import SUBMITTED, Milestone, Plan
 
 
 def verifications(coach_ids: list[int]) -> Any:
-    query = (
+    return db.session.execute(_verifications(coach_ids))
+
+
+def _verifications(coach_ids: list[int]) -> Select[Any]:
+    return (
         select(
             Milestone.id,
             Milestone.title,
@@ -29,14 +33,13 @@ def verifications(coach_ids: list[int]) -> Any:
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
         .where(
-            Milestone.status == MilestoneStatus.SUBMITTED,
+            SUBMITTED,  # the partial index's own condition, so SQLite uses it
             Milestone.submitted_at.is_not(None),
             Plan.archived_at.is_(None),
             User.active.is_(True),
             User.coach_id.in_(coach_ids),
         )
     )
-    return db.session.execute(query)
 
 
 def debriefs_without_notes(coach_ids: list[int], latest_today: date) -> Any:
@@ -63,7 +66,11 @@ def debriefs_without_notes(coach_ids: list[int], latest_today: date) -> Any:
 
 def invited_assessments(coach_ids: list[int]) -> Any:
     """Assessments a coach was named for and has not scored, on attempts still open."""
-    query = (
+    return db.session.execute(_invited_assessments(coach_ids))
+
+
+def _invited_assessments(coach_ids: list[int]) -> Select[Any]:
+    return (
         select(
             Assessment.created_at,
             Assessment.assessor_id.label("coach_id"),
@@ -81,7 +88,6 @@ def invited_assessments(coach_ids: list[int]) -> Any:
             User.active.is_(True),
         )
     )
-    return db.session.execute(query)
 
 
 # Made once: a new alias per request makes a new statement that SQLAlchemy must compile again.
@@ -91,8 +97,12 @@ _ASSESSOR_ASSESSMENT = aliased(Assessment, name="assessor")
 
 def self_assessed_attempts(coach_ids: list[int]) -> Any:
     """Open attempts of the coaches' reps that only the rep has scored: the coach assesses."""
+    return db.session.execute(_self_assessed_attempts(coach_ids))
+
+
+def _self_assessed_attempts(coach_ids: list[int]) -> Select[Any]:
     own, assessor = _OWN_ASSESSMENT, _ASSESSOR_ASSESSMENT
-    query = (
+    return (
         select(
             CertificationAttempt.stage,
             User.coach_id,
@@ -125,7 +135,6 @@ def self_assessed_attempts(coach_ids: list[int]) -> Any:
             User.full_name,
         )
     )
-    return db.session.execute(query)
 
 
 def commitments_to_review(coach_ids: list[int], latest_today: date) -> Any:
@@ -147,3 +156,19 @@ def commitments_to_review(coach_ids: list[int], latest_today: date) -> Any:
         )
     )
     return db.session.execute(query)
+
+
+def oldest_verification_or_assessment(coach_ids: list[int]) -> dict[int, datetime]:
+    """Per coach, since when the oldest verification or assessment has waited on them (naive
+    UTC; coaches with none left out): the queue's own rows, aggregated in SQL, so an overview
+    of every coach reads one row per coach instead of every coach's whole queue."""
+    verifying = _verifications(coach_ids).subquery()
+    invited = _invited_assessments(coach_ids).subquery()
+    self_assessed = _self_assessed_attempts(coach_ids).subquery()
+    waits = union_all(
+        select(verifying.c.coach_id, verifying.c.submitted_at.label("since")),
+        select(invited.c.coach_id, invited.c.created_at.label("since")),
+        select(self_assessed.c.coach_id, self_assessed.c.since),
+    ).subquery()
+    query = select(waits.c.coach_id, func.min(waits.c.since)).group_by(waits.c.coach_id)
+    return {coach_id: since for coach_id, since in db.session.execute(query)}

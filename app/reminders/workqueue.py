@@ -150,6 +150,39 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
     if not queues:
         return queues
     ids = list(queues)
+    for coach_id, items in waiting_items(coaches, target, moment).items():
+        queues[coach_id].items = items
+    names = stage_names()
+    for booking in upcoming_for_assessors(ids, naive_now):
+        assert booking.assessor_id is not None
+        queues[booking.assessor_id].booked.append(
+            BookedAssessment(
+                booking.id,
+                booking.rep_id,
+                booking.rep.full_name,
+                booking.stage,
+                names.get(booking.stage, booking.stage),
+                booking.starts_at,
+                booking.duration_minutes,
+                booking.place,
+            )
+        )
+    for coach_id, rows in rows_of_reps_coached_by(ids, moment).items():
+        queues[coach_id].at_risk = _at_risk(rows)
+    return queues
+
+
+def waiting_items(
+    coaches: Sequence[User], target: int, now: datetime
+) -> dict[int, list[WaitingItem]]:
+    """What waits on each coach, oldest first, aged against ``target`` days: the queue without
+    its booked assessments and reps at risk, for a coach's accountability page."""
+    moment = now.astimezone(UTC)
+    naive_now = moment.replace(tzinfo=None)
+    found: dict[int, list[WaitingItem]] = {coach.id: [] for coach in coaches}
+    if not found:
+        return found
+    ids = list(found)
     today_of = {coach.id: today_in(coach.timezone, moment) for coach in coaches}
     latest_today = max(today_of.values())
 
@@ -162,18 +195,10 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
         endpoint: str,
         **values: Any,
     ) -> None:
-        age = max(naive_now - since, timedelta(0))
-        queues[coach_id].items.append(
+        age_days, late = waited(since, naive_now, target)
+        found[coach_id].append(
             WaitingItem(
-                kind,
-                what,
-                rep[0],
-                rep[1],
-                since,
-                endpoint,
-                tuple(values.items()),
-                age.days,
-                age > timedelta(days=target),
+                kind, what, rep[0], rep[1], since, endpoint, tuple(values.items()), age_days, late
             )
         )
 
@@ -247,26 +272,16 @@ def work_queues(coaches: Sequence[User], now: datetime | None = None) -> dict[in
             "buddies.pairing",
             pairing_id=lapse.pairing_id,
         )
-    names = stage_names()
-    for booking in upcoming_for_assessors(ids, naive_now):
-        assert booking.assessor_id is not None
-        queues[booking.assessor_id].booked.append(
-            BookedAssessment(
-                booking.id,
-                booking.rep_id,
-                booking.rep.full_name,
-                booking.stage,
-                names.get(booking.stage, booking.stage),
-                booking.starts_at,
-                booking.duration_minutes,
-                booking.place,
-            )
-        )
-    for queue in queues.values():
-        queue.items.sort(key=lambda item: (item.since, item.kind.value, item.what))
-    for coach_id, rows in rows_of_reps_coached_by(ids, moment).items():
-        queues[coach_id].at_risk = _at_risk(rows)
-    return queues
+    for items in found.values():
+        items.sort(key=lambda item: (item.since, item.kind.value, item.what))
+    return found
+
+
+def waited(since: datetime, naive_now: datetime, target: int) -> tuple[int, bool]:
+    """Whole days something has waited since ``since`` (naive UTC), and whether that is over
+    the ``target`` turnaround: the queue's rule, shared with the coaches' overview."""
+    age = max(naive_now - since, timedelta(0))
+    return age.days, age > timedelta(days=target)
 
 
 def _at_risk(rows: Sequence[RepRow]) -> list[AtRisk]:

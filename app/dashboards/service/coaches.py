@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -35,7 +36,8 @@ from app.errors import NotAllowed, NotFound
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
 from app.plans.models import Milestone, MilestoneStatus
-from app.reminders.workqueue import WaitingItem, WaitingKind, work_queues
+from app.reminders.waiting import oldest_verification_or_assessment
+from app.reminders.workqueue import WaitingItem, waited, waiting_items
 
 WINDOW_DAYS = 90
 DEFAULT_CADENCE = 2
@@ -49,9 +51,18 @@ class Targets:
     turnaround_days: int
 
 
+@dataclass(frozen=True)
+class Oldest:
+    """How long the oldest verification or assessment has waited on a coach now."""
+
+    age_days: int
+    late: bool
+
+
 @dataclass
 class CoachRow:
-    """One coach's figures over the last 90 days."""
+    """One coach's figures over the last 90 days (the derived ones worked out once, when first
+    read: after ``coach_rows`` has filled the counts)."""
 
     coach_id: int
     name: str
@@ -63,9 +74,10 @@ class CoachRow:
     commitments_due: int = 0
     reviewed_on_time: int = 0
     not_reviewed: int = 0
-    waiting: list[WaitingItem] = field(default_factory=list)  # now, oldest first
+    oldest: Oldest | None = None  # the oldest verification or assessment waiting now
+    waiting: list[WaitingItem] = field(default_factory=list)  # the coach's page: all, oldest first
 
-    @property
+    @cached_property
     def cadence(self) -> float | None:
         """Recorded debriefs per rep per 30 days; None without reps."""
         return self.debriefs / self.reps / (WINDOW_DAYS / 30) if self.reps else None
@@ -74,24 +86,17 @@ class CoachRow:
     def meets_cadence(self) -> bool:
         return self.cadence is not None and self.cadence >= self.targets.debriefs_per_rep_month
 
-    @property
+    @cached_property
     def verify_median(self) -> float | None:
         return median_of(self.verify_waits)
 
-    @property
+    @cached_property
     def assess_median(self) -> float | None:
         return median_of(self.assess_waits)
 
-    def oldest(self, kind: WaitingKind | None = None) -> WaitingItem | None:
-        """The oldest work waiting on the coach now (of one kind, or verifications and
-        assessments together)."""
-        kinds = {kind} if kind else {WaitingKind.VERIFICATION, WaitingKind.ASSESSMENT}
-        return next((item for item in self.waiting if item.kind in kinds), None)
-
     @property
     def oldest_days(self) -> int:
-        item = self.oldest()
-        return item.age_days if item else -1
+        return self.oldest.age_days if self.oldest else -1
 
     @property
     def reviews_rate(self) -> float | None:
@@ -157,10 +162,10 @@ def can_see_coach(actor: User, coach: User) -> bool:
 def coaches_page(actor: User, request: PageRequest, now: datetime | None = None) -> Page[CoachRow]:
     """Every active coach's figures (HR and admins), sorted, searched and paged."""
     require_see_coaches(actor)
-    query = _coaches()
+    query = _coaches().with_only_columns(User.id, User.full_name)
     if request.search:
         query = query.where(User.full_name.icontains(request.search, autoescape=True))
-    coaches = list(db.session.scalars(query))
+    coaches = [(coach_id, name) for coach_id, name in db.session.execute(query)]
     rows = coach_rows(coaches, now)
     return paginate_rows(rows, request, _sort_keys())
 
@@ -173,17 +178,22 @@ def coach_page(actor: User, coach_id: int, now: datetime | None = None) -> Coach
     if not can_see_coach(actor, coach):
         raise NotAllowed("A coach's figures are for them, HR and admins.")
     moment = now or datetime.now(UTC)
-    row = coach_rows([coach], moment)[0]
+    row = coach_rows([(coach.id, coach.full_name)], moment)[0]
+    row.waiting = waiting_items([coach], row.targets.turnaround_days, moment)[coach.id]
     return CoachPage(row=row, months=_monthly_debriefs(coach.id, moment.date()))
 
 
-def coach_rows(coaches: Sequence[User], now: datetime | None = None) -> list[CoachRow]:
-    """The figures of several coaches at once, in a fixed number of queries."""
+def coach_rows(
+    coaches: Sequence[tuple[int, str]], now: datetime | None = None
+) -> list[CoachRow]:
+    """The figures of several coaches at once, in a fixed number of queries (without the list
+    of what waits on them: only its oldest verification or assessment, counted in SQL)."""
     moment = now or datetime.now(UTC)
+    naive_now = moment.astimezone(UTC).replace(tzinfo=None)
     today = moment.astimezone(UTC).date()
     since = datetime.combine(today - timedelta(days=WINDOW_DAYS), datetime.min.time())
     targets = _targets()
-    rows = {c.id: CoachRow(c.id, c.full_name, targets) for c in coaches}
+    rows = {coach_id: CoachRow(coach_id, name, targets) for coach_id, name in coaches}
     if not rows:
         return []
     ids = list(rows)
@@ -199,8 +209,8 @@ def coach_rows(coaches: Sequence[User], now: datetime | None = None) -> list[Coa
     for coach_id, due, on_time, unreviewed in _reviews(ids, since.date(), today, targets):
         row = rows[coach_id]
         row.commitments_due, row.reviewed_on_time, row.not_reviewed = due, on_time, unreviewed
-    for coach_id, queue in work_queues(coaches, moment).items():
-        rows[coach_id].waiting = queue.items
+    for coach_id, since in oldest_verification_or_assessment(ids).items():
+        rows[coach_id].oldest = Oldest(*waited(since, naive_now, targets.turnaround_days))
     return list(rows.values())
 
 
