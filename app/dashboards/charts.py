@@ -17,10 +17,13 @@ BAR_HEIGHT = 22
 GAP = 8
 # Dark enough for white text (contrast above 4.5:1), and told apart by the labels in the bars.
 SEGMENT_COLOURS = ("#15803d", "#b45309", "#b91c1c", "#475569", "#1f5fa8")
-# Heatmap bands, light to dark, with the text class each needs (app.css: the page's style
-# sheet colours chart text, so light text on the darkest band is a class, not an attribute).
-BANDS = ((0, "#fee2e2", "ink-dark"), (50, "#fef3c7", "ink-dark"), (75, "#dcfce7", "ink-dark"))
-TOP_BAND = (90, "#15803d", "on-bar")
+# Heatmap bands, light to dark: (lowest percentage, class). The page's style sheet (app.css,
+# ``.heatmap .heat-*``) fills each band and writes light text on the darkest, so a cell is a
+# class, not a fill, a stroke and a font written out six hundred times on a big dashboard.
+BANDS = ((0, "heat-low"), (50, "heat-some"), (75, "heat-most"), (90, "heat-top"))
+TOP_BAND = BANDS[-1][1]
+NOTHING_DUE = "heat-none"
+HEAT_CELL = 30  # a heatmap column's width: whole numbers keep the coordinates short
 
 
 @dataclass(frozen=True)
@@ -100,17 +103,15 @@ def legend(names: Sequence[str]) -> list[tuple[str, Markup]]:
     ]
 
 
-def band(percent: int | None) -> tuple[str, str]:
-    """(fill, text class) of a heatmap cell: darker green the more was done on time."""
+def band(percent: int | None) -> str:
+    """The class of a heatmap cell: darker green the more was done on time."""
     if percent is None:
-        return "#ffffff", "ink-dark"
-    if percent >= TOP_BAND[0]:
-        return TOP_BAND[1], TOP_BAND[2]
-    fill, ink = BANDS[0][1], BANDS[0][2]
-    for low, band_fill, band_ink in BANDS:
+        return NOTHING_DUE
+    found = BANDS[0][1]
+    for low, name in BANDS:
         if percent >= low:
-            fill, ink = band_fill, band_ink
-    return fill, ink
+            found = name
+    return found
 
 
 def heatmap(
@@ -121,30 +122,44 @@ def heatmap(
     description: str,
     chart_id: str,
 ) -> Markup:
-    """A grid of percentages (None: nothing to count), each written in its cell."""
+    """A grid of percentages (None: nothing to count), each written in its cell.
+
+    One group per row, moved down by a transform, holds the row's cells and one text whose
+    spans write the numbers: the geometry and colours sit in app.css, so a cell costs about
+    seventy bytes (a thousand reps' teams make some 650 cells).
+    """
     if not rows:
         return Markup("")
-    cell_width = (WIDTH - LABEL_WIDTH) / max(len(columns), 1)
+    width = LABEL_WIDTH + HEAT_CELL * len(columns)
     height = (len(rows) + 1) * (BAR_HEIGHT + 2) + 4
-    parts = _open(chart_id, title, description, height)
-    for number, name in enumerate(columns):
-        x = LABEL_WIDTH + (number + 0.5) * cell_width
-        parts.append(f'<text x="{x:.1f}" y="15" text-anchor="middle" font-size="11">{name}</text>')
+    middles = [LABEL_WIDTH + number * HEAT_CELL + HEAT_CELL // 2 for number in range(len(columns))]
+    parts = [
+        f'<svg class="chart heatmap" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+        '<text y="15">',
+        *(
+            f'<tspan x="{x}">{escape(name)}</tspan>'
+            for x, name in zip(middles, columns, strict=True)
+        ),
+        "</text>",
+    ]
     for index, (label, values) in enumerate(rows):
-        y = (index + 1) * (BAR_HEIGHT + 2)
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" font-size="12">'
-            f"{escape(label[:22])}</text>"
+            f'<g transform="translate(0 {(index + 1) * (BAR_HEIGHT + 2)})">'
+            f'<text x="{LABEL_WIDTH - 8}" y="15" class="label">{escape(label[:22])}</text>'
         )
-        for number, value in enumerate(values):
-            fill, ink = band(value)
-            x = LABEL_WIDTH + number * cell_width
-            text = "\N{EN DASH}" if value is None else f"{value}"
+        numbers = []
+        for x, value in zip(middles, values, strict=True):
+            name = band(value)
             parts.append(
-                f'<rect x="{x + 1:.1f}" y="{y}" width="{cell_width - 2:.1f}" '
-                f'height="{BAR_HEIGHT}" fill="{fill}" stroke="#d0d5dd"/>'
-                f'<text x="{x + cell_width / 2:.1f}" y="{y + 15}" text-anchor="middle" '
-                f'font-size="11" class="{ink}">{text}</text>'
+                f'<rect x="{x - HEAT_CELL // 2 + 1}" width="{HEAT_CELL - 2}" '
+                f'height="{BAR_HEIGHT}" class="{name}"/>'
             )
+            text = "\N{EN DASH}" if value is None else value
+            ink = ' class="on-bar"' if name == TOP_BAND else ""  # white on dark green
+            numbers.append(f'<tspan x="{x}"{ink}>{text}</tspan>')
+        parts.append(f'<text y="15">{"".join(numbers)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -179,6 +179,18 @@ class Milestone(db.Model):  # type: ignore[name-defined]
         ),
         # The certification milestones (a few per plan) and when they are due: what the
         # certification matrix and its due list read for every rep.
+        # Each plan's milestones by due date with what says whether they were done on time:
+        # the dashboard's heatmap reads the ones not yet due from this index alone
+        # (app/dashboards/service/tallies.py), not from the wide rows.
+        Index(
+            "ix_milestones_plan_dues",
+            "plan_id",
+            "due_date",
+            "due_day",
+            "status",
+            "submitted_at",
+            "completed_at",
+        ),
         Index(
             "ix_milestones_certification",
             "plan_id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from app.dashboards.charts import Bar, Segment, band, bar_chart, heatmap
 
@@ -27,15 +28,22 @@ def test_a_heatmap_writes_each_cell_and_a_dash_where_nothing_was_due():
         heatmap([("North", [100, None, 40])], ["W1", "W2", "W3"], title="t", description="d",
                 chart_id="h")
     )  # fmt: skip
-    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert svg.get("aria-labelledby") == "h-title h-desc"
+    texts = [t.text for t in svg.iter() if t.tag in (f"{SVG}text", f"{SVG}tspan") and t.text]
     assert texts == ["W1", "W2", "W3", "North", "100", "\N{EN DASH}", "40"]
+    cells = [rect.get("class") for rect in svg.iter(f"{SVG}rect")]
+    assert cells == ["heat-top", "heat-none", "heat-low"]
+    light = [t.text for t in svg.iter(f"{SVG}tspan") if t.get("class") == "on-bar"]
+    assert light == ["100"]  # white text on the darkest band only
 
 
 def test_heatmap_bands_darken_with_the_share_done_on_time():
-    assert band(None)[0] == "#ffffff"
-    fills = [band(p)[0] for p in (0, 49, 50, 75, 90, 100)]
-    assert fills[0] == fills[1] != fills[2] != fills[3] != fills[4] == fills[5]
-    assert band(95)[1] == "on-bar" and band(10)[1] == "ink-dark"
+    assert band(None) == "heat-none"
+    bands = [band(p) for p in (0, 49, 50, 75, 89, 90, 100)]
+    assert bands == ["heat-low", "heat-low", "heat-some", "heat-most", "heat-most", "heat-top",
+                     "heat-top"]  # fmt: skip
+    css = (Path(__file__).parents[2] / "static" / "css" / "app.css").read_text()
+    assert all(f".heatmap rect.{name} {{ fill:" in css for name in set(bands))
 
 
 def test_empty_charts_draw_nothing():

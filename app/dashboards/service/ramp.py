@@ -21,15 +21,15 @@ from app.certification.models import CertificationAttempt
 from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment, Debrief
 from app.curriculum.service import stage_names
+from app.dashboards.models import PLAN_WEEKS, plan_week_tallies
 from app.dashboards.service.cohorts import CohortComparison, compare_cohorts
 from app.dashboards.service.filters import Filters
-from app.dashboards.service.sqldates import days_between
+from app.dashboards.service.tallies import WEEKS, on_time, plan_week
 from app.extensions import db
 from app.plans import service as plans
-from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.models import Milestone, Plan
 from app.plans.status import RepStatus
 
-PLAN_WEEKS = 13  # a 90-day plan: days 85 to 90 fall in week 13
 COMMITMENT_DAYS = 90  # commitments kept: those due in the last 90 days
 RECENT_DAYS = 30  # a failed certification or missed commitment this recent needs attention
 NO_DEBRIEF_DAYS = 21  # three weeks without a debrief needs attention
@@ -52,7 +52,6 @@ class HeatCell:
 @dataclass(frozen=True)
 class HeatRow:
     label: str
-    reps: int
     cells: tuple[HeatCell, ...]  # one per plan week, 1 to PLAN_WEEKS
 
 
@@ -146,53 +145,43 @@ def ramp_dashboard(actor: User, filters: Filters, now: datetime | None = None) -
     )
 
 
-def on_time() -> Any:
-    """A milestone the rep did (or submitted for verification) no later than its due date."""
-    acted_at = func.coalesce(Milestone.submitted_at, Milestone.completed_at)
-    return and_(
-        Milestone.status != MilestoneStatus.OPEN,
-        days_between(acted_at, Milestone.due_date) <= 0,
-    )
-
-
 def _heatmap(rep_ids: Select[Any], today: date, *, by_team: bool) -> Heatmap:
-    week = (Milestone.due_day - 1) / 7 + 1
+    """Per rep (or team) and plan week: the milestones due before today and those done on
+    time. The plans' tallies count every milestone; those due today or later are taken away."""
     group: Any = User.team_id if by_team else User.id
-    query = (
-        select(
-            group,
-            week,
-            func.count(),
-            func.count(case((on_time(), 1))),
-            func.count(func.distinct(User.id)),
-        )
+    kept = (Plan.archived_at.is_(None), Plan.rep_id.in_(rep_ids))
+    tally = plan_week_tallies.c
+    every = (
+        select(group, *(func.sum(tally[f"due_{n}"]) for n in WEEKS))
+        .add_columns(*(func.sum(tally[f"on_time_{n}"]) for n in WEEKS))
+        .select_from(plan_week_tallies)
+        .join(Plan, Plan.id == tally.plan_id)
+        .join(User, User.id == Plan.rep_id)
+        .where(*kept)
+        .group_by(group)
+    )
+    week = plan_week()
+    not_yet_due = (
+        select(group, week, func.count(), func.count(case((on_time(), 1))))
         .select_from(Milestone)
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
-        .where(
-            Plan.archived_at.is_(None),
-            Plan.rep_id.in_(rep_ids),
-            Milestone.due_date < literal(today, Date),
-        )
+        .where(*kept, Milestone.due_date >= literal(today, Date))
         .group_by(group, week)
     )
-    cells: dict[Any, dict[int, HeatCell]] = {}
-    reps: dict[Any, int] = {}
-    for key, number, due, done, people in db.session.execute(query):
-        week_of = cells.setdefault(key, {})
-        number = min(int(number), PLAN_WEEKS)  # a longer plan's last days count in week 13
-        before = week_of.get(number, HeatCell(0, 0))
-        week_of[number] = HeatCell(before.due + due, before.on_time + done)
-        reps[key] = max(reps.get(key, 0), people)
+    later: dict[tuple[Any, int], tuple[int, int]] = {
+        (key, number): (due, done) for key, number, due, done in db.session.execute(not_yet_due)
+    }
+    cells: dict[Any, tuple[HeatCell, ...]] = {}
+    for key, *counts in db.session.execute(every):
+        row = []
+        for n in WEEKS:
+            gone_due, gone_done = later.get((key, n), (0, 0))
+            row.append(HeatCell(counts[n - 1] - gone_due, counts[PLAN_WEEKS + n - 1] - gone_done))
+        if any(cell.due for cell in row):
+            cells[key] = tuple(row)
     labels = _labels(list(cells), by_team)
-    rows = [
-        HeatRow(
-            label=labels[key],
-            reps=reps[key],
-            cells=tuple(cells[key].get(n, HeatCell(0, 0)) for n in range(1, PLAN_WEEKS + 1)),
-        )
-        for key in cells
-    ]
+    rows = [HeatRow(label=labels[key], cells=cells[key]) for key in cells]
     rows.sort(key=lambda row: row.label.lower())
     return Heatmap(by="team" if by_team else "rep", rows=tuple(rows))
 
