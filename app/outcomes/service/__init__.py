@@ -21,6 +21,7 @@ from app.outcomes.service.listing import (
     outcome_rows,
     outcomes_page,
 )
+from app.outcomes.service import stamps  # noqa: F401 (its hooks keep the judgements valid)
 from app.outcomes.service.numbers import CONVERSIONS, MIN_PEERS, RepNumbers, rep_numbers
 
 __all__ = [

@@ -68,7 +68,7 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     """The comparison of each milestone and certification stage for the reps the filters keep."""
     definition = current_definition()
     # Every cohort's rows, for the filter's choices; then the chosen cohort's, if any.
-    everyone = outcome_rows(actor, replace(filters, cohort=""), today, definition, scored=False)
+    everyone = outcome_rows(actor, replace(filters, cohort=""), today, definition)
     rows = [row for row in everyone if _in_cohort(row.start, filters.cohort)]
     measured = [row for row in rows if row.attainments is not None]
     ramped_day = {row.rep_id: row.ramped_day for row in measured}

@@ -14,7 +14,7 @@ from app.outcomes.summary import RampSummary, ramp_summary
 def outcomes_summary(actor: User, filters: RepFilters, today: date) -> RampSummary:
     """Shares ramped by day 30/60/90/180 and the median days to ramp of the reps the filters
     keep; only reps with a start date and targets for their role count (others cannot ramp)."""
-    rows = outcome_rows(actor, filters, today, scored=False)
+    rows = outcome_rows(actor, filters, today)
     return ramp_summary(
         (
             RepRamp(row.rep_id, row.start, row.ramped_day)
