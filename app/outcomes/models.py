@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -57,3 +57,23 @@ class OutcomeJudgement(db.Model):  # type: ignore[name-defined]
     # Share of target in each ended ramp month, month 1 first (NULL: no targets for the role).
     attainments: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     score_tenths: Mapped[int | None] = mapped_column(Integer)
+
+
+class OutcomeMilestoneFact(db.Model):  # type: ignore[name-defined]
+    """One milestone of a judged rep that counts for the drivers page on ``day``: due by then
+    or done (or submitted), and whether the rep did it by its due date. Written and dropped
+    with the rep's :class:`OutcomeJudgement` of the same day and version, so it is as valid."""
+
+    __tablename__ = "outcome_milestone_facts"
+
+    rep_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str | None] = mapped_column(String(64))  # a certification's stage
+    role: Mapped[str | None] = mapped_column(String(64))  # the plan's role (other milestones)
+    key: Mapped[str | None] = mapped_column(String(64))  # the milestone's key (other milestones)
+    title: Mapped[str] = mapped_column(String(200))
+    on_time: Mapped[bool] = mapped_column(Boolean)

@@ -40,8 +40,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_outcome_judgements_rep_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('rep_id', 'day', 'version', name=op.f('pk_outcome_judgements'))
     )
+    op.create_table('outcome_milestone_facts',
+    sa.Column('rep_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=64), nullable=True),
+    sa.Column('role', sa.String(length=64), nullable=True),
+    sa.Column('key', sa.String(length=64), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('on_time', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_outcome_milestone_facts_rep_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('rep_id', 'day', 'version', 'milestone_id', name=op.f('pk_outcome_milestone_facts'))
+    )
 
 
 def downgrade():
+    op.drop_table('outcome_milestone_facts')
     op.drop_table('outcome_judgements')
     op.drop_table('outcome_stamps')

@@ -6,6 +6,7 @@ score from them), ``listing`` (the outcomes page and ``outcome_rows`` for export
 ``numbers`` (a rep's own numbers).
 """
 
+from app.outcomes.service import stamps  # noqa: F401 (its hooks keep the judgements valid)
 from app.outcomes.service.definition import (
     Definition,
     can_see_outcomes,
@@ -21,7 +22,6 @@ from app.outcomes.service.listing import (
     outcome_rows,
     outcomes_page,
 )
-from app.outcomes.service import stamps  # noqa: F401 (its hooks keep the judgements valid)
 from app.outcomes.service.numbers import CONVERSIONS, MIN_PEERS, RepNumbers, rep_numbers
 
 __all__ = [

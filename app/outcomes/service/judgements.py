@@ -21,12 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.extensions import db
-from app.outcomes.cohorts import cohort_of
+from app.outcomes.cohorts import RepRamp, cohort_of
 from app.outcomes.models import OutcomeJudgement, OutcomeStamp
 from app.outcomes.ramp import MONTH_DAYS, month_last_day, ramp_day
 from app.outcomes.service.definition import Definition
 from app.outcomes.service.gathering import gather
 from app.outcomes.service.judging import OutcomeRow, outcome_of
+from app.outcomes.service.milestonefacts import store_facts
 
 # Judgements of a day this far back are kept for viewers in other time zones, then dropped.
 KEPT_DAYS = 2
@@ -48,13 +49,40 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
     if definition is None:  # nothing to judge against: no targets, no score
         found = gather(reps, today, (), plans=False, funnel=False)
         return [outcome_of(rep, None, today, scored=False) for rep in found]
+    rows, fresh = _read(reps, today, definition, _JUDGED)
+    return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
+
+
+def judged_ramps(reps: Select[Any], today: date, definition: Definition | None) -> list[RepRamp]:
+    """When each rep of ``reps`` with a start and targets ramped (the dashboard's summary):
+    the same judgements, without decoding anyone's attainments."""
+    if definition is None:  # no targets: nobody can ramp
+        return []
+    measured = OutcomeJudgement.attainments.is_not(None)
+    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
+    ramps = []
+    for row in rows:
+        if row[0] in fresh:
+            judged = fresh[row[0]]
+            if judged.start is not None and judged.attainments is not None:
+                ramps.append(RepRamp(judged.rep_id, judged.start, judged.ramped_day))
+        elif row[3] is not None and row[11]:
+            ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
+    return ramps
+
+
+def _read(
+    reps: Select[Any], today: date, definition: Definition, columns: Sequence[Any]
+) -> tuple[list[Any], dict[int, OutcomeRow]]:
+    """The reps with their stamp now and ``columns`` of today's judgement (stamp, start and
+    role first), and the reps judged afresh because theirs was missing or stale."""
     judged = and_(
         OutcomeJudgement.rep_id == User.id,
         OutcomeJudgement.day == today,
         OutcomeJudgement.version == definition.version,
     )
     query = (
-        reps.add_columns(func.coalesce(OutcomeStamp.stamp, 0), *_JUDGED)
+        reps.add_columns(func.coalesce(OutcomeStamp.stamp, 0), *columns)
         .outerjoin(OutcomeStamp, OutcomeStamp.rep_id == User.id)
         .outerjoin(OutcomeJudgement, judged)
     )
@@ -66,8 +94,7 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
         for row in rows
         if row[7] is None or row[7] != row[6] or row[8] != row[3] or row[9] != row[4]
     }
-    fresh = _judge(reps, stale, today, definition) if stale else {}
-    return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
+    return rows, _judge(reps, stale, today, definition) if stale else {}
 
 
 def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
@@ -113,6 +140,7 @@ def _judge(
             index_elements=[table.c.rep_id, table.c.day, table.c.version], set_=replaced
         )
         db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
+    store_facts(ids, today, definition.version, KEPT_DAYS)
     return rows
 
 
@@ -132,6 +160,8 @@ def _stored(row: OutcomeRow, stamp: int, today: date, definition: Definition) ->
         "first_opportunity": row.first_opportunity,
         "first_deal": row.first_deal,
         "ramped_month": row.ramped_day // MONTH_DAYS if row.ramped_day else None,
-        "attainments": None if attainments is None else [attainments[m] for m in sorted(attainments)],
+        "attainments": None
+        if attainments is None
+        else [attainments[m] for m in sorted(attainments)],
         "score_tenths": row.score_tenths,
     }

@@ -84,7 +84,9 @@ def outcome_of(
             for month in range(1, ended + 1)
         }
     ramped_on = month_last_day(start, ramped) if start and ramped else None
-    score = score_of(rep, definition, attainments) if scored and definition and rep.has_plan else None
+    score = (
+        score_of(rep, definition, attainments) if scored and definition and rep.has_plan else None
+    )
     return OutcomeRow(
         rep_id=rep.rep_id,
         full_name=rep.full_name,

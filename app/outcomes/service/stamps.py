@@ -71,12 +71,12 @@ def _touched(session: Session) -> tuple[set[int], list[object]]:
             if fresh or session.is_modified(instance, include_collections=False):
                 later.append(instance)
                 reps.update(_previous(instance, "rep_id"))
-        elif isinstance(instance, Milestone):
-            if fresh or session.is_modified(instance, include_collections=False):
-                later.append(instance.plan)
-                plans = _previous(instance, "plan_id")
-                if plans:
-                    later.extend(session.get(Plan, plan_id) for plan_id in plans)
+        elif isinstance(instance, Milestone) and (
+            fresh or session.is_modified(instance, include_collections=False)
+        ):
+            later.append(instance.plan)
+            # A milestone moved to another plan changes the outcomes of both reps.
+            later.extend(session.get(Plan, plan_id) for plan_id in _previous(instance, "plan_id"))
     return reps, later
 
 
