@@ -29,6 +29,7 @@ from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
 from app.notices.models import NoticeEpisode, RepStatusDay
 from app.notifications.models import Notification, NotificationPreference
 from app.once import Submission
+from app.outcomes.models import OutcomeJudgement, OutcomeStamp
 from app.plans.models import Milestone, MilestoneEvent, Plan
 from app.quests.models import QuestCompletion, TeamLeaderboard
 from app.reminders.models import DigestSent
@@ -65,6 +66,8 @@ __all__ = [
     "NotificationPreference",
     "Organisation",
     "OutboundMail",
+    "OutcomeJudgement",
+    "OutcomeStamp",
     "PasswordReset",
     "Plan",
     "PlanTemplate",

@@ -47,7 +47,7 @@ def outcomes_table(actor: User, args: Mapping[str, str], today: date) -> Table:
             "first_deal": row.first_deal,
             "ramped_on": row.ramped_on,
             "ramped_day": row.ramped_day,
-            "score": row.score.points if row.score else None,
+            "score": row.score_points,
         }
         for row in rows
     )

@@ -65,27 +65,45 @@ def _one_per_rep(doings: Iterable[Doing]) -> list[Doing]:
     return list({doing.rep_id: doing for doing in doings}.values())
 
 
-def _group(members: Sequence[Doing], shown: bool) -> GroupFigures:
-    days = [d.ramped_day for d in members if d.ramped_day is not None]
-    return GroupFigures(
-        reps=len(members),
-        ramped=len(days),
-        median_days=float(statistics.median(days)) if shown and days else None,
-    )
+# How many reps of a part did it on time or not (the bool) with each ramp day (None: not
+# ramped): what a comparison needs, counted in SQL for a thousand reps.
+Counts = Mapping[tuple[bool, int | None], int]
+
+
+def _group(counts: Counts, on_time: bool, shown: bool) -> GroupFigures:
+    days = [day for done, day in counts if done is on_time and day is not None]
+    ramped = sum(counts[(on_time, day)] for day in days)
+    median = None
+    if shown and ramped:
+        # The median of every ramped rep's day: each day once per rep.
+        median = float(statistics.median([d for d in days for _ in range(counts[(on_time, d)])]))
+    reps = sum(n for (done, _day), n in counts.items() if done is on_time)
+    return GroupFigures(reps=reps, ramped=ramped, median_days=median)
 
 
 def compare(
     key: str, label: str, kind: str, doings: Iterable[Doing], minimum: int = DEFAULT_MINIMUM
 ) -> Comparison:
     """The on-time group against the rest, with medians only when both are large enough."""
-    unique = _one_per_rep(doings)
-    on_time = [d for d in unique if d.on_time]
-    late = [d for d in unique if not d.on_time]
+    counts: dict[tuple[bool, int | None], int] = {}
+    for doing in _one_per_rep(doings):
+        group = (doing.on_time, doing.ramped_day)
+        counts[group] = counts.get(group, 0) + 1
+    return compare_counts(key, label, kind, counts, minimum)
+
+
+def compare_counts(
+    key: str, label: str, kind: str, counts: Counts, minimum: int = DEFAULT_MINIMUM
+) -> Comparison:
+    """:func:`compare` from the reps counted by (on time, ramp day), each rep once."""
     enough = all(
-        sum(1 for d in group if d.ramped_day is not None) >= max(1, minimum)
-        for group in (on_time, late)
+        sum(n for (done, day), n in counts.items() if done is side and day is not None)
+        >= max(1, minimum)
+        for side in (True, False)
     )
-    return Comparison(key, label, kind, _group(on_time, enough), _group(late, enough), enough)
+    return Comparison(
+        key, label, kind, _group(counts, True, enough), _group(counts, False, enough), enough
+    )
 
 
 def compare_all(
@@ -98,4 +116,21 @@ def compare_all(
         compare(key, labels.get((kind, key), key), kind, doings, minimum)
         for (kind, key), doings in parts.items()
     ]
+    return in_order(found)
+
+
+def compare_all_counted(
+    parts: Mapping[tuple[str, str], Counts],
+    labels: Mapping[tuple[str, str], str],
+    minimum: int = DEFAULT_MINIMUM,
+) -> list[Comparison]:
+    """:func:`compare_all` from each part's counts."""
+    found = [
+        compare_counts(key, labels.get((kind, key), key), kind, counts, minimum)
+        for (kind, key), counts in parts.items()
+    ]
+    return in_order(found)
+
+
+def in_order(found: list[Comparison]) -> list[Comparison]:
     return sorted(found, key=lambda c: (not c.enough, c.kind != "milestone", c.label, c.key))

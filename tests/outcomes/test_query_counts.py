@@ -17,11 +17,13 @@ from app.metrics import service
 from app.metrics.models import ActivitySource
 from app.metrics.parsing import raw_rows, read_csv
 from app.metrics.service.sources import column_map
+from app.outcomes import service as outcomes
+from app.outcomes.service.stamps import bump_stamps
 from app.plans.models import Plan
 from tests.conftest import PASSWORD, create_rep, create_user
 from tests.database import Snapshot, TestDatabase
 from tests.metrics.conftest import csv_of, make_source
-from tests.querycount import count_pages
+from tests.querycount import count_pages, counting_queries
 
 MAX_QUERIES = 30
 YEAR = 365
@@ -108,3 +110,25 @@ def test_outcomes_and_dashboards_ask_as_many_queries_for_50_reps_with_a_year_as_
     with_fifty = _count_pages(app, ids)
     assert with_fifty == with_five
     assert {name: n for name, n in with_fifty.items() if n > MAX_QUERIES} == {}
+
+
+def _count_judging_everyone(ids: WorldIds) -> int:
+    """Statements to read the outcomes when every rep's stored judgement is stale (after a
+    write to each, or the first read of a day): each is judged afresh, in a fixed number."""
+    hr = db.session.get(User, ids.hr)
+    rep_ids = list(db.session.scalars(select(Plan.rep_id)))
+    bump_stamps(db.session(), rep_ids)
+    db.session.commit()
+    with counting_queries() as statements:
+        outcomes.outcome_rows(hr, outcomes.RepFilters(), date.today())
+    return len(statements)
+
+
+def test_judging_every_rep_afresh_asks_as_many_queries_for_50_reps_as_for_5(
+    year_of_activity_snapshot: Snapshot, app: Flask
+) -> None:
+    ids: WorldIds = year_of_activity_snapshot.value
+    with_five = _count_judging_everyone(ids)
+    source = db.session.get(ActivitySource, ids.source)
+    _add_reps(db.session.get(User, ids.coach), source, 45, start=5)
+    assert _count_judging_everyone(ids) == with_five <= MAX_QUERIES

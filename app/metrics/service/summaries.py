@@ -16,7 +16,7 @@ read the figures instead (``current_start`` is the expression both sides compare
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, delete, func, insert, literal, select
@@ -35,6 +35,16 @@ from app.plans.models import Plan
 
 # Reps per statement: a few hundred bound ids stay well inside every database's limits.
 _REPS_PER_BATCH = 500
+# Called with the reps whose figures changed, after their summaries are rewritten: features
+# above metrics that keep their own summaries of figures (the outcomes' judgements) register
+# here, since the figures are written with Core statements no flush hook sees.
+_AFTER_REFRESH: list[Callable[[Collection[int]], None]] = []
+
+
+def after_refresh(callback: Callable[[Collection[int]], None]) -> None:
+    """Have ``callback(rep_ids)`` called whenever those reps' figures have been rewritten."""
+    if callback not in _AFTER_REFRESH:
+        _AFTER_REFRESH.append(callback)
 
 
 def current_start() -> Any:
@@ -70,6 +80,8 @@ def refresh_summaries(rep_ids: Collection[int]) -> None:
         _insert_weeks(batch)
         _insert_ramp_months(batch)
         _insert_ramp_starts(batch)
+    for callback in _AFTER_REFRESH:
+        callback(ids)
 
 
 def _sums() -> list[Any]:

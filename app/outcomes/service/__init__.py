@@ -6,6 +6,7 @@ score from them), ``listing`` (the outcomes page and ``outcome_rows`` for export
 ``numbers`` (a rep's own numbers).
 """
 
+from app.outcomes.service import stamps  # noqa: F401 (its hooks keep the judgements valid)
 from app.outcomes.service.definition import (
     Definition,
     can_see_outcomes,

@@ -2,33 +2,29 @@
 :mod:`app.outcomes.drivers`).
 
 The reps and their ramp days are the outcomes page's (``outcome_rows``, same filters, same
-scope); one more query reads, for each of their active plans' milestones that fell due by today
-or were done, whether it was done by its due date. Certification milestones are grouped by
-their stage, the others by the plan role and the milestone's key (one template's milestone, in
-every version of it). A fixed number of queries, whatever the number of reps.
+scope); one more query counts, from the facts stored with their judgements
+(:mod:`app.outcomes.service.milestonefacts`), for each part of the plan how many reps did it by
+its due date or not, by ramp month. Certification milestones are grouped by their stage, the
+others by the plan role and the milestone's key (one template's milestone, in every version of
+it, titled as its latest). A fixed number of queries, whatever the number of reps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date as SqlDate
-from sqlalchemy import and_, case, func, literal, or_, select
-
 from app.accounts.models import User
-from app.curriculum.models import PlanTemplate
 from app.curriculum.service import stage_names
-from app.extensions import db
 from app.outcomes.cohorts import cohort_of
-from app.outcomes.drivers import DEFAULT_MINIMUM, Comparison, Doing, compare_all
+from app.outcomes.drivers import DEFAULT_MINIMUM, Comparison, compare_all_counted
+from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.definition import Definition, current_definition
-from app.outcomes.service.gathering import RepFilters
+from app.outcomes.service.gathering import RepFilters, reps_query
 from app.outcomes.service.listing import outcome_rows
-from app.outcomes.service.sqldates import day_after
-from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
+from app.outcomes.service.milestonefacts import counted_facts
 
 MILESTONE = "milestone"
 CERTIFICATION = "certification"
@@ -68,26 +64,40 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     """The comparison of each milestone and certification stage for the reps the filters keep."""
     definition = current_definition()
     # Every cohort's rows, for the filter's choices; then the chosen cohort's, if any.
-    everyone = outcome_rows(actor, replace(filters, cohort=""), today, definition, scored=False)
-    rows = [row for row in everyone if _in_cohort(row.start, filters.cohort)]
-    measured = [row for row in rows if row.attainments is not None]
-    ramped_day = {row.rep_id: row.ramped_day for row in measured}
-    parts: dict[tuple[str, str], list[Doing]] = {}
-    labels: dict[tuple[str, str], str] = {}
+    everyone = outcome_rows(actor, replace(filters, cohort=""), today, definition)
+    measured = [
+        row
+        for row in everyone
+        if _in_cohort(row.start, filters.cohort) and row.attainments is not None
+    ]
+    parts: dict[tuple[str, str], dict[tuple[bool, int | None], int]] = {}
+    labels: dict[tuple[str, str], tuple[int, str]] = {}  # the latest milestone's title
     names = stage_names()
-    for rep_id, role, key, title, stage, on_time in _doings(ramped_day, today):
-        if stage:
-            part = (CERTIFICATION, stage)
-            labels[part] = names.get(stage, stage)
-        else:
-            part = (MILESTONE, f"{role or ''}:{key}")
-            labels[part] = f"{title} ({role})" if role else title
-        parts.setdefault(part, []).append(Doing(rep_id, bool(on_time), ramped_day[rep_id]))
+    if measured and definition is not None:
+        seen = reps_query(actor, replace(filters, cohort="")).with_only_columns(User.id)
+        starts = _cohort_days(filters.cohort) if filters.cohort else None
+        counted = (
+            []
+            if filters.cohort and starts is None
+            else counted_facts(seen.order_by(None), today, definition.version, starts)
+        )
+        for stage, role, key, title, on_time, month, reps, latest in counted:
+            if stage:
+                part = (CERTIFICATION, stage)
+                labels[part] = (0, names.get(stage, stage))
+            else:
+                part = (MILESTONE, f"{role or ''}:{key}")
+                label = f"{title} ({role})" if role else title
+                labels[part] = max(labels.get(part, (0, "")), (latest, label))
+            counts = parts.setdefault(part, {})
+            group = (bool(on_time), month * MONTH_DAYS if month else None)
+            counts[group] = counts.get(group, 0) + reps
+    titles = {part: label for part, (_latest, label) in labels.items()}
     return PlanDrivers(
-        comparisons=compare_all(parts, labels, minimum_of(definition)),
+        comparisons=compare_all_counted(parts, titles, minimum_of(definition)),
         minimum=minimum_of(definition),
         reps=len(measured),
-        ramped=sum(1 for day in ramped_day.values() if day is not None),
+        ramped=sum(1 for row in measured if row.ramped_day is not None),
         definition=definition,
         cohorts=sorted({row.cohort for row in everyone if row.cohort}, reverse=True),
     )
@@ -100,45 +110,20 @@ def _in_cohort(start: date | None, cohort: str) -> bool:
     return start is not None and cohort in (cohort_of(start, "month"), cohort_of(start, "quarter"))
 
 
-def _doings(ramped_day: dict[int, int | None], today: date) -> Iterable[Sequence[Any]]:
-    """(rep, role, key, title, certification stage, done on time) of each milestone that is
-    due by ``today`` or done (or submitted), for the reps of ``ramped_day``: one query."""
-    if not ramped_day:
-        return []
-    # As on the dashboard's heatmap: the rep's own act counts (done, or submitted for a
-    # verification that came later), so a coach's slow verification does not make it late.
-    acted = Milestone.status != MilestoneStatus.OPEN
-    acted_at = func.coalesce(Milestone.submitted_at, Milestone.completed_at)
-    on_time = and_(acted, acted_at < day_after(Milestone.due_date))
-    certification_stage = _stage_of_certification()
-    statement = (
-        select(
-            Plan.rep_id,
-            PlanTemplate.role,
-            Milestone.key,
-            Milestone.title,
-            certification_stage,
-            on_time,
-        )
-        .join(Plan, Plan.id == Milestone.plan_id)
-        .join(PlanTemplate, PlanTemplate.id == Plan.template_id)
-        .where(
-            Plan.archived_at.is_(None),
-            Plan.rep_id.in_(list(ramped_day)),
-            or_(acted, Milestone.due_date <= literal(today, SqlDate)),
-        )
-        .order_by(Plan.rep_id, Milestone.id)
-    )
-    # Core rows: a thousand reps' milestones are plain tuples, not ORM objects.
-    return list(db.session.connection().execute(statement))
-
-
-def _stage_of_certification() -> Any:
-    """A certification milestone's stage; NULL for every other kind of milestone."""
-    return case(
-        (Milestone.measure_kind == MeasureKind.CERTIFICATION, Milestone.certification_stage),
-        else_=None,
-    )
+def _cohort_days(cohort: str) -> tuple[date, date] | None:
+    """The first day of ``cohort`` and the first day after it; None if it names no cohort."""
+    try:
+        year, part = int(cohort[:4]), cohort[5:]
+        if part.startswith("Q"):
+            first, months = date(year, 3 * int(part[1:]) - 2, 1), 3
+        else:
+            first, months = date(year, int(part), 1), 1
+    except ValueError:
+        return None
+    month = first.month - 1 + months
+    after = date(first.year + month // 12, month % 12 + 1, 1)
+    by = "quarter" if months == 3 else "month"
+    return (first, after) if cohort_of(first, by) == cohort else None
 
 
 def driver_rows(actor: User, filters: RepFilters, today: date) -> tuple[list[Comparison], int]:

@@ -39,7 +39,13 @@ class OutcomeRow:
     ramped_day: int | None
     # ramp month -> share of the target reached, for the months ended (None: no targets)
     attainments: dict[int, float] | None
-    score: Score | None
+    score_tenths: int | None  # the readiness score x 10 (None: no plan, or no definition)
+    # The score with its working: only where one rep is shown (their numbers page).
+    score: Score | None = None
+
+    @property
+    def score_points(self) -> float | None:
+        return None if self.score_tenths is None else self.score_tenths / 10
 
 
 def figure_of(metric: Metric, figures: dict[str, int]) -> float | None:
@@ -78,6 +84,9 @@ def outcome_of(
             for month in range(1, ended + 1)
         }
     ramped_on = month_last_day(start, ramped) if start and ramped else None
+    score = (
+        score_of(rep, definition, attainments) if scored and definition and rep.has_plan else None
+    )
     return OutcomeRow(
         rep_id=rep.rep_id,
         full_name=rep.full_name,
@@ -92,9 +101,8 @@ def outcome_of(
         ramped_on=ramped_on,
         ramped_day=ramp_day(start, ramped_on) if start and ramped_on else None,
         attainments=attainments,
-        score=score_of(rep, definition, attainments)
-        if scored and definition and rep.has_plan
-        else None,
+        score_tenths=score.tenths if score else None,
+        score=score,
     )
 
 

@@ -11,8 +11,9 @@ from typing import Any
 from app.accounts.models import User
 from app.outcomes.cohorts import CURVE_DAYS, CohortCurve, RepRamp, cohort_curves, median_or_none
 from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
-from app.outcomes.service.gathering import RepFilters, gather, reps_query
-from app.outcomes.service.judging import OutcomeRow, outcome_of
+from app.outcomes.service.gathering import RepFilters, reps_query
+from app.outcomes.service.judgements import judged_rows
+from app.outcomes.service.judging import OutcomeRow
 from app.pagination import Page, PageRequest, paginate_rows
 
 OUTCOME_SORTS = (
@@ -41,29 +42,21 @@ SORT_KEYS: Mapping[str, Callable[[OutcomeRow], Any]] = {
     "first_opportunity": lambda row: _last_if_none(row.first_opportunity),
     "first_deal": lambda row: _last_if_none(row.first_deal),
     "ramped": lambda row: _last_if_none(row.ramped_day),
-    "score": lambda row: _last_if_none(row.score.tenths if row.score else None),
+    "score": lambda row: _last_if_none(row.score_tenths),
 }
 
 
 def outcome_rows(
-    actor: User,
-    filters: RepFilters,
-    today: date,
-    definition: Definition | None = None,
-    scored: bool = True,
+    actor: User, filters: RepFilters, today: date, definition: Definition | None = None
 ) -> list[OutcomeRow]:
     """Every rep the actor may see that the filters keep, with their outcomes, by name.
 
-    A coach sees their own reps, HR and admins everyone: five queries, whatever the number.
-    Unscored rows (``scored=False``: no readiness score) are for pages that read only when
-    each rep ramped: their target metric alone is summed and plans are not counted, which at
-    a thousand reps is most of the work.
+    A coach sees their own reps, HR and admins everyone: one query when every rep's stored
+    judgement of today holds, a few more for those judged afresh, whatever the number.
     """
     require_see_outcomes(actor)
     definition = definition or current_definition()
-    metrics = definition.target_metrics if definition else ()
-    found = gather(reps_query(actor, filters), today, metrics, plans=scored, funnel=scored)
-    rows = [outcome_of(rep, definition, today, scored=scored) for rep in found]
+    rows = judged_rows(reps_query(actor, filters), today, definition)
     if filters.cohort:
         rows = [row for row in rows if _in_cohort(row, filters.cohort)]
     return rows

@@ -24,6 +24,7 @@ from app.metrics.service import monday_of, require_view_figures
 from app.outcomes.ramp import month_last_day
 from app.outcomes.service.definition import Definition, current_definition
 from app.outcomes.service.gathering import RepFigures, RepFilters, gather, reps_query
+from app.outcomes.service.judgements import judged_rows
 from app.outcomes.service.judging import OutcomeRow, figure_of, outcome_of
 
 WEEKS_SHOWN = 12
@@ -128,19 +129,9 @@ def _months(
     targets = definition.spec.targets_for(mine.role)
     assert targets is not None
     metric = BY_KEY[targets.metric]
-    # Only the peers' attainment is read (unscored): their target metric, no plan counts.
-    same_role = gather(
-        reps_query(None, RepFilters(role=mine.role or "")),
-        today,
-        (targets.metric,),
-        plans=False,
-        funnel=False,
-    )
-    others = [
-        outcome_of(rep, definition, today, scored=False)
-        for rep in same_role
-        if rep.rep_id != mine.rep_id
-    ]
+    # The peers' attainment from their stored judgements.
+    same_role = judged_rows(reps_query(None, RepFilters(role=mine.role or "")), today, definition)
+    others = [row for row in same_role if row.rep_id != mine.rep_id]
     ramped = [row.attainments for row in others if row.ramped_on and row.attainments]
     current = max(1, (today - mine.start).days // 30 + 1)
     lines = []

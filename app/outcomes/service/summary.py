@@ -5,21 +5,24 @@ from __future__ import annotations
 from datetime import date
 
 from app.accounts.models import User
-from app.outcomes.cohorts import RepRamp
-from app.outcomes.service.gathering import RepFilters
-from app.outcomes.service.listing import outcome_rows
+from app.outcomes.cohorts import cohort_of
+from app.outcomes.service.definition import current_definition, require_see_outcomes
+from app.outcomes.service.gathering import RepFilters, reps_query
+from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.summary import RampSummary, ramp_summary
 
 
 def outcomes_summary(actor: User, filters: RepFilters, today: date) -> RampSummary:
     """Shares ramped by day 30/60/90/180 and the median days to ramp of the reps the filters
     keep; only reps with a start date and targets for their role count (others cannot ramp)."""
-    rows = outcome_rows(actor, filters, today, scored=False)
-    return ramp_summary(
-        (
-            RepRamp(row.rep_id, row.start, row.ramped_day)
-            for row in rows
-            if row.start is not None and row.attainments is not None
-        ),
-        today,
-    )
+    require_see_outcomes(actor)
+    # Only when each rep ramped is needed: their judgements, without their attainments.
+    ramps = judged_ramps(reps_query(actor, filters), today, current_definition())
+    cohort = filters.cohort
+    if cohort:
+        ramps = [
+            r
+            for r in ramps
+            if cohort in (cohort_of(r.start, "month"), cohort_of(r.start, "quarter"))
+        ]
+    return ramp_summary(ramps, today)

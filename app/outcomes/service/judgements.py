@@ -1,0 +1,167 @@
+"""The outcomes of many reps, read from their stored judgements (``outcome_judgements``) and
+judged afresh only for the reps whose judgement is missing or stale.
+
+A judgement is keyed by the rep, the day judged for and the definition's version, and holds
+the stamp the rep had when it was judged (:mod:`app.outcomes.service.stamps` bumps it with every
+write of what the outcomes are judged from). One query reads the reps with their stamp now and
+today's judgement; the few without a valid one (after a write, or the first read of the day)
+are judged from the raw rows by :func:`gather` and :func:`outcome_of`, and their judgements
+written, with the stamp read *before* their figures were, so a judgement can only ever be
+stale-marked, never stale-and-trusted. A rep's judgements of older days are dropped then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, func
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.accounts.models import User
+from app.extensions import db
+from app.outcomes.cohorts import RepRamp, cohort_of
+from app.outcomes.models import OutcomeJudgement, OutcomeStamp
+from app.outcomes.ramp import MONTH_DAYS, month_last_day, ramp_day
+from app.outcomes.service.definition import Definition
+from app.outcomes.service.gathering import gather
+from app.outcomes.service.judging import OutcomeRow, outcome_of
+from app.outcomes.service.milestonefacts import store_facts
+
+# Judgements of a day this far back are kept for viewers in other time zones, then dropped.
+KEPT_DAYS = 2
+_JUDGED = (
+    OutcomeJudgement.stamp,
+    OutcomeJudgement.start,
+    OutcomeJudgement.role,
+    OutcomeJudgement.first_meeting,
+    OutcomeJudgement.first_opportunity,
+    OutcomeJudgement.first_deal,
+    OutcomeJudgement.ramped_month,
+    OutcomeJudgement.attainments,
+    OutcomeJudgement.score_tenths,
+)
+
+
+def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -> list[OutcomeRow]:
+    """The outcomes of every rep of ``reps`` (a :func:`reps_query`), in its order."""
+    if definition is None:  # nothing to judge against: no targets, no score
+        found = gather(reps, today, (), plans=False, funnel=False)
+        return [outcome_of(rep, None, today, scored=False) for rep in found]
+    rows, fresh = _read(reps, today, definition, _JUDGED)
+    return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
+
+
+def judged_ramps(reps: Select[Any], today: date, definition: Definition | None) -> list[RepRamp]:
+    """When each rep of ``reps`` with a start and targets ramped (the dashboard's summary):
+    the same judgements, without decoding anyone's attainments."""
+    if definition is None:  # no targets: nobody can ramp
+        return []
+    measured = OutcomeJudgement.attainments.is_not(None)
+    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
+    ramps = []
+    for row in rows:
+        if row[0] in fresh:
+            judged = fresh[row[0]]
+            if judged.start is not None and judged.attainments is not None:
+                ramps.append(RepRamp(judged.rep_id, judged.start, judged.ramped_day))
+        elif row[3] is not None and row[11]:
+            ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
+    return ramps
+
+
+def _read(
+    reps: Select[Any], today: date, definition: Definition, columns: Sequence[Any]
+) -> tuple[list[Any], dict[int, OutcomeRow]]:
+    """The reps with their stamp now and ``columns`` of today's judgement (stamp, start and
+    role first), and the reps judged afresh because theirs was missing or stale."""
+    judged = and_(
+        OutcomeJudgement.rep_id == User.id,
+        OutcomeJudgement.day == today,
+        OutcomeJudgement.version == definition.version,
+    )
+    query = (
+        reps.add_columns(func.coalesce(OutcomeStamp.stamp, 0), *columns)
+        .outerjoin(OutcomeStamp, OutcomeStamp.rep_id == User.id)
+        .outerjoin(OutcomeJudgement, judged)
+    )
+    db.session.flush()  # the Core read below does not flush what the session holds
+    # Core rows: a thousand plain tuples.
+    rows = list(db.session.connection().execute(query))
+    stale = {
+        row[0]: row[6]
+        for row in rows
+        if row[7] is None or row[7] != row[6] or row[8] != row[3] or row[9] != row[4]
+    }
+    return rows, _judge(reps, stale, today, definition) if stale else {}
+
+
+def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
+    """A rep's line from their stored judgement (their name and team as they are now)."""
+    rep_id, name, team, start, role = row[:5]
+    meeting, opportunity, deal, month, shares, tenths = row[10:]
+    ramped_on = month_last_day(start, month) if start and month else None
+    return OutcomeRow(
+        rep_id=rep_id,
+        full_name=name,
+        team=team,
+        role=role,
+        start=start,
+        cohort=cohort_of(start, "month") if start else None,
+        day=ramp_day(start, today) if start else None,
+        first_meeting=meeting,
+        first_opportunity=opportunity,
+        first_deal=deal,
+        ramped_on=ramped_on,
+        ramped_day=month * MONTH_DAYS if ramped_on else None,
+        attainments=None if shares is None else dict(enumerate(shares, start=1)),
+        score_tenths=tenths,
+    )
+
+
+def _judge(
+    reps: Select[Any], stamps: dict[int, int], today: date, definition: Definition
+) -> dict[int, OutcomeRow]:
+    """Judge these reps from the raw rows and store their judgements (five queries)."""
+    ids = sorted(stamps)
+    found = gather(reps.where(User.id.in_(ids)), today, definition.target_metrics, funnel=False)
+    rows = {rep.rep_id: outcome_of(rep, definition, today) for rep in found}
+    values = [_stored(row, stamps[row.rep_id], today, definition) for row in rows.values()]
+    table = OutcomeJudgement.__table__
+    db.session.connection().execute(
+        delete(table).where(table.c.rep_id.in_(ids), table.c.day < today - timedelta(KEPT_DAYS))
+    )
+    if values:
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table)
+        replaced = {name: statement.excluded[name] for name in values[0] if name in _REPLACED}
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.rep_id, table.c.day, table.c.version], set_=replaced
+        )
+        db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
+    store_facts(ids, today, definition.version, KEPT_DAYS)
+    return rows
+
+
+_REPLACED = frozenset(column.key for column in _JUDGED)
+
+
+def _stored(row: OutcomeRow, stamp: int, today: date, definition: Definition) -> dict[str, Any]:
+    attainments = row.attainments
+    return {
+        "rep_id": row.rep_id,
+        "day": today,
+        "version": definition.version,
+        "stamp": stamp,
+        "start": row.start,
+        "role": row.role,
+        "first_meeting": row.first_meeting,
+        "first_opportunity": row.first_opportunity,
+        "first_deal": row.first_deal,
+        "ramped_month": row.ramped_day // MONTH_DAYS if row.ramped_day else None,
+        "attainments": None
+        if attainments is None
+        else [attainments[m] for m in sorted(attainments)],
+        "score_tenths": row.score_tenths,
+    }
