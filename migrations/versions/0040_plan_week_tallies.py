@@ -1,7 +1,7 @@
 """each plan's milestones tallied by plan week, for the ramp dashboard's heatmap
 
-Revision ID: 0039_dash
-Revises: 0038
+Revision ID: 0040
+Revises: 0039
 Create Date: 2026-11-30 09:30:00.000000
 
 The heatmap read every active plan's milestones with day arithmetic on each; this summary
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0039_dash"
-down_revision = "0038"
+revision = "0040"
+down_revision = "0039"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """indexes for the coaches' pages (verifications, assessments, debriefs, commitments)
 
-Revision ID: 0039_coach
+Revision ID: 0039
 Revises: 0038
 Create Date: 2026-11-30 09:30:00.000000
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0039_coach'
-down_revision = '0038'
+revision = "0039"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 

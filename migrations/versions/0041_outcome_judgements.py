@@ -1,7 +1,7 @@
 """outcome judgements: each rep's judged outcomes of a day, valid while their stamp holds
 
-Revision ID: 0039_outc
-Revises: 0038
+Revision ID: 0041
+Revises: 0040
 Create Date: 2026-11-30 09:40:00.000000
 
 Nothing to backfill: a missing judgement is judged from the raw rows when first read.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0039_outc"
-down_revision = "0038"
+revision = "0041"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """each plan's milestones counted for All reps; people indexed by coach and by team
 
-Revision ID: 0039_roster
-Revises: 0038
+Revision ID: 0042
+Revises: 0041
 Create Date: 2026-11-30 09:20:00.000000
 
 All reps counts every active plan's open milestones against today on each view; this summary
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0039_roster"
-down_revision = "0038"
+revision = "0042"
+down_revision = "0041"
 branch_labels = None
 depends_on = None
 
