@@ -3,14 +3,16 @@
 The report reads a rep's plan and milestones, certifications, commitments, debriefs,
 agreements, name and the curriculum. Rather than list those (and miss one a service starts to
 read), every table counts unless it is listed in :data:`UNRELATED`: tables no part of the
-report reads (a test checks that the report reads none of them). A flush that adds, changes
-or deletes a row of any other table adds one to ``changes`` of the stored reports it may
-affect: its rep's (a row with ``rep_id``, a milestone through its plan, the person's own
-``users`` row), or every stored report when the row names no rep (the organisation, a
-template, a signature). A bulk ``UPDATE``/``DELETE``/``INSERT`` through the session counts for
-every report. Counting runs in the writer's transaction, so it commits or rolls back with the
-write. Only statements on a raw connection escape it; the services write those to summary
-tables the report does not read (activity, certification standings).
+report reads (a test checks that the report reads none of them). A write of a row of any other
+table adds one to ``changes`` of the stored reports it may affect: its rep's (a row with
+``rep_id``, one whose plan, milestone, attempt, assessment, debrief or agreement has one, the
+person's own ``users`` row), or every stored report when the row names no rep (the
+organisation, a template). A bulk ``UPDATE``/``DELETE``/``INSERT`` through the session counts
+for every report (a write of a column to itself, a lock, for none). The reps are noted at each
+flush and counted once, in the writer's transaction just before it commits, so the count
+commits or rolls back with the writes and costs one statement per transaction. Only
+statements on a raw connection escape it; the services write those to summary tables the
+report does not read (activity, certification standings).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, inspect, update
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.accounts.models import User
 from app.exports.models import StoredProgressReport
@@ -41,25 +44,32 @@ UNRELATED = frozenset(
     }
 )  # fmt: skip
 EVERY_REP = None
+# The relationships through which a row names its rep (a score's assessment's attempt's rep).
+_PARENTS = ("plan", "milestone", "attempt", "assessment", "score", "debrief", "agreement")
+_PENDING = "exports.report_changes"  # (reps, every rep?) written since the last count
+_COMMITTING = "exports.report_committing"
 
 
 def _table_of(instance: object) -> str:
     return str(inspect(instance).mapper.persist_selectable.name)
 
 
-def _reps_of(instance: object) -> set[int] | None:
+def _reps_of(instance: object, depth: int = 0) -> set[int] | None:
     """The reps whose report this row may change (before and after the flush); None: any."""
-    state = inspect(instance)
     if isinstance(instance, User):
         return {instance.id}
+    state = inspect(instance)
     attrs = state.mapper.attrs
     if "rep_id" in attrs:
         history = state.attrs["rep_id"].history
         return {rep for rep in [*history.deleted, getattr(instance, "rep_id", None)] if rep}
-    if "plan" in attrs and "plan_id" in attrs and not state.attrs["plan_id"].history.deleted:
-        plan = getattr(instance, "plan", None)
-        if plan is not None and plan.rep_id is not None:
-            return {plan.rep_id}
+    for name in _PARENTS:
+        key = f"{name}_id"
+        if name in attrs and key in attrs and depth < 3:
+            if state.attrs[key].history.deleted:  # moved to another parent
+                return EVERY_REP
+            parent = getattr(instance, name)
+            return _reps_of(parent, depth + 1) if parent is not None else EVERY_REP
     return EVERY_REP
 
 
@@ -77,7 +87,18 @@ def _changed(session: Session) -> tuple[set[int], bool]:
     return reps, False
 
 
+def _note(session: Session, reps: set[int], everyone: bool) -> None:
+    """Count now when the transaction is committing, else once before it commits."""
+    if session.info.get(_COMMITTING):
+        _count(session, reps, everyone)
+        return
+    pending, every = session.info.get(_PENDING, (set(), False))
+    session.info[_PENDING] = (pending | reps, every or everyone)
+
+
 def _count(session: Session, reps: set[int], everyone: bool) -> None:
+    if not (reps or everyone):
+        return
     table = StoredProgressReport.__table__
     statement = update(table).values(changes=table.c.changes + 1)
     if not everyone:
@@ -86,17 +107,49 @@ def _count(session: Session, reps: set[int], everyone: bool) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _count_changes(session: Session, _context: UOWTransaction) -> None:
+def _note_flushed(session: Session, _context: UOWTransaction) -> None:
     """After the flush (new rows have their ids), before the transaction commits."""
     reps, everyone = _changed(session)
     if reps or everyone:
-        _count(session, reps, everyone)
+        _note(session, reps, everyone)
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _count_bulk_changes(state: ORMExecuteState) -> None:
+def _note_bulk_writes(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     target: Any = getattr(state.statement, "table", None)
-    if target is not None and getattr(target, "name", None) not in UNRELATED:
-        _count(state.session, set(), everyone=True)
+    if target is None or getattr(target, "name", None) in UNRELATED:
+        return
+    if state.is_update and _writes_nothing(state.statement):
+        return
+    _note(state.session, set(), everyone=True)
+
+
+def _writes_nothing(statement: Any) -> bool:
+    """A write of columns to themselves (``app.once.lock`` takes a row's lock with one)."""
+    values = getattr(statement, "_values", None) or {}
+    return bool(values) and all(
+        isinstance(value, ColumnElement) and value.compare(column)
+        for column, value in values.items()
+    )
+
+
+@event.listens_for(Session, "before_commit")
+def _count_before_commit(session: Session) -> None:
+    """One count per transaction, in it: it commits, or rolls back, with the writes."""
+    session.flush()
+    session.info[_COMMITTING] = True  # a flush by a later hook of this commit counts at once
+    reps, everyone = session.info.pop(_PENDING, (set(), False))
+    _count(session, reps, everyone)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended: its writes were counted, or rolled back with it.
+
+    (A savepoint rolled back keeps its notes: counting a write that did not happen only
+    reads a report again.)"""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_COMMITTING, None)
