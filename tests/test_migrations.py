@@ -154,9 +154,10 @@ def test_a_rep_left_with_two_active_plans_keeps_only_the_latest(empty_app):
     # keep the downgrade's DROP TABLE (of tables pointing at them) waiting for ever.
     db.session.commit()
     assert runner.invoke(args=["db", "downgrade", "0010"]).exit_code == 0
-    # Written as a table row: the app's flush hooks (the certification standings) write
-    # tables that 0010 does not have yet.
-    second_id = db.session.execute(
+    # Written as a table row on the connection: the app's flush and statement hooks (the
+    # certification standings, the stored progress reports' count) write tables that 0010
+    # does not have yet.
+    second_id = db.session.connection().execute(
         insert(Plan.__table__).returning(Plan.__table__.c.id),
         dict(rep_id=rep_id, template_id=template_id, start_date=date(2025, 3, 10),
              assigned_at=assigned_at + timedelta(minutes=1)),

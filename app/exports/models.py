@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.db import string_enum
@@ -59,6 +59,12 @@ class StoredProgressReport(db.Model):  # type: ignore[name-defined]
     Rendering the PDF takes over a second; reading what it says takes a few milliseconds.
     ``fingerprint`` is a digest of those values, so a download renders again only when the
     report would read differently, and the same digest is the response's ETag.
+
+    Reading what it says is itself skipped while nothing it reads was written: every write
+    that may change the report adds one to ``changes`` (``app.exports.freshness``), and
+    ``checked`` is the value of ``changes`` when the fingerprint was last confirmed for the
+    date ``as_of`` (the report prints the rep's today). Equal, on the same day: the stored
+    copy is the report.
     """
 
     __tablename__ = "stored_progress_reports"
@@ -69,3 +75,6 @@ class StoredProgressReport(db.Model):  # type: ignore[name-defined]
     fingerprint: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     rendered_at: Mapped[datetime] = mapped_column(DateTime)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checked: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")

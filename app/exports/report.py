@@ -7,19 +7,24 @@ template as plain values.
 
 Rendering takes over a second while gathering takes milliseconds, so the PDF is rendered once
 per distinct content and stored (:class:`StoredProgressReport`): a download gathers the values,
-digests them, and serves the stored copy while the digest holds.
+digests them, and serves the stored copy while the digest holds. Gathering is skipped too
+while no write the report may read has happened since the copy was confirmed that day
+(``app.exports.freshness`` counts them): a repeated download then reads one row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.access import require_view_person
 from app.accounts.models import User
 from app.accounts.service import organisation
 from app.agreements import service as agreements
@@ -29,6 +34,7 @@ from app.certification.scoring import format_score
 from app.certification.status import format_day
 from app.coaching import service as coaching
 from app.curriculum.service import stage_names
+from app.exports import freshness  # noqa: F401 (counts the writes a stored copy may miss)
 from app.exports.models import StoredProgressReport
 from app.extensions import db
 from app.pdf import render_pdf
@@ -39,27 +45,39 @@ RECENT_DEBRIEFS = 5
 
 @dataclass(frozen=True)
 class ReportCopy:
-    """The report's PDF and the digest of what it says (its ETag)."""
+    """The report's digest (its ETag) and its PDF, read only when sent (not for a 304)."""
 
     fingerprint: str
-    pdf: bytes
+    _pdf: Callable[[], bytes]
+
+    @property
+    def pdf(self) -> bytes:
+        return self._pdf()
 
 
 def progress_report_pdf(actor: User, rep: User, today: date) -> ReportCopy:
     """The report as stored when it still says the same; rendered and stored again otherwise.
 
-    The fingerprint digests the very values the template shows, so it changes exactly when the
-    report would read differently (a milestone done, a new debrief, the date printed on it),
-    and never for a change the report does not show.
+    The stored copy is served without reading the report again while nothing it reads was
+    written since it was last confirmed for today (``StoredProgressReport.checked``). Otherwise
+    the values are gathered and digested: the fingerprint changes exactly when the report
+    would read differently (a milestone done, a new debrief, the date printed on it), so a
+    write the report does not show confirms the stored copy rather than rendering it again.
     """
+    require_view_person(actor, rep)
+    stored = db.session.get(StoredProgressReport, rep.id)
+    if stored is not None and stored.as_of == today and stored.checked == stored.changes:
+        return ReportCopy(stored.fingerprint, lambda: stored.pdf)
+    # Read before gathering: a write committed meanwhile counts after it, so it is seen.
+    changes = stored.changes if stored is not None else 0
     values = progress_report(actor, rep, today)
     fingerprint = report_fingerprint(values)
-    stored = db.session.get(StoredProgressReport, rep.id)
     if stored is not None and stored.fingerprint == fingerprint:
-        return ReportCopy(fingerprint, stored.pdf)
+        _confirm(rep.id, changes, today)
+        return ReportCopy(fingerprint, lambda: stored.pdf)
     pdf = render_pdf("pdf/progress_report.html", values)
-    _store(rep.id, stored, fingerprint, pdf)
-    return ReportCopy(fingerprint, pdf)
+    _store(rep.id, stored, fingerprint, pdf, today, changes)
+    return ReportCopy(fingerprint, lambda: pdf)
 
 
 def report_fingerprint(values: dict[str, Any]) -> str:
@@ -67,18 +85,44 @@ def report_fingerprint(values: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _store(rep_id: int, stored: StoredProgressReport | None, fingerprint: str, pdf: bytes) -> None:
-    """Keep the new copy; two first downloads at once store it once (the other one's stays)."""
+def _confirm(rep_id: int, changes: int, today: date) -> None:
+    """The stored copy says what the report says as of ``changes`` writes, on ``today``."""
+    db.session.execute(
+        update(StoredProgressReport)
+        .where(StoredProgressReport.rep_id == rep_id)
+        .values(checked=changes, as_of=today)
+    )
+
+
+def _store(
+    rep_id: int,
+    stored: StoredProgressReport | None,
+    fingerprint: str,
+    pdf: bytes,
+    today: date,
+    changes: int,
+) -> None:
+    """Keep the new copy; two first downloads at once store it once (the other one's stays).
+
+    A new row is not confirmed (``checked`` -1): a write committed while this one gathered
+    had no row to count on, so the next download reads the report again."""
     rendered_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     if stored is not None:
         stored.fingerprint, stored.pdf, stored.rendered_at = fingerprint, pdf, rendered_at
+        stored.checked, stored.as_of = changes, today
         db.session.flush()
         return
     try:
         with db.session.begin_nested():
             db.session.add(
                 StoredProgressReport(
-                    rep_id=rep_id, fingerprint=fingerprint, pdf=pdf, rendered_at=rendered_at
+                    rep_id=rep_id,
+                    fingerprint=fingerprint,
+                    pdf=pdf,
+                    rendered_at=rendered_at,
+                    as_of=today,
+                    changes=0,
+                    checked=-1,
                 )
             )
     except IntegrityError:  # another request stored this rep's report meanwhile

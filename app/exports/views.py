@@ -4,6 +4,8 @@ the job worker, followed on a progress page and downloaded from there. A rep's p
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -43,7 +45,7 @@ def download(name: str, fmt: str) -> Response:
     filters, whose CSV and Excel buttons have the file written in the background."""
     page = background.page_of(current_user, name, fmt)
     flash("Files are prepared in the background: choose CSV or Excel above the table.", "info")
-    args = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if not k.startswith("_")}
     return redirect(url_for(page, **args))  # type: ignore[return-value]
 
 
@@ -52,18 +54,20 @@ def progress_report(rep_id: int) -> Response:
     """The rep's progress report for the HR file; for whoever may see the rep's pages."""
     rep = accounts.get_user(rep_id)
     copy = progress_report_pdf(current_user, rep, accounts.local_today(rep))
-    filename = f"progress-report-{rep.id}.pdf"
-    response = Response(
-        copy.pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
-    # Private (it names a person) and revalidated each time: a browser holding the same
-    # report gets 304 Not Modified, with no PDF sent again.
+    if request.if_none_match.contains(copy.fingerprint):
+        # The browser holds this report: no PDF read or sent.
+        response = Response(status=304, mimetype="application/pdf")
+    else:
+        filename = f"progress-report-{rep.id}.pdf"
+        response = Response(
+            copy.pdf,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+    # Private (it names a person) and revalidated each time.
     response.set_etag(copy.fingerprint)
     response.cache_control.private = True
     response.cache_control.no_cache = True
-    response.make_conditional(request)  # 304 when the browser holds this report already
     return response
 
 
