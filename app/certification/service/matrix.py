@@ -101,6 +101,13 @@ class TeamCertifications:
     filters: MatrixFilters = field(default_factory=MatrixFilters)
     all_stage_keys: list[str] = field(default_factory=list)  # every stage with a rubric
 
+    @property
+    def rows(self) -> list[tuple[User, list[MatrixCell]]]:
+        """The page's reps, each with their cells in the columns' order: what the matrix's
+        rows show, looked up here once rather than cell by cell in the template."""
+        keys = self.stage_keys
+        return [(rep, [self.cells[rep.id, key] for key in keys]) for rep in self.reps]
+
 
 def _rep_conditions(actor: User, filters: MatrixFilters, search: str) -> list[ColumnElement[bool]]:
     """Who the actor oversees (their own reps, or everyone), narrowed by team and name."""
