@@ -163,17 +163,19 @@ def _exact_overdue() -> Select[Any]:
     """Per plan in the ``plans`` parameter: its open milestones due before each possible
     today (built once; the plans and days are parameters)."""
     is_open = Milestone.status == MilestoneStatus.OPEN
-    return (
-        select(
-            Milestone.plan_id,
-            *(
-                func.count(case((Milestone.due_date < bindparam(f"day_{position}", type_=Date), 1)))
-                for position in range(3)
-            ),
-        )
+    columns: list[Any] = [
+        Milestone.plan_id,
+        *(
+            func.count(case((Milestone.due_date < bindparam(f"day_{position}", type_=Date), 1)))
+            for position in range(3)
+        ),
+    ]
+    query: Select[Any] = (
+        select(*columns)
         .where(Milestone.plan_id.in_(bindparam("plans", expanding=True)), is_open)
         .group_by(Milestone.plan_id)
     )
+    return query
 
 
 _EXACT = _exact_overdue()
@@ -185,7 +187,7 @@ def _add_exact_overdue(rows: Sequence[RepRow], days: Sequence[date]) -> None:
     planned = [row for row in rows if row.plan_id is not None]
     if not planned:
         return
-    given = {f"day_{position}": day for position, day in enumerate(days)}
+    given: dict[str, Any] = {f"day_{position}": day for position, day in enumerate(days)}
     given["plans"] = [row.plan_id for row in planned]
     counts = {line[0]: line[1:] for line in db.session.connection().execute(_EXACT, given)}
     column_of = {day: position for position, day in enumerate(days)}

@@ -20,7 +20,7 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, and_, case, delete, event, func, insert, inspect, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 
 from app.plans.models import Milestone, MilestoneStatus, Plan, PlanSummary
 from app.plans.service.overview import PHASES
@@ -92,18 +92,19 @@ def summaries_query(plan_ids: Collection[int] | None = None) -> Select[Any]:
     )
     counts = counted.subquery("counts")
     zero = 0
-    query = (
-        select(
-            Plan.id.label("plan_id"),
-            *(
-                func.coalesce(counts.c[name], zero).label(name)
-                for name in ("milestones", "unfinished", "submitted")
-            ),
-            firsts.c.first.label("first_open_due"),
-            firsts.c.second.label("second_open_due"),
-            firsts.c.third.label("third_open_due"),
-            *(func.coalesce(counts.c[name], zero).label(name) for name in COLUMNS[7:]),
-        )
+    columns: list[Any] = [
+        Plan.id.label("plan_id"),
+        *(
+            func.coalesce(counts.c[name], zero).label(name)
+            for name in ("milestones", "unfinished", "submitted")
+        ),
+        firsts.c.first.label("first_open_due"),
+        firsts.c.second.label("second_open_due"),
+        firsts.c.third.label("third_open_due"),
+        *(func.coalesce(counts.c[name], zero).label(name) for name in COLUMNS[7:]),
+    ]
+    query: Select[Any] = (
+        select(*columns)
         .outerjoin(counts, counts.c.plan_id == Plan.id)
         .outerjoin(firsts, firsts.c.plan_id == Plan.id)
     )
@@ -131,7 +132,7 @@ def _touched(session: Session) -> tuple[set[int], list[Plan | Milestone]]:
         if isinstance(instance, Plan) and instance in session.new:
             later.append(instance)
         elif isinstance(instance, Milestone):
-            state = inspect(instance)
+            state: InstanceState[Milestone] = inspect(instance)
             fresh = instance in session.new or instance in session.deleted
             if fresh or any(state.attrs[c].history.has_changes() for c in _MILESTONE_COLUMNS):
                 # A milestone moved to another plan changes both plans' counts.
