@@ -29,14 +29,18 @@ class CertificationStatus(enum.StrEnum):
 
     @property
     def css(self) -> str:
-        return {
-            "not started": "secondary",
-            "self-assessed": "info",
-            "being assessed": "info",
-            "passed": "success",
-            "not passed": "danger",
-            "expired": "warning",
-        }[self.value]
+        return _STATUS_CSS[self.value]
+
+
+# Looked up for every cell of the team matrix: one dictionary, not one per call.
+_STATUS_CSS = {
+    "not started": "secondary",
+    "self-assessed": "info",
+    "being assessed": "info",
+    "passed": "success",
+    "not passed": "danger",
+    "expired": "warning",
+}
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,32 @@ def test_one_milestone_more_than_14_days_late_puts_a_rep_at_risk_on_the_page(
     (row,) = result.page.items
     assert row.status == expected
     assert result.counts[expected] == 1
+
+
+@pytest.mark.parametrize("hours", [0, 11, 23])
+@pytest.mark.parametrize("sort", ["name", "-status", "day", "-overdue", "to_verify", "phase2"])
+def test_the_page_read_from_the_plan_summaries_equals_the_exact_rows(crew, make_rep, hours, sort):
+    """The page's rows, counts and order as the milestones counted one by one say, whatever
+    the hour (each rep's own today) and the sort; more than three overdue shown exactly."""
+    late = make_rep(day_of_ramp=80, coach=crew["coach"], name="Fay Gold")  # many overdue
+    db.session.commit()
+    now = datetime.now(UTC).replace(hour=0, minute=0) + timedelta(hours=hours)
+    request = PageRequest.from_args({"sort": sort, "per_page": "4"}, service.TEAM_SORTS)
+    exact = service.sorted_team_rows(crew["coach"], service.TeamFilters(), request, now=now)
+    figures = {
+        row.rep_id: (row.status, row.day, row.overdue, row.to_verify, row.phase_counts)
+        for row in exact
+    }
+    assert figures[late.id][2] > 3
+    for number in (1, 2):
+        request = PageRequest.from_args(
+            {"sort": sort, "per_page": "4", "page": str(number)}, service.TEAM_SORTS
+        )
+        result = service.team_page(crew["coach"], service.TeamFilters(), request, now=now)
+        shown = [row.rep_id for row in result.page.items]
+        assert shown == [row.rep_id for row in exact][4 * (number - 1) : 4 * number]
+        for row in result.page.items:
+            assert (row.status, row.day, row.overdue, row.to_verify, row.phase_counts) == (
+                figures[row.rep_id]
+            )
+        assert result.counts == service.status_counts(exact)

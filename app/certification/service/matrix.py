@@ -49,7 +49,7 @@ class StagePassRate:
         return round(100 * self.passed / self.decided) if self.decided else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatrixCell:
     """One rep's certification on one stage as the matrix shows it: the same reading as the
     rep's own page (:class:`Certification`), read from columns rather than loaded attempts."""
@@ -133,6 +133,7 @@ def team_certifications(
     """One page of the matrix; pass rates and the due list over every matching rep."""
     filters = filters or MatrixFilters()
     page_request = page_request or PageRequest(sort="name")
+
     # Each statement gets its own conditions: sharing one EXISTS between statements changes
     # its cache key as each is compiled, so the due list's statement was compiled afresh on
     # every view (8 ms) instead of being read from SQLAlchemy's statement cache.
@@ -205,22 +206,17 @@ def _cells(
     due = _certification_due_dates(ids, stages)
     # Most cells have no attempt: they share one reading rather than each working it out.
     unattempted = certification_status([], today)
-    return {
-        (rep.id, stage): MatrixCell(
-            rep=rep,
-            stage=stage,
-            stage_name=names.get(stage, stage),
-            reading=(
-                certification_status(facts[rep.id, stage], today)
-                if (rep.id, stage) in facts
-                else unattempted
-            ),
-            due_date=due.get((rep.id, stage)),
-            best_average=best.get((rep.id, stage)),
-        )
-        for rep, wanted_stages in wanted.items()
-        for stage in wanted_stages
-    }
+    cells: dict[tuple[int, str], MatrixCell] = {}
+    for rep, wanted_stages in wanted.items():
+        rep_id = rep.id  # read once: an ORM attribute costs more than a local
+        for stage in wanted_stages:
+            key = (rep_id, stage)
+            attempts = facts.get(key)
+            reading = certification_status(attempts, today) if attempts else unattempted
+            cells[key] = MatrixCell(
+                rep, stage, names.get(stage, stage), reading, due.get(key), best.get(key)
+            )
+    return cells
 
 
 def _attempt_facts_query(rep_ids: Sequence[int], stages: Collection[str]) -> Select[Any]:

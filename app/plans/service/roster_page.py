@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from app.accounts.models import User
@@ -68,6 +68,35 @@ def _possible_todays(moment: datetime) -> list[date]:
     return [utc_today + timedelta(days=offset) for offset in (-1, 0, 1)]
 
 
+def _overdue_up_to_three(position: int) -> ColumnElement[int]:
+    """How many of the plan's three earliest open due dates are before the ``position``-th
+    possible today (a parameter: the columns are built once, not on every view)."""
+    day = bindparam(f"day_{position}", type_=Date)
+    first, second, third = (
+        PlanSummary.first_open_due,
+        PlanSummary.second_open_due,
+        PlanSummary.third_open_due,
+    )
+    return case((third < day, 3), (second < day, 2), (first < day, 1), else_=0)
+
+
+_OVERDUE_UP_TO_THREE = [_overdue_up_to_three(position) for position in range(3)]
+_COUNTS = [
+    func.coalesce(column, 0)
+    for column in (
+        PlanSummary.milestones,
+        PlanSummary.unfinished,
+        PlanSummary.submitted,
+        PlanSummary.phase1_done,
+        PlanSummary.phase1_total,
+        PlanSummary.phase2_done,
+        PlanSummary.phase2_total,
+        PlanSummary.phase3_done,
+        PlanSummary.phase3_total,
+    )
+]
+
+
 def _summary_rows(
     actor: User, filters: TeamFilters, moment: datetime, days: Sequence[date], sort: str
 ) -> list[RepRow]:
@@ -75,31 +104,6 @@ def _summary_rows(
 
     A thousand rows: read as plain rows (not through the ORM's loading), and the day of ramp
     worked out only when the list is sorted by it (the page's rows get theirs later)."""
-    summary = PlanSummary
-    firsts = (summary.first_open_due, summary.second_open_due, summary.third_open_due)
-    overdue_up_to_three = [
-        case(
-            (firsts[2] < literal(day, Date), 3),
-            (firsts[1] < literal(day, Date), 2),
-            (firsts[0] < literal(day, Date), 1),
-            else_=0,
-        )
-        for day in days
-    ]
-    counts = [
-        func.coalesce(column, 0)
-        for column in (
-            summary.milestones,
-            summary.unfinished,
-            summary.submitted,
-            summary.phase1_done,
-            summary.phase1_total,
-            summary.phase2_done,
-            summary.phase2_total,
-            summary.phase3_done,
-            summary.phase3_total,
-        )
-    ]
     query = (
         reps_seen(actor, filters)
         .add_columns(
@@ -107,17 +111,18 @@ def _summary_rows(
             Plan.start_date,
             Plan.business_days,
             *PAUSE_COLUMNS,
-            summary.first_open_due,
-            *overdue_up_to_three,
-            *counts,
+            PlanSummary.first_open_due,
+            *_OVERDUE_UP_TO_THREE,
+            *_COUNTS,
         )
         .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
-        .outerjoin(summary, summary.plan_id == Plan.id)
+        .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
     )
+    days_given = {f"day_{position}": day for position, day in enumerate(days)}
     column_of = {day: 9 + position for position, day in enumerate(days)}
     todays: dict[str, date] = {}
     rows = []
-    for line in db.session.connection().execute(query).all():
+    for line in db.session.connection().execute(query, days_given).all():
         (rep_id, full_name, zone, plan_id, start, business, paused_from, paused_until) = line[:8]
         today = todays.get(zone)
         if today is None:
@@ -154,25 +159,37 @@ def _add_days(rows: Sequence[RepRow]) -> None:
             row.day = day_of_ramp(row.start[0], row.today, row.start[1])
 
 
+def _exact_overdue() -> Select[Any]:
+    """Per plan in the ``plans`` parameter: its open milestones due before each possible
+    today (built once; the plans and days are parameters)."""
+    is_open = Milestone.status == MilestoneStatus.OPEN
+    columns: list[Any] = [
+        Milestone.plan_id,
+        *(
+            func.count(case((Milestone.due_date < bindparam(f"day_{position}", type_=Date), 1)))
+            for position in range(3)
+        ),
+    ]
+    query: Select[Any] = (
+        select(*columns)
+        .where(Milestone.plan_id.in_(bindparam("plans", expanding=True)), is_open)
+        .group_by(Milestone.plan_id)
+    )
+    return query
+
+
+_EXACT = _exact_overdue()
+
+
 def _add_exact_overdue(rows: Sequence[RepRow], days: Sequence[date]) -> None:
     """Replace the rows' overdue counts (up to three) with the exact ones: one query over
     their plans' open milestones, counted on each of ``days``. Paused plans stay at 0."""
     planned = [row for row in rows if row.plan_id is not None]
     if not planned:
         return
-    is_open = Milestone.status == MilestoneStatus.OPEN
-    query = (
-        select(
-            Milestone.plan_id,
-            *(
-                func.count(case((and_(is_open, Milestone.due_date < literal(day, Date)), 1)))
-                for day in days
-            ),
-        )
-        .where(Milestone.plan_id.in_([row.plan_id for row in planned]), is_open)
-        .group_by(Milestone.plan_id)
-    )
-    counts = {line[0]: line[1:] for line in db.session.execute(query)}
+    given: dict[str, Any] = {f"day_{position}": day for position, day in enumerate(days)}
+    given["plans"] = [row.plan_id for row in planned]
+    counts = {line[0]: line[1:] for line in db.session.connection().execute(_EXACT, given)}
     column_of = {day: position for position, day in enumerate(days)}
     for row in planned:
         if row.overdue:  # 0 when nothing is overdue or the plan is paused

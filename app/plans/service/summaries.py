@@ -20,7 +20,7 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, and_, case, delete, event, func, insert, inspect, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 
 from app.plans.models import Milestone, MilestoneStatus, Plan, PlanSummary
 from app.plans.service.overview import PHASES
@@ -92,18 +92,19 @@ def summaries_query(plan_ids: Collection[int] | None = None) -> Select[Any]:
     )
     counts = counted.subquery("counts")
     zero = 0
-    query = (
-        select(
-            Plan.id.label("plan_id"),
-            *(
-                func.coalesce(counts.c[name], zero).label(name)
-                for name in ("milestones", "unfinished", "submitted")
-            ),
-            firsts.c.first.label("first_open_due"),
-            firsts.c.second.label("second_open_due"),
-            firsts.c.third.label("third_open_due"),
-            *(func.coalesce(counts.c[name], zero).label(name) for name in COLUMNS[7:]),
-        )
+    columns: list[Any] = [
+        Plan.id.label("plan_id"),
+        *(
+            func.coalesce(counts.c[name], zero).label(name)
+            for name in ("milestones", "unfinished", "submitted")
+        ),
+        firsts.c.first.label("first_open_due"),
+        firsts.c.second.label("second_open_due"),
+        firsts.c.third.label("third_open_due"),
+        *(func.coalesce(counts.c[name], zero).label(name) for name in COLUMNS[7:]),
+    ]
+    query: Select[Any] = (
+        select(*columns)
         .outerjoin(counts, counts.c.plan_id == Plan.id)
         .outerjoin(firsts, firsts.c.plan_id == Plan.id)
     )
@@ -115,9 +116,8 @@ def refresh_summaries(session: Session, plan_ids: Collection[int]) -> None:
     if not plan_ids:
         return
     ids = sorted(plan_ids)
+    _lock(session, ids)  # the new plans' and new milestones' plans; the others hold already
     connection = session.connection()
-    # In id order, so that two writers lock shared plans in the same order.
-    connection.execute(select(Plan.id).where(Plan.id.in_(ids)).order_by(Plan.id).with_for_update())
     table = PlanSummary.__table__
     connection.execute(delete(table).where(table.c.plan_id.in_(ids)))
     connection.execute(insert(table).from_select(list(COLUMNS), summaries_query(ids)))
@@ -132,7 +132,7 @@ def _touched(session: Session) -> tuple[set[int], list[Plan | Milestone]]:
         if isinstance(instance, Plan) and instance in session.new:
             later.append(instance)
         elif isinstance(instance, Milestone):
-            state = inspect(instance)
+            state: InstanceState[Milestone] = inspect(instance)
             fresh = instance in session.new or instance in session.deleted
             if fresh or any(state.attrs[c].history.has_changes() for c in _MILESTONE_COLUMNS):
                 # A milestone moved to another plan changes both plans' counts.
@@ -147,9 +147,23 @@ def _plan_id(row: Plan | Milestone) -> int | None:
     return row.plan_id if row.plan_id is not None else (row.plan.id if row.plan else None)
 
 
+def _lock(session: Session, plan_ids: Collection[int]) -> None:
+    """Lock the plans' rows (PostgreSQL; SQLite writes one at a time anyway), in id order."""
+    if plan_ids:
+        query = select(Plan.id).where(Plan.id.in_(sorted(plan_ids))).order_by(Plan.id)
+        session.connection().execute(query.with_for_update())
+
+
 @event.listens_for(Session, "before_flush")
 def _note_plans(session: Session, _context: UOWTransaction, _instances: object) -> None:
     plans, later = _touched(session)
+    # The plans are locked before their milestones are written, as pausing a plan does
+    # (plan, then milestones): a writer locking a milestone first and its plan after the
+    # flush could deadlock with a pause of the same plan.
+    _lock(
+        session,
+        plans | {row.plan_id for row in later if isinstance(row, Milestone) and row.plan_id},
+    )
     if plans or later:
         pending = session.info.setdefault(_PENDING, (set(), []))
         pending[0].update(plans)
