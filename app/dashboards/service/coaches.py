@@ -19,23 +19,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from app.accounts.access import require_role
 from app.accounts.models import Organisation, Role, User, UserRole
-from app.certification.models import Assessment, CertificationAttempt
-from app.coaching.models import Commitment, Debrief
+from app.dashboards.service import coach_figures as figures
 from app.dashboards.service.cohorts import months_back
-from app.dashboards.service.sqldates import days_between, month_of
 from app.errors import NotAllowed, NotFound
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
-from app.plans.models import Milestone, MilestoneStatus
 from app.reminders.waiting import oldest_verification_or_assessment
 from app.reminders.workqueue import WaitingItem, waited, waiting_items
 
@@ -183,9 +179,7 @@ def coach_page(actor: User, coach_id: int, now: datetime | None = None) -> Coach
     return CoachPage(row=row, months=_monthly_debriefs(coach.id, moment.date()))
 
 
-def coach_rows(
-    coaches: Sequence[tuple[int, str]], now: datetime | None = None
-) -> list[CoachRow]:
+def coach_rows(coaches: Sequence[tuple[int, str]], now: datetime | None = None) -> list[CoachRow]:
     """The figures of several coaches at once, in a fixed number of queries (without the list
     of what waits on them: only its oldest verification or assessment, counted in SQL)."""
     moment = now or datetime.now(UTC)
@@ -197,20 +191,22 @@ def coach_rows(
     if not rows:
         return []
     ids = list(rows)
-    for coach_id, reps in _reps_per_coach(ids):
+    for coach_id, reps in figures.reps_per_coach(ids):
         rows[coach_id].reps = reps
-    for coach_id, debriefs in _debriefs_per_coach(ids, since.date(), today):
+    for coach_id, debriefs in figures.debriefs_per_coach(ids, since.date(), today):
         rows[coach_id].debriefs = debriefs
-    for coach_id, days, count in _verification_waits(ids, since):
-        rows[coach_id].verify_waits[max(days, 0)] = count
-    for coach_id, days, count in _assessment_waits(ids, since):
+    for coach_id, days, count in figures.verification_waits(ids, since):
+        waits = rows[coach_id].verify_waits
+        waits[max(days, 0)] = waits.get(max(days, 0), 0) + count
+    for coach_id, days, count in figures.assessment_waits(ids, since):
         waits = rows[coach_id].assess_waits
         waits[max(days, 0)] = waits.get(max(days, 0), 0) + count
-    for coach_id, due, on_time, unreviewed in _reviews(ids, since.date(), today, targets):
+    turnaround = targets.turnaround_days
+    for coach_id, due, on_time, unreviewed in figures.reviews(ids, since.date(), today, turnaround):
         row = rows[coach_id]
         row.commitments_due, row.reviewed_on_time, row.not_reviewed = due, on_time, unreviewed
-    for coach_id, since in oldest_verification_or_assessment(ids).items():
-        rows[coach_id].oldest = Oldest(*waited(since, naive_now, targets.turnaround_days))
+    for coach_id, waiting_since in oldest_verification_or_assessment(ids).items():
+        rows[coach_id].oldest = Oldest(*waited(waiting_since, naive_now, turnaround))
     return list(rows.values())
 
 
@@ -236,113 +232,9 @@ def _targets() -> Targets:
     return Targets(org[0] or DEFAULT_CADENCE, org[1] or 2)
 
 
-def _reps_per_coach(ids: list[int]) -> Any:
-    return db.session.execute(
-        select(User.coach_id, func.count())
-        .where(
-            User.coach_id.in_(ids),
-            User.active.is_(True),
-            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
-        )
-        .group_by(User.coach_id)
-    )
-
-
-def _debriefs_per_coach(ids: list[int], first: date, today: date) -> Any:
-    return db.session.execute(
-        select(Debrief.coach_id, func.count())
-        .where(
-            Debrief.coach_id.in_(ids),
-            Debrief.recorded_at.is_not(None),
-            Debrief.held_on >= literal(first, Date),
-            Debrief.held_on <= literal(today, Date),
-        )
-        .group_by(Debrief.coach_id)
-    )
-
-
-def _verification_waits(ids: list[int], since: datetime) -> Any:
-    """(coach, whole days from submission to verification, how many) over the window."""
-    waited = days_between(Milestone.completed_at, Milestone.submitted_at)
-    return db.session.execute(
-        select(Milestone.verified_by_id, waited, func.count())
-        .where(
-            Milestone.verified_by_id.in_(ids),
-            Milestone.status == MilestoneStatus.DONE,
-            Milestone.submitted_at.is_not(None),
-            Milestone.completed_at >= since,
-        )
-        .group_by(Milestone.verified_by_id, waited)
-    )
-
-
-def _assessment_waits(ids: list[int], since: datetime) -> Any:
-    """(assessor, whole days the attempt waited for their scores, how many) over the window.
-
-    An invited second assessor waits from the invitation; the rep's coach from the rep's
-    self-assessment, or from the attempt's opening when there was none.
-    """
-    own = aliased(Assessment)
-    self_assessed = (
-        select(func.min(own.submitted_at))
-        .where(own.attempt_id == Assessment.attempt_id, own.is_self.is_(True))
-        .scalar_subquery()
-    )
-    started = case(
-        (Assessment.invited_by_id.is_not(None), Assessment.created_at),
-        else_=func.coalesce(self_assessed, CertificationAttempt.opened_at),
-    )
-    waited = days_between(Assessment.submitted_at, started)
-    return db.session.execute(
-        select(Assessment.assessor_id, waited, func.count())
-        .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
-        .where(
-            Assessment.assessor_id.in_(ids),
-            Assessment.is_self.is_(False),
-            Assessment.submitted_at >= since,
-        )
-        .group_by(Assessment.assessor_id, waited)
-    )
-
-
-def _reviews(ids: list[int], first: date, today: date, targets: Targets) -> Any:
-    """(coach, commitments due in the window, reviewed within the turnaround, not reviewed)."""
-    in_time = and_(
-        Commitment.reviewed_at.is_not(None),
-        days_between(Commitment.reviewed_at, Commitment.due_on) <= targets.turnaround_days,
-    )
-    return db.session.execute(
-        select(
-            Debrief.coach_id,
-            func.count(),
-            func.count(case((in_time, 1))),
-            func.count(case((Commitment.reviewed_at.is_(None), 1))),
-        )
-        .join(Debrief, Debrief.id == Commitment.debrief_id)
-        .where(
-            Debrief.coach_id.in_(ids),
-            Commitment.due_on >= literal(first, Date),
-            Commitment.due_on <= literal(today, Date),
-        )
-        .group_by(Debrief.coach_id)
-    )
-
-
 def _monthly_debriefs(coach_id: int, today: date) -> tuple[CadencePoint, ...]:
     """Recorded debriefs per month over the last six months, oldest first (empty months 0)."""
     first = today.replace(day=1)
     months = [months_back(first, n) for n in reversed(range(CADENCE_MONTHS))]
-    month = month_of(Debrief.held_on)
-    counts: dict[str, int] = {
-        month_text: count
-        for month_text, count in db.session.execute(
-            select(month, func.count())
-            .where(
-                Debrief.coach_id == coach_id,
-                Debrief.recorded_at.is_not(None),
-                Debrief.held_on >= literal(months[0], Date),
-            )
-            .group_by(month)
-        )
-    }
+    counts = figures.monthly_debriefs(coach_id, months[0])
     return tuple(CadencePoint(m, counts.get(f"{m:%Y-%m}", 0)) for m in months)

@@ -44,8 +44,7 @@ def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any
     # coaches' overview reads a few thousand rows.
     later, earlier = _arguments(element, compiler, **kw)
     return (
-        f"(CAST(julianday({later}) + 0.5 AS INTEGER)"
-        f" - CAST(julianday({earlier}) + 0.5 AS INTEGER))"
+        f"(CAST(julianday({later}) + 0.5 AS INTEGER) - CAST(julianday({earlier}) + 0.5 AS INTEGER))"
     )
 
 
