@@ -59,6 +59,10 @@ def ramp_charts(dashboard: RampDashboard) -> dict[str, Markup | list[tuple[str, 
             ),
             chart_id="certification-chart",
         ),
+        "heatmap_rows": [
+            (row.label, charts.heatmap_cells([(cell.due, cell.on_time) for cell in row.cells]))
+            for row in dashboard.heatmap.rows
+        ],
         "certification_legend": charts.legend(CERTIFICATION_SEGMENTS),
         "commitments": _commitments(dashboard),
         "commitment_legend": charts.legend(COMMITMENT_SEGMENTS),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from app.dashboards.charts import Bar, Segment, band, bar_chart, heatmap
+from app.dashboards.charts import Bar, Segment, band, bar_chart, heatmap, heatmap_cells
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -35,6 +35,13 @@ def test_a_heatmap_writes_each_cell_and_a_dash_where_nothing_was_due():
     assert cells == ["heat-top", "heat-none", "heat-low"]
     light = [t.text for t in svg.iter(f"{SVG}tspan") if t.get("class") == "on-bar"]
     assert light == ["100"]  # white text on the darkest band only
+
+
+def test_the_heatmap_table_gives_each_weeks_share_and_counts():
+    cells = str(heatmap_cells([(3, 2), (0, 0), (4, 4)]))
+    assert cells == (
+        "<td>67% <small>(2/3)</small></td><td>\N{EN DASH}</td><td>100% <small>(4/4)</small></td>"
+    )
 
 
 def test_heatmap_bands_darken_with_the_share_done_on_time():

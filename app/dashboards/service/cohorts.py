@@ -22,7 +22,7 @@ from app.accounts.models import User
 from app.certification.models import CertificationAttempt
 from app.curriculum.service import stage_names
 from app.dashboards.service.filters import Filters
-from app.dashboards.service.sqldates import days_between
+from app.dashboards.service.sqldates import date_of, days_after, days_between
 from app.extensions import db
 from app.plans import service as plans
 from app.plans.models import Milestone, MilestoneStatus, Plan
@@ -100,20 +100,19 @@ def compare_cohorts(
 
 
 def _add_funnel(cohorts: dict[date, CohortFigures], in_window: Any, day: int) -> None:
-    offset = day - 1  # day 1 is the start date
-    due = days_between(Milestone.due_date, Plan.start_date)
-    acted = days_between(
-        func.coalesce(Milestone.submitted_at, Milestone.completed_at), Plan.start_date
-    )
-    not_acted = or_(Milestone.status == MilestoneStatus.OPEN, acted > offset)
-    overdue = and_(due < offset, not_acted)
+    # Each plan read on its own day ``day`` (day 1 is the start date): dates compared with
+    # that day, not day counts, so each milestone costs no day arithmetic, only comparisons.
+    then = days_after(Plan.start_date, literal(day - 1))
+    acted_on = date_of(func.coalesce(Milestone.submitted_at, Milestone.completed_at))
+    not_acted = or_(Milestone.status == MilestoneStatus.OPEN, acted_on > then)
+    overdue = and_(Milestone.due_date < then, not_acted)
     query = (
         select(
             Plan.start_date,
             func.count(),
             func.count(case((~not_acted, 1))),
             func.count(case((overdue, 1))),
-            func.min(case((overdue, due))),
+            func.min(case((overdue, Milestone.due_date))),
         )
         .join(Plan, Plan.id == Milestone.plan_id)
         .where(in_window)
@@ -121,12 +120,11 @@ def _add_funnel(cohorts: dict[date, CohortFigures], in_window: Any, day: int) ->
     )
     for start, total, acted_count, overdue_count, oldest in db.session.execute(query):
         figures = cohorts[start.replace(day=1)]
-        then = start + timedelta(days=offset)
         status = rep_status_from_counts(
             all_done=total > 0 and acted_count == total,
             overdue=overdue_count,
-            oldest_overdue=start + timedelta(days=oldest) if oldest is not None else None,
-            today=then,
+            oldest_overdue=oldest,
+            today=start + timedelta(days=day - 1),
         )
         figures.reps += 1
         figures.funnel[status] += 1

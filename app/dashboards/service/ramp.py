@@ -145,17 +145,21 @@ def ramp_dashboard(actor: User, filters: Filters, now: datetime | None = None) -
     )
 
 
+# The sums of every week's two tallies, built once: the statement is rebuilt per request.
+_TALLY_SUMS = [
+    func.sum(plan_week_tallies.c[f"{kind}_{n}"]) for kind in ("due", "on_time") for n in WEEKS
+]
+
+
 def _heatmap(rep_ids: Select[Any], today: date, *, by_team: bool) -> Heatmap:
     """Per rep (or team) and plan week: the milestones due before today and those done on
     time. The plans' tallies count every milestone; those due today or later are taken away."""
     group: Any = User.team_id if by_team else User.id
     kept = (Plan.archived_at.is_(None), Plan.rep_id.in_(rep_ids))
-    tally = plan_week_tallies.c
     every = (
-        select(group, *(func.sum(tally[f"due_{n}"]) for n in WEEKS))
-        .add_columns(*(func.sum(tally[f"on_time_{n}"]) for n in WEEKS))
+        select(group, *_TALLY_SUMS)
         .select_from(plan_week_tallies)
-        .join(Plan, Plan.id == tally.plan_id)
+        .join(Plan, Plan.id == plan_week_tallies.c.plan_id)
         .join(User, User.id == Plan.rep_id)
         .where(*kept)
         .group_by(group)

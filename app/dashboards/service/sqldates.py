@@ -8,9 +8,10 @@ PostgreSQL has date types (subtraction gives days, ``to_char`` names the month).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
@@ -22,6 +23,22 @@ class days_between(FunctionElement[int]):
     type = Integer()
     inherit_cache = True
     name = "days_between"
+
+
+class days_after(FunctionElement[date]):
+    """The date ``days`` days after ``day`` (a date column; ``days`` a whole number)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "days_after"
+
+
+class date_of(FunctionElement[date]):
+    """The calendar day of a timestamp (as stored: UTC), to compare with dates."""
+
+    type = Date()
+    inherit_cache = True
+    name = "date_of"
 
 
 class month_of(FunctionElement[str]):
@@ -64,3 +81,27 @@ def _month_of_sqlite(element: month_of, compiler: SQLCompiler, **kw: Any) -> str
 def _month_of_postgresql(element: month_of, compiler: SQLCompiler, **kw: Any) -> str:
     (day,) = _arguments(element, compiler, **kw)
     return f"to_char({day}, 'YYYY-MM')"
+
+
+@compiles(days_after)
+def _days_after_sqlite(element: days_after, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = _arguments(element, compiler, **kw)
+    return f"date({day}, '+' || ({days}) || ' days')"
+
+
+@compiles(days_after, "postgresql")
+def _days_after_postgresql(element: days_after, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = _arguments(element, compiler, **kw)
+    return f"(CAST({day} AS DATE) + CAST({days} AS INTEGER))"
+
+
+@compiles(date_of)
+def _date_of_sqlite(element: date_of, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = _arguments(element, compiler, **kw)
+    return f"date({moment})"
+
+
+@compiles(date_of, "postgresql")
+def _date_of_postgresql(element: date_of, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = _arguments(element, compiler, **kw)
+    return f"CAST({moment} AS DATE)"
