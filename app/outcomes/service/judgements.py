@@ -53,11 +53,11 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
     return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
 
 
-def judged_ramps(reps: Select[Any], today: date, definition: Definition | None) -> list[RepRamp]:
-    """When each rep of ``reps`` with a start and targets ramped (the dashboard's summary):
-    the same judgements, without decoding anyone's attainments."""
-    if definition is None:  # no targets: nobody can ramp
-        return []
+def judged_ramps(
+    reps: Select[Any], today: date, definition: Definition
+) -> tuple[list[RepRamp], list[date]]:
+    """When each rep of ``reps`` with a start and targets ramped, and every rep's start (the
+    dashboard's summary, the drivers page): the same judgements, no attainments decoded."""
     measured = OutcomeJudgement.attainments.is_not(None)
     rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
     ramps = []
@@ -68,7 +68,7 @@ def judged_ramps(reps: Select[Any], today: date, definition: Definition | None) 
                 ramps.append(RepRamp(judged.rep_id, judged.start, judged.ramped_day))
         elif row[3] is not None and row[11]:
             ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
-    return ramps
+    return ramps, [row[3] for row in rows if row[3] is not None]
 
 
 def _read(
@@ -140,7 +140,7 @@ def _judge(
             index_elements=[table.c.rep_id, table.c.day, table.c.version], set_=replaced
         )
         db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
-    store_facts(ids, today, definition.version, KEPT_DAYS)
+    store_facts(rows, today, definition.version, KEPT_DAYS)
     return rows
 
 
