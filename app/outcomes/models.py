@@ -68,7 +68,8 @@ class OutcomeMilestoneFact(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "outcome_milestone_facts"
     __table_args__ = (
-        # The page's count: one day's facts, in the order they are grouped.
+        # The page's count: one day's facts in the order they are grouped, with every column
+        # it reads (a thousand reps' twenty thousand facts counted from the index alone).
         Index(
             "ix_outcome_milestone_facts_parts",
             "day",
@@ -78,6 +79,10 @@ class OutcomeMilestoneFact(db.Model):  # type: ignore[name-defined]
             "key",
             "on_time",
             "ramped_month",
+            "measured",
+            "start",
+            "rep_id",
+            "milestone_id",
         ),
     )
 

@@ -55,7 +55,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_outcome_milestone_facts_rep_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('rep_id', 'day', 'version', 'milestone_id', name=op.f('pk_outcome_milestone_facts'))
     )
-    op.create_index('ix_outcome_milestone_facts_parts', 'outcome_milestone_facts', ['day', 'version', 'stage', 'role', 'key', 'on_time', 'ramped_month'], unique=False)
+    op.create_index('ix_outcome_milestone_facts_parts', 'outcome_milestone_facts', ['day', 'version', 'stage', 'role', 'key', 'on_time', 'ramped_month', 'measured', 'start', 'rep_id', 'milestone_id'], unique=False)
 
 
 def downgrade():

@@ -12,11 +12,12 @@ stale-marked, never stale-and-trusted. A rep's judgements of older days are drop
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func
+from sqlalchemy import Select, Text, and_, delete, func, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
@@ -69,6 +70,26 @@ def judged_ramps(
         elif row[3] is not None and row[11]:
             ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
     return ramps, [row[3] for row in rows if row[3] is not None]
+
+
+def ramped_attainments(
+    reps: Select[Any], today: date, definition: Definition
+) -> dict[int, dict[int, float]]:
+    """Each ramped rep's attainment by ended month (the peers' median on a rep's numbers):
+    only theirs are decoded."""
+    text = type_coerce(OutcomeJudgement.attainments, Text)
+    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text))
+    found = {}
+    for row in rows:
+        if row[0] in fresh:
+            judged = fresh[row[0]]
+            if judged.ramped_on and judged.attainments:
+                found[judged.rep_id] = judged.attainments
+        elif row[3] is not None and row[10] and row[11] is not None:
+            shares = json.loads(row[11])
+            if shares:
+                found[row[0]] = dict(enumerate(shares, start=1))
+    return found
 
 
 def _read(
