@@ -12,6 +12,7 @@ stale-marked, never stale-and-trusted. A rep's judgements of older days are drop
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -50,7 +51,9 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
     if definition is None:  # nothing to judge against: no targets, no score
         found = gather(reps, today, (), plans=False, funnel=False)
         return [outcome_of(rep, None, today, scored=False) for rep in found]
-    rows, fresh = _read(reps, today, definition, _JUDGED)
+    # The attainments as stored text, decoded here: SQLAlchemy's JSON type costs more.
+    columns = (*_JUDGED[:7], type_coerce(OutcomeJudgement.attainments, Text), _JUDGED[8])
+    rows, fresh = _read(reps, today, definition, columns)
     return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
 
 
@@ -109,13 +112,19 @@ def _read(
     )
     db.session.flush()  # the Core read below does not flush what the session holds
     # Core rows: a thousand plain tuples.
-    rows = list(db.session.connection().execute(query))
+    rows = list(db.session.connection().execute(query).all())
     stale = {
         row[0]: row[6]
         for row in rows
         if row[7] is None or row[7] != row[6] or row[8] != row[3] or row[9] != row[4]
     }
     return rows, _judge(reps, stale, today, definition) if stale else {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_cohort(start: date) -> str:
+    """A start month's label: a thousand reps share a few hundred start dates."""
+    return cohort_of(start, "month")
 
 
 def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
@@ -129,14 +138,14 @@ def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
         team=team,
         role=role,
         start=start,
-        cohort=cohort_of(start, "month") if start else None,
+        cohort=_month_cohort(start) if start else None,
         day=ramp_day(start, today) if start else None,
         first_meeting=meeting,
         first_opportunity=opportunity,
         first_deal=deal,
         ramped_on=ramped_on,
         ramped_day=month * MONTH_DAYS if ramped_on else None,
-        attainments=None if shares is None else dict(enumerate(shares, start=1)),
+        attainments=None if shares is None else dict(enumerate(json.loads(shares), start=1)),
         score_tenths=tenths,
     )
 

@@ -112,7 +112,7 @@ def counted_facts(
         .where(*conditions)
         .group_by(*group)
     )
-    return list(db.session.connection().execute(statement))
+    return list(db.session.connection().execute(statement).all())
 
 
 def titles_of(milestone_ids: Collection[int]) -> dict[int, str]:
