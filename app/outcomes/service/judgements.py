@@ -89,7 +89,7 @@ def ramped_attainments(
             if judged.ramped_on and judged.attainments:
                 found[judged.rep_id] = judged.attainments
         elif row[3] is not None and row[10] and row[11] is not None:
-            shares = json.loads(row[11])
+            shares = _decoded(row[11])
             if shares:
                 found[row[0]] = dict(enumerate(shares, start=1))
     return found
@@ -121,6 +121,11 @@ def _read(
     return rows, _judge(reps, stale, today, definition) if stale else {}
 
 
+def _decoded(shares: str | list[float]) -> list[float]:
+    """Stored attainments read as text: SQLite hands back the text, psycopg decodes JSON."""
+    return json.loads(shares) if isinstance(shares, str) else shares
+
+
 @functools.lru_cache(maxsize=4096)
 def _month_cohort(start: date) -> str:
     """A start month's label: a thousand reps share a few hundred start dates."""
@@ -145,7 +150,7 @@ def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
         first_deal=deal,
         ramped_on=ramped_on,
         ramped_day=month * MONTH_DAYS if ramped_on else None,
-        attainments=None if shares is None else dict(enumerate(json.loads(shares), start=1)),
+        attainments=None if shares is None else dict(enumerate(_decoded(shares), start=1)),
         score_tenths=tenths,
     )
 
