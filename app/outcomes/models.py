@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -62,9 +62,29 @@ class OutcomeJudgement(db.Model):  # type: ignore[name-defined]
 class OutcomeMilestoneFact(db.Model):  # type: ignore[name-defined]
     """One milestone of a judged rep that counts for the drivers page on ``day``: due by then
     or done (or submitted), and whether the rep did it by its due date. Written and dropped
-    with the rep's :class:`OutcomeJudgement` of the same day and version, so it is as valid."""
+    with the rep's :class:`OutcomeJudgement` of the same day and version, so it is as valid;
+    the judgement's start, ramp month and whether it was measured are copied in, so the page
+    counts the facts without joining the judgements."""
 
     __tablename__ = "outcome_milestone_facts"
+    __table_args__ = (
+        # The page's count: one day's facts in the order they are grouped, with every column
+        # it reads (a thousand reps' twenty thousand facts counted from the index alone).
+        Index(
+            "ix_outcome_milestone_facts_parts",
+            "day",
+            "version",
+            "stage",
+            "role",
+            "key",
+            "on_time",
+            "ramped_month",
+            "measured",
+            "start",
+            "rep_id",
+            "milestone_id",
+        ),
+    )
 
     rep_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -75,5 +95,7 @@ class OutcomeMilestoneFact(db.Model):  # type: ignore[name-defined]
     stage: Mapped[str | None] = mapped_column(String(64))  # a certification's stage
     role: Mapped[str | None] = mapped_column(String(64))  # the plan's role (other milestones)
     key: Mapped[str | None] = mapped_column(String(64))  # the milestone's key (other milestones)
-    title: Mapped[str] = mapped_column(String(200))
     on_time: Mapped[bool] = mapped_column(Boolean)
+    measured: Mapped[bool] = mapped_column(Boolean)  # the rep has targets (and a start)
+    start: Mapped[date | None] = mapped_column(Date)
+    ramped_month: Mapped[int | None] = mapped_column(Integer)

@@ -48,14 +48,18 @@ def upgrade():
     sa.Column('stage', sa.String(length=64), nullable=True),
     sa.Column('role', sa.String(length=64), nullable=True),
     sa.Column('key', sa.String(length=64), nullable=True),
-    sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('on_time', sa.Boolean(), nullable=False),
+    sa.Column('measured', sa.Boolean(), nullable=False),
+    sa.Column('start', sa.Date(), nullable=True),
+    sa.Column('ramped_month', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_outcome_milestone_facts_rep_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('rep_id', 'day', 'version', 'milestone_id', name=op.f('pk_outcome_milestone_facts'))
     )
+    op.create_index('ix_outcome_milestone_facts_parts', 'outcome_milestone_facts', ['day', 'version', 'stage', 'role', 'key', 'on_time', 'ramped_month', 'measured', 'start', 'rep_id', 'milestone_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_outcome_milestone_facts_parts', table_name='outcome_milestone_facts')
     op.drop_table('outcome_milestone_facts')
     op.drop_table('outcome_judgements')
     op.drop_table('outcome_stamps')

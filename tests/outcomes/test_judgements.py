@@ -4,6 +4,7 @@ moved, a milestone reported, a commitment reviewed, a rep's own start date corre
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -35,7 +36,7 @@ from app.outcomes.summary import ramp_summary
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 from app.plans.service import assign_plan, record_progress
 from tests.coaching.conftest import commitment, make_debrief  # noqa: F401 (a fixture)
-from tests.outcomes.conftest import import_days
+from tests.outcomes.conftest import import_days, import_reps_days
 
 EVERYONE = service.RepFilters()
 
@@ -182,3 +183,52 @@ def test_any_sequence_of_writes_keeps_the_judgements_in_step(
         except DomainError:  # refused (a day too far back, say): nothing changes
             db.session.rollback()
         assert_in_step(hr)
+
+
+def _peers_medians(rep: User, hr: User) -> list[float | None]:
+    """The ramped peers' median of each month, recomputed from the raw rows."""
+    definition = current_definition()
+    assert definition is not None
+    rows = recomputed(hr, date.today())
+    role = next(row.role for row in rows if row.rep_id == rep.id)
+    targets = definition.spec.targets_for(role)
+    assert targets is not None and role is not None
+    ramped = [
+        row.attainments
+        for row in rows
+        if row.rep_id != rep.id
+        and row.ramped_on
+        and row.attainments
+        and (row.role or "").upper() == role.upper()
+    ]
+    medians: list[float | None] = []
+    for month in range(1, len(service.rep_numbers(hr, rep, date.today()).months) + 1):
+        shares = [found[month] for found in ramped if month in found]
+        median = statistics.median(shares) if len(shares) >= service.MIN_PEERS else None
+        medians.append(
+            None if median is None else round(median * targets.target_in_month(month), 1)
+        )
+    return medians
+
+
+def test_a_reps_numbers_compare_with_the_ramped_peers_as_recomputed(
+    make_rep: Callable[..., User], make_user: Callable[..., User], source: ActivitySource
+) -> None:
+    hr = make_user(Role.HR)
+    peers = [make_rep(day_of_ramp=130) for _ in range(4)]
+    # One file for all: a file replaces the days it covers, and they started the same day.
+    import_reps_days(
+        source,
+        [
+            (p, [(70, {"meetings_booked": 8 + n}), (95, {"meetings_booked": 9})])
+            for n, p in enumerate(peers)
+        ],
+    )
+    rep = make_rep(day_of_ramp=100)
+    shown = [line.ramped_median for line in service.rep_numbers(hr, rep, date.today()).months]
+    assert shown == _peers_medians(rep, hr)
+    assert any(median is not None for median in shown)
+    db.session.commit()
+    import_days(source, peers[0], [(40, {"meetings_booked": 30})])  # a peer's month 2 changes
+    shown = [line.ramped_median for line in service.rep_numbers(hr, rep, date.today()).months]
+    assert shown == _peers_medians(rep, hr)

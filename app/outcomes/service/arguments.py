@@ -8,13 +8,18 @@ from collections.abc import Mapping
 from app.curriculum.service import current_plan_templates
 from app.lookup import parse_id
 from app.outcomes.service.gathering import RepFilters
+from app.transaction import remembered
 
 SEARCH_LENGTH = 120
 
 
 def plan_roles() -> list[str]:
-    """The roles the current plan templates are for, in order ("AE", "SDR")."""
-    return sorted({template.role for template in current_plan_templates()})
+    """The roles the current plan templates are for, in order ("AE", "SDR"): read once per
+    transaction (the filters and the form both ask)."""
+    return remembered(
+        "outcomes.plan_roles",
+        lambda: sorted({template.role for template in current_plan_templates()}),
+    )
 
 
 def filters_from_args(args: Mapping[str, str]) -> RepFilters:

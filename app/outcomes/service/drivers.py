@@ -18,13 +18,14 @@ from typing import Any
 
 from app.accounts.models import User
 from app.curriculum.service import stage_names
-from app.outcomes.cohorts import cohort_of
+from app.outcomes.cohorts import RepRamp, cohort_of
 from app.outcomes.drivers import DEFAULT_MINIMUM, Comparison, compare_all_counted
 from app.outcomes.ramp import MONTH_DAYS
-from app.outcomes.service.definition import Definition, current_definition
+from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
 from app.outcomes.service.gathering import RepFilters, reps_query
+from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.service.listing import outcome_rows
-from app.outcomes.service.milestonefacts import counted_facts
+from app.outcomes.service.milestonefacts import counted_facts, titles_of
 
 MILESTONE = "milestone"
 CERTIFICATION = "certification"
@@ -62,44 +63,51 @@ def minimum_of(definition: Definition | None) -> int:
 
 def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     """The comparison of each milestone and certification stage for the reps the filters keep."""
+    require_see_outcomes(actor)
     definition = current_definition()
-    # Every cohort's rows, for the filter's choices; then the chosen cohort's, if any.
-    everyone = outcome_rows(actor, replace(filters, cohort=""), today, definition)
-    measured = [
-        row
-        for row in everyone
-        if _in_cohort(row.start, filters.cohort) and row.attainments is not None
-    ]
+    if definition is None:  # no targets: nobody is measured, only the cohorts are offered
+        rows = outcome_rows(actor, replace(filters, cohort=""), today)
+        ramps: list[RepRamp] = []
+        starts = [row.start for row in rows if row.start is not None]
+    else:
+        # Every cohort's reps, for the filter's choices; then the chosen cohort's, if any.
+        reps = reps_query(actor, replace(filters, cohort=""))
+        ramps, starts = judged_ramps(reps, today, definition)
+    measured = [ramp for ramp in ramps if _in_cohort(ramp.start, filters.cohort)]
     parts: dict[tuple[str, str], dict[tuple[bool, int | None], int]] = {}
-    labels: dict[tuple[str, str], tuple[int, str]] = {}  # the latest milestone's title
+    labels: dict[tuple[str, str], str] = {}
+    # Each milestone part's latest milestone (whose title names it) and the plan role.
+    latest: dict[tuple[str, str], tuple[int, str | None]] = {}
     names = stage_names()
     if measured and definition is not None:
         seen = reps_query(actor, replace(filters, cohort="")).with_only_columns(User.id)
-        starts = _cohort_days(filters.cohort) if filters.cohort else None
+        days = _cohort_days(filters.cohort) if filters.cohort else None
         counted = (
             []
-            if filters.cohort and starts is None
-            else counted_facts(seen.order_by(None), today, definition.version, starts)
+            if filters.cohort and days is None
+            else counted_facts(seen.order_by(None), today, definition.version, days)
         )
-        for stage, role, key, title, on_time, month, reps, latest in counted:
+        for stage, role, key, on_time, month, reps, milestone_id in counted:
             if stage:
                 part = (CERTIFICATION, stage)
-                labels[part] = (0, names.get(stage, stage))
+                labels[part] = names.get(stage, stage)
             else:
                 part = (MILESTONE, f"{role or ''}:{key}")
-                label = f"{title} ({role})" if role else title
-                labels[part] = max(labels.get(part, (0, "")), (latest, label))
+                latest[part] = max(latest.get(part, (0, None)), (milestone_id, role))
             counts = parts.setdefault(part, {})
             group = (bool(on_time), month * MONTH_DAYS if month else None)
             counts[group] = counts.get(group, 0) + reps
-    titles = {part: label for part, (_latest, label) in labels.items()}
+        titles = titles_of([milestone_id for milestone_id, _role in latest.values()])
+        for part, (milestone_id, role) in latest.items():
+            title = titles[milestone_id]
+            labels[part] = f"{title} ({role})" if role else title
     return PlanDrivers(
-        comparisons=compare_all_counted(parts, titles, minimum_of(definition)),
+        comparisons=compare_all_counted(parts, labels, minimum_of(definition)),
         minimum=minimum_of(definition),
         reps=len(measured),
-        ramped=sum(1 for row in measured if row.ramped_day is not None),
+        ramped=sum(1 for ramp in measured if ramp.ramped_day is not None),
         definition=definition,
-        cohorts=sorted({row.cohort for row in everyone if row.cohort}, reverse=True),
+        cohorts=sorted({cohort_of(start, "month") for start in starts}, reverse=True),
     )
 
 

@@ -12,11 +12,13 @@ stale-marked, never stale-and-trusted. A rep's judgements of older days are drop
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func
+from sqlalchemy import Select, Text, and_, delete, func, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
@@ -49,15 +51,17 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
     if definition is None:  # nothing to judge against: no targets, no score
         found = gather(reps, today, (), plans=False, funnel=False)
         return [outcome_of(rep, None, today, scored=False) for rep in found]
-    rows, fresh = _read(reps, today, definition, _JUDGED)
+    # The attainments as stored text, decoded here: SQLAlchemy's JSON type costs more.
+    columns = (*_JUDGED[:7], type_coerce(OutcomeJudgement.attainments, Text), _JUDGED[8])
+    rows, fresh = _read(reps, today, definition, columns)
     return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
 
 
-def judged_ramps(reps: Select[Any], today: date, definition: Definition | None) -> list[RepRamp]:
-    """When each rep of ``reps`` with a start and targets ramped (the dashboard's summary):
-    the same judgements, without decoding anyone's attainments."""
-    if definition is None:  # no targets: nobody can ramp
-        return []
+def judged_ramps(
+    reps: Select[Any], today: date, definition: Definition
+) -> tuple[list[RepRamp], list[date]]:
+    """When each rep of ``reps`` with a start and targets ramped, and every rep's start (the
+    dashboard's summary, the drivers page): the same judgements, no attainments decoded."""
     measured = OutcomeJudgement.attainments.is_not(None)
     rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
     ramps = []
@@ -68,7 +72,27 @@ def judged_ramps(reps: Select[Any], today: date, definition: Definition | None) 
                 ramps.append(RepRamp(judged.rep_id, judged.start, judged.ramped_day))
         elif row[3] is not None and row[11]:
             ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
-    return ramps
+    return ramps, [row[3] for row in rows if row[3] is not None]
+
+
+def ramped_attainments(
+    reps: Select[Any], today: date, definition: Definition
+) -> dict[int, dict[int, float]]:
+    """Each ramped rep's attainment by ended month (the peers' median on a rep's numbers):
+    only theirs are decoded."""
+    text = type_coerce(OutcomeJudgement.attainments, Text)
+    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text))
+    found = {}
+    for row in rows:
+        if row[0] in fresh:
+            judged = fresh[row[0]]
+            if judged.ramped_on and judged.attainments:
+                found[judged.rep_id] = judged.attainments
+        elif row[3] is not None and row[10] and row[11] is not None:
+            shares = _decoded(row[11])
+            if shares:
+                found[row[0]] = dict(enumerate(shares, start=1))
+    return found
 
 
 def _read(
@@ -88,13 +112,24 @@ def _read(
     )
     db.session.flush()  # the Core read below does not flush what the session holds
     # Core rows: a thousand plain tuples.
-    rows = list(db.session.connection().execute(query))
+    rows = list(db.session.connection().execute(query).all())
     stale = {
         row[0]: row[6]
         for row in rows
         if row[7] is None or row[7] != row[6] or row[8] != row[3] or row[9] != row[4]
     }
     return rows, _judge(reps, stale, today, definition) if stale else {}
+
+
+def _decoded(shares: str | list[float]) -> list[float]:
+    """Stored attainments read as text: SQLite hands back the text, psycopg decodes JSON."""
+    return json.loads(shares) if isinstance(shares, str) else shares
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_cohort(start: date) -> str:
+    """A start month's label: a thousand reps share a few hundred start dates."""
+    return cohort_of(start, "month")
 
 
 def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
@@ -108,14 +143,14 @@ def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
         team=team,
         role=role,
         start=start,
-        cohort=cohort_of(start, "month") if start else None,
+        cohort=_month_cohort(start) if start else None,
         day=ramp_day(start, today) if start else None,
         first_meeting=meeting,
         first_opportunity=opportunity,
         first_deal=deal,
         ramped_on=ramped_on,
         ramped_day=month * MONTH_DAYS if ramped_on else None,
-        attainments=None if shares is None else dict(enumerate(shares, start=1)),
+        attainments=None if shares is None else dict(enumerate(_decoded(shares), start=1)),
         score_tenths=tenths,
     )
 
@@ -140,7 +175,7 @@ def _judge(
             index_elements=[table.c.rep_id, table.c.day, table.c.version], set_=replaced
         )
         db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
-    store_facts(ids, today, definition.version, KEPT_DAYS)
+    store_facts(rows, today, definition.version, KEPT_DAYS)
     return rows
 
 

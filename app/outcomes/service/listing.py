@@ -126,10 +126,16 @@ def attainment_lines(
     rows: Sequence[OutcomeRow], months: int = ATTAINMENT_MONTHS
 ) -> list[AttainmentLine]:
     """The ramped reps' median attainment per ramp month, then each cohort's, oldest first."""
-    measured = [row for row in rows if row.attainments is not None and row.cohort]
-    lines = [_line("Reps who have ramped", [r for r in measured if r.ramped_on], months)]
-    for cohort in sorted({row.cohort for row in measured if row.cohort}):
-        lines.append(_line(cohort, [r for r in measured if r.cohort == cohort], months))
+    ramped: list[OutcomeRow] = []
+    by_cohort: dict[str, list[OutcomeRow]] = {}
+    for row in rows:
+        if row.attainments is not None and row.cohort:
+            by_cohort.setdefault(row.cohort, []).append(row)
+            if row.ramped_on:
+                ramped.append(row)
+    lines = [_line("Reps who have ramped", ramped, months)]
+    for cohort in sorted(by_cohort):
+        lines.append(_line(cohort, by_cohort[cohort], months))
     return lines
 
 

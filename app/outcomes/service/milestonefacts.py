@@ -9,7 +9,7 @@ same (rep, day, version) key, and counted by part in SQL when the page is read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,13 +18,18 @@ from sqlalchemy import Select, and_, case, delete, func, insert, literal, or_, s
 
 from app.curriculum.models import PlanTemplate
 from app.extensions import db
-from app.outcomes.models import OutcomeJudgement, OutcomeMilestoneFact
+from app.outcomes.models import OutcomeMilestoneFact
+from app.outcomes.ramp import MONTH_DAYS
+from app.outcomes.service.judging import OutcomeRow
 from app.outcomes.service.sqldates import day_after
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
 
 
-def store_facts(rep_ids: Sequence[int], today: date, version: int, kept_days: int) -> None:
-    """Work out and store these reps' facts for ``today`` (three statements)."""
+def store_facts(
+    judged: Mapping[int, OutcomeRow], today: date, version: int, kept_days: int
+) -> None:
+    """Work out and store the facts of these judged reps for ``today`` (three statements)."""
+    rep_ids = sorted(judged)
     table = OutcomeMilestoneFact.__table__
     db.session.connection().execute(
         delete(table).where(
@@ -51,7 +56,6 @@ def store_facts(rep_ids: Sequence[int], today: date, version: int, kept_days: in
             stage,
             PlanTemplate.role,
             Milestone.key,
-            Milestone.title,
             on_time,
         )
         .join(Plan, Plan.id == Milestone.plan_id)
@@ -64,9 +68,10 @@ def store_facts(rep_ids: Sequence[int], today: date, version: int, kept_days: in
         .order_by(Plan.rep_id, Milestone.id)
     )
     facts: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for rep_id, milestone_id, stage_key, role, key, title, done in db.session.connection().execute(
+    for rep_id, milestone_id, stage_key, role, key, done in db.session.connection().execute(
         statement
     ):
+        row = judged[rep_id]
         # A certification stage may be asked for twice in a plan: the rep's latest milestone
         # of it speaks for them. Other milestones are one per key in a plan.
         part = (rep_id, stage_key) if stage_key else (rep_id, None, role, key)
@@ -78,8 +83,10 @@ def store_facts(rep_ids: Sequence[int], today: date, version: int, kept_days: in
             "stage": stage_key or None,
             "role": None if stage_key else role,
             "key": None if stage_key else key,
-            "title": title,
             "on_time": bool(done),
+            "measured": row.start is not None and row.attainments is not None,
+            "start": row.start,
+            "ramped_month": row.ramped_day // MONTH_DAYS if row.ramped_day else None,
         }
     if facts:
         db.session.connection().execute(insert(table), list(facts.values()))
@@ -89,28 +96,28 @@ def counted_facts(
     rep_ids: Select[Any], today: date, version: int, starts: tuple[date, date] | None
 ) -> list[Any]:
     """The reps of ``rep_ids`` with targets (started within ``starts``, if given), counted by
-    part, title, on time or not, and ramp month, with each group's latest milestone id."""
-    fact, judged = OutcomeMilestoneFact, OutcomeJudgement
-    group = (fact.stage, fact.role, fact.key, fact.title, fact.on_time, judged.ramped_month)
+    part, on time or not, and ramp month, with each group's latest milestone id."""
+    fact = OutcomeMilestoneFact
+    group = (fact.stage, fact.role, fact.key, fact.on_time, fact.ramped_month)
     conditions = [
         fact.day == today,
         fact.version == version,
+        fact.measured.is_(True),
         fact.rep_id.in_(rep_ids),
-        judged.attainments.is_not(None),
     ]
     if starts is not None:
-        conditions += [judged.start >= starts[0], judged.start < starts[1]]
+        conditions += [fact.start >= starts[0], fact.start < starts[1]]
     statement = (
         select(*group, func.count(), func.max(fact.milestone_id))
-        .join(
-            judged,
-            and_(
-                judged.rep_id == fact.rep_id,
-                judged.day == fact.day,
-                judged.version == fact.version,
-            ),
-        )
         .where(*conditions)
         .group_by(*group)
     )
-    return list(db.session.connection().execute(statement))
+    return list(db.session.connection().execute(statement).all())
+
+
+def titles_of(milestone_ids: Collection[int]) -> dict[int, str]:
+    """The titles of a few milestones (each part's latest)."""
+    if not milestone_ids:
+        return {}
+    statement = select(Milestone.id, Milestone.title).where(Milestone.id.in_(milestone_ids))
+    return {milestone_id: title for milestone_id, title in db.session.execute(statement)}

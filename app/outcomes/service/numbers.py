@@ -24,7 +24,7 @@ from app.metrics.service import monday_of, require_view_figures
 from app.outcomes.ramp import month_last_day
 from app.outcomes.service.definition import Definition, current_definition
 from app.outcomes.service.gathering import RepFigures, RepFilters, gather, reps_query
-from app.outcomes.service.judgements import judged_rows
+from app.outcomes.service.judgements import ramped_attainments
 from app.outcomes.service.judging import OutcomeRow, figure_of, outcome_of
 
 WEEKS_SHOWN = 12
@@ -129,10 +129,10 @@ def _months(
     targets = definition.spec.targets_for(mine.role)
     assert targets is not None
     metric = BY_KEY[targets.metric]
-    # The peers' attainment from their stored judgements.
-    same_role = judged_rows(reps_query(None, RepFilters(role=mine.role or "")), today, definition)
-    others = [row for row in same_role if row.rep_id != mine.rep_id]
-    ramped = [row.attainments for row in others if row.ramped_on and row.attainments]
+    # The ramped peers' attainment, from their stored judgements.
+    same_role = reps_query(None, RepFilters(role=mine.role or ""))
+    peers = ramped_attainments(same_role, today, definition)
+    ramped = [found for rep_id, found in peers.items() if rep_id != mine.rep_id]
     current = max(1, (today - mine.start).days // 30 + 1)
     lines = []
     for month in range(1, min(current, 24) + 1):

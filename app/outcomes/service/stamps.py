@@ -12,6 +12,7 @@ touched. One statement whatever the number of reps.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import event, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -64,8 +65,8 @@ def _touched(session: Session) -> tuple[set[int], list[object]]:
     for instance in [*session.new, *session.deleted, *session.dirty]:
         fresh = instance in session.new or instance in session.deleted
         if isinstance(instance, User):
-            state = inspect(instance)
-            if not fresh and any(state.attrs[c].history.has_changes() for c in _USER_COLUMNS):
+            attrs: Any = inspect(instance).attrs
+            if not fresh and any(attrs[c].history.has_changes() for c in _USER_COLUMNS):
                 reps.add(instance.id)
         elif isinstance(instance, Plan | Commitment):
             if fresh or session.is_modified(instance, include_collections=False):

@@ -17,7 +17,10 @@ def outcomes_summary(actor: User, filters: RepFilters, today: date) -> RampSumma
     keep; only reps with a start date and targets for their role count (others cannot ramp)."""
     require_see_outcomes(actor)
     # Only when each rep ramped is needed: their judgements, without their attainments.
-    ramps = judged_ramps(reps_query(actor, filters), today, current_definition())
+    definition = current_definition()
+    if definition is None:  # no targets: nobody can ramp
+        return ramp_summary([], today)
+    ramps, _starts = judged_ramps(reps_query(actor, filters), today, definition)
     cohort = filters.cohort
     if cohort:
         ramps = [
