@@ -1,7 +1,7 @@
 """stored progress reports: the day and the count of writes a stored copy was confirmed for
 
-Revision ID: 0039_exports
-Revises: 0038
+Revision ID: 0043
+Revises: 0042
 Create Date: 2026-11-30 09:30:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0039_exports"
-down_revision = "0038"
+revision = "0043"
+down_revision = "0042"
 branch_labels = None
 depends_on = None
 
