@@ -57,6 +57,7 @@ from app.notices.cli import notices_cli
 from app.notices.jobs import register_jobs as register_notice_jobs
 from app.notices.views import bp as notices_bp
 from app.notifications.views import bp as notifications_bp
+from app.outcomes.jobs import register_jobs as register_outcome_jobs
 from app.outcomes.views import bp as outcomes_bp
 from app.plans.pause_views import bp as plan_pauses_bp
 from app.plans.views import bp as plans_bp
@@ -206,6 +207,7 @@ def _register_jobs(app: Flask) -> None:
     register_export_jobs(app)
     register_buddy_jobs(app)
     register_quest_jobs(app)
+    register_outcome_jobs(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -95,6 +95,13 @@ def ramped_attainments(
     return found
 
 
+def judge_stale(reps: Select[Any], today: date, definition: Definition) -> int:
+    """Judge the reps of ``reps`` whose judgement of ``today`` is missing or stale (the
+    worker's warm-up); how many were judged."""
+    _rows, fresh = _read(reps, today, definition, _JUDGED[:3])
+    return len(fresh)
+
+
 def _read(
     reps: Select[Any], today: date, definition: Definition, columns: Sequence[Any]
 ) -> tuple[list[Any], dict[int, OutcomeRow]]:
