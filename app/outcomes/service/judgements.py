@@ -145,15 +145,17 @@ def ramped_attainments(
     text = type_coerce(OutcomeJudgement.attainments, Text)
     rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text))
     found = {}
+    stored = []
     for row in rows:
         if row[0] in fresh:
             judged = fresh[row[0]]
             if judged.ramped_on and judged.attainments:
                 found[judged.rep_id] = judged.attainments
         elif row[3] is not None and row[10] and row[11] is not None:
-            shares = _decoded(row[11])
-            if shares:
-                found[row[0]] = dict(enumerate(shares, start=1))
+            stored.append(row)
+    for row, shares in zip(stored, decoded_all([row[11] for row in stored]), strict=True):
+        if shares:
+            found[row[0]] = dict(enumerate(shares, start=1))
     return found
 
 
