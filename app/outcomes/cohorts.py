@@ -8,6 +8,7 @@ is over the whole cohort, each rep counted once.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class RepRamp:
     ramped_day: int | None
 
 
+@functools.lru_cache(maxsize=4096)
 def cohort_of(start: date, by: str) -> str:
     """The label of the start cohort of a rep who started on ``start`` ("2026-09", "2026-Q3")."""
     if by == "quarter":
@@ -56,9 +58,21 @@ def cohort_curves(
     for rep in sorted(reps, key=lambda r: r.start):
         grouped.setdefault(cohort_of(rep.start, by), []).append(rep)
     return [
-        CohortCurve(label, len(members), tuple(share_ramped_by(members, d, today) for d in days))
+        CohortCurve(label, len(members), _shares(members, today, days))
         for label, members in grouped.items()
     ]
+
+
+def _shares(
+    members: Sequence[RepRamp], today: date, days: Sequence[int]
+) -> tuple[float | None, ...]:
+    """:func:`share_ramped_by` for each day, each rep looked at once rather than once a day."""
+    unique = list({rep.rep_id: rep for rep in members}.values())
+    reached = (today - max(rep.start for rep in unique)).days + 1  # the latest starter's days
+    ramped = [rep.ramped_day for rep in unique if rep.ramped_day is not None]
+    return tuple(
+        None if reached < day else sum(1 for d in ramped if d <= day) / len(unique) for day in days
+    )
 
 
 def median_or_none(values: Iterable[float]) -> float | None:

@@ -65,13 +65,13 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     """The comparison of each milestone and certification stage for the reps the filters keep."""
     require_see_outcomes(actor)
     definition = current_definition()
+    reps = reps_query(actor, replace(filters, cohort=""))
     if definition is None:  # no targets: nobody is measured, only the cohorts are offered
         rows = outcome_rows(actor, replace(filters, cohort=""), today)
         ramps: list[RepRamp] = []
         starts = [row.start for row in rows if row.start is not None]
     else:
         # Every cohort's reps, for the filter's choices; then the chosen cohort's, if any.
-        reps = reps_query(actor, replace(filters, cohort=""))
         ramps, starts = judged_ramps(reps, today, definition)
     measured = [ramp for ramp in ramps if _in_cohort(ramp.start, filters.cohort)]
     parts: dict[tuple[str, str], dict[tuple[bool, int | None], int]] = {}
@@ -80,7 +80,7 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     latest: dict[tuple[str, str], tuple[int, str | None]] = {}
     names = stage_names()
     if measured and definition is not None:
-        seen = reps_query(actor, replace(filters, cohort="")).with_only_columns(User.id)
+        seen = reps.with_only_columns(User.id)
         days = _cohort_days(filters.cohort) if filters.cohort else None
         counted = (
             []

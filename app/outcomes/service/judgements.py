@@ -57,6 +57,68 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
     return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
 
 
+# A rep's judged line, as narrow as the outcomes page needs: rep id, name, team, start, role,
+# the ramp days of the three firsts, the ramp month they ramped in, their attainments (stored
+# JSON text, or a list when judged afresh) and their score x 10.
+Line = tuple[Any, ...]
+
+
+def judged_lines(reps: Select[Any], today: date, definition: Definition | None) -> list[Line]:
+    """Every rep of ``reps`` as a :data:`Line`, in its order: the outcomes page sorts and
+    counts a thousand of these and builds an :class:`OutcomeRow` for one page only."""
+    if definition is None:
+        return [_line_of(row) for row in judged_rows(reps, today, definition)]
+    columns = (*_JUDGED[:7], type_coerce(OutcomeJudgement.attainments, Text), _JUDGED[8])
+    rows, fresh = _read(reps, today, definition, columns)
+    return [_line_of(fresh[row[0]]) if row[0] in fresh else (*row[:5], *row[10:]) for row in rows]
+
+
+def _line_of(row: OutcomeRow) -> Line:
+    """A line of a rep judged afresh, as their stored judgement would read."""
+    return (
+        row.rep_id,
+        row.full_name,
+        row.team,
+        row.start,
+        row.role,
+        row.first_meeting,
+        row.first_opportunity,
+        row.first_deal,
+        _ramped_month(row),
+        _shares(row),
+        row.score_tenths,
+    )
+
+
+def decoded_all(shares: Sequence[str | list[float]]) -> list[list[float]]:
+    """Many stored attainments decoded at once (one JSON document instead of a thousand)."""
+    texts = [value for value in shares if isinstance(value, str)]
+    decoded = iter(json.loads(f"[{','.join(texts)}]") if texts else ())
+    return [next(decoded) if isinstance(value, str) else value for value in shares]
+
+
+def line_row(line: Line, today: date) -> OutcomeRow:
+    """A rep's line on the page from their judged :data:`Line` (name and team as they are now)."""
+    rep_id, name, team, start, role, meeting, opportunity, deal, month, shares, tenths = line
+    ramped_on = month_last_day(start, month) if start and month else None
+    return OutcomeRow(
+        rep_id=rep_id,
+        full_name=name,
+        team=team,
+        role=role,
+        start=start,
+        cohort=_month_cohort(start) if start else None,
+        day=ramp_day(start, today) if start else None,
+        first_meeting=meeting,
+        first_opportunity=opportunity,
+        first_deal=deal,
+        ramped_on=ramped_on,
+        ramped_day=month * MONTH_DAYS if ramped_on else None,
+        attainments=None if shares is None else dict(enumerate(_decoded(shares), start=1)),
+        score_tenths=tenths,
+    )
+
+
 def judged_ramps(
     reps: Select[Any], today: date, definition: Definition
 ) -> tuple[list[RepRamp], list[date]]:
@@ -83,15 +145,17 @@ def ramped_attainments(
     text = type_coerce(OutcomeJudgement.attainments, Text)
     rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text))
     found = {}
+    stored = []
     for row in rows:
         if row[0] in fresh:
             judged = fresh[row[0]]
             if judged.ramped_on and judged.attainments:
                 found[judged.rep_id] = judged.attainments
         elif row[3] is not None and row[10] and row[11] is not None:
-            shares = _decoded(row[11])
-            if shares:
-                found[row[0]] = dict(enumerate(shares, start=1))
+            stored.append(row)
+    for row, shares in zip(stored, decoded_all([row[11] for row in stored]), strict=True):
+        if shares:
+            found[row[0]] = dict(enumerate(shares, start=1))
     return found
 
 
@@ -141,25 +205,7 @@ def _month_cohort(start: date) -> str:
 
 def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
     """A rep's line from their stored judgement (their name and team as they are now)."""
-    rep_id, name, team, start, role = row[:5]
-    meeting, opportunity, deal, month, shares, tenths = row[10:]
-    ramped_on = month_last_day(start, month) if start and month else None
-    return OutcomeRow(
-        rep_id=rep_id,
-        full_name=name,
-        team=team,
-        role=role,
-        start=start,
-        cohort=_month_cohort(start) if start else None,
-        day=ramp_day(start, today) if start else None,
-        first_meeting=meeting,
-        first_opportunity=opportunity,
-        first_deal=deal,
-        ramped_on=ramped_on,
-        ramped_day=month * MONTH_DAYS if ramped_on else None,
-        attainments=None if shares is None else dict(enumerate(_decoded(shares), start=1)),
-        score_tenths=tenths,
-    )
+    return line_row((*row[:5], *row[10:]), today)
 
 
 def _judge(
@@ -189,8 +235,17 @@ def _judge(
 _REPLACED = frozenset(column.key for column in _JUDGED)
 
 
-def _stored(row: OutcomeRow, stamp: int, today: date, definition: Definition) -> dict[str, Any]:
+def _ramped_month(row: OutcomeRow) -> int | None:
+    return row.ramped_day // MONTH_DAYS if row.ramped_day else None
+
+
+def _shares(row: OutcomeRow) -> list[float] | None:
+    """The attainments as stored: month 1 first."""
     attainments = row.attainments
+    return None if attainments is None else [attainments[m] for m in sorted(attainments)]
+
+
+def _stored(row: OutcomeRow, stamp: int, today: date, definition: Definition) -> dict[str, Any]:
     return {
         "rep_id": row.rep_id,
         "day": today,
@@ -201,9 +256,7 @@ def _stored(row: OutcomeRow, stamp: int, today: date, definition: Definition) ->
         "first_meeting": row.first_meeting,
         "first_opportunity": row.first_opportunity,
         "first_deal": row.first_deal,
-        "ramped_month": row.ramped_day // MONTH_DAYS if row.ramped_day else None,
-        "attainments": None
-        if attainments is None
-        else [attainments[m] for m in sorted(attainments)],
+        "ramped_month": _ramped_month(row),
+        "attainments": _shares(row),
         "score_tenths": row.score_tenths,
     }

@@ -9,10 +9,18 @@ from datetime import date
 from typing import Any
 
 from app.accounts.models import User
-from app.outcomes.cohorts import CURVE_DAYS, CohortCurve, RepRamp, cohort_curves, median_or_none
+from app.outcomes.cohorts import (
+    CURVE_DAYS,
+    CohortCurve,
+    RepRamp,
+    cohort_curves,
+    cohort_of,
+    median_or_none,
+)
+from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
 from app.outcomes.service.gathering import RepFilters, reps_query
-from app.outcomes.service.judgements import judged_rows
+from app.outcomes.service.judgements import Line, decoded_all, judged_lines, judged_rows, line_row
 from app.outcomes.service.judging import OutcomeRow
 from app.pagination import Page, PageRequest, paginate_rows
 
@@ -92,65 +100,93 @@ def outcomes_page(
     actor: User, filters: RepFilters, request: PageRequest, today: date, by: str = "month"
 ) -> OutcomesPage:
     """One page of the table; the curves and medians cover every rep the filters keep except
-    the cohort (they compare a cohort with the earlier ones)."""
+    the cohort (they compare a cohort with the earlier ones).
+
+    A thousand reps are sorted and counted as narrow judged lines; only the page's rows
+    become :class:`OutcomeRow` objects.
+    """
+    require_see_outcomes(actor)
     definition = current_definition()
-    everyone = outcome_rows(actor, _without_cohort(filters), today, definition)
-    kept = (
-        [row for row in everyone if _in_cohort(row, filters.cohort)] if filters.cohort else everyone
-    )
-    page = paginate_rows(kept, request, SORT_KEYS)
+    everyone = judged_lines(reps_query(actor, _without_cohort(filters)), today, definition)
+    kept = [line for line in everyone if _line_in_cohort(line, filters.cohort)]
+    lines = paginate_rows(kept, request, LINE_SORT_KEYS)
     return OutcomesPage(
-        page=page,
+        page=Page([line_row(line, today) for line in lines.items], lines.total, lines.request),
         definition=definition,
         curves=cohort_curves(_ramps(everyone), today, by),
         attainment=attainment_lines(everyone),
-        cohorts=sorted({row.cohort for row in everyone if row.cohort}, reverse=True),
-        ramped=sum(1 for row in kept if row.ramped_on),
+        cohorts=sorted({_month_of(line[3]) for line in everyone if line[3]}, reverse=True),
+        ramped=sum(1 for line in kept if line[3] and line[8]),
         total=len(kept),
     )
+
+
+def _ramped_day(line: Line) -> int | None:
+    """The ramp day a judged line ramped on (None: not yet), as :func:`line_row` gives it."""
+    return line[8] * MONTH_DAYS if line[3] and line[8] else None
+
+
+# The page's sorts on judged lines: the same order as SORT_KEYS on the rows they become.
+LINE_SORT_KEYS: Mapping[str, Callable[[Line], Any]] = {
+    "name": lambda line: (line[1], line[0]),
+    "team": lambda line: (_last_if_none(line[2]), line[1]),
+    "start": lambda line: _last_if_none(line[3]),
+    "first_meeting": lambda line: _last_if_none(line[5]),
+    "first_opportunity": lambda line: _last_if_none(line[6]),
+    "first_deal": lambda line: _last_if_none(line[7]),
+    "ramped": lambda line: _last_if_none(_ramped_day(line)),
+    "score": lambda line: _last_if_none(line[10]),
+}
+
+
+def _line_in_cohort(line: Line, cohort: str) -> bool:
+    start = line[3]
+    if not cohort:
+        return True
+    return start is not None and cohort in (_month_of(start), cohort_of(start, "quarter"))
+
+
+def _month_of(start: date) -> str:
+    return cohort_of(start, "month")  # cached: a thousand reps share a few hundred starts
 
 
 def _without_cohort(filters: RepFilters) -> RepFilters:
     return RepFilters(filters.team_id, filters.role, "", filters.search)
 
 
-def _ramps(rows: Sequence[OutcomeRow]) -> list[RepRamp]:
+def _ramps(lines: Sequence[Line]) -> list[RepRamp]:
+    """The reps with a start and targets, for the cohort curves."""
     return [
-        RepRamp(row.rep_id, row.start, row.ramped_day)
-        for row in rows
-        if row.start is not None and row.attainments is not None
+        RepRamp(line[0], line[3], _ramped_day(line))
+        for line in lines
+        if line[3] is not None and line[9] is not None
     ]
 
 
 def attainment_lines(
-    rows: Sequence[OutcomeRow], months: int = ATTAINMENT_MONTHS
+    lines: Sequence[Line], months: int = ATTAINMENT_MONTHS
 ) -> list[AttainmentLine]:
     """The ramped reps' median attainment per ramp month, then each cohort's, oldest first."""
-    ramped: list[OutcomeRow] = []
-    by_cohort: dict[str, list[OutcomeRow]] = {}
-    for row in rows:
-        if row.attainments is not None and row.cohort:
-            by_cohort.setdefault(row.cohort, []).append(row)
-            if row.ramped_on:
-                ramped.append(row)
-    lines = [_line("Reps who have ramped", ramped, months)]
+    measured = [line for line in lines if line[9] is not None and line[3]]
+    shares = decoded_all([line[9] for line in measured])
+    ramped: list[list[float]] = []
+    by_cohort: dict[str, list[list[float]]] = {}
+    for line, found in zip(measured, shares, strict=True):
+        by_cohort.setdefault(_month_of(line[3]), []).append(found)
+        if line[8]:
+            ramped.append(found)
+    result = [_line("Reps who have ramped", ramped, months)]
     for cohort in sorted(by_cohort):
-        lines.append(_line(cohort, by_cohort[cohort], months))
-    return lines
+        result.append(_line(cohort, by_cohort[cohort], months))
+    return result
 
 
-def _line(label: str, rows: Sequence[OutcomeRow], months: int) -> AttainmentLine:
-    return AttainmentLine(
-        label,
-        tuple(
-            median_or_none(
-                row.attainments[month]
-                for row in rows
-                if row.attainments is not None and month in row.attainments
-            )
-            for month in range(1, months + 1)
-        ),
-    )
+def _line(label: str, shares: Sequence[list[float]], months: int) -> AttainmentLine:
+    by_month: list[list[float]] = [[] for _ in range(months)]
+    for found in shares:  # one pass over the reps, each month's shares gathered
+        for month, share in enumerate(found[:months]):
+            by_month[month].append(share)
+    return AttainmentLine(label, tuple(median_or_none(values) for values in by_month))
 
 
 __all__ = ["CURVE_DAYS", "OUTCOME_SORTS", "OutcomesPage", "outcome_rows", "outcomes_page"]
