@@ -18,9 +18,9 @@ from sqlalchemy.orm import lazyload
 
 from app.accounts.models import Role, User, UserRole
 from app.certification.models import Assessment, CertificationAttempt, CertificationStanding
+from app.certification.scoring import format_score
 from app.certification.service.records import Certification
 from app.certification.service.rubrics import current_rubrics
-from app.certification.scoring import format_score
 from app.certification.status import (
     AttemptFacts,
     CertificationStatus,
