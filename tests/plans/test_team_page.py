@@ -212,3 +212,25 @@ def test_the_page_read_from_the_plan_summaries_equals_the_exact_rows(crew, make_
                 figures[row.rep_id]
             )
         assert result.counts == service.status_counts(exact)
+
+
+@pytest.mark.parametrize("hours", [0, 23])
+@pytest.mark.parametrize("sort", ["name", "-name", "status", "-to_verify"])
+def test_each_status_filter_pages_and_counts_as_the_exact_rows_say(crew, hours, sort):
+    """Filtered by a status, the page (sorted and counted in SQL) holds that status's reps
+    only, in the exact rows' order, and the counts speak of them only; a paused plan too."""
+    now = datetime.now(UTC).replace(hour=0, minute=0) + timedelta(hours=hours)
+    paused = plan_of(crew["ava"])
+    paused.paused_from = now.date() - timedelta(days=3)
+    paused.paused_until = now.date() + timedelta(days=3)
+    db.session.commit()
+    request = PageRequest.from_args({"sort": sort, "per_page": "2"}, service.TEAM_SORTS)
+    exact = service.sorted_team_rows(crew["coach"], service.TeamFilters(), request, now=now)
+    assert RepStatus.PAUSED in {row.status for row in exact}
+    for status in RepStatus:
+        kept = [row for row in exact if row.status == status]
+        result = service.team_page(crew["coach"], service.TeamFilters(status=status), request, now)
+        assert [row.rep_id for row in result.page.items] == [row.rep_id for row in kept][:2]
+        assert all(row.status == status for row in result.page.items)
+        assert result.counts == service.status_counts(kept)
+        assert result.page.total == len(kept)

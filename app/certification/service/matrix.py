@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 
 from app.accounts.models import Role, User, UserRole
 from app.certification.models import Assessment, CertificationAttempt, CertificationStanding
+from app.certification.scoring import format_score
 from app.certification.service.records import Certification
 from app.certification.service.rubrics import current_rubrics
 from app.certification.status import (
@@ -25,6 +26,7 @@ from app.certification.status import (
     CertificationStatus,
     StatusReading,
     certification_status,
+    format_day,
 )
 from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
@@ -66,6 +68,18 @@ class MatrixCell:
         return self.reading.status
 
 
+@dataclass(frozen=True, slots=True)
+class CellView:
+    """What one matrix cell shows, worked out once in Python: the page holds some 350 cells
+    and each attribute a template looks up costs more than building the strings here.
+    ``label`` is empty for a stage the rep has neither started nor been asked for (a dash)."""
+
+    stage: str
+    label: str = ""
+    css: str = ""
+    lines: tuple[tuple[str, str], ...] = ()  # (css class, text) lines under the badge
+
+
 @dataclass(frozen=True)
 class Upcoming:
     """A certification due, overdue or expiring soon."""
@@ -100,6 +114,7 @@ class TeamCertifications:
     upcoming_total: int = 0
     filters: MatrixFilters = field(default_factory=MatrixFilters)
     all_stage_keys: list[str] = field(default_factory=list)  # every stage with a rubric
+    rows: list[tuple[User, list[CellView]]] = field(default_factory=list)  # the page's cells
 
 
 def _rep_conditions(actor: User, filters: MatrixFilters, search: str) -> list[ColumnElement[bool]]:
@@ -149,7 +164,7 @@ def team_certifications(
     people = select(User).where(*conditions()).options(lazyload(User.role_rows))
     page = paginate_query(people.order_by(name_order, User.id), page_request)
     rep_ids = select(User.id).where(*conditions())
-    due_rows, due_total = _upcoming_rows(conditions(), stage_keys, today)
+    due_rows = _upcoming_rows(conditions(), stage_keys, today)
     # The page's reps on every stage shown; the due list's reps on their due stage only.
     wanted: dict[int, set[str]] = {rep.id: set(stage_keys) for rep in page.items}
     reps = {rep.id: rep for rep in page.items}
@@ -164,19 +179,38 @@ def team_certifications(
     upcoming.sort(
         key=lambda u: (u.on, u.certification.rep.full_name, position[u.certification.stage])
     )
+    pass_rates, due_total = _stage_counts(rep_ids, stage_keys, names, today)
     return TeamCertifications(
         reps=list(page.items),
         rubrics=rubrics,
         stage_keys=stage_keys,
         stage_names=names,
         cells=cells,
-        pass_rates=_pass_rates(rep_ids, stage_keys, names, today),
+        pass_rates=pass_rates,
         upcoming=upcoming,
         page=page,
         upcoming_total=due_total,
         filters=filters,
         all_stage_keys=all_keys,
+        rows=[(rep, [_cell_view(cells[rep.id, key]) for key in stage_keys]) for rep in page.items],
     )
+
+
+def _cell_view(cell: MatrixCell) -> CellView:
+    """The cell as the matrix shows it (see :class:`CellView`)."""
+    status = cell.reading.status
+    if status == CertificationStatus.NOT_STARTED and not cell.due_date:
+        return CellView(cell.stage)
+    lines: list[tuple[str, str]] = []
+    if cell.best_average:
+        lines.append(("", f"best {format_score(cell.best_average)}"))
+    expires = cell.reading.expires_on
+    if expires:
+        word = "until" if status == CertificationStatus.PASSED else "expired"
+        lines.append(("", f"{word} {format_day(expires)}"))
+    if status != CertificationStatus.PASSED and cell.due_date:
+        lines.append(("text-body-secondary", f"due {format_day(cell.due_date)}"))
+    return CellView(cell.stage, status.capitalize(), status.css, tuple(lines))
 
 
 def _cells(
@@ -262,9 +296,12 @@ def _certification_due_dates(
     return {(rep_id, stage): on for rep_id, stage, on in db.session.execute(query) if on}
 
 
-def _pass_rates(
+def _stage_counts(
     rep_ids: Select[int], stage_keys: Sequence[str], names: dict[str, str], today: date
-) -> list[StagePassRate]:
+) -> tuple[list[StagePassRate], int]:
+    """Each stage's pass rate, and how many (rep, stage) pairs the due list holds: one pass
+    over the standings of every matching rep (the due list's count no longer needs a window
+    over its sorted rows)."""
     standing = CertificationStanding
     query = (
         select(
@@ -272,60 +309,63 @@ def _pass_rates(
             func.sum(standing.decided),
             func.sum(standing.passed),
             func.count(case((standing.valid_until >= today, 1))),
+            func.count(case((_is_upcoming(today), 1))),
         )
         .where(standing.rep_id.in_(rep_ids), standing.stage.in_(stage_keys))
         .group_by(standing.stage)
     )
-    counts = {stage: (d or 0, p or 0, c) for stage, d, p, c in db.session.execute(query)}
-    return [StagePassRate(key, names[key], *counts.get(key, (0, 0, 0))) for key in stage_keys]
+    counts: dict[str, tuple[int, int, int]] = {}
+    due_total = 0
+    for stage, decided, passed, certified, due in db.session.execute(query):
+        counts[stage] = (decided or 0, passed or 0, certified)
+        due_total += due
+    rates = [StagePassRate(key, names[key], *counts.get(key, (0, 0, 0))) for key in stage_keys]
+    return rates, due_total
 
 
-def _upcoming_rows(
-    rep_conditions: Sequence[ColumnElement[bool]], stage_keys: Sequence[str], today: date
-) -> tuple[list[tuple[User, str]], int]:
-    """The (rep, stage) pairs due, overdue or expiring within the window, soonest first (the
-    first ``UPCOMING_SHOWN``, the reps loaded with them), and how many there are: the rule of
-    :func:`upcoming_of` in SQL, over the standings (one narrow row per rep and stage).
-
-    A stage passed and still valid today is listed when it expires within the window; any
-    other is listed when the active plan's first due date for it is within the window.
-    """
+def _is_upcoming(today: date) -> ColumnElement[bool]:
+    """A standing is in the due list: passed and expiring within the window, or (not validly
+    passed) due by the end of it. The rule of :func:`upcoming_of`, in SQL."""
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     standing = CertificationStanding
-    valid = standing.valid_until >= today
-    expiring = and_(valid, standing.valid_until <= horizon)
+    expiring = and_(standing.valid_until >= today, standing.valid_until <= horizon)
     due = and_(
         or_(standing.valid_until.is_(None), standing.valid_until < today),
         standing.due_on <= horizon,
     )
-    on = case((valid, standing.valid_until), else_=standing.due_on)
-    # The count over every row rides along with the first rows: one pass, not two. The pass
-    # sorts narrow rows (ids, dates, names); only the first rows' reps are loaded whole.
+    return or_(expiring, due)
+
+
+def _upcoming_rows(
+    rep_conditions: Sequence[ColumnElement[bool]], stage_keys: Sequence[str], today: date
+) -> list[tuple[User, str]]:
+    """The first ``UPCOMING_SHOWN`` (rep, stage) pairs due, overdue or expiring within the
+    window, soonest first, the reps loaded with them: over the standings (one narrow row per
+    rep and stage). How many there are is counted with the pass rates (:func:`_stage_counts`).
+
+    A stage passed and still valid today is listed when it expires within the window; any
+    other is listed when the active plan's first due date for it is within the window.
+    """
+    standing = CertificationStanding
+    on = case((standing.valid_until >= today, standing.valid_until), else_=standing.due_on)
+    # The pass sorts narrow rows (ids, dates, names); only the first rows' reps are loaded.
     ranked = (
-        select(
-            standing.rep_id,
-            standing.stage,
-            on.label("on"),
-            User.full_name,
-            func.count().over().label("total"),
-        )
+        select(standing.rep_id, standing.stage, on.label("on"), User.full_name)
         .join_from(standing, User, User.id == standing.rep_id)
         # The reps' conditions on the joined rep, not a list of ids: each stage's rows are
         # read from the index, and their rep by its key.
-        .where(*rep_conditions, standing.stage.in_(stage_keys), or_(expiring, due))
+        .where(*rep_conditions, standing.stage.in_(stage_keys), _is_upcoming(today))
         .order_by(on, User.full_name, standing.rep_id, standing.stage)
         .limit(UPCOMING_SHOWN)
         .subquery("ranked")
     )
     soonest = (
-        select(User, ranked.c.stage, ranked.c.total)
+        select(User, ranked.c.stage)
         .join_from(ranked, User, User.id == ranked.c.rep_id)
         .order_by(ranked.c.on, ranked.c.full_name, ranked.c.rep_id, ranked.c.stage)
         .options(lazyload(User.role_rows))
     )
-    found = db.session.execute(soonest).all()
-    total = found[0][2] if found else 0
-    return [(rep, stage) for rep, stage, _ in found], total
+    return [(rep, stage) for rep, stage in db.session.execute(soonest)]
 
 
 def upcoming_of(cert: Certification | MatrixCell, today: date) -> list[Upcoming]:
