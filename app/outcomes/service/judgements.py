@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Select, Text, and_, delete, func, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts.models import User
 from app.extensions import db
@@ -215,6 +216,23 @@ def _judge(
     ids = sorted(stamps)
     found = gather(reps.where(User.id.in_(ids)), today, definition.target_metrics, funnel=False)
     rows = {rep.rep_id: outcome_of(rep, definition, today) for rep in found}
+    try:
+        # In a savepoint: storing is a cache's work, done by a read, so it must never fail it.
+        with db.session.begin_nested():
+            _store(rows, stamps, today, definition)
+    except (OperationalError, IntegrityError):
+        # Another writer kept the database past its busy timeout (SQLite's "database is
+        # locked"), or a lock wait failed on PostgreSQL: the page shows what was judged, and
+        # the next read (or the worker's warm-up) stores it.
+        pass
+    return rows
+
+
+def _store(
+    rows: dict[int, OutcomeRow], stamps: dict[int, int], today: date, definition: Definition
+) -> None:
+    """Write these reps' judgements and milestone facts, dropping their older days' ones."""
+    ids = sorted(stamps)
     values = [_stored(row, stamps[row.rep_id], today, definition) for row in rows.values()]
     table = OutcomeJudgement.__table__
     db.session.connection().execute(
@@ -229,7 +247,6 @@ def _judge(
         )
         db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
     store_facts(rows, today, definition.version, KEPT_DAYS)
-    return rows
 
 
 _REPLACED = frozenset(column.key for column in _JUDGED)
