@@ -41,6 +41,7 @@ from app.outcomes.service.numbers.lines import (
     peer_ids,
     ramp_months,
     rate,
+    team_totals,
     team_weeks,
 )
 
@@ -76,8 +77,11 @@ def rep_numbers(actor: User, rep: User, today: date, metric_key: str = "") -> Re
     metric = BY_KEY.get(metric_key) or target_metric or BY_KEY["dials"]
     months = ramp_months(mine, definition, today) if targets and mine.start else []
     peers = peer_ids(rep)
-    weekly, _count = team_weeks(rep, peers, metric, today)
-    conversions = conversion_lines(mine, months, weekly_totals=last_weeks_totals(rep, peers, today))
+    totals = team_totals(rep, peers, metric, today)
+    weekly, _count = team_weeks(rep, peers, metric, totals)
+    conversions = conversion_lines(
+        mine, months, weekly_totals=last_weeks_totals(rep, peers, totals)
+    )
     return RepNumbers(
         rep=rep,
         outcome=outcome,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from app.accounts.models import Role, User, UserRole
 from app.extensions import db
@@ -73,7 +73,7 @@ def ramp_months(mine: RepFigures, definition: Definition | None, today: date) ->
     assert targets is not None
     metric = BY_KEY[targets.metric]
     # The ramped peers' attainment, from their stored judgements.
-    same_role = reps_query(None, RepFilters(role=mine.role or ""))
+    same_role = reps_query(None, RepFilters(role=mine.role or "")).order_by(None)
     peers = ramped_attainments(same_role, today, definition)
     ramped = [found for rep_id, found in peers.items() if rep_id != mine.rep_id]
     current = max(1, (today - mine.start).days // 30 + 1)
@@ -108,29 +108,41 @@ def peer_ids(rep: User) -> list[int]:
                 User.team_id == rep.team_id,
                 User.id != rep.id,
                 User.active.is_(True),
-                User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
+                # Asked per teammate, not as the list of every rep in the organisation.
+                exists().where(UserRole.user_id == User.id, UserRole.role == Role.REP),
             )
         )
     )
 
 
+def team_totals(rep: User, peer_ids: list[int], metric: Metric, today: date) -> WeekTotals:
+    """The last weeks' totals of ``metric`` and the funnel's metrics, of the rep and their
+    peers: one query for the weeks' chart and the conversion rates."""
+    first = monday_of(today) - timedelta(weeks=WEEKS_SHOWN - 1)
+    keys = sorted({metric.key, *(key for _label, a, b in CONVERSIONS for key in (a, b))})
+    return first, _weekly_totals([rep.id, *peer_ids], keys, first)
+
+
+# The first Monday shown, and (rep, week) -> metric -> total.
+WeekTotals = tuple[date, dict[tuple[int, date], dict[str, int]]]
+
+
 def team_weeks(
-    rep: User, peer_ids: list[int], metric: Metric, today: date
+    rep: User, peer_ids: list[int], metric: Metric, totals: WeekTotals
 ) -> tuple[list[WeekLine], int]:
     """The last weeks of ``metric``: the rep's, and the median of their team's other reps."""
-    first = monday_of(today) - timedelta(weeks=WEEKS_SHOWN - 1)
-    totals = _weekly_totals([rep.id, *peer_ids], [metric.key], first)
+    first, by_week = totals
     weeks = []
     for number in range(WEEKS_SHOWN):
         start = first + timedelta(weeks=number)
         values = [
-            _in_units(metric, totals.get((pid, start), {}).get(metric.key)) for pid in peer_ids
+            _in_units(metric, by_week.get((pid, start), {}).get(metric.key)) for pid in peer_ids
         ]
         seen = [value for value in values if value is not None]
         median = statistics.median(seen) if len(peer_ids) >= MIN_PEERS and seen else None
         weeks.append(
             WeekLine(
-                start, _in_units(metric, totals.get((rep.id, start), {}).get(metric.key)), median
+                start, _in_units(metric, by_week.get((rep.id, start), {}).get(metric.key)), median
             )
         )
     return weeks, len(peer_ids)
@@ -155,16 +167,17 @@ def _weekly_totals(
     return {**own, **crm}
 
 
-def last_weeks_totals(rep: User, peers: list[int], today: date) -> dict[str, list[dict[str, int]]]:
+def last_weeks_totals(
+    rep: User, peers: list[int], totals: WeekTotals
+) -> dict[str, list[dict[str, int]]]:
     """The funnel's metrics over the last weeks: the rep's (key "mine") and each peer's."""
-    first = monday_of(today) - timedelta(weeks=WEEKS_SHOWN - 1)
-    keys = sorted({key for _label, a, b in CONVERSIONS for key in (a, b)})
-    totals = _weekly_totals([rep.id, *peers], keys, first)
+    keys = {key for _label, a, b in CONVERSIONS for key in (a, b)}
     by_person: dict[int, dict[str, int]] = {}
-    for (person, _week), values in totals.items():
+    for (person, _week), values in totals[1].items():
         summed = by_person.setdefault(person, {})
         for key, value in values.items():
-            summed[key] = summed.get(key, 0) + value
+            if key in keys:
+                summed[key] = summed.get(key, 0) + value
     return {
         "mine": [by_person.get(rep.id, {})],
         "peers": [by_person[p] for p in peers if p in by_person],
