@@ -21,7 +21,7 @@ from app.accounts.models import Role, User
 from app.extensions import db
 from app.metrics.models import ActivitySource
 from app.outcomes import service
-from app.outcomes.models import OutcomeJudgement
+from app.outcomes.models import OutcomeDriverCount, OutcomeJudgement
 from app.outcomes.service.drivers import plan_drivers
 from tests.concurrency import together
 from tests.outcomes.conftest import import_reps_days
@@ -112,6 +112,8 @@ def test_a_read_while_another_writer_holds_the_database_shows_the_outcomes_unsto
         assert [replace(row, score=None) for row in rows] == expected
         assert drivers.reps == len(expected) == 12
         assert _judgements() == 0
+        # Nor is the drivers' count kept: it was of facts the unstored judgements lack.
+        assert db.session.scalar(select(func.count()).select_from(OutcomeDriverCount)) == 0
     hr = db.session.get(User, hr_id)
     assert [replace(row, score=None) for row in service.outcome_rows(hr, EVERYONE, today)] == (
         expected
