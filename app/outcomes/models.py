@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -99,3 +99,22 @@ class OutcomeMilestoneFact(db.Model):  # type: ignore[name-defined]
     measured: Mapped[bool] = mapped_column(Boolean)  # the rep has targets (and a start)
     start: Mapped[date | None] = mapped_column(Date)
     ramped_month: Mapped[int | None] = mapped_column(Integer)
+
+
+class OutcomeDriverCount(db.Model):  # type: ignore[name-defined]
+    """The drivers page's count of one set of reps' milestone facts on ``day``, kept so that a
+    thousand reps' twenty thousand facts are not counted again on every view. Derived data:
+    valid only for the reps whose ``fingerprint`` it carries (each rep's id, stamp, start and
+    role, as the page reads them): the facts are written with the judgements, so the same
+    reps with the same stamps have the same facts, and any write to one of them, or a rep
+    joining or leaving the set, changes the fingerprint."""
+
+    __tablename__ = "outcome_driver_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Whose reps and which filters ("everyone", "coach 7", a team, a role, a cohort).
+    scope: Mapped[str] = mapped_column(String(160), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # The counted rows, as JSON text: [stage, role, key, on time, ramp month, reps, latest id].
+    counts: Mapped[str] = mapped_column(Text)

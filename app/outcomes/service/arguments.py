@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.curriculum.service import current_plan_templates
+from sqlalchemy import select
+
+from app.curriculum.models import PlanTemplate
+from app.extensions import db
 from app.lookup import parse_id
 from app.outcomes.service.gathering import RepFilters
 from app.transaction import remembered
@@ -16,10 +19,13 @@ SEARCH_LENGTH = 120
 def plan_roles() -> list[str]:
     """The roles the current plan templates are for, in order ("AE", "SDR"): read once per
     transaction (the filters and the form both ask)."""
-    return remembered(
-        "outcomes.plan_roles",
-        lambda: sorted({template.role for template in current_plan_templates()}),
-    )
+    return remembered("outcomes.plan_roles", _read_plan_roles)
+
+
+def _read_plan_roles() -> list[str]:
+    # The roles alone: the templates' content (every phase and milestone) is not needed.
+    current = select(PlanTemplate.role).where(PlanTemplate.is_current.is_(True)).distinct()
+    return sorted(db.session.scalars(current))
 
 
 def filters_from_args(args: Mapping[str, str]) -> RepFilters:

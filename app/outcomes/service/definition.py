@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 
 from app.accounts.models import Role, User
 from app.curriculum.models import OutcomesTemplate
@@ -36,16 +37,32 @@ def current_definition() -> Definition | None:
     return remembered("outcomes.definition", _read_definition)
 
 
+# Validated contents by their hash: validating the file on every page cost more than reading
+# it. The specs are frozen, so one is shared by every request that reads the same content.
+_VALIDATED: dict[str, OutcomesDefinition] = {}
+
+
 def _read_definition() -> Definition | None:
-    row = db.session.scalar(
-        select(OutcomesTemplate)
+    # The content as stored text: decoded and validated only the first time it is seen.
+    content = type_coerce(OutcomesTemplate.content, Text)
+    row = db.session.execute(
+        select(OutcomesTemplate.version, OutcomesTemplate.content_hash, content)
         .where(OutcomesTemplate.is_current.is_(True))
         .order_by(OutcomesTemplate.id.desc())
         .limit(1)
-    )
+    ).first()
     if row is None:
         return None
-    return Definition(OutcomesDefinition.model_validate(row.content), row.version)
+    version, content_hash, stored = row
+    spec = _VALIDATED.get(content_hash)
+    if spec is None:
+        # SQLite hands back the text, psycopg the decoded JSON.
+        raw = json.loads(stored) if isinstance(stored, str) else stored
+        spec = OutcomesDefinition.model_validate(raw)
+        if len(_VALIDATED) >= 16:
+            _VALIDATED.clear()
+        _VALIDATED[content_hash] = spec
+    return Definition(spec, version)
 
 
 def can_see_outcomes(actor: User) -> bool:

@@ -4,9 +4,10 @@
 The reps and their ramp days are the outcomes page's (``outcome_rows``, same filters, same
 scope); one more query counts, from the facts stored with their judgements
 (:mod:`app.outcomes.service.milestonefacts`), for each part of the plan how many reps did it by
-its due date or not, by ramp month. Certification milestones are grouped by their stage, the
-others by the plan role and the milestone's key (one template's milestone, in every version of
-it, titled as its latest). A fixed number of queries, whatever the number of reps.
+its due date or not, by ramp month (kept for the same reps by
+:mod:`app.outcomes.service.drivercounts`). Certification milestones are grouped by their stage,
+the others by the plan role and the milestone's key (one template's milestone, in every version
+of it, titled as its latest). A fixed number of queries, whatever the number of reps.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from app.outcomes.cohorts import RepRamp, cohort_of
 from app.outcomes.drivers import DEFAULT_MINIMUM, Comparison, compare_all_counted
 from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
+from app.outcomes.service.drivercounts import kept_count, scope_of
 from app.outcomes.service.gathering import RepFilters, reps_query
-from app.outcomes.service.judgements import judged_ramps
+from app.outcomes.service.judgements import fingerprinted_ramps, month_cohort
 from app.outcomes.service.listing import outcome_rows
 from app.outcomes.service.milestonefacts import counted_facts, titles_of
 
@@ -66,14 +68,19 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     require_see_outcomes(actor)
     definition = current_definition()
     reps = reps_query(actor, replace(filters, cohort=""))
+    fingerprint = None
     if definition is None:  # no targets: nobody is measured, only the cohorts are offered
         rows = outcome_rows(actor, replace(filters, cohort=""), today)
         ramps: list[RepRamp] = []
         starts = [row.start for row in rows if row.start is not None]
     else:
         # Every cohort's reps, for the filter's choices; then the chosen cohort's, if any.
-        ramps, starts = judged_ramps(reps, today, definition)
-    measured = [ramp for ramp in ramps if _in_cohort(ramp.start, filters.cohort)]
+        ramps, starts, fingerprint = fingerprinted_ramps(reps.order_by(None), today, definition)
+    measured = (
+        [ramp for ramp in ramps if _in_cohort(ramp.start, filters.cohort)]
+        if filters.cohort
+        else ramps
+    )
     parts: dict[tuple[str, str], dict[tuple[bool, int | None], int]] = {}
     labels: dict[tuple[str, str], str] = {}
     # Each milestone part's latest milestone (whose title names it) and the plan role.
@@ -82,10 +89,17 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
     if measured and definition is not None:
         seen = reps.with_only_columns(User.id)
         days = _cohort_days(filters.cohort) if filters.cohort else None
+        version = definition.version
         counted = (
             []
             if filters.cohort and days is None
-            else counted_facts(seen.order_by(None), today, definition.version, days)
+            else kept_count(
+                scope_of(actor, filters),
+                fingerprint,
+                today,
+                version,
+                lambda: counted_facts(seen.order_by(None), today, version, days),
+            )
         )
         for stage, role, key, on_time, month, reps, milestone_id in counted:
             if stage:
@@ -107,7 +121,7 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
         reps=len(measured),
         ramped=sum(1 for ramp in measured if ramp.ramped_day is not None),
         definition=definition,
-        cohorts=sorted({cohort_of(start, "month") for start in starts}, reverse=True),
+        cohorts=sorted({month_cohort(start) for start in starts}, reverse=True),
     )
 
 

@@ -13,13 +13,15 @@ stale-marked, never stale-and-trusted. A rep's judgements of older days are drop
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, delete, func, type_coerce
+from sqlalchemy import ColumnElement, Select, Text, and_, delete, false, func, or_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts.models import User
 from app.extensions import db
@@ -30,9 +32,12 @@ from app.outcomes.service.definition import Definition
 from app.outcomes.service.gathering import gather
 from app.outcomes.service.judging import OutcomeRow, outcome_of
 from app.outcomes.service.milestonefacts import store_facts
+from app.transaction import remembered
 
 # Judgements of a day this far back are kept for viewers in other time zones, then dropped.
 KEPT_DAYS = 2
+# The reps judged in this transaction whose judgements could not be stored.
+_UNSTORED = "outcomes.unstored_judgements"
 _JUDGED = (
     OutcomeJudgement.stamp,
     OutcomeJudgement.start,
@@ -107,7 +112,7 @@ def line_row(line: Line, today: date) -> OutcomeRow:
         team=team,
         role=role,
         start=start,
-        cohort=_month_cohort(start) if start else None,
+        cohort=month_cohort(start) if start else None,
         day=ramp_day(start, today) if start else None,
         first_meeting=meeting,
         first_opportunity=opportunity,
@@ -124,6 +129,16 @@ def judged_ramps(
 ) -> tuple[list[RepRamp], list[date]]:
     """When each rep of ``reps`` with a start and targets ramped, and every rep's start (the
     dashboard's summary, the drivers page): the same judgements, no attainments decoded."""
+    ramps, starts, _fingerprint = fingerprinted_ramps(reps, today, definition)
+    return ramps, starts
+
+
+def fingerprinted_ramps(
+    reps: Select[Any], today: date, definition: Definition
+) -> tuple[list[RepRamp], list[date], str | None]:
+    """:func:`judged_ramps`, and a fingerprint of the reps as read (each one's id, stamp,
+    start and role): the same fingerprint, the same stored judgements and milestone facts.
+    None when one of them was judged afresh but could not be stored (their facts are not)."""
     measured = OutcomeJudgement.attainments.is_not(None)
     rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
     ramps = []
@@ -134,7 +149,21 @@ def judged_ramps(
                 ramps.append(RepRamp(judged.rep_id, judged.start, judged.ramped_day))
         elif row[3] is not None and row[11]:
             ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
-    return ramps, [row[3] for row in rows if row[3] is not None]
+    return ramps, [row[3] for row in rows if row[3] is not None], _fingerprint(rows)
+
+
+def _unstored() -> set[int]:
+    """The reps judged in this transaction whose judgements could not be stored."""
+    found: set[int] = remembered(_UNSTORED, set)
+    return found
+
+
+def _fingerprint(rows: Sequence[Any]) -> str | None:
+    unstored = _unstored()
+    if unstored and any(row[0] in unstored for row in rows):
+        return None
+    reps = sorted(f"{row[0]} {row[6]} {row[3]} {row[4]}" for row in rows)
+    return hashlib.blake2b("\n".join(reps).encode(), digest_size=32).hexdigest()
 
 
 def ramped_attainments(
@@ -143,7 +172,9 @@ def ramped_attainments(
     """Each ramped rep's attainment by ended month (the peers' median on a rep's numbers):
     only theirs are decoded."""
     text = type_coerce(OutcomeJudgement.attainments, Text)
-    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text))
+    # Only the stale and the ramped come back: a fifth of the role's reps, not every one.
+    ramped = OutcomeJudgement.ramped_month.is_not(None)
+    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text), ramped)
     found = {}
     stored = []
     for row in rows:
@@ -162,25 +193,41 @@ def ramped_attainments(
 def judge_stale(reps: Select[Any], today: date, definition: Definition) -> int:
     """Judge the reps of ``reps`` whose judgement of ``today`` is missing or stale (the
     worker's warm-up); how many were judged."""
-    _rows, fresh = _read(reps, today, definition, _JUDGED[:3])
+    _rows, fresh = _read(reps, today, definition, _JUDGED[:3], false())
     return len(fresh)
 
 
 def _read(
-    reps: Select[Any], today: date, definition: Definition, columns: Sequence[Any]
+    reps: Select[Any],
+    today: date,
+    definition: Definition,
+    columns: Sequence[Any],
+    also: ColumnElement[bool] | None = None,
 ) -> tuple[list[Any], dict[int, OutcomeRow]]:
     """The reps with their stamp now and ``columns`` of today's judgement (stamp, start and
-    role first), and the reps judged afresh because theirs was missing or stale."""
+    role first), and the reps judged afresh because theirs was missing or stale. With
+    ``also``, only the reps whose judgement is missing or stale, or meets ``also``."""
+    stamp = func.coalesce(OutcomeStamp.stamp, 0)
     judged = and_(
         OutcomeJudgement.rep_id == User.id,
         OutcomeJudgement.day == today,
         OutcomeJudgement.version == definition.version,
     )
     query = (
-        reps.add_columns(func.coalesce(OutcomeStamp.stamp, 0), *columns)
+        reps.add_columns(stamp, *columns)
         .outerjoin(OutcomeStamp, OutcomeStamp.rep_id == User.id)
         .outerjoin(OutcomeJudgement, judged)
     )
+    if also is not None:
+        # The test below in SQL (IS NOT: a missing start or role equals a missing one).
+        start, role = reps.selected_columns[3], reps.selected_columns[4]
+        outdated = or_(
+            OutcomeJudgement.stamp.is_(None),
+            OutcomeJudgement.stamp != stamp,
+            OutcomeJudgement.start.is_distinct_from(start),
+            OutcomeJudgement.role.is_distinct_from(role),
+        )
+        query = query.where(or_(outdated, also))
     db.session.flush()  # the Core read below does not flush what the session holds
     # Core rows: a thousand plain tuples.
     rows = list(db.session.connection().execute(query).all())
@@ -198,7 +245,7 @@ def _decoded(shares: str | list[float]) -> list[float]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _month_cohort(start: date) -> str:
+def month_cohort(start: date) -> str:
     """A start month's label: a thousand reps share a few hundred start dates."""
     return cohort_of(start, "month")
 
@@ -215,6 +262,23 @@ def _judge(
     ids = sorted(stamps)
     found = gather(reps.where(User.id.in_(ids)), today, definition.target_metrics, funnel=False)
     rows = {rep.rep_id: outcome_of(rep, definition, today) for rep in found}
+    try:
+        # In a savepoint: storing is a cache's work, done by a read, so it must never fail it.
+        with db.session.begin_nested():
+            _store(rows, stamps, today, definition)
+    except (OperationalError, IntegrityError):
+        # Another writer kept the database past its busy timeout (SQLite's "database is
+        # locked"), or a lock wait failed on PostgreSQL: the page shows what was judged, and
+        # the next read (or the worker's warm-up) stores it.
+        _unstored().update(ids)
+    return rows
+
+
+def _store(
+    rows: dict[int, OutcomeRow], stamps: dict[int, int], today: date, definition: Definition
+) -> None:
+    """Write these reps' judgements and milestone facts, dropping their older days' ones."""
+    ids = sorted(stamps)
     values = [_stored(row, stamps[row.rep_id], today, definition) for row in rows.values()]
     table = OutcomeJudgement.__table__
     db.session.connection().execute(
@@ -229,7 +293,6 @@ def _judge(
         )
         db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
     store_facts(rows, today, definition.version, KEPT_DAYS)
-    return rows
 
 
 _REPLACED = frozenset(column.key for column in _JUDGED)
