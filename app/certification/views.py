@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from app.accounts import service as accounts
 from app.accounts.access import can_view_person
 from app.accounts.models import Role, User
-from app.certification import service
+from app.certification import presenting, service
 from app.certification.forms import (
     CancelBookingForm,
     CorrectionForm,
@@ -45,6 +45,7 @@ def _signed_in() -> None:
 # Globals rather than context, so that imported macros see them too.
 bp.add_app_template_global(EVIDENCE_LABELS, "evidence_labels")  # type: ignore[arg-type]
 bp.add_app_template_global(service.rubric_spec, "rubric_spec")
+bp.add_app_template_global(presenting.matrix_rows, "matrix_rows")
 
 
 @bp.app_template_filter("score")
