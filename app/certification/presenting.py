@@ -1,4 +1,5 @@
-"""The certification matrix's rows written out in Python (plain values in, HTML out).
+"""The certification matrix's rows, and a status badge, written out in Python (plain values
+in, HTML out).
 
 A page holds 50 reps by seven stages: written by the template, each cell cost a dozen
 expressions, each escaped and wrapped in ``Markup`` (some 2,200 per page, a third of the
@@ -10,10 +11,13 @@ HTML is the same the template wrote.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from app.certification.service.matrix.cells import CellView, RepName
+from app.certification.status import CertificationStatus, StatusReading
+from app.web import format_day
 
 _DASH = (
     '\n        <td data-stage="{stage}"><span class="text-body-secondary" title="Not in the plan">'
@@ -65,3 +69,26 @@ def _around_name(cell: CellView, stage_names: Mapping[str, str]) -> tuple[str, s
     )
     tail = f" {escape(stage_names[cell.stage])}</span></a>{lines}</td>"
     return str(escape(cell.stage)), badge, tail
+
+
+@lru_cache(maxsize=1024)
+def status_badge(reading: StatusReading) -> Markup:
+    """A certification's status as a badge, with its expiry or next possible attempt (the
+    ``status_badge`` macro's HTML): written once per reading, as lists repeat a few."""
+    status = reading.status
+    badge = (
+        f'<span class="badge text-bg-{status.css} cert-status" data-status="{escape(status)}">'
+        f"{escape(status.capitalize())}</span>"
+    )
+    if reading.expires_on:
+        word = "valid until" if status == CertificationStatus.PASSED else "expired"
+        badge += (
+            f' <span class="small text-body-secondary">{word} {format_day(reading.expires_on)}'
+            "</span>"
+        )
+    if reading.next_attempt_from:
+        badge += (
+            ' <span class="small text-body-secondary">next attempt from '
+            f"{format_day(reading.next_attempt_from)}</span>"
+        )
+    return Markup(badge)

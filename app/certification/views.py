@@ -46,6 +46,7 @@ def _signed_in() -> None:
 bp.add_app_template_global(EVIDENCE_LABELS, "evidence_labels")  # type: ignore[arg-type]
 bp.add_app_template_global(service.rubric_spec, "rubric_spec")
 bp.add_app_template_global(presenting.matrix_rows, "matrix_rows")
+bp.add_app_template_global(presenting.status_badge, "certification_badge")
 
 
 @bp.app_template_filter("score")

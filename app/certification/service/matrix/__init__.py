@@ -97,6 +97,7 @@ class TeamCertifications:
     filters: MatrixFilters = field(default_factory=MatrixFilters)
     all_stage_keys: list[str] = field(default_factory=list)  # every stage with a rubric
     rows: list[tuple[RepName, list[CellView]]] = field(default_factory=list)  # the page's cells
+    calibration_keys: dict[str, str] = field(default_factory=dict)  # stage: its first rubric
 
     @property
     def reps(self) -> list[User]:
@@ -185,7 +186,16 @@ def team_certifications(
         filters=filters,
         all_stage_keys=all_keys,
         rows=[(rep, [cell_view(cells[rep.id, key]) for key in stage_keys]) for rep in page.items],
+        calibration_keys=_first_rubric_keys(rubrics),
     )
+
+
+def _first_rubric_keys(rubrics: list[RubricTemplate]) -> dict[str, str]:
+    """Each stage's first rubric (in the rubrics' order): the one its calibration link opens."""
+    keys: dict[str, str] = {}
+    for rubric in rubrics:
+        keys.setdefault(rubric.stage, rubric.rubric_key)
+    return keys
 
 
 @dataclass(frozen=True, slots=True)
