@@ -219,10 +219,10 @@ def _assessment_page(
 ) -> tuple[str, int] | str:
     """The assessment form; the rep's certification alongside for those who may see it."""
     sees = can_view_person(current_user, rep)  # an invited assessor may not
-    cert = service.certification_of(current_user, rep, stage, today) if sees else None
+    reading = service.reading_of(current_user, rep, stage, today) if sees else None
     page = render_template(
         "certification/assess.html", form=form, rubric=service.rubric_spec(row), row=row,
-        rep=rep, cert=cert, stage_name=stage_names().get(stage, stage),
+        rep=rep, reading=reading, stage_name=stage_names().get(stage, stage),
         self_assessment=self_assessment,
     )  # fmt: skip
     return (page, 400) if form.is_submitted() else page

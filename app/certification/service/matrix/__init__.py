@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.access import require_view_person
 from app.accounts.models import Role, User
 from app.certification.service.matrix.cells import (
     DUE_WINDOW_DAYS,
@@ -38,6 +39,7 @@ from app.certification.service.matrix.statements import (
     stage_counts,
 )
 from app.certification.service.rubrics import current_rubrics
+from app.certification.status import StatusReading
 from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
 from app.errors import NotAllowed
@@ -53,6 +55,7 @@ __all__ = [
     "StagePassRate",
     "TeamCertifications",
     "Upcoming",
+    "reading_of",
     "team_certifications",
     "upcoming_of",
     "visible_reps",
@@ -131,6 +134,15 @@ def visible_reps(actor: User) -> list[User]:
     """The reps whose certifications the actor oversees: their own reps, or everyone."""
     shape, params = _shape_and_params(actor, MatrixFilters(), "")
     return list(db.session.scalars(rep_people(shape), params))
+
+
+def reading_of(actor: User, rep: User, stage: str, today: date) -> StatusReading:
+    """The status of the rep's certification on one stage, read as the matrix reads a cell
+    (one statement of columns): for a page that shows it beside something else (the
+    assessment form) and needs neither the plan nor the attempts as objects."""
+    require_view_person(actor, rep)
+    rows = db.session.execute(CELL_FACTS, {"rep_ids": [rep.id], "stages": [stage]})
+    return read_cells(rows, {rep.id: (rep, [stage])}, {}, today)[rep.id, stage].reading
 
 
 def team_certifications(
