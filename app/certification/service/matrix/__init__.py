@@ -10,6 +10,7 @@ matching rep (one ``GROUP BY stage``). The cells are read with :mod:`.cells`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -176,7 +177,8 @@ def team_certifications(
                 wanted[due_rep_id][1].append(stage)
         else:
             wanted[due_rep_id] = (_Rep(due_rep_id, full_name), [stage])
-    rows = db.session.execute(CELL_FACTS, {"rep_ids": list(wanted), "stages": stage_keys})
+    asked = {"rep_ids": list(wanted), "stages": stage_keys}
+    rows: Iterable[Any] = db.session.execute(CELL_FACTS, asked) if wanted else ()
     cells = read_cells(rows, wanted, names, today)
     upcoming = [
         item for rep_id, stage, _ in due_rows for item in upcoming_of(cells[rep_id, stage], today)
