@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Executable, Integer, Select, bindparam, func, select
 
 from app.extensions import db
 
@@ -123,6 +123,29 @@ def paginate_query(query: Select[Any], request: PageRequest) -> Page[Any]:
     request = _within(request, total or 0)
     rows = list(db.session.scalars(query.limit(request.per_page).offset(request.offset)))
     return Page(rows, total or 0, request)
+
+
+# A statement of any columns (SQLAlchemy 2.1 types a select by its columns).
+AnySelect = Select[*tuple[Any, ...]]
+
+
+def paged(query: AnySelect) -> AnySelect:
+    """``query`` limited to one page by the bound parameters ``limit`` and ``offset``, for a
+    statement built once and paged with :func:`paginate_statements`."""
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    return query.limit(limit).offset(offset)
+
+
+def paginate_statements(
+    count: Executable, rows: Executable, request: PageRequest, params: Mapping[str, Any]
+) -> Page[Any]:
+    """:func:`paginate_query` for statements built once with bound parameters (``rows`` made
+    by :func:`paged`): building a statement and its cache key on every view can cost more
+    than the database takes to run it. The rows are Core rows, not ORM objects."""
+    total = db.session.scalar(count, params) or 0
+    request = _within(request, total)
+    window = {**params, "limit": request.per_page, "offset": request.offset}
+    return Page(list(db.session.execute(rows, window)), total, request)
 
 
 def paginate_rows(

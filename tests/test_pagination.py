@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
-from app.pagination import MAX_PER_PAGE, PER_PAGE, PageRequest, paginate_query, paginate_rows
+from app.pagination import (
+    MAX_PER_PAGE,
+    PER_PAGE,
+    PageRequest,
+    paged,
+    paginate_query,
+    paginate_rows,
+    paginate_statements,
+)
 from app.web import id_url, page_window, url_with
 from tests.querycount import counting_queries
 
@@ -65,6 +73,22 @@ def test_sql_paging_asks_the_same_queries_however_long_the_list(app: Flask, make
     people += [make_user(Role.REP) for _ in range(40)]
     many, _ = second_page()
     assert few == many <= 3  # the count, the page, and the page's roles
+
+
+def test_statements_built_once_page_as_a_query_does(app: Flask, make_user) -> None:
+    """The same rows, count and page numbers as :func:`paginate_query`, past the end too."""
+    people = [make_user(Role.REP) for _ in range(7)]
+    ids = [person.id for person in people]
+    wanted = User.id.in_(ids)
+    count = select(func.count()).select_from(User).where(wanted)
+    rows = paged(select(User.id, User.full_name).where(wanted).order_by(User.id))
+    for number in (1, 2, 3, 9):
+        asked = PageRequest(number=number, per_page=3)
+        built = paginate_statements(count, rows, asked, {})
+        queried = paginate_query(select(User).where(wanted).order_by(User.id), asked)
+        assert [row.id for row in built.items] == [user.id for user in queried.items]
+        assert (built.number, built.total, built.pages) == (queried.number, 7, 3)
+    assert [row.full_name for row in built.items] == [people[6].full_name]
 
 
 def test_page_links_show_the_ends_and_the_neighbourhood() -> None:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from app.accounts import service as accounts
 from app.accounts.access import can_view_person
 from app.accounts.models import Role, User
-from app.certification import service
+from app.certification import presenting, service
 from app.certification.forms import (
     CancelBookingForm,
     CorrectionForm,
@@ -45,6 +45,8 @@ def _signed_in() -> None:
 # Globals rather than context, so that imported macros see them too.
 bp.add_app_template_global(EVIDENCE_LABELS, "evidence_labels")  # type: ignore[arg-type]
 bp.add_app_template_global(service.rubric_spec, "rubric_spec")
+bp.add_app_template_global(presenting.matrix_rows, "matrix_rows")
+bp.add_app_template_global(presenting.status_badge, "certification_badge")
 
 
 @bp.app_template_filter("score")
@@ -217,10 +219,10 @@ def _assessment_page(
 ) -> tuple[str, int] | str:
     """The assessment form; the rep's certification alongside for those who may see it."""
     sees = can_view_person(current_user, rep)  # an invited assessor may not
-    cert = service.certification_of(current_user, rep, stage, today) if sees else None
+    reading = service.reading_of(current_user, rep, stage, today) if sees else None
     page = render_template(
         "certification/assess.html", form=form, rubric=service.rubric_spec(row), row=row,
-        rep=rep, cert=cert, stage_name=stage_names().get(stage, stage),
+        rep=rep, reading=reading, stage_name=stage_names().get(stage, stage),
         self_assessment=self_assessment,
     )  # fmt: skip
     return (page, 400) if form.is_submitted() else page

@@ -139,6 +139,9 @@ def counts(ids: ScaleIds, queries_of, login, user_id: int, url: str) -> tuple[in
         ("coach", "/certifications/calibration/discovery"),
         ("coach", "/certifications/reps/{north_rep}"),
         ("admin", "/certifications/reps/{north_rep}/demo/assess"),
+        ("coach", "/certifications/reps/{north_rep}/discovery/assess"),
+        ("hr", "/certifications/team?team={north}&per_page=2&page=2"),
+        ("coach", "/certifications/team?q=rep&sort=-name"),
     ],
 )
 def test_query_counts_do_not_grow_with_the_reps(ids, queries_of, login, who, url):
@@ -184,6 +187,7 @@ def test_the_matrix_agrees_with_each_reps_certifications(ids):
         for key in team.stage_keys:
             own = service.certification_of(hr, rep, key, day)
             cell = team.cells[(rep.id, key)]
+            assert service.reading_of(hr, rep, key, day) == own.reading, (rep.full_name, key)
             assert (cell.reading, cell.due_date, cell.best_average) == (
                 own.reading,
                 own.due_date,
