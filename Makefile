@@ -23,12 +23,14 @@ setup: $(VENV)/.installed
 	$(FLASK) demo --if-empty
 
 # The job worker (exports, sealing) runs beside gunicorn; when gunicorn stops (Ctrl-C), the
-# trap stops the worker too, so one command starts and stops both.
+# trap stops the worker too, so one command starts and stops both. app/serving.py holds
+# gunicorn's hooks (each worker's memory settled once the app is loaded).
 run: setup
 	@echo "SalesRamp at http://127.0.0.1:$(PORT)  (demo logins: see README.md, password 'demo')"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'app:create_app()'
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+		-c python:app.serving 'app:create_app()'
 
 # Both cores: pytest-xdist runs one worker per CPU (each with its own database).
 test: $(VENV)/.installed

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 120.0
+# Gunicorn's settings module, as ``make run`` passes it (app/serving.py).
+SETTINGS = "python:app.serving"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -52,13 +54,10 @@ def gunicorn(
         "SALESRAMP_BENCH_QUERY_HEADER": "1" if query_header else "",
         "PORT": str(port),
     }
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", "4",
-        "--keep-alive", str(keep_alive), "--timeout", "300", "app:create_app()",
-    ]  # fmt: skip
     output = log.open("w") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    process = subprocess.Popen(
+        command(port, workers, keep_alive), cwd=ROOT, env=env, stdout=output, stderr=output
+    )
     base = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -73,6 +72,16 @@ def gunicorn(
         yield base
     finally:
         stop(process, signal.SIGTERM)
+
+
+def command(port: int, workers: int = 2, keep_alive: int = 2) -> list[str]:
+    """Gunicorn's command line: ``make run``'s, on ``port``, with its settings module."""
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", "4",
+        "--keep-alive", str(keep_alive), "--timeout", "300",
+        "-c", SETTINGS, "app:create_app()",
+    ]  # fmt: skip
 
 
 def _environment(database_url: str, settings: dict[str, str] | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload
 
 from app import once
 from app.accounts import signins
@@ -267,7 +267,12 @@ def people_page(actor: User, request: PageRequest, team_id: int | None = None) -
         select(User)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(coach, coach.id == User.coach_id)
-        .options(selectinload(User.team), selectinload(User.coach))
+        # The team and coach come with the page's rows (the query joins them to sort by them);
+        # the coach's own roles are not shown.
+        .options(
+            contains_eager(User.team),
+            contains_eager(User.coach.of_type(coach)).options(lazyload(coach.role_rows)),
+        )
         .order_by(column, User.full_name, User.id)
     )
     if request.search:

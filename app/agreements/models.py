@@ -62,6 +62,21 @@ class AgreementStatus(enum.StrEnum):
             "voided": "Voided",
         }[self.value]
 
+    @property
+    def css(self) -> str:
+        """The colour of the status's badge (Bootstrap's ``text-bg-*``)."""
+        return _STATUS_CSS[self.value]
+
+
+_STATUS_CSS = {
+    "draft": "secondary",
+    "sent": "info",
+    "signed_by_rep": "primary",
+    "completed": "success",
+    "declined": "warning",
+    "voided": "dark",
+}
+
 
 class SignerRole(enum.StrEnum):
     REP = "rep"
