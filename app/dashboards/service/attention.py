@@ -7,8 +7,10 @@ past day 21 of their plan (1). Reps without a plan, with a complete plan or on l
 out. The most pressing come first: by weight, then by overdue count, then by name.
 
 A thousand reps are not read for ten: one statement weighs every kept rep (their status from
-the plan summaries, :mod:`app.plans.service.statuses`, and their reasons from grouped
-subqueries), sorts and keeps the first ten with the total.
+the plan summaries, :mod:`app.plans.service.statuses`, and their reasons from their own
+attempts, commitments and debriefs, read rep by rep through indexes), sorts them and keeps
+the first ten with the total and the names of the stages they failed (stage keys are slugs:
+a space separates them).
 """
 
 from __future__ import annotations
