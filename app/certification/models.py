@@ -33,9 +33,14 @@ from app.extensions import db
 
 class CertificationAttempt(db.Model):  # type: ignore[name-defined]
     __tablename__ = "certification_attempts"
+    # A rep's attempts by stage and result: the dashboard's "failed, and not passed since" is
+    # read from the index alone, rep by rep (it serves lookups by rep as well).
+    __table_args__ = (
+        Index("ix_certification_attempts_rep_stage", "rep_id", "stage", "passed", "decided_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     stage: Mapped[str] = mapped_column(String(64))
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric_templates.id"))
     opened_at: Mapped[datetime] = mapped_column(DateTime)

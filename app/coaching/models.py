@@ -61,10 +61,14 @@ REFLECTION_QUESTIONS: tuple[tuple[str, str], ...] = (
 class Debrief(db.Model):  # type: ignore[name-defined]
     __tablename__ = "debriefs"
     # Each coach's debriefs by day: the cadence and follow-through on the coaches' pages.
-    __table_args__ = (Index("ix_debriefs_coach_held_on", "coach_id", "held_on"),)
+    # Each rep's debriefs by day: the dashboard's last debrief of each rep (and lookups by rep).
+    __table_args__ = (
+        Index("ix_debriefs_coach_held_on", "coach_id", "held_on"),
+        Index("ix_debriefs_rep_held_on", "rep_id", "held_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     held_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[DebriefKind] = mapped_column(_enum(DebriefKind))
@@ -137,11 +141,16 @@ class Commitment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "commitments"
     # A debrief's commitments, with when they fell due and were reviewed: each coach's
     # follow-through on the coaches' pages is read from the index alone.
-    __table_args__ = (Index("ix_commitments_debrief_due", "debrief_id", "due_on", "reviewed_at"),)
+    # Each rep's commitments by outcome and due date: the dashboard's missed commitments of
+    # each rep are read from the index alone (it serves lookups by rep as well).
+    __table_args__ = (
+        Index("ix_commitments_debrief_due", "debrief_id", "due_on", "reviewed_at"),
+        Index("ix_commitments_rep_outcome_due", "rep_id", "outcome", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     debrief_id: Mapped[int] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"))
-    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     action: Mapped[str] = mapped_column(Text)
     measure: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+
+from app.widgets import SelectField
 
 
 class DashboardFilterForm(FlaskForm):

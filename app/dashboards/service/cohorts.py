@@ -6,14 +6,15 @@ cohort at that same day of its own plans: a milestone counts as overdue then if 
 before that day and was neither done nor submitted by it, and a certification as passed if it
 was passed before it. The status rules are :mod:`app.plans.status`'s, on those counts.
 
-Two GROUP BY queries whatever the number of reps: one row per plan for the funnel (the
-statuses need each plan's counts), one per (start date, stage) for the certifications.
+Three queries whatever the number of reps: the chosen cohort's distinct start dates (the day
+compared), one row per plan for the funnel (the statuses need each plan's counts), one per
+(start date, stage) for the certifications.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -26,7 +27,9 @@ from app.dashboards.service.sqldates import date_of, days_after, days_between
 from app.extensions import db
 from app.plans import service as plans
 from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.schedule import day_of_ramp
 from app.plans.status import RepStatus, rep_status_from_counts
+from app.timezones import today_in
 
 EARLIER_COHORTS = 3
 
@@ -68,14 +71,13 @@ def months_back(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def compare_cohorts(
-    actor: User, filters: Filters, rows: list[plans.RepRow]
-) -> CohortComparison | None:
+def compare_cohorts(actor: User, filters: Filters, moment: datetime) -> CohortComparison | None:
     """The chosen cohort (``filters.cohort``) against the three before it, or None without
-    one or when it has no rep on a plan yet. ``rows`` are the chosen cohort's team rows."""
+    one or when it has no rep on a plan yet."""
+    plans.require_see_team(actor)
     if filters.cohort is None:
         return None
-    days = [row.day for row in rows if row.has_plan]
+    days = _days_reached(actor, filters, moment)
     if not days:
         return None
     day = max(1, min(days))
@@ -97,6 +99,19 @@ def compare_cohorts(
         cohorts=tuple(cohorts[months_back(chosen, n)] for n in range(4)),
         stages=tuple(stage_names().items()),
     )
+
+
+def _days_reached(actor: User, filters: Filters, moment: datetime) -> list[int]:
+    """The plan day each of the chosen cohort's reps has reached, on their own today: read
+    from the few distinct (start date, business days, zone) of their plans, not per rep."""
+    reps = plans.reps_seen(actor, filters.team_filters()).order_by(None)
+    planned = plans.with_active_plan(reps.add_columns(Plan.start_date, Plan.business_days))
+    kept = planned.where(Plan.id.is_not(None)).subquery()
+    query = select(kept.c.start_date, kept.c.business_days, kept.c.timezone).distinct()
+    return [
+        day_of_ramp(start, today_in(zone, moment), business)
+        for start, business, zone in db.session.execute(query)
+    ]
 
 
 def _add_funnel(cohorts: dict[date, CohortFigures], in_window: Any, day: int) -> None:

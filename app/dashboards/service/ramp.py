@@ -2,26 +2,27 @@
 kept and who needs attention this week, for the reps an actor may see.
 
 Everything is counted in SQL over the same reps as the team list (``plans.reps_seen``), in a
-fixed number of queries whatever the number of reps: the statuses come from the team list's
-own per-plan counts (the rules of :mod:`app.plans.status`), the rest from GROUP BY queries.
+fixed number of queries whatever the number of reps: the statuses from the plan summaries by
+the team list's own expression (:mod:`app.plans.service.statuses`, the rules of
+:mod:`app.plans.status`), who needs attention ranked in SQL (:mod:`.attention`), the rest
+from GROUP BY queries. No rep's row is read in Python but the ten listed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, exists, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Date, Select, and_, case, func, literal, select
 
 from app.accounts.models import Team, User
 from app.certification.models import CertificationAttempt
 from app.coaching.followthrough import Outcome
-from app.coaching.models import Commitment, Debrief
+from app.coaching.models import Commitment
 from app.curriculum.service import stage_names
 from app.dashboards.models import PLAN_WEEKS, plan_week_tallies
+from app.dashboards.service.attention import ATTENTION, Attention, attention_list
 from app.dashboards.service.cohorts import CohortComparison, compare_cohorts
 from app.dashboards.service.filters import Filters
 from app.dashboards.service.tallies import WEEKS, on_time, plan_week
@@ -31,12 +32,11 @@ from app.plans.models import Milestone, Plan
 from app.plans.status import RepStatus
 
 COMMITMENT_DAYS = 90  # commitments kept: those due in the last 90 days
-RECENT_DAYS = 30  # a failed certification or missed commitment this recent needs attention
-NO_DEBRIEF_DAYS = 21  # three weeks without a debrief needs attention
-ATTENTION_SHOWN = 10
 HEATMAP_MAX_REPS = 60  # more reps than this are shown by team
 
 FUNNEL = (RepStatus.ON_TRACK, RepStatus.BEHIND, RepStatus.AT_RISK)
+# The funnel's and the attention list's statements, kept per whose reps and which filters.
+_FUNNELS = plans.StatementMemo(plans.status_count_query)
 
 
 @dataclass(frozen=True)
@@ -97,18 +97,6 @@ class CommitmentsKept:
         return (self.kept + self.partly / 2) / reviewed if reviewed else None
 
 
-@dataclass
-class Attention:
-    """A rep who needs attention this week, and why (most pressing first)."""
-
-    rep_id: int
-    rep_name: str
-    status: RepStatus
-    overdue: int = 0
-    reasons: list[str] = field(default_factory=list)
-    weight: int = 0
-
-
 @dataclass(frozen=True)
 class RampDashboard:
     filters: Filters
@@ -128,20 +116,27 @@ def ramp_dashboard(actor: User, filters: Filters, now: datetime | None = None) -
     moment = now or datetime.now(UTC)
     today = moment.astimezone(UTC).date()
     team_filters = filters.team_filters()
-    rows = plans.team_rows(actor, team_filters, moment, details=False)
-    rep_ids = plans.rep_ids_seen(actor, team_filters)
-    attention = _attention(rows, rep_ids, today)
+    rep_ids = plans.rep_ids_seen(actor, team_filters)  # checks the actor may see a team
+    key = plans.reps_seen_key(actor, team_filters)
+
+    def reps() -> Select[Any]:
+        return plans.reps_seen(actor, team_filters).order_by(None)
+
+    given = plans.status_parameters(moment)
+    funnel = plans.count_by_status(_FUNNELS.get(key, reps), given)
+    count = sum(funnel.values())
+    attention = attention_list(ATTENTION.get(key, reps), given, moment, today)
     return RampDashboard(
         filters=filters,
         today=today,
-        reps=len(rows),
-        funnel=plans.status_counts(rows),
-        heatmap=_heatmap(rep_ids, today, by_team=len(rows) > HEATMAP_MAX_REPS),
-        certifications=_certifications(rep_ids, len(rows), today),
+        reps=count,
+        funnel=funnel,
+        heatmap=_heatmap(rep_ids, today, by_team=count > HEATMAP_MAX_REPS),
+        certifications=_certifications(rep_ids, count, today),
         commitments=_commitments(rep_ids, today),
-        attention=tuple(attention[:ATTENTION_SHOWN]),
-        attention_total=len(attention),
-        comparison=compare_cohorts(actor, filters, rows),
+        attention=attention.shown,
+        attention_total=attention.total,
+        comparison=compare_cohorts(actor, filters, moment),
     )
 
 
@@ -247,88 +242,3 @@ def _commitments(rep_ids: Select[Any], today: date) -> CommitmentsKept:
         missed=by_outcome.get(Outcome.MISSED, 0),
         open=by_outcome.get(None, 0),
     )
-
-
-def _attention(rows: Sequence[plans.RepRow], rep_ids: Select[Any], today: date) -> list[Attention]:
-    """Reps with overdue milestones, a recent failed certification, recent missed commitments
-    or no debrief for three weeks: the at-risk first, then by how many reasons weigh."""
-    failed = _recently_failed(rep_ids, today)
-    missed = _recently_missed(rep_ids, today)
-    last_debrief = _last_debriefs(rep_ids)
-    found = []
-    for row in rows:
-        if not row.has_plan or row.status in (RepStatus.COMPLETE, RepStatus.PAUSED):  # on leave
-            continue
-        item = Attention(row.rep_id, row.full_name, row.status, row.overdue)
-        if row.overdue:
-            plural = "s" if row.overdue != 1 else ""
-            late = " (at risk)" if row.status is RepStatus.AT_RISK else ""
-            item.reasons.append(f"{row.overdue} overdue milestone{plural}{late}")
-            item.weight += 3 if row.status is RepStatus.AT_RISK else 1
-        for stage in failed.get(row.rep_id, ()):
-            item.reasons.append(f"Did not pass {stage_names().get(stage, stage)} certification")
-            item.weight += 2
-        if missed.get(row.rep_id):
-            count = missed[row.rep_id]
-            item.reasons.append(f"{count} missed commitment{'s' if count != 1 else ''}")
-            item.weight += count
-        last = last_debrief.get(row.rep_id)
-        if row.day > NO_DEBRIEF_DAYS and (last is None or (today - last).days > NO_DEBRIEF_DAYS):
-            since = (
-                "No debrief yet" if last is None else f"No debrief for {(today - last).days} days"
-            )
-            item.reasons.append(since)
-            item.weight += 1
-        if item.reasons:
-            found.append(item)
-    found.sort(key=lambda a: (-a.weight, -a.overdue, a.rep_name, a.rep_id))
-    return found
-
-
-def _recently_failed(rep_ids: Select[Any], today: date) -> dict[int, list[str]]:
-    """Stages whose attempt failed in the last 30 days, with no pass since."""
-    later = aliased(CertificationAttempt)
-    decided_since = datetime.combine(today - timedelta(days=RECENT_DAYS), datetime.min.time())
-    passed_later = exists().where(
-        later.rep_id == CertificationAttempt.rep_id,
-        later.stage == CertificationAttempt.stage,
-        later.passed.is_(True),
-        later.decided_at > CertificationAttempt.decided_at,
-    )
-    query = (
-        select(CertificationAttempt.rep_id, CertificationAttempt.stage)
-        .where(
-            CertificationAttempt.rep_id.in_(rep_ids),
-            CertificationAttempt.passed.is_(False),
-            CertificationAttempt.decided_at >= decided_since,
-            ~passed_later,
-        )
-        .group_by(CertificationAttempt.rep_id, CertificationAttempt.stage)
-        .order_by(CertificationAttempt.stage)
-    )
-    found: dict[int, list[str]] = {}
-    for rep_id, stage in db.session.execute(query):
-        found.setdefault(rep_id, []).append(stage)
-    return found
-
-
-def _recently_missed(rep_ids: Select[Any], today: date) -> dict[int, int]:
-    query = (
-        select(Commitment.rep_id, func.count())
-        .where(
-            Commitment.rep_id.in_(rep_ids),
-            Commitment.outcome == Outcome.MISSED,
-            Commitment.due_on >= today - timedelta(days=RECENT_DAYS),
-        )
-        .group_by(Commitment.rep_id)
-    )
-    return {key: value for key, value in db.session.execute(query)}
-
-
-def _last_debriefs(rep_ids: Select[Any]) -> dict[int, date]:
-    query = (
-        select(Debrief.rep_id, func.max(Debrief.held_on))
-        .where(Debrief.rep_id.in_(rep_ids))
-        .group_by(Debrief.rep_id)
-    )
-    return {key: value for key, value in db.session.execute(query)}

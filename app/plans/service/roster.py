@@ -222,6 +222,13 @@ def reps_seen(actor: User | None, filters: TeamFilters) -> Select[Any]:
     return query
 
 
+def reps_seen_key(actor: User | None, filters: TeamFilters) -> tuple[Any, ...]:
+    """What :func:`reps_seen` depends on (whose reps, which filters): statements built on it
+    can be kept and reused for the same key, rather than built again on every view."""
+    coach_id = actor.id if actor is not None and not actor.sees_everyone else None
+    return (coach_id, filters)
+
+
 def rep_ids_seen(actor: User, filters: TeamFilters) -> Select[Any]:
     """The ids of the active reps the actor may see that the filters keep (status aside): a
     subquery for pages that aggregate over the same reps as the team list."""

@@ -14,19 +14,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     Select,
-    and_,
     bindparam,
     case,
     func,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.orm import joinedload, lazyload
@@ -46,12 +44,15 @@ from app.plans.service.roster import (
     reps_seen,
     status_counts,
 )
-from app.plans.status import (
-    AT_RISK_DAYS_LATE,
-    AT_RISK_OVERDUE_COUNT,
-    RepStatus,
-    rep_status_from_counts,
+from app.plans.service.statuses import (
+    STATUS,
+    count_by_status,
+    possible_todays,
+    status_count_query,
+    status_parameters,
+    with_active_plan,
 )
+from app.plans.status import AT_RISK_OVERDUE_COUNT, RepStatus, rep_status_from_counts
 from app.timezones import today_in
 
 
@@ -64,7 +65,7 @@ def team_page(
     """One page of the reps the actor may see, filtered and sorted, with counts by status."""
     require_see_team(actor)
     moment = now or datetime.now(UTC)
-    days = _possible_todays(moment)
+    days = possible_todays(moment)
     if request.sort in _SQL_ORDER:
         return _page_in_sql(actor, filters, request, moment, days)
     rows = _summary_rows(actor, filters, moment, days, request.sort)
@@ -80,13 +81,6 @@ def team_page(
         _add_days(page.items)
     _load_people(page.items)
     return TeamPage(page=page, counts=status_counts(rows))
-
-
-def _possible_todays(moment: datetime) -> list[date]:
-    # Every time zone's today is the UTC date, the day before or the day after (offsets run
-    # from -12 to +14 hours): SQL compares with the three, each row takes its own.
-    utc_today = moment.astimezone(UTC).date()
-    return [utc_today + timedelta(days=offset) for offset in (-1, 0, 1)]
 
 
 def _overdue_up_to_three(position: int) -> ColumnElement[int]:
@@ -139,7 +133,7 @@ def _summary_rows(
 
 def _with_summaries(reps: Select[Any]) -> Select[Any]:
     """The reps' rows with their active plan's columns and summary (see :func:`_row_of`)."""
-    return (
+    return with_active_plan(
         reps.add_columns(
             Plan.id,
             Plan.start_date,
@@ -149,8 +143,6 @@ def _with_summaries(reps: Select[Any]) -> Select[Any]:
             *_OVERDUE_UP_TO_THREE,
             *_COUNTS,
         )
-        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
-        .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
     )
 
 
@@ -255,61 +247,10 @@ def _load_people(rows: Sequence[RepRow]) -> None:
 _SQL_ORDER = ("name", "status", "to_verify")
 
 
-def _status_in_sql() -> ColumnElement[str]:
-    """Each rep's status (:func:`rep_status_from_counts`) on their own today, in SQL.
-
-    A rep's today is one of the three possible ones, chosen by their zone: the zones whose
-    today is the day before or after UTC's are parameters (``behind``, ``ahead``), as are the
-    three days and the three "more than 14 days late" limits. Built once; the cache key holds.
-    """
-    behind = User.timezone.in_(bindparam("behind", expanding=True))
-    ahead = User.timezone.in_(bindparam("ahead", expanding=True))
-
-    def on_own_day(prefix: str) -> ColumnElement[date]:
-        days = [bindparam(f"{prefix}_{position}", type_=Date) for position in range(3)]
-        return case((behind, days[0]), (ahead, days[2]), else_=days[1])
-
-    today, late = on_own_day("day"), on_own_day("late")
-    summary = PlanSummary
-    paused = and_(
-        Plan.paused_from.is_not(None),
-        Plan.paused_until.is_not(None),
-        Plan.paused_from <= today,
-        today < Plan.paused_until,
-    )
-    complete = and_(
-        func.coalesce(summary.milestones, 0) > 0, func.coalesce(summary.unfinished, 0) == 0
-    )
-    nothing_overdue = or_(summary.first_open_due.is_(None), summary.first_open_due >= today)
-    at_risk = or_(summary.third_open_due < today, summary.first_open_due < late)
-    return case(
-        (Plan.id.is_(None), literal(RepStatus.NO_PLAN.value)),
-        (complete, literal(RepStatus.COMPLETE.value)),
-        (paused, literal(RepStatus.PAUSED.value)),
-        (nothing_overdue, literal(RepStatus.ON_TRACK.value)),
-        (at_risk, literal(RepStatus.AT_RISK.value)),
-        else_=literal(RepStatus.BEHIND.value),
-    )
-
-
-_status = _status_in_sql()
 _status_rank = case(
-    *((_status == literal(status.value), rank) for status, rank in STATUS_ORDER.items()),
+    *((literal(status.value) == STATUS, rank) for status, rank in STATUS_ORDER.items()),
     else_=len(RepStatus),
 )
-
-
-def _zone_parameters(moment: datetime, days: Sequence[date]) -> dict[str, Any]:
-    """The parameters of :func:`_status_in_sql`: which zones are a day behind or ahead."""
-    zones = db.session.scalars(select(User.timezone).distinct())
-    by_day: dict[date, list[str]] = {day: [] for day in days}
-    for zone in zones:
-        by_day[today_in(zone, moment)].append(zone)
-    given: dict[str, Any] = {"behind": by_day[days[0]], "ahead": by_day[days[2]]}
-    for position, day in enumerate(days):
-        given[f"day_{position}"] = day
-        given[f"late_{position}"] = day - timedelta(days=AT_RISK_DAYS_LATE)
-    return given
 
 
 def _page_in_sql(
@@ -317,19 +258,10 @@ def _page_in_sql(
 ) -> TeamPage:
     """The page sorted by name, status or waiting count: SQL counts every kept rep by status
     and reads only the page's rows (a thousand reps are not pushed through Python)."""
-    given = _zone_parameters(moment, days)
+    given = status_parameters(moment)
     reps = reps_seen(actor, filters).order_by(None)
-    counts = dict.fromkeys(RepStatus, 0)
     # Every kept rep's status, counted in SQL: only the page's rows are read below.
-    kept = (
-        reps.add_columns(_status.label("status"))
-        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
-        .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
-        .subquery()
-    )
-    by_status = select(kept.c.status, func.count()).group_by(kept.c.status)
-    for status, count in db.session.connection().execute(by_status, given):
-        counts[RepStatus(status)] = count
+    counts = count_by_status(status_count_query(reps), given)
     if filters.status:  # the counts, like the rows, are of the status asked for only
         counts = {
             status: count if status == filters.status else 0 for status, count in counts.items()
@@ -339,7 +271,7 @@ def _page_in_sql(
     request = request if request.number <= last else replace(request, number=last)
     query = _with_summaries(reps)
     if filters.status:
-        query = query.where(_status == literal(filters.status.value))
+        query = query.where(literal(filters.status.value) == STATUS)
     query = query.order_by(*_sql_order(request)).limit(request.per_page).offset(request.offset)
     todays: dict[str, date] = {}
     column_of = {day: 9 + position for position, day in enumerate(days)}
