@@ -1,6 +1,6 @@
 """the drivers page's counts of milestone facts, kept per set of reps with their fingerprint
 
-Revision ID: 0044_outc
+Revision ID: 0044
 Revises: 0043
 Create Date: 2026-11-30 13:50:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0044_outc"
+revision = "0044"
 down_revision = "0043"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """indexes for the dashboard's attention list: each rep's attempts, debriefs, commitments
 
-Revision ID: 0044_dash
-Revises: 0043
+Revision ID: 0045
+Revises: 0044
 Create Date: 2026-11-30 14:00:00.000000
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "0044_dash"
-down_revision = "0043"
+revision = "0045"
+down_revision = "0044"
 branch_labels = None
 depends_on = None
 
