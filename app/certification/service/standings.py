@@ -6,11 +6,13 @@ view. The summary holds one narrow row per (rep, stage) instead, and is rewritte
 whenever a flush changes what it summarises: a plan assigned or archived, a certification
 milestone added, moved or removed, an attempt opened, decided, corrected or removed.
 
-One session hook does it rather than a call in each service, because the writers live in
-layers below certification (plans assigns and archives plans) and in demos that set columns
-directly: every ORM write passes through a flush, so none can forget. The hook notes the
-reps before the flush and rewrites their rows after it, in the same transaction, with two
-statements whatever the number of reps.
+A flush hook (:mod:`app.derived`) does it rather than a call in each service, because the
+writers live in layers below certification (plans assigns and archives plans) and in demos
+that set columns directly: every ORM write passes through a flush, so none can forget. It
+notes the reps before the flush, locks their ``users`` rows on PostgreSQL (so two
+transactions writing under one rep rewrite its rows one after the other, rather than both
+deleting and then inserting), and rewrites their rows after the flush, in the same
+transaction, with two statements whatever the number of reps.
 """
 
 from __future__ import annotations
@@ -19,26 +21,23 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Date,
     Select,
     and_,
     case,
-    delete,
-    event,
     func,
-    insert,
-    inspect,
     literal,
     null,
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, UOWTransaction
 
+from app.accounts.models import User
 from app.certification.models import CertificationAttempt, CertificationStanding
+from app.derived import DerivedTable, Later, Lock, Watch, keep, previous, rewrite
 from app.plans.models import Milestone, Plan
 
-_PENDING = "salesramp.standings_to_refresh"
 # Changes to these columns change a standing; others (a milestone's status, an attempt's
 # explanation or stored certificate) do not, and leave the summary alone.
 _PLAN_COLUMNS = ("rep_id", "archived_at")
@@ -46,7 +45,7 @@ _MILESTONE_COLUMNS = ("plan_id", "certification_stage", "due_date")
 _ATTEMPT_COLUMNS = ("rep_id", "stage", "decided_at", "passed", "expires_on")
 
 
-def standings_query(rep_ids: Collection[int] | None = None) -> Select[Any]:
+def standings_query(rep_ids: Collection[int] | BindParameter[Any] | None = None) -> Select[Any]:
     """The standings recomputed from the raw rows (of ``rep_ids``, or of everyone): what the
     summary holds, and what the tests compare it with."""
     attempt = CertificationAttempt
@@ -87,61 +86,41 @@ def standings_query(rep_ids: Collection[int] | None = None) -> Select[Any]:
     ).group_by(rows.c.rep_id, rows.c.stage)
 
 
-def refresh_standings(session: Session, rep_ids: Collection[int]) -> None:
-    """Rewrite the reps' standings from their plans and attempts (two statements)."""
-    if not rep_ids:
-        return
-    ids = sorted(rep_ids)
-    table = CertificationStanding.__table__
-    connection = session.connection()
-    connection.execute(delete(table).where(table.c.rep_id.in_(ids)))
-    columns = ["rep_id", "stage", "due_on", "valid_until", "decided", "passed"]
-    connection.execute(insert(table).from_select(columns, standings_query(ids)))
+refresh_standings = rewrite(
+    CertificationStanding.__table__,
+    "rep_id",
+    ["rep_id", "stage", "due_on", "valid_until", "decided", "passed"],
+    standings_query,
+)
+"""Rewrite the reps' standings from their plans and attempts (two statements)."""
 
 
-def _changed(instance: object, columns: tuple[str, ...]) -> bool:
-    state = inspect(instance)
-    return any(state.attrs[name].history.has_changes() for name in columns)
+def _reps(row: Plan | Milestone | CertificationAttempt) -> list[int | Later]:
+    """The reps whose standing a written row changes: before the write (a row moved to
+    another rep changes two standings) and after it, once the flush gives a new row its rep."""
+    if isinstance(row, Milestone):
+        owner: Plan | CertificationAttempt | None = row.plan
+        found: list[int | Later] = []
+    else:
+        owner = row
+        found = list(previous(row, "rep_id"))
+    if owner is None:
+        return found
+    if owner.rep_id is not None:
+        return [*found, owner.rep_id]
+    return [*found, lambda: owner.rep_id]
 
 
-def _previous_rep(instance: object) -> set[int]:
-    """The rep a row belonged to before this flush (moving a row changes two standings)."""
-    return {value for value in inspect(instance).attrs["rep_id"].history.deleted if value}
-
-
-def _touched(session: Session) -> tuple[set[int], list[object]]:
-    """The reps whose standing the pending flush may change: their ids, and the new rows
-    whose rep has no id until the flush."""
-    reps: set[int] = set()
-    later: list[object] = []
-    for instance in [*session.new, *session.deleted, *session.dirty]:
-        fresh = instance in session.new or instance in session.deleted
-        if isinstance(instance, Milestone):
-            if fresh or _changed(instance, _MILESTONE_COLUMNS):
-                later.append(instance.plan)
-        elif isinstance(instance, Plan | CertificationAttempt):
-            columns = _PLAN_COLUMNS if isinstance(instance, Plan) else _ATTEMPT_COLUMNS
-            if fresh or _changed(instance, columns):
-                later.append(instance)
-                reps.update(_previous_rep(instance))
-    for row in later:
-        if row is not None and getattr(row, "rep_id", None) is not None:
-            reps.add(row.rep_id)  # type: ignore[attr-defined]
-    return reps, [row for row in later if row is not None and row.rep_id is None]  # type: ignore[attr-defined]
-
-
-@event.listens_for(Session, "before_flush")
-def _note_reps(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    reps, later = _touched(session)
-    if reps or later:
-        pending = session.info.setdefault(_PENDING, (set(), []))
-        pending[0].update(reps)
-        pending[1].extend(later)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _refresh_noted(session: Session, _context: UOWTransaction) -> None:
-    reps, later = session.info.pop(_PENDING, (set(), []))
-    # The new rows whose rep had no id before the flush have one now.
-    reps.update(row.rep_id for row in later if row.rep_id is not None)
-    refresh_standings(session, reps)
+keep(
+    DerivedTable(
+        name="certification_standings",
+        watches=(
+            Watch(Plan, _PLAN_COLUMNS),
+            Watch(Milestone, _MILESTONE_COLUMNS),
+            Watch(CertificationAttempt, _ATTEMPT_COLUMNS),
+        ),
+        keys=_reps,
+        refresh=refresh_standings,
+        lock=Lock(User, rank=0),  # the rep, as assessing and assigning lock them (``once.lock``)
+    )
+)

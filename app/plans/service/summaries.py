@@ -5,13 +5,13 @@ the rep's today: read from the raw rows that is a thousand plans' open milestone
 every view. The summary holds one narrow row per plan instead, rewritten whenever a flush adds,
 moves or removes a milestone or changes its status, due date or phase, or adds a plan.
 
-One session hook does it, as for the certification standings, rather than a call in each
-service: milestones are written by several services (progress, verifying, pausing, assigning)
-and by the demo, and every ORM write passes through a flush, so none can forget. The hook
-notes the plans before the flush and rewrites their rows after it, in the same transaction.
-Before rewriting it locks the plans' rows (``FOR UPDATE`` on PostgreSQL; SQLite writes one
-at a time anyway), so two transactions changing milestones of one plan at once cannot each
-write a count that misses the other's change.
+A flush hook (:mod:`app.derived`) does it, as for the certification standings, rather than
+a call in each service: milestones are written by several services (progress, verifying,
+pausing, assigning) and by the demo, and every ORM write passes through a flush, so none can
+forget. The hook notes the plans before the flush and rewrites their rows after it, in the
+same transaction. It locks the plans' rows first (on PostgreSQL; SQLite writes one at a time
+anyway), so two transactions changing milestones of one plan at once cannot each write a
+count that misses the other's change.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, event, func, insert, inspect, select
-from sqlalchemy.orm import InstanceState, Session, UOWTransaction
+from sqlalchemy import BindParameter, Select, and_, case, func, select
 
+from app.derived import DerivedTable, Later, Lock, Watch, keep, previous, rewrite
 from app.plans.models import Milestone, MilestoneStatus, Plan, PlanSummary
 from app.plans.service.overview import PHASES
 
-_PENDING = "salesramp.plan_summaries_to_refresh"
 # Changes to these columns change a summary; others (a note, evidence, feedback) do not.
 _MILESTONE_COLUMNS = ("plan_id", "status", "due_date", "phase")
 # The summary has a done and a total column for each of these.
@@ -48,7 +47,7 @@ COLUMNS = (
 )
 
 
-def summaries_query(plan_ids: Collection[int] | None = None) -> Select[Any]:
+def summaries_query(plan_ids: Collection[int] | BindParameter[Any] | None = None) -> Select[Any]:
     """The summaries recomputed from the milestones (of ``plan_ids``, or of every plan): what
     the table holds, and what the tests compare it with. Every plan has a row."""
     m = Milestone
@@ -73,7 +72,7 @@ def summaries_query(plan_ids: Collection[int] | None = None) -> Select[Any]:
             )
         ),
     ).group_by(m.plan_id)
-    ids = sorted(plan_ids) if plan_ids is not None else None
+    ids = sorted(plan_ids) if isinstance(plan_ids, Collection) else plan_ids
     if ids is not None:
         ranked = ranked.where(m.plan_id.in_(ids))
         counted = counted.where(m.plan_id.in_(ids))
@@ -111,68 +110,36 @@ def summaries_query(plan_ids: Collection[int] | None = None) -> Select[Any]:
     return query if ids is None else query.where(Plan.id.in_(ids))
 
 
-def refresh_summaries(session: Session, plan_ids: Collection[int]) -> None:
-    """Rewrite the plans' summaries from their milestones (three statements)."""
-    if not plan_ids:
-        return
-    ids = sorted(plan_ids)
-    _lock(session, ids)  # the new plans' and new milestones' plans; the others hold already
-    connection = session.connection()
-    table = PlanSummary.__table__
-    connection.execute(delete(table).where(table.c.plan_id.in_(ids)))
-    connection.execute(insert(table).from_select(list(COLUMNS), summaries_query(ids)))
+refresh_summaries = rewrite(PlanSummary.__table__, "plan_id", list(COLUMNS), summaries_query)
+"""Rewrite the plans' summaries from their milestones (two statements; the flush hook has
+locked the plans)."""
 
 
-def _touched(session: Session) -> tuple[set[int], list[Plan | Milestone]]:
-    """The plans whose summary the pending flush may change: their ids, and the new rows
-    whose plan has no id until the flush."""
-    plans: set[int] = set()
-    later: list[Plan | Milestone] = []
-    for instance in [*session.new, *session.deleted, *session.dirty]:
-        if isinstance(instance, Plan) and instance in session.new:
-            later.append(instance)
-        elif isinstance(instance, Milestone):
-            state: InstanceState[Milestone] = inspect(instance)
-            fresh = instance in session.new or instance in session.deleted
-            if fresh or any(state.attrs[c].history.has_changes() for c in _MILESTONE_COLUMNS):
-                # A milestone moved to another plan changes both plans' counts.
-                plans.update(v for v in state.attrs["plan_id"].history.deleted if v)
-                later.append(instance)
-    return plans, later
-
-
-def _plan_id(row: Plan | Milestone) -> int | None:
+def _plans(row: Plan | Milestone) -> list[int | Later]:
+    """The plans whose summary a written row changes: a new plan's (known after the flush),
+    or a milestone's plan before and after the write (a move changes both plans' counts)."""
     if isinstance(row, Plan):
-        return row.id
+        return [lambda: row.id]
+    found: list[int | Later] = list(previous(row, "plan_id"))
+    # A milestone added to a plan already saved: its plan is locked before the flush writes
+    # the milestone, as pausing a plan locks it (plan, then milestones), so the two cannot
+    # deadlock; a new plan's milestones are only known after the flush.
+    if row.plan_id is not None:
+        found.append(row.plan_id)
+    found.append(lambda: _plan_id(row))
+    return found
+
+
+def _plan_id(row: Milestone) -> int | None:
     return row.plan_id if row.plan_id is not None else (row.plan.id if row.plan else None)
 
 
-def _lock(session: Session, plan_ids: Collection[int]) -> None:
-    """Lock the plans' rows (PostgreSQL; SQLite writes one at a time anyway), in id order."""
-    if plan_ids:
-        query = select(Plan.id).where(Plan.id.in_(sorted(plan_ids))).order_by(Plan.id)
-        session.connection().execute(query.with_for_update())
-
-
-@event.listens_for(Session, "before_flush")
-def _note_plans(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    plans, later = _touched(session)
-    # The plans are locked before their milestones are written, as pausing a plan does
-    # (plan, then milestones): a writer locking a milestone first and its plan after the
-    # flush could deadlock with a pause of the same plan.
-    _lock(
-        session,
-        plans | {row.plan_id for row in later if isinstance(row, Milestone) and row.plan_id},
+keep(
+    DerivedTable(
+        name="plan_summaries",
+        watches=(Watch(Plan, columns=(), deleted=False), Watch(Milestone, _MILESTONE_COLUMNS)),
+        keys=_plans,
+        refresh=refresh_summaries,
+        lock=Lock(Plan, rank=1),
     )
-    if plans or later:
-        pending = session.info.setdefault(_PENDING, (set(), []))
-        pending[0].update(plans)
-        pending[1].extend(later)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _refresh_noted(session: Session, _context: UOWTransaction) -> None:
-    plans, later = session.info.pop(_PENDING, (set(), []))
-    # The new rows' plans have an id now.
-    plans.update(plan_id for row in later if (plan_id := _plan_id(row)) is not None)
-    refresh_summaries(session, plans)
+)

@@ -1,0 +1,243 @@
+"""Derived tables kept in step with every write, in the writer's own transaction.
+
+Several features keep a narrow summary of rows that many services write (a plan's milestones
+counted, a rep's certification standings, a plan's weeks tallied, a rep's outcome stamp), so
+their pages read one row per plan or rep instead of every milestone. They are kept by a session
+hook rather than by a call in each service: every ORM write passes through a flush, so no
+service, import, CLI command or demo can forget one.
+
+A feature registers a :class:`DerivedTable`: which rows it reads (:class:`Watch`: a model, the
+columns whose change counts), how a changed row names the keys of the summary rows it affects
+(a plan's id, a rep's id; for a row added by this flush, a function asked after the flush,
+once the row has its id), which rows to lock per key, and how to rewrite the summary of some
+keys. This module does the rest, once per flush for every table together:
+
+- before the flush, one pass over the added, deleted and changed rows notes each table's keys;
+- on PostgreSQL it locks the keys' rows (``FOR NO KEY UPDATE``, the lock an ``UPDATE`` of the
+  row takes, in key order) before the flush writes anything, as the services lock a plan or
+  rep before writing under it (``app.once.lock``), so two transactions writing under one key
+  rewrite its summary one after the other, each from what the other committed, and cannot
+  deadlock on the order; keys known only after the flush are locked then. Tables sharing a
+  lock (the plans' summaries and tallies) lock once. SQLite has one writer at a time anyway;
+- after the flush it rewrites each table's summary of its keys, skipping a table none of
+  whose rows changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    BindParameter,
+    Executable,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
+
+Later = Callable[[], int | None]
+"""A key known only after the flush (the id of a row the flush inserts, or of its parent)."""
+
+_PENDING = "salesramp.derived_pending"
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The rows of ``model`` a derived table reads, and which of their writes change it.
+
+    ``columns``: the attributes whose change counts (None: any column, not a collection);
+    ``added`` and ``deleted``: whether adding or deleting a row counts.
+    """
+
+    model: type
+    columns: tuple[str, ...] | None = None
+    added: bool = True
+    deleted: bool = True
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The rows (of ``model``, by id) that serialise the writers under one kind of key.
+
+    Kinds are locked in ``rank`` order, the broader row first (a rep, 0, before their plan,
+    1), the order in which assessing and assigning lock them (``app.once.lock``). Pausing
+    locks the plan first: a pause and an assessment of the same rep at the same moment can
+    deadlock, and PostgreSQL then fails one of them rather than let either miss the other."""
+
+    model: type
+    rank: int
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """A summary kept in step with the rows it watches, rewritten per key after each flush."""
+
+    name: str
+    watches: tuple[Watch, ...]
+    keys: Callable[[Any], Iterable[int | Later]]
+    """The keys a watched row's write affects, before and after it (a row moved from one plan
+    to another changes both); a :data:`Later` for a key the flush has yet to give an id."""
+    refresh: Callable[[Session, Collection[int]], None]
+    """Rewrite the summary of these keys from the rows, in the session's transaction."""
+    lock: Lock | None = None
+    """The rows locked per key, on PostgreSQL; None when the refresh is safe without (an
+    upsert that only counts)."""
+
+
+_TABLES: list[DerivedTable] = []
+_WATCHES: dict[type, list[tuple[DerivedTable, Watch]]] = {}
+
+
+def keep(table: DerivedTable) -> None:
+    """Keep ``table`` in step with every flush from now on (called once, at import)."""
+    if any(known.name == table.name for known in _TABLES):
+        raise ValueError(f"derived table {table.name!r} is registered already")
+    _TABLES.append(table)
+    _WATCHES.clear()  # rebuilt for the models seen, subclasses included
+
+
+def rewrite(
+    table: Table, key: str, columns: list[str], query: Callable[[BindParameter[Any]], Select[Any]]
+) -> Callable[[Session, Collection[int]], None]:
+    """A refresh that deletes the keys' rows of ``table`` (by its column ``key``) and inserts
+    them again from ``query`` (the rows recomputed for the keys it is given, in ``columns``).
+
+    Its two statements are built once, the keys bound as one expanding parameter, rather
+    than on every flush: building and hashing a query of some thirty ``CASE`` expressions
+    cost more than running it.
+    """
+    statements: list[Executable] = []
+
+    def refresh(session: Session, keys: Collection[int]) -> None:
+        if not keys:
+            return
+        if not statements:
+            ids: BindParameter[Any] = bindparam("derived_keys", expanding=True)
+            statements.append(delete(table).where(table.c[key].in_(ids)))
+            statements.append(insert(table).from_select(columns, query(ids)))
+        connection = session.connection()
+        for statement in statements:
+            connection.execute(statement, {"derived_keys": sorted(keys)})
+
+    return refresh
+
+
+def previous(row: object, attribute: str) -> set[Any]:
+    """The values ``attribute`` held before this flush changed it (a row's former parent)."""
+    return {value for value in inspect(row).attrs[attribute].history.deleted if value}
+
+
+def _watching(model: type) -> list[tuple[DerivedTable, Watch]]:
+    found = _WATCHES.get(model)
+    if found is None:
+        found = [
+            (table, watch)
+            for table in _TABLES
+            for watch in table.watches
+            if issubclass(model, watch.model)
+        ]
+        _WATCHES[model] = found
+    return found
+
+
+@dataclass
+class _Pending:
+    """What the flush under way (and any earlier one that failed) left to do."""
+
+    keys: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    later: dict[str, list[Later]] = field(default_factory=lambda: defaultdict(list))
+    locked: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _counts(session: Session, row: object, watch: Watch, added: bool, deleted: bool) -> bool:
+    if added:
+        return watch.added
+    if deleted:
+        return watch.deleted
+    if watch.columns is None:
+        return session.is_modified(row, include_collections=False)
+    state = inspect(row)
+    return any(state.attrs[name].history.has_changes() for name in watch.columns)
+
+
+@event.listens_for(Session, "before_flush")
+def _note(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """Note each table's keys in one pass over the rows written, and lock the known ones."""
+    if not _TABLES:
+        return
+    # Each of these builds a set from the session's states: once per flush, not per row.
+    added, deleted, dirty = session.new, session.deleted, session.dirty
+    pending: _Pending | None = session.info.get(_PENDING)
+    if pending is not None:
+        pending.locked.clear()  # a failed flush's savepoint may have let its locks go
+    for rows, is_added, is_deleted in (
+        (added, True, False),
+        (deleted, False, True),
+        (dirty, False, False),
+    ):
+        for row in rows:
+            watching = _watching(type(row))
+            if not watching:
+                continue
+            noted: set[str] = set()
+            for table, watch in watching:
+                if table.name in noted or not _counts(session, row, watch, is_added, is_deleted):
+                    continue
+                noted.add(table.name)
+                if pending is None:
+                    pending = session.info[_PENDING] = _Pending()
+                for key in table.keys(row):
+                    if callable(key):
+                        pending.later[table.name].append(key)
+                    elif key is not None:
+                        pending.keys[table.name].add(key)
+    if pending is not None:
+        _lock(session, pending, pending.keys)
+
+
+def _lock(session: Session, pending: _Pending, keys: dict[str, set[int]]) -> None:
+    """Lock the rows of the keys not locked yet, one statement per kind of row, in id order."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite lets one transaction write at a time: the flush holds its write lock
+    wanted: dict[Lock, set[int]] = {}
+    for table in _TABLES:
+        if table.lock is not None and keys.get(table.name):
+            ids = wanted.setdefault(table.lock, set())
+            ids.update(keys[table.name] - pending.locked[table.lock.model.__name__])
+    for lock, ids in sorted(wanted.items(), key=lambda item: item[0].rank):
+        if ids:
+            column: Any = lock.model.id  # type: ignore[attr-defined]
+            query = select(column).where(column.in_(sorted(ids))).order_by(column)
+            session.connection().execute(query.with_for_update(key_share=True))
+            pending.locked[lock.model.__name__].update(ids)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _refresh(session: Session, _context: UOWTransaction) -> None:
+    """Rewrite the summaries of the keys noted, the new rows' keys now known among them."""
+    pending: _Pending | None = session.info.pop(_PENDING, None)
+    if pending is None:
+        return
+    for name, later in pending.later.items():
+        pending.keys[name].update(key for find in later if (key := find()) is not None)
+    _lock(session, pending, pending.keys)
+    for table in _TABLES:
+        keys = pending.keys.get(table.name)
+        if keys:
+            table.refresh(session, keys)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction rolled back with a failed flush's notes: its rows were never written."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
