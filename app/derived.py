@@ -69,9 +69,9 @@ class Lock:
     """The rows (of ``model``, by id) that serialise the writers under one kind of key.
 
     Kinds are locked in ``rank`` order, the broader row first (a rep, 0, before their plan,
-    1), the order in which assessing and assigning lock them (``app.once.lock``). Pausing
-    locks the plan first: a pause and an assessment of the same rep at the same moment can
-    deadlock, and PostgreSQL then fails one of them rather than let either miss the other."""
+    1), the order in which assessing, assigning and pausing lock them (``app.once.lock``). A
+    service that locks a plan itself locks its rep first, or a concurrent writer of the same
+    rep could deadlock with it."""
 
     model: type
     rank: int

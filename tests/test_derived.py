@@ -134,3 +134,47 @@ def test_two_milestones_of_one_plan_written_at_once_leave_its_summaries_right(
     assert outcomes == [None, None]
     assert_in_step()
     assert _stamp(rep_id) == before + 2
+
+
+@pytest.mark.real_commits
+def test_a_pause_and_an_assessment_of_one_rep_at_once_both_succeed(app: Flask, curriculum) -> None:
+    """Assessing locks the rep, then (its flush) the plan; pausing moves certification
+    milestones, whose standings lock the rep. Pausing locks the rep before the plan, so the two
+    take turns instead of deadlocking (PostgreSQL would fail one of them)."""
+    from datetime import date
+
+    from app import once
+    from app.accounts.models import Role, User
+    from app.plans.service import pausing
+    from tests.conftest import create_user
+
+    rep = create_rep(day_of_ramp=40)
+    hr_id = create_user(Role.HR).id
+    rep_id = rep.id
+    plan_id = db.session.scalar(select(Plan.id).where(Plan.rep_id == rep_id))
+    milestone_id = db.session.scalar(
+        select(Milestone.id).where(Milestone.plan_id == plan_id).order_by(Milestone.id).limit(1)
+    )
+    today = date.today()
+    lanes: queue.Queue[str] = queue.Queue()
+    lanes.put("assess")
+    lanes.put("pause")
+
+    def write() -> None:
+        if lanes.get_nowait() == "assess":
+            once.lock(db.session.get(User, rep_id), User.active)  # as assessing does
+            time.sleep(HOLD_SECONDS)  # the pause starts meanwhile
+            milestone = db.session.get(Milestone, milestone_id)
+            assert milestone is not None
+            milestone.status = MilestoneStatus.DONE  # the flush locks the plan
+        else:
+            time.sleep(HOLD_SECONDS / 5)
+            hr, plan = db.session.get(User, hr_id), db.session.get(Plan, plan_id)
+            assert hr is not None and plan is not None
+            pausing.pause_plan(hr, plan, today, today + timedelta(days=6), "Leave")
+        db.session.flush()
+        db.session.commit()
+
+    outcomes = together(app, write, times=2)
+    assert outcomes == [None, None]
+    assert_in_step()

@@ -62,6 +62,9 @@ def pause_plan(
     earlier = once.earlier_result(key, PlanPause)
     if earlier is not None:
         return earlier
+    # The rep before the plan, as assessing and every flush lock them (app/derived.py): moving
+    # a certification milestone rewrites the rep's standings, so the flush locks the rep too.
+    once.lock(plan.rep, User.active)
     once.lock(plan, Plan.paused_until)  # two pauses sent at once: the second sees the first
     pause = _valid_pause(plan, first_day, last_day, reason, local_today(actor))
     record = PlanPause(
@@ -93,6 +96,7 @@ def resume_plan(actor: User, record: PlanPause, key: str | None = None) -> PlanP
     """
     require_pause(actor)
     plan = record.plan
+    once.lock(plan.rep, User.active)  # the rep before the plan, as in pause_plan
     if once.repeated(key, plan, Plan.paused_until):
         return record
     db.session.refresh(record)
