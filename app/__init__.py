@@ -142,11 +142,30 @@ def _trust_proxies(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, a busy timeout instead of 'database is locked', and FKs on."""
+def _connection_settings(dbapi_connection: Any, _record: Any) -> None:
     module = type(dbapi_connection).__module__
-    if not module.startswith(("sqlite3", "pysqlite")):
-        return
+    if module.startswith(("sqlite3", "pysqlite")):
+        _sqlite_pragmas(dbapi_connection)
+    elif module.startswith("psycopg"):
+        _postgresql_plans(dbapi_connection)
+
+
+def _postgresql_plans(dbapi_connection: Any) -> None:
+    """Plan each statement for its own values, also once psycopg has prepared it.
+
+    psycopg prepares a statement on its fifth execution in a connection, and PostgreSQL may
+    then switch to a generic plan that ignores the values: the peers' judgements of a rep's
+    numbers page went from 3 ms to 13 ms that way. Planning them anew costs far less. Set for
+    the session and committed, so a rolled-back first transaction does not undo it.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET plan_cache_mode = force_custom_plan")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def _sqlite_pragmas(dbapi_connection: Any) -> None:
+    """WAL for concurrent readers, a busy timeout instead of 'database is locked', and FKs on."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
