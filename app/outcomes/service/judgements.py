@@ -129,7 +129,7 @@ def judged_ramps(
 ) -> tuple[list[RepRamp], list[date]]:
     """When each rep of ``reps`` with a start and targets ramped, and every rep's start (the
     dashboard's summary, the drivers page): the same judgements, no attainments decoded."""
-    ramps, starts, _fingerprint = fingerprinted_ramps(reps, today, definition)
+    _rows, ramps, starts = _ramps(reps, today, definition)
     return ramps, starts
 
 
@@ -139,6 +139,15 @@ def fingerprinted_ramps(
     """:func:`judged_ramps`, and a fingerprint of the reps as read (each one's id, stamp,
     start and role): the same fingerprint, the same stored judgements and milestone facts.
     None when one of them was judged afresh but could not be stored (their facts are not)."""
+    rows, ramps, starts = _ramps(reps, today, definition)
+    return ramps, starts, _fingerprint(rows)
+
+
+def _ramps(
+    reps: Select[Any], today: date, definition: Definition
+) -> tuple[list[Any], list[RepRamp], list[date]]:
+    """The reps' rows as read, the ramps of those with a start and targets, and every start.
+    Only the drivers page needs the rows' fingerprint: the dashboard's summary skips it."""
     measured = OutcomeJudgement.attainments.is_not(None)
     rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
     ramps = []
@@ -149,7 +158,7 @@ def fingerprinted_ramps(
                 ramps.append(RepRamp(judged.rep_id, judged.start, judged.ramped_day))
         elif row[3] is not None and row[11]:
             ramps.append(RepRamp(row[0], row[3], row[10] * MONTH_DAYS if row[10] else None))
-    return ramps, [row[3] for row in rows if row[3] is not None], _fingerprint(rows)
+    return rows, ramps, [row[3] for row in rows if row[3] is not None]
 
 
 def _unstored() -> set[int]:
