@@ -1,0 +1,29 @@
+"""the data's generation: one number every writing transaction raises, for kept figures
+
+Revision ID: 0046_dash
+Revises: 0045
+Create Date: 2026-11-30 17:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = "0046_dash"
+down_revision = "0045"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'data_generation',
+        sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('value', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_data_generation')),
+    )
+
+
+def downgrade():
+    op.drop_table('data_generation')
