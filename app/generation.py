@@ -22,14 +22,16 @@ the service, CLI command or import: nothing has to remember to raise the generat
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, NamedTuple, TypeVar
 
 from cachetools import LRUCache
 from flask import Flask, current_app
-from sqlalchemy import BigInteger, Connection, Integer, TextClause, event, select
+from sqlalchemy import BigInteger, Connection, Integer, TextClause, bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -72,12 +74,21 @@ _MISSING = object()
 
 
 class DataGeneration(db.Model):  # type: ignore[name-defined]
-    """One row: how many transactions have written what pages show."""
+    """One row: how many transactions have written what pages show, and a random token
+    drawn anew by each. Figures are kept under the token, not the count: a database restored
+    from a backup counts again from an older number, and would meet figures kept for another
+    state of the data under it; a token it holds was only ever drawn for the data it holds."""
 
     __tablename__ = "data_generation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    value: Mapped[int] = mapped_column(BigInteger)
+    writes: Mapped[int] = mapped_column(BigInteger)
+    token: Mapped[int] = mapped_column(BigInteger)
+
+
+class Generation(NamedTuple):
+    writes: int  # 0 before the first write
+    token: int
 
 
 class _KeptFigures:
@@ -93,10 +104,11 @@ def init_kept_figures(app: Flask) -> None:
     app.extensions[_EXTENSION] = _KeptFigures()
 
 
-def current_generation() -> int:
-    """The generation this transaction sees (0 before the first write)."""
-    found = db.session.scalar(select(DataGeneration.value).where(DataGeneration.id == 1))
-    return found or 0
+def current_generation() -> Generation:
+    """The generation this transaction sees."""
+    query = select(DataGeneration.writes, DataGeneration.token).where(DataGeneration.id == 1)
+    found = db.session.execute(query).first()
+    return Generation(found.writes, found.token) if found else Generation(0, 0)
 
 
 def kept(name: str, key: Hashable, compute: Callable[[], T], now: datetime | None = None) -> T:
@@ -109,7 +121,7 @@ def kept(name: str, key: Hashable, compute: Callable[[], T], now: datetime | Non
         return compute()
     moment = now or datetime.now(UTC)
     quarter = int(moment.timestamp()) // QUARTER_HOUR
-    full_key = (name, key, current_generation(), quarter)
+    full_key = (name, key, current_generation().token, quarter)
     store: _KeptFigures = current_app.extensions[_EXTENSION]
     with store.lock:
         found = store.figures.get(full_key, _MISSING)
@@ -192,13 +204,17 @@ def _raise_generation(session: Session) -> None:
     connection = session.connection()
     if not connection.info.pop(_WROTE, False):
         return
-    connection.execute(_raise_statement(connection.dialect.name))
+    token = secrets.randbits(63)  # a positive BIGINT
+    connection.execute(_raise_statement(connection.dialect.name), {"token": token})
 
 
+@cache
 def _raise_statement(dialect_name: str) -> Any:
+    """The upsert, built once per dialect."""
     dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
     table = DataGeneration.__table__
-    insert = dialect.insert(table).values(id=1, value=1)
+    token = bindparam("token", type_=BigInteger)
+    insert = dialect.insert(table).values(id=1, writes=1, token=token)
     return insert.on_conflict_do_update(
-        index_elements=[table.c.id], set_={"value": table.c.value + 1}
+        index_elements=[table.c.id], set_={"writes": table.c.writes + 1, "token": token}
     )

@@ -161,6 +161,7 @@ def app(request: pytest.FixtureRequest, test_database: TestDatabase) -> Iterator
     """The app, in its own app context, on a database restored to the test's snapshot."""
     with test_database.test(_snapshot_for(request, test_database), _commits_for(request)) as app:
         limiter.reset()  # sign-in throttling counts failures: each test starts from none
+        forget_kept_figures()  # the app outlives a test: none starts from another's figures
         yield app
 
 

@@ -1,4 +1,4 @@
-"""the data's generation: one number every writing transaction raises, for kept figures
+"""the data's generation: every writing transaction counts itself and draws a new token, for kept figures
 
 Revision ID: 0046_dash
 Revises: 0045
@@ -20,7 +20,8 @@ def upgrade():
     op.create_table(
         'data_generation',
         sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column('value', sa.BigInteger(), nullable=False),
+        sa.Column('writes', sa.BigInteger(), nullable=False),
+        sa.Column('token', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_data_generation')),
     )
 
