@@ -5,6 +5,8 @@ Revises: 0045
 Create Date: 2026-11-30 17:00:00.000000
 
 """
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,6 +25,11 @@ def upgrade():
         sa.Column('writes', sa.BigInteger(), nullable=False),
         sa.Column('token', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_data_generation')),
+    )
+    # A token no figure was kept under: the data as it stands now.
+    op.execute(
+        sa.text("INSERT INTO data_generation (id, writes, token) VALUES (1, 0, :token)")
+        .bindparams(token=secrets.randbits(63))
     )
 
 
