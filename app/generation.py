@@ -43,10 +43,14 @@ T = TypeVar("T")
 
 # Tables whose writes change no figure a page keeps: written by reading a page or by the
 # machinery around a request (sign-ins, the security log, stored judgements and reports,
-# mail, jobs, webhook deliveries), or this table itself.
+# mail, jobs, webhook deliveries), people's own notifications and settings, or this table
+# itself. A page that comes to keep figures read from one of them takes it off this list.
 BOOKKEEPING = frozenset(
     {
         "data_generation",
+        "notifications",
+        "notification_preferences",
+        "password_resets",
         "sign_ins",
         "security_events",
         "submissions",
