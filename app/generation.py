@@ -147,7 +147,9 @@ def forget_kept_figures() -> None:
 
 
 def has_written() -> bool:
-    """Whether the current transaction has written anything pages show."""
+    """Whether the current transaction has written anything pages show (what the session
+    holds unwritten is flushed first, as the next query would)."""
+    db.session.flush()
     return bool(db.session.connection().info.get(_WROTE))
 
 
