@@ -44,6 +44,7 @@ from app.escalations.views import bp as escalations_bp
 from app.exports.jobs import register_jobs as register_export_jobs
 from app.exports.views import bp as exports_bp
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.generation import init_kept_figures
 from app.health.views import bp as health_bp
 from app.invitations.views import bp as invitations_bp
 from app.jobs import init_queue
@@ -121,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     limiter.init_app(app)
     register_sign_in_guard(app)
+    init_kept_figures(app)  # dashboards' figures, kept while the data holds
     register_login_session(login_manager)  # a sign-in token per session, not the user's id
     init_sso(app)  # the OpenID provider's client, when SALESRAMP_OIDC_ISSUER is set
 

@@ -23,6 +23,7 @@ from app.cohorts.models import CohortUpload
 from app.curriculum.models import PlanTemplate, RubricTemplate, ScenarioTemplate, Stage
 from app.escalations.models import Escalation
 from app.exports.models import TableExport
+from app.generation import DataGeneration
 from app.invitations.models import Invitation
 from app.mail.models import OutboundMail
 from app.metrics.models import ActivityFigure, ActivityImport, ActivitySource
@@ -54,6 +55,7 @@ __all__ = [
     "CertificationAttempt",
     "CohortUpload",
     "Commitment",
+    "DataGeneration",
     "Debrief",
     "DebriefScore",
     "DigestSent",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.report import Figure, emit, note, p95, timed
@@ -26,11 +27,19 @@ class Page:
     path: str
     pdf: bool = False
     download: bool = False  # a CSV or Excel file: no HTML size to hold it to
+    # Each view right after someone else's write: the figures a page keeps while the data
+    # holds (app/generation.py) are worked out afresh every time.
+    after_a_write: bool = False
+
+
+def _nothing() -> None:
+    return None
 
 
 def _rounds(
-    login: Browser, browser: Browser, page: Page
+    login: Browser, browser: Browser, page: Page, write: Callable[[], None]
 ) -> tuple[list[float], list[float], Answer]:
+    before = write if page.after_a_write else _nothing
     answer = browser.get(page.path)  # warm-up (and the certificate's first render)
     browser.get(page.path)
     login.get("/login")
@@ -41,13 +50,21 @@ def _rounds(
         if round_number >= MIN_ROUNDS and time.monotonic() - started > PAGE_BUDGET_SECONDS:
             break
         login_times.append(timed(lambda: login.get("/login")))
+        before()  # not timed
         page_times.append(timed(lambda: browser.get(page.path)))
     return login_times, page_times, answer
 
 
-def measure(prefix: str, login: Browser, browser: Browser, page: Page) -> list[Figure]:
-    """Time ``page`` as ``browser``'s person; its figures named ``<prefix>.<page>.<figure>``."""
-    logins, times, answer = _rounds(login, browser, page)
+def measure(
+    prefix: str,
+    login: Browser,
+    browser: Browser,
+    page: Page,
+    write: Callable[[], None] = _nothing,
+) -> list[Figure]:
+    """Time ``page`` as ``browser``'s person; its figures named ``<prefix>.<page>.<figure>``.
+    ``write`` stands for another person's write (for the pages measured after one)."""
+    logins, times, answer = _rounds(login, browser, page, write)
     if answer.status != 200:
         note(f"{prefix}.{page.name}: {page.path} answered {answer.status}; not measured")
         return []

@@ -9,7 +9,9 @@ statement count (the app's ``X-Query-Count`` header) and its size.
 
 from __future__ import annotations
 
+import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import create_engine, text
@@ -119,10 +121,14 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("rep_numbers", "rep", "/outcomes/mine"),
         Page("coach_rep_numbers", "coach", f"/outcomes/reps/{rep}"),
         Page("hr_plan_drivers", "hr", "/outcomes/drivers"),
+        Page("hr_outcomes_after_a_write", "hr", "/outcomes/", after_a_write=True),
+        Page("hr_plan_drivers_after_a_write", "hr", "/outcomes/drivers", after_a_write=True),
         Page("coach_plan_drivers", "coach", "/outcomes/drivers"),
         Page("hr_dashboard", "hr", "/dashboard"),
         Page("hr_dashboard_cohort", "hr", f"/dashboard?cohort={_last_month():%Y-%m}"),
         Page("coach_dashboard", "coach", "/dashboard"),
+        Page("hr_dashboard_after_a_write", "hr", "/dashboard", after_a_write=True),
+        Page("coach_dashboard_after_a_write", "coach", "/dashboard", after_a_write=True),
         Page("hr_coaches", "hr", "/dashboard/coaches"),
         Page("coach_accountability", "coach", f"/dashboard/coaches/{ids['coach_id']}"),
         Page("admin_coaches", "admin", "/dashboard/coaches"),
@@ -131,6 +137,25 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("hr_rep_activity", "hr", f"/activity/reps/{rep}"),
         Page("export_progress_report", "hr", f"/exports/reps/{rep}/report.pdf", pdf=True),
     ]
+
+
+def _someone_writes(url: str) -> Callable[[], None]:
+    """What any writing transaction does to the data's generation, and so to every figure
+    kept under it: without changing a row a page shows, so every round reads the same."""
+    engine = create_engine(url)
+
+    def write() -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO data_generation (id, writes, token) VALUES (1, 1, :token) "
+                    "ON CONFLICT (id) DO UPDATE SET writes = data_generation.writes + 1, "
+                    "token = excluded.token"
+                ),
+                {"token": secrets.randbits(63)},
+            )
+
+    return write
 
 
 def _last_month() -> date:
@@ -155,7 +180,8 @@ def run(database_url: str, prefix: str) -> list[Figure]:
         login = Browser(base)
         login_answer = login.get("/login")
         note(f"{prefix}: GET /login runs {login_answer.queries} queries")
+        write = _someone_writes(database_url)
         for page in pages(ids):
-            figures += measure(prefix, login, people[page.who], page)
+            figures += measure(prefix, login, people[page.who], page, write)
         figures += exports.run(prefix, database_url, settings, login, people["hr"])
     return figures

@@ -28,6 +28,7 @@ from app.config import PROJECT_ROOT
 from app.curriculum.loader import load_curriculum
 from app.curriculum.schema import Curriculum
 from app.extensions import db, limiter
+from app.generation import forget_kept_figures
 from app.plans.service import assign_plan
 from tests.database import Commits, Snapshot, TestDatabase
 from tests.querycount import counting_queries
@@ -160,6 +161,7 @@ def app(request: pytest.FixtureRequest, test_database: TestDatabase) -> Iterator
     """The app, in its own app context, on a database restored to the test's snapshot."""
     with test_database.test(_snapshot_for(request, test_database), _commits_for(request)) as app:
         limiter.reset()  # sign-in throttling counts failures: each test starts from none
+        forget_kept_figures()  # the app outlives a test: none starts from another's figures
         yield app
 
 
@@ -334,6 +336,7 @@ def queries_of(client: FlaskClient) -> Callable[[str], int]:
 
     def count(url: str) -> int:
         client.get(url)
+        forget_kept_figures()  # the page's own work is counted, not a kept copy of it
         with counting_queries() as statements:
             response = client.get(url)
         assert response.status_code == 200, response.status_code

@@ -154,15 +154,15 @@ def test_a_rep_left_with_two_active_plans_keeps_only_the_latest(empty_app):
     # keep the downgrade's DROP TABLE (of tables pointing at them) waiting for ever.
     db.session.commit()
     assert runner.invoke(args=["db", "downgrade", "0010"]).exit_code == 0
-    # Written as a table row on the connection: the app's flush and statement hooks (the
-    # certification standings, the stored progress reports' count) write tables that 0010
-    # does not have yet.
-    second_id = db.session.connection().execute(
-        insert(Plan.__table__).returning(Plan.__table__.c.id),
-        dict(rep_id=rep_id, template_id=template_id, start_date=date(2025, 3, 10),
-             assigned_at=assigned_at + timedelta(minutes=1)),
-    ).scalar_one()  # fmt: skip
-    db.session.commit()
+    # Written as a table row on a connection of its own, outside the session: the app's
+    # flush, statement and commit hooks (the certification standings, the stored progress
+    # reports' count, the data's generation) write tables that 0010 does not have yet.
+    with db.engine.begin() as connection:
+        second_id = connection.execute(
+            insert(Plan.__table__).returning(Plan.__table__.c.id),
+            dict(rep_id=rep_id, template_id=template_id, start_date=date(2025, 3, 10),
+                 assigned_at=assigned_at + timedelta(minutes=1)),
+        ).scalar_one()  # fmt: skip
 
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
@@ -11,6 +13,7 @@ from app.accounts import service as accounts
 from app.dashboards import service
 from app.dashboards.forms import DashboardFilterForm
 from app.dashboards.presenting import coach_charts, ramp_charts
+from app.generation import kept
 from app.lookup import parse_id
 from app.outcomes import service as outcomes
 from app.outcomes.service.summary import outcomes_summary
@@ -29,23 +32,42 @@ def _signed_in() -> None:
 @bp.get("")
 def ramp() -> str:
     form = DashboardFilterForm(request.args)
-    cohorts = service.cohort_choices(current_user)
     form.team.choices = [("", "All teams")] + [
         (str(team.id), team.name) for team in accounts.teams_for(current_user)
     ]
     form.role.choices = [("", "All roles")] + [(r, r) for r in service.role_choices()]
-    form.cohort.choices = [("", "All start months")] + [
-        (f"{month:%Y-%m}", f"{month:%B %Y}") for month in cohorts
-    ]
     filters = service.Filters(
         team_id=parse_id(form.team.data),
         role=form.role.data if form.role.data in dict(form.role.choices) else "",
         cohort=_month(form.cohort.data),
     )
-    dashboard = service.ramp_dashboard(current_user, filters)
+    figures = kept("dashboards.ramp", (current_user.id, filters), lambda: _figures(filters))
+    form.cohort.choices = [("", "All start months")] + [
+        (f"{month:%Y-%m}", f"{month:%B %Y}") for month in figures.cohorts
+    ]
     return render_template(
         "dashboards/ramp.html",
         form=form,
+        dashboard=figures.dashboard,
+        charts=figures.charts,
+        outcomes=figures.outcomes,
+    )
+
+
+@dataclass(frozen=True)
+class _RampFigures:
+    """Everything the dashboard works out from the data, kept while the data holds."""
+
+    cohorts: list[date]
+    dashboard: service.RampDashboard
+    charts: dict[str, Any]
+    outcomes: RampSummary | None
+
+
+def _figures(filters: service.Filters) -> _RampFigures:
+    dashboard = service.ramp_dashboard(current_user, filters)
+    return _RampFigures(
+        cohorts=service.cohort_choices(current_user),
         dashboard=dashboard,
         charts=ramp_charts(dashboard),
         outcomes=_outcomes(filters),
@@ -57,8 +79,8 @@ def _outcomes(filters: service.Filters) -> RampSummary | None:
     if not outcomes.can_see_outcomes(current_user):
         return None
     cohort = f"{filters.cohort:%Y-%m}" if filters.cohort else ""
-    kept = outcomes.RepFilters(team_id=filters.team_id, role=filters.role, cohort=cohort)
-    return outcomes_summary(current_user, kept, accounts.local_today(current_user))
+    kept_reps = outcomes.RepFilters(team_id=filters.team_id, role=filters.role, cohort=cohort)
+    return outcomes_summary(current_user, kept_reps, accounts.local_today(current_user))
 
 
 @bp.get("/coaches")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from app.accounts import service as accounts
 from app.accounts.models import User
+from app.generation import kept
 from app.metrics.catalogue import METRICS
 from app.metrics.service import require_log
 from app.outcomes import (
@@ -42,7 +43,12 @@ def index() -> str:
     form, filters = _filter_form()
     by = "quarter" if form.by.data == "quarter" else "month"
     page_request = PageRequest.from_args(request.args, service.OUTCOME_SORTS, "name")
-    result = service.outcomes_page(current_user, filters, page_request, _today(), by)
+    today = _today()
+    result = kept(
+        "outcomes.index",
+        (current_user.id, filters, page_request, today, by),
+        lambda: service.outcomes_page(current_user, filters, page_request, today, by),
+    )
     form.cohort.choices = [("", "All cohorts"), *((c, c) for c in result.cohorts)]
     return render_template(
         "outcomes/index.html",
@@ -71,7 +77,12 @@ def _filter_form() -> tuple[OutcomeFilterForm, service.RepFilters]:
 def drivers() -> str:
     service.require_see_outcomes(current_user)
     form, filters = _filter_form()
-    found = plan_drivers(current_user, filters, _today())
+    today = _today()
+    found = kept(
+        "outcomes.drivers",
+        (current_user.id, filters, today),
+        lambda: plan_drivers(current_user, filters, today),
+    )
     form.cohort.choices = [("", "All cohorts"), *((c, c) for c in found.cohorts)]
     page_request = PageRequest.from_args(request.args, DRIVER_SORTS, "part")
     return render_template(

@@ -45,6 +45,7 @@ from app.curriculum.models import RubricTemplate
 from app.curriculum.service import stage_names
 from app.errors import NotAllowed
 from app.extensions import db
+from app.generation import kept
 from app.pagination import Page, PageRequest, paginate_statements
 
 __all__ = [
@@ -166,7 +167,11 @@ def team_certifications(
     page = paginate_statements(
         rep_count(shape), rep_page(shape, page_request.descending), page_request, params
     )
-    due_rows = list(db.session.execute(soonest_due(shape), params))
+    due_rows, pass_rates, due_total = kept(
+        "certification.matrix_over_everyone",
+        (shape, _hashable(params)),
+        lambda: _over_every_rep(shape, params, stage_keys, names),
+    )
     # The page's reps on every stage shown; the due list's reps on their due stage only.
     wanted: dict[int, tuple[RepName, list[str]]] = {
         rep.id: (rep, list(stage_keys)) for rep in page.items
@@ -187,7 +192,6 @@ def team_certifications(
     upcoming.sort(
         key=lambda u: (u.on, u.certification.rep.full_name, position[u.certification.stage])
     )
-    pass_rates, due_total = _pass_rates(shape, params, stage_keys, names)
     return TeamCertifications(
         rubrics=rubrics,
         stage_keys=stage_keys,
@@ -218,6 +222,27 @@ class _Rep:
 
     id: int
     full_name: str
+
+
+def _over_every_rep(
+    shape: Shape, params: dict[str, Any], stage_keys: list[str], names: dict[str, str]
+) -> tuple[list[tuple[int, str, str]], list[StagePassRate], int]:
+    """What the page reads over every matching rep, not its own fifty: the due list's (rep,
+    stage, name), the pass rates and the due list's length. Kept while the data holds, as it
+    is the same for every page of the matrix."""
+    due_rows = [
+        (rep_id, stage, name)
+        for rep_id, stage, name in db.session.execute(soonest_due(shape), params)
+    ]
+    return (due_rows, *_pass_rates(shape, params, stage_keys, names))
+
+
+def _hashable(params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The statements' values as a key (the stages, a list, as a tuple)."""
+    return tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in sorted(params.items())
+    )
 
 
 def _pass_rates(
