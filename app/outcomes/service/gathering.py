@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date as SqlDate
-from sqlalchemy import Select, and_, bindparam, case, exists, func, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, null, select
 
 from app.accounts.models import Team, User
 from app.coaching.followthrough import Outcome
@@ -76,24 +76,25 @@ class RepFigures:
     commitments_kept: int = 0
 
 
-def reps_query(actor: User | None, filters: RepFilters) -> Select[Any]:
-    """The active reps ``actor`` may see (a coach their own; None: everyone) the filters keep."""
+def reps_query(actor: User | None, filters: RepFilters, with_team: bool = True) -> Select[Any]:
+    """The active reps ``actor`` may see (a coach their own; None: everyone) the filters keep
+    (without ``with_team``, None in place of their team's name)."""
     start = func.coalesce(Plan.start_date, User.start_date)
     columns: list[Any] = [
         User.id,
         User.full_name,
-        Team.name,
+        Team.name if with_team else null(),
         start.label("start"),
         PlanTemplate.role,
         Plan.id,
     ]
     seen = reps_seen(actor, TeamFilters(team_id=filters.team_id, search=filters.search))
-    query = (
-        seen.with_only_columns(*columns)
-        .outerjoin(Team, Team.id == User.team_id)
-        .outerjoin(Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None)))
-        .outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
-    )
+    query = seen.with_only_columns(*columns)
+    if with_team:
+        query = query.outerjoin(Team, Team.id == User.team_id)
+    query = query.outerjoin(
+        Plan, and_(Plan.rep_id == User.id, Plan.archived_at.is_(None))
+    ).outerjoin(PlanTemplate, PlanTemplate.id == Plan.template_id)
     if filters.role:
         query = query.where(func.upper(PlanTemplate.role) == filters.role.strip().upper())
     return query
@@ -109,9 +110,12 @@ def one_rep_query() -> Select[Any]:
 @functools.cache
 def role_reps_query() -> Select[Any]:
     """:func:`reps_query` of everyone with the plan role bound as ``outcomes_role`` (upper
-    case, as :func:`role_parameters` gives it): built once, like :func:`one_rep_query`."""
+    case, as :func:`role_parameters` gives it): built once, like :func:`one_rep_query`.
+
+    Without the reps' team (None in its place): the peers' attainment, its one reader, needs
+    none, and each join more is one more for PostgreSQL to plan on every view."""
     role = func.upper(PlanTemplate.role) == bindparam("outcomes_role")
-    return reps_query(None, RepFilters()).where(role)
+    return reps_query(None, RepFilters(), with_team=False).where(role)
 
 
 def role_parameters(role: str) -> dict[str, str]:
