@@ -125,7 +125,9 @@ def role_parameters(role: str) -> dict[str, str]:
 
 # Statements derived from a reps query, kept as long as that query is: one built once (see
 # :func:`one_rep_query`) has its derived ones built once, rather than on every view (building
-# and keying them cost more than running them on a rep's numbers page).
+# and keying them cost more than running them on a rep's numbers page). A query built per view
+# goes with its derived statements once dropped (SQLAlchemy's statement cache keeps only the
+# first query of each shape alive, so they never pile up).
 _DERIVED: weakref.WeakKeyDictionary[Select[Any], dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
