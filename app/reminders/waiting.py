@@ -8,10 +8,22 @@ them for one coach.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, exists, func, select, union_all
+from sqlalchemy import (
+    ARRAY,
+    Date,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -25,29 +37,41 @@ def _coach_ids() -> Any:
     return bindparam("coach_ids", expanding=True)
 
 
+def _among(column: Any, array: bool = False) -> Any:
+    """``column`` is one of the ``coach_ids`` parameter's: a list, or one array parameter
+    (PostgreSQL: the statement's text then stays the same whatever the number of coaches)."""
+    if array:
+        return column == any_(bindparam("coach_ids", type_=ARRAY(Integer)))
+    return column.in_(_coach_ids())
+
+
 def _latest_today() -> Any:
     return bindparam("latest_today", type_=Date)
 
 
-_VERIFICATIONS = (
-    select(
-        Milestone.id,
-        Milestone.title,
-        Milestone.submitted_at,
-        User.id.label("rep_id"),
-        User.full_name.label("rep_name"),
-        User.coach_id,
+def _verifications(array: bool = False) -> Any:
+    return (
+        select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.submitted_at,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+            User.coach_id,
+        )
+        .join(Plan, Plan.id == Milestone.plan_id)
+        .join(User, User.id == Plan.rep_id)
+        .where(
+            SUBMITTED,  # the partial index's own condition, so SQLite uses it
+            Milestone.submitted_at.is_not(None),
+            Plan.archived_at.is_(None),
+            User.active.is_(True),
+            _among(User.coach_id, array),
+        )
     )
-    .join(Plan, Plan.id == Milestone.plan_id)
-    .join(User, User.id == Plan.rep_id)
-    .where(
-        SUBMITTED,  # the partial index's own condition, so SQLite uses it
-        Milestone.submitted_at.is_not(None),
-        Plan.archived_at.is_(None),
-        User.active.is_(True),
-        User.coach_id.in_(_coach_ids()),
-    )
-)
+
+
+_VERIFICATIONS = _verifications()
 
 _DEBRIEFS_WITHOUT_NOTES = (
     select(
@@ -68,28 +92,33 @@ _DEBRIEFS_WITHOUT_NOTES = (
     )
 )
 
-# Assessments a coach was named for and has not scored, on attempts still open.
-_INVITED_ASSESSMENTS = (
-    select(
-        Assessment.created_at,
-        Assessment.assessor_id.label("coach_id"),
-        CertificationAttempt.stage,
-        User.id.label("rep_id"),
-        User.full_name.label("rep_name"),
+
+def _invited_assessments(array: bool = False) -> Any:
+    """Assessments a coach was named for and has not scored, on attempts still open."""
+    return (
+        select(
+            Assessment.created_at,
+            Assessment.assessor_id.label("coach_id"),
+            CertificationAttempt.stage,
+            User.id.label("rep_id"),
+            User.full_name.label("rep_name"),
+        )
+        .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
+        .join(User, User.id == CertificationAttempt.rep_id)
+        .where(
+            _among(Assessment.assessor_id, array),
+            Assessment.is_self.is_(False),
+            Assessment.submitted_at.is_(None),
+            CertificationAttempt.decided_at.is_(None),
+            User.active.is_(True),
+        )
     )
-    .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
-    .join(User, User.id == CertificationAttempt.rep_id)
-    .where(
-        Assessment.assessor_id.in_(_coach_ids()),
-        Assessment.is_self.is_(False),
-        Assessment.submitted_at.is_(None),
-        CertificationAttempt.decided_at.is_(None),
-        User.active.is_(True),
-    )
-)
 
 
-def _self_assessed_attempts() -> Any:
+_INVITED_ASSESSMENTS = _invited_assessments()
+
+
+def _self_assessed_attempts(array: bool = False) -> Any:
     """Open attempts of the coaches' reps that only the rep has scored: the coach assesses."""
     own, assessor = aliased(Assessment, name="own"), aliased(Assessment, name="assessor")
     return (
@@ -111,7 +140,7 @@ def _self_assessed_attempts() -> Any:
         )
         .where(
             CertificationAttempt.decided_at.is_(None),
-            User.coach_id.in_(_coach_ids()),
+            _among(User.coach_id, array),
             User.active.is_(True),
             ~exists().where(
                 assessor.attempt_id == CertificationAttempt.id, assessor.is_self.is_(False)
@@ -148,19 +177,20 @@ _COMMITMENTS_TO_REVIEW = (
 )
 
 
-def _oldest_verification_or_assessment() -> Any:
-    verifying = _VERIFICATIONS.subquery()
-    invited = _INVITED_ASSESSMENTS.subquery()
-    self_assessed = _SELF_ASSESSED_ATTEMPTS.subquery()
+@functools.cache
+def _oldest_verification_or_assessment(dialect: str) -> Any:
+    """Built once per dialect: the coaches' ids one array on PostgreSQL (three lists of fifty
+    ids made a statement psycopg parsed again on every view)."""
+    array = dialect == "postgresql"
+    verifying = _verifications(array).subquery()
+    invited = _invited_assessments(array).subquery()
+    self_assessed = _self_assessed_attempts(array).subquery()
     waits = union_all(
         select(verifying.c.coach_id, verifying.c.submitted_at.label("since")),
         select(invited.c.coach_id, invited.c.created_at.label("since")),
         select(self_assessed.c.coach_id, self_assessed.c.since),
     ).subquery()
     return select(waits.c.coach_id, func.min(waits.c.since)).group_by(waits.c.coach_id)
-
-
-_OLDEST_VERIFICATION_OR_ASSESSMENT = _oldest_verification_or_assessment()
 
 
 def verifications(coach_ids: list[int]) -> Any:
@@ -191,5 +221,6 @@ def oldest_verification_or_assessment(coach_ids: list[int]) -> dict[int, datetim
     """Per coach, since when the oldest verification or assessment has waited on them (naive
     UTC; coaches with none left out): the queue's own rows, aggregated in SQL, so an overview
     of every coach reads one row per coach instead of every coach's whole queue."""
-    rows = db.session.execute(_OLDEST_VERIFICATION_OR_ASSESSMENT, {"coach_ids": coach_ids})
+    statement = _oldest_verification_or_assessment(db.session.get_bind().dialect.name)
+    rows = db.session.execute(statement, {"coach_ids": coach_ids})
     return {coach_id: since for coach_id, since in rows}

@@ -1,16 +1,32 @@
 """The coaches' figures in SQL, grouped by coach: one statement per figure, for one coach or all.
 
-The statements are built once, at import, with bound parameters (the coaches' ids, the first
-day of the window, today, the turnaround): building and keying a statement of this size costs
-SQLAlchemy about as much as SQLite takes to run it, and the coaches' overview asks several.
+The statements are built once per database dialect, with bound parameters (the coaches' ids,
+the first day of the window, today, the turnaround): building and keying a statement of this
+size costs SQLAlchemy about as much as SQLite takes to run it, and the coaches' overview asks
+several. On PostgreSQL the coaches' ids are one array parameter (``= ANY``), not a list of
+fifty: the statement's text stays the same whatever their number, so neither SQLAlchemy nor
+psycopg renders and parses it again on every view (psycopg keeps no statement of more than
+fifty parameters).
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, select
+from sqlalchemy import (
+    ARRAY,
+    Date,
+    DateTime,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User, UserRole
@@ -21,8 +37,11 @@ from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus
 
 
-def _coach_ids() -> Any:
-    return bindparam("coach_ids", expanding=True)
+def _among(column: Any, array: bool) -> Any:
+    """``column`` is one of the ``coach_ids`` parameter's: an array on PostgreSQL."""
+    if array:
+        return column == any_(bindparam("coach_ids", type_=ARRAY(Integer)))
+    return column.in_(bindparam("coach_ids", expanding=True))
 
 
 def _first() -> Any:
@@ -37,41 +56,66 @@ def _since() -> Any:
     return bindparam("since", type_=DateTime)
 
 
-_REPS = (
-    select(User.coach_id, func.count())
-    .where(
-        User.coach_id.in_(_coach_ids()),
-        User.active.is_(True),
-        User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
-    )
-    .group_by(User.coach_id)
-)
+@functools.cache
+def _statements(dialect: str) -> dict[str, Any]:
+    """The figures' statements for ``dialect``: the coaches' ids an array on PostgreSQL."""
+    array = dialect == "postgresql"
+    return {
+        "reps": _reps(array),
+        "debriefs": _debriefs(array),
+        "verification waits": _verification_waits(array),
+        "assessment waits": _assessment_waits(array),
+        "reviews": _reviews(array),
+    }
 
-_DEBRIEFS = (
-    select(Debrief.coach_id, func.count())
-    .where(
-        Debrief.coach_id.in_(_coach_ids()),
-        Debrief.recorded_at.is_not(None),
-        Debrief.held_on >= _first(),
-        Debrief.held_on <= _today(),
+
+def _run(name: str, values: dict[str, Any]) -> Any:
+    statement = _statements(db.session.get_bind().dialect.name)[name]
+    return db.session.execute(statement, values)
+
+
+def _reps(array: bool) -> Any:
+    return (
+        select(User.coach_id, func.count())
+        .where(
+            _among(User.coach_id, array),
+            User.active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
+        )
+        .group_by(User.coach_id)
     )
-    .group_by(Debrief.coach_id)
-)
+
+
+def _debriefs(array: bool) -> Any:
+    return (
+        select(Debrief.coach_id, func.count())
+        .where(
+            _among(Debrief.coach_id, array),
+            Debrief.recorded_at.is_not(None),
+            Debrief.held_on >= _first(),
+            Debrief.held_on <= _today(),
+        )
+        .group_by(Debrief.coach_id)
+    )
+
 
 _VERIFY_WAITED = days_between(Milestone.completed_at, Milestone.submitted_at)
-_VERIFICATION_WAITS = (
-    select(Milestone.verified_by_id, _VERIFY_WAITED, func.count())
-    .where(
-        Milestone.verified_by_id.in_(_coach_ids()),
-        Milestone.status == MilestoneStatus.DONE,
-        Milestone.submitted_at.is_not(None),
-        Milestone.completed_at >= _since(),
+
+
+def _verification_waits(array: bool) -> Any:
+    return (
+        select(Milestone.verified_by_id, _VERIFY_WAITED, func.count())
+        .where(
+            _among(Milestone.verified_by_id, array),
+            Milestone.status == MilestoneStatus.DONE,
+            Milestone.submitted_at.is_not(None),
+            Milestone.completed_at >= _since(),
+        )
+        .group_by(Milestone.verified_by_id, _VERIFY_WAITED)
     )
-    .group_by(Milestone.verified_by_id, _VERIFY_WAITED)
-)
 
 
-def _assessment_waits() -> Any:
+def _assessment_waits(array: bool) -> Any:
     own = aliased(Assessment)
     self_assessed = (
         select(func.min(own.submitted_at))
@@ -87,7 +131,7 @@ def _assessment_waits() -> Any:
         select(Assessment.assessor_id, waited, func.count())
         .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
         .where(
-            Assessment.assessor_id.in_(_coach_ids()),
+            _among(Assessment.assessor_id, array),
             Assessment.is_self.is_(False),
             Assessment.submitted_at >= _since(),
         )
@@ -95,28 +139,30 @@ def _assessment_waits() -> Any:
     )
 
 
-_ASSESSMENT_WAITS = _assessment_waits()
-
 _IN_TIME = and_(
     Commitment.reviewed_at.is_not(None),
     days_between(Commitment.reviewed_at, Commitment.due_on)
     <= bindparam("turnaround", type_=Integer),
 )
-_REVIEWS = (
-    select(
-        Debrief.coach_id,
-        func.count(),
-        func.count(case((_IN_TIME, 1))),
-        func.count(case((Commitment.reviewed_at.is_(None), 1))),
+
+
+def _reviews(array: bool) -> Any:
+    return (
+        select(
+            Debrief.coach_id,
+            func.count(),
+            func.count(case((_IN_TIME, 1))),
+            func.count(case((Commitment.reviewed_at.is_(None), 1))),
+        )
+        .join(Debrief, Debrief.id == Commitment.debrief_id)
+        .where(
+            _among(Debrief.coach_id, array),
+            Commitment.due_on >= _first(),
+            Commitment.due_on <= _today(),
+        )
+        .group_by(Debrief.coach_id)
     )
-    .join(Debrief, Debrief.id == Commitment.debrief_id)
-    .where(
-        Debrief.coach_id.in_(_coach_ids()),
-        Commitment.due_on >= _first(),
-        Commitment.due_on <= _today(),
-    )
-    .group_by(Debrief.coach_id)
-)
+
 
 _MONTH = month_of(Debrief.held_on)
 _MONTHLY_DEBRIEFS = (
@@ -132,17 +178,17 @@ _MONTHLY_DEBRIEFS = (
 
 def reps_per_coach(ids: list[int]) -> Any:
     """(coach, their active reps)."""
-    return db.session.execute(_REPS, {"coach_ids": ids})
+    return _run("reps", {"coach_ids": ids})
 
 
 def debriefs_per_coach(ids: list[int], first: date, today: date) -> Any:
     """(coach, debriefs they recorded, held from ``first`` to ``today``)."""
-    return db.session.execute(_DEBRIEFS, {"coach_ids": ids, "first": first, "today": today})
+    return _run("debriefs", {"coach_ids": ids, "first": first, "today": today})
 
 
 def verification_waits(ids: list[int], since: datetime) -> Any:
     """(coach, whole days from submission to verification, how many) since ``since``."""
-    return db.session.execute(_VERIFICATION_WAITS, {"coach_ids": ids, "since": since})
+    return _run("verification waits", {"coach_ids": ids, "since": since})
 
 
 def assessment_waits(ids: list[int], since: datetime) -> Any:
@@ -151,13 +197,13 @@ def assessment_waits(ids: list[int], since: datetime) -> Any:
     An invited second assessor waits from the invitation; the rep's coach from the rep's
     self-assessment, or from the attempt's opening when there was none.
     """
-    return db.session.execute(_ASSESSMENT_WAITS, {"coach_ids": ids, "since": since})
+    return _run("assessment waits", {"coach_ids": ids, "since": since})
 
 
 def reviews(ids: list[int], first: date, today: date, turnaround_days: int) -> Any:
     """(coach, commitments due in the window, reviewed within the turnaround, not reviewed)."""
     values = {"coach_ids": ids, "first": first, "today": today, "turnaround": turnaround_days}
-    return db.session.execute(_REVIEWS, values)
+    return _run("reviews", values)
 
 
 def monthly_debriefs(coach_id: int, first: date) -> dict[str, int]:

@@ -158,7 +158,7 @@ def can_see_coach(actor: User, coach: User) -> bool:
 def coaches_page(actor: User, request: PageRequest, now: datetime | None = None) -> Page[CoachRow]:
     """Every active coach's figures (HR and admins), sorted, searched and paged."""
     require_see_coaches(actor)
-    query = _coaches().with_only_columns(User.id, User.full_name)
+    query = _COACH_NAMES
     if request.search:
         query = query.where(User.full_name.icontains(request.search, autoescape=True))
     coaches = [(coach_id, name) for coach_id, name in db.session.execute(query)]
@@ -221,12 +221,14 @@ def _coaches() -> Any:
     )
 
 
+_COACH_NAMES = _coaches().with_only_columns(User.id, User.full_name)
+_TARGETS = select(Organisation.debriefs_per_rep_month, Organisation.turnaround_days).where(
+    Organisation.id == 1
+)
+
+
 def _targets() -> Targets:
-    org = db.session.execute(
-        select(Organisation.debriefs_per_rep_month, Organisation.turnaround_days).where(
-            Organisation.id == 1
-        )
-    ).first()
+    org = db.session.execute(_TARGETS).first()
     if org is None:
         return Targets(DEFAULT_CADENCE, 2)
     return Targets(org[0] or DEFAULT_CADENCE, org[1] or 2)

@@ -15,11 +15,24 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, delete, false, func, or_, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    or_,
+    type_coerce,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -29,7 +42,7 @@ from app.outcomes.cohorts import RepRamp, cohort_of
 from app.outcomes.models import OutcomeJudgement, OutcomeStamp
 from app.outcomes.ramp import MONTH_DAYS, month_last_day, ramp_day
 from app.outcomes.service.definition import Definition
-from app.outcomes.service.gathering import gather
+from app.outcomes.service.gathering import derived, gather
 from app.outcomes.service.judging import OutcomeRow, outcome_of
 from app.outcomes.service.milestonefacts import store_facts
 from app.transaction import remembered
@@ -49,6 +62,15 @@ _JUDGED = (
     OutcomeJudgement.attainments,
     OutcomeJudgement.score_tenths,
 )
+# The columns each reader asks of the judgements, built once (so are the statements reading
+# them, per reps query: see :func:`derived`). The attainments as stored text, decoded here:
+# SQLAlchemy's JSON type costs more.
+_SHARES_TEXT = type_coerce(OutcomeJudgement.attainments, Text)
+_LINE_COLUMNS = (*_JUDGED[:7], _SHARES_TEXT, _JUDGED[8])
+_RAMP_COLUMNS = (*_JUDGED[:3], _JUDGED[6], OutcomeJudgement.attainments.is_not(None))
+_RAMPED_COLUMNS = (*_JUDGED[:3], _JUDGED[6], _SHARES_TEXT)
+_RAMPED = OutcomeJudgement.ramped_month.is_not(None)
+_NOBODY = false()
 
 
 def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -> list[OutcomeRow]:
@@ -56,9 +78,7 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
     if definition is None:  # nothing to judge against: no targets, no score
         found = gather(reps, today, (), plans=False, funnel=False)
         return [outcome_of(rep, None, today, scored=False) for rep in found]
-    # The attainments as stored text, decoded here: SQLAlchemy's JSON type costs more.
-    columns = (*_JUDGED[:7], type_coerce(OutcomeJudgement.attainments, Text), _JUDGED[8])
-    rows, fresh = _read(reps, today, definition, columns)
+    rows, fresh = _read(reps, today, definition, "lines", _LINE_COLUMNS)
     return [fresh[row[0]] if row[0] in fresh else _row_of(row, today) for row in rows]
 
 
@@ -73,8 +93,7 @@ def judged_lines(reps: Select[Any], today: date, definition: Definition | None) 
     counts a thousand of these and builds an :class:`OutcomeRow` for one page only."""
     if definition is None:
         return [_line_of(row) for row in judged_rows(reps, today, definition)]
-    columns = (*_JUDGED[:7], type_coerce(OutcomeJudgement.attainments, Text), _JUDGED[8])
-    rows, fresh = _read(reps, today, definition, columns)
+    rows, fresh = _read(reps, today, definition, "lines", _LINE_COLUMNS)
     return [_line_of(fresh[row[0]]) if row[0] in fresh else (*row[:5], *row[10:]) for row in rows]
 
 
@@ -148,8 +167,7 @@ def _ramps(
 ) -> tuple[list[Any], list[RepRamp], list[date]]:
     """The reps' rows as read, the ramps of those with a start and targets, and every start.
     Only the drivers page needs the rows' fingerprint: the dashboard's summary skips it."""
-    measured = OutcomeJudgement.attainments.is_not(None)
-    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], measured))
+    rows, fresh = _read(reps, today, definition, "ramps", _RAMP_COLUMNS)
     ramps = []
     for row in rows:
         if row[0] in fresh:
@@ -176,14 +194,15 @@ def _fingerprint(rows: Sequence[Any]) -> str | None:
 
 
 def ramped_attainments(
-    reps: Select[Any], today: date, definition: Definition
+    reps: Select[Any],
+    today: date,
+    definition: Definition,
+    params: Mapping[str, Any] | None = None,
 ) -> dict[int, dict[int, float]]:
     """Each ramped rep's attainment by ended month (the peers' median on a rep's numbers):
-    only theirs are decoded."""
-    text = type_coerce(OutcomeJudgement.attainments, Text)
+    only theirs are decoded. ``params`` are the values of the parameters ``reps`` binds."""
     # Only the stale and the ramped come back: a fifth of the role's reps, not every one.
-    ramped = OutcomeJudgement.ramped_month.is_not(None)
-    rows, fresh = _read(reps, today, definition, (*_JUDGED[:3], _JUDGED[6], text), ramped)
+    rows, fresh = _read(reps, today, definition, "ramped", _RAMPED_COLUMNS, _RAMPED, params)
     found = {}
     stored = []
     for row in rows:
@@ -202,7 +221,7 @@ def ramped_attainments(
 def judge_stale(reps: Select[Any], today: date, definition: Definition) -> int:
     """Judge the reps of ``reps`` whose judgement of ``today`` is missing or stale (the
     worker's warm-up); how many were judged."""
-    _rows, fresh = _read(reps, today, definition, _JUDGED[:3], false())
+    _rows, fresh = _read(reps, today, definition, "stale", _JUDGED[:3], _NOBODY)
     return len(fresh)
 
 
@@ -210,42 +229,51 @@ def _read(
     reps: Select[Any],
     today: date,
     definition: Definition,
+    kind: str,
     columns: Sequence[Any],
     also: ColumnElement[bool] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[list[Any], dict[int, OutcomeRow]]:
     """The reps with their stamp now and ``columns`` of today's judgement (stamp, start and
     role first), and the reps judged afresh because theirs was missing or stale. With
-    ``also``, only the reps whose judgement is missing or stale, or meets ``also``."""
-    stamp = func.coalesce(OutcomeStamp.stamp, 0)
-    judged = and_(
-        OutcomeJudgement.rep_id == User.id,
-        OutcomeJudgement.day == today,
-        OutcomeJudgement.version == definition.version,
-    )
-    query = (
-        reps.add_columns(stamp, *columns)
-        .outerjoin(OutcomeStamp, OutcomeStamp.rep_id == User.id)
-        .outerjoin(OutcomeJudgement, judged)
-    )
-    if also is not None:
-        # The test below in SQL (IS NOT: a missing start or role equals a missing one).
-        start, role = reps.selected_columns[3], reps.selected_columns[4]
-        outdated = or_(
-            OutcomeJudgement.stamp.is_(None),
-            OutcomeJudgement.stamp != stamp,
-            OutcomeJudgement.start.is_distinct_from(start),
-            OutcomeJudgement.role.is_distinct_from(role),
+    ``also``, only the reps whose judgement is missing or stale, or meets ``also``.
+    ``kind`` names the columns and ``also`` (the statement is kept per ``reps`` and kind)."""
+
+    def build() -> Select[Any]:
+        stamp = func.coalesce(OutcomeStamp.stamp, 0)
+        judged = and_(
+            OutcomeJudgement.rep_id == User.id,
+            OutcomeJudgement.day == bindparam("judged_day", type_=Date),
+            OutcomeJudgement.version == bindparam("judged_version", type_=Integer),
         )
-        query = query.where(or_(outdated, also))
+        query = (
+            reps.add_columns(stamp, *columns)
+            .outerjoin(OutcomeStamp, OutcomeStamp.rep_id == User.id)
+            .outerjoin(OutcomeJudgement, judged)
+        )
+        if also is not None:
+            # The test below in SQL (IS NOT: a missing start or role equals a missing one).
+            start, role = reps.selected_columns[3], reps.selected_columns[4]
+            outdated = or_(
+                OutcomeJudgement.stamp.is_(None),
+                OutcomeJudgement.stamp != stamp,
+                OutcomeJudgement.start.is_distinct_from(start),
+                OutcomeJudgement.role.is_distinct_from(role),
+            )
+            query = query.where(or_(outdated, also))
+        return query
+
+    given = {**(params or {}), "judged_day": today, "judged_version": definition.version}
+    query = derived(reps, ("judged", kind), build)
     db.session.flush()  # the Core read below does not flush what the session holds
     # Core rows: a thousand plain tuples.
-    rows = list(db.session.connection().execute(query).all())
+    rows = list(db.session.connection().execute(query, given).all())
     stale = {
         row[0]: row[6]
         for row in rows
         if row[7] is None or row[7] != row[6] or row[8] != row[3] or row[9] != row[4]
     }
-    return rows, _judge(reps, stale, today, definition) if stale else {}
+    return rows, _judge(reps, stale, today, definition, params) if stale else {}
 
 
 def _decoded(shares: str | list[float]) -> list[float]:
@@ -265,11 +293,16 @@ def _row_of(row: Sequence[Any], today: date) -> OutcomeRow:
 
 
 def _judge(
-    reps: Select[Any], stamps: dict[int, int], today: date, definition: Definition
+    reps: Select[Any],
+    stamps: dict[int, int],
+    today: date,
+    definition: Definition,
+    params: Mapping[str, Any] | None,
 ) -> dict[int, OutcomeRow]:
     """Judge these reps from the raw rows and store their judgements (five queries)."""
     ids = sorted(stamps)
-    found = gather(reps.where(User.id.in_(ids)), today, definition.target_metrics, funnel=False)
+    stale = reps.where(User.id.in_(ids))
+    found = gather(stale, today, definition.target_metrics, funnel=False, params=params)
     rows = {rep.rep_id: outcome_of(rep, definition, today) for rep in found}
     try:
         # In a savepoint: storing is a cache's work, done by a read, so it must never fail it.

@@ -54,6 +54,28 @@ class TeamFilters:
     cohort: date | None = None
 
 
+@dataclass(frozen=True)
+class ListedTeam:
+    name: str
+
+
+@dataclass(frozen=True)
+class ListedCoach:
+    full_name: str
+
+
+@dataclass(frozen=True)
+class ListedRep:
+    """The person on a row of the team list, as the row shows them (not the whole user):
+    read as plain columns for the page's rows only."""
+
+    id: int
+    email: str
+    full_name: str
+    team: ListedTeam | None
+    coach: ListedCoach | None
+
+
 @dataclass
 class RepRow:
     """One rep's line in the team overview, computed from counts, not milestones."""
@@ -70,7 +92,7 @@ class RepRow:
     # (done, total) for each of PHASES, in order (none without a plan): the progress bars are
     # built from these for the rows shown only; sorting by a phase needs just its percentage.
     phase_counts: tuple[tuple[int, int], ...] = ()
-    rep: User | None = None  # loaded for the rows of the page shown
+    rep: ListedRep | None = None  # loaded for the rows of the page shown
     # The active plan's start and whether it counts business days, when the day of ramp is
     # worked out later (the team page does it for the rows shown only).
     start: tuple[date, bool] | None = None

@@ -27,9 +27,9 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import aliased
 
-from app.accounts.models import User
+from app.accounts.models import Team, User
 from app.extensions import db
 from app.pagination import Page, PageRequest, paginate_rows
 from app.plans.models import PAUSE_COLUMNS, Milestone, MilestoneStatus, Plan, PlanSummary
@@ -38,6 +38,9 @@ from app.plans.service.access import require_see_team
 from app.plans.service.roster import (
     SORT_KEYS,
     STATUS_ORDER,
+    ListedCoach,
+    ListedRep,
+    ListedTeam,
     RepRow,
     TeamFilters,
     TeamPage,
@@ -220,22 +223,32 @@ def _add_exact_overdue(rows: Sequence[RepRow], days: Sequence[date]) -> None:
             row.overdue = counts[row.plan_id][column_of[row.today]]
 
 
+_COACH = aliased(User)
+# The page's reps with their team's and coach's names: the few columns a row shows, as plain
+# rows (not users loaded with their team and coach through the ORM).
+_PEOPLE = (
+    select(User.id, User.email, User.full_name, Team.name, _COACH.full_name)
+    .outerjoin(Team, Team.id == User.team_id)
+    .outerjoin(_COACH, _COACH.id == User.coach_id)
+    .where(User.id.in_(bindparam("reps", expanding=True)))
+)
+
+
 def _load_people(rows: Sequence[RepRow]) -> None:
-    """The page's reps as people, with their team and coach: a fixed number of queries."""
+    """The page's reps as people, with their team and coach: one query."""
     if not rows:
         return
-    people = db.session.scalars(
-        select(User)
-        .where(User.id.in_([row.rep_id for row in rows]))
-        .options(
-            # Each rep has one team and one coach: joined in the same query.
-            joinedload(User.team),
-            joinedload(User.coach).lazyload(User.role_rows),
-            # The list shows no one's roles: not loaded unless asked for.
-            lazyload(User.role_rows),
+    lines = db.session.connection().execute(_PEOPLE, {"reps": [row.rep_id for row in rows]})
+    by_id = {
+        rep_id: ListedRep(
+            rep_id,
+            email,
+            name,
+            None if team is None else ListedTeam(team),
+            None if coach is None else ListedCoach(coach),
         )
-    )
-    by_id: dict[int, Any] = {person.id: person for person in people}
+        for rep_id, email, name, team, coach in lines
+    }
     for row in rows:
         row.rep = by_id[row.rep_id]
 

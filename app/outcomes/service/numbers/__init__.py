@@ -19,7 +19,7 @@ from app.coaching import charts
 from app.metrics.catalogue import BY_KEY, METRICS, Metric
 from app.metrics.service import require_view_figures
 from app.outcomes.service.definition import Definition, current_definition
-from app.outcomes.service.gathering import RepFigures, RepFilters, gather, reps_query
+from app.outcomes.service.gathering import RepFigures, gather, one_rep_query
 from app.outcomes.service.judging import OutcomeRow, outcome_of
 from app.outcomes.service.numbers.charting import (
     conversion_chart,
@@ -67,9 +67,8 @@ def rep_numbers(actor: User, rep: User, today: date, metric_key: str = "") -> Re
     """Everything the rep's numbers page shows, in a fixed number of queries."""
     require_view_figures(actor, rep)
     definition = current_definition()
-    only_rep = reps_query(None, RepFilters()).where(User.id == rep.id)
     metrics = definition.target_metrics if definition else ()
-    figures = gather(only_rep, today, metrics)
+    figures = gather(one_rep_query(), today, metrics, params={"outcomes_rep_id": rep.id})
     mine = figures[0] if figures else RepFigures(rep.id, rep.full_name, None, None, None, False)
     outcome = outcome_of(mine, definition, today)
     targets = definition.spec.targets_for(mine.role) if definition else None

@@ -8,12 +8,14 @@ least ``MIN_PEERS`` people make it up.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Date, Select, bindparam, exists, func, select
 
 from app.accounts.models import Role, User, UserRole
 from app.extensions import db
@@ -22,7 +24,13 @@ from app.metrics.models import ActivityWeek, Origin
 from app.metrics.service import monday_of
 from app.outcomes.ramp import month_last_day
 from app.outcomes.service.definition import Definition
-from app.outcomes.service.gathering import RepFigures, RepFilters, reps_query
+from app.outcomes.service.gathering import (
+    RepFigures,
+    RepFilters,
+    reps_query,
+    role_parameters,
+    role_reps_query,
+)
 from app.outcomes.service.judgements import ramped_attainments
 from app.outcomes.service.judging import figure_of
 
@@ -73,8 +81,10 @@ def ramp_months(mine: RepFigures, definition: Definition | None, today: date) ->
     assert targets is not None
     metric = BY_KEY[targets.metric]
     # The ramped peers' attainment, from their stored judgements.
-    same_role = reps_query(None, RepFilters(role=mine.role or "")).order_by(None)
-    peers = ramped_attainments(same_role, today, definition)
+    if mine.role:
+        peers = ramped_attainments(_same_role(), today, definition, role_parameters(mine.role))
+    else:  # no plan role: every rep's, as the filters without a role keep
+        peers = ramped_attainments(_everyone(), today, definition)
     ramped = [found for rep_id, found in peers.items() if rep_id != mine.rep_id]
     current = max(1, (today - mine.start).days // 30 + 1)
     lines = []
@@ -95,6 +105,17 @@ def ramp_months(mine: RepFigures, definition: Definition | None, today: date) ->
     return lines
 
 
+@functools.cache
+def _same_role() -> Select[Any]:
+    """The reps of the plan role bound as ``outcomes_role``, unordered: built once."""
+    return role_reps_query().order_by(None)
+
+
+@functools.cache
+def _everyone() -> Select[Any]:
+    return reps_query(None, RepFilters()).order_by(None)
+
+
 # --- by week, with the team's median -----------------------------------------------------------
 
 
@@ -102,17 +123,16 @@ def peer_ids(rep: User) -> list[int]:
     """The other active reps of the rep's team (none without a team)."""
     if rep.team_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(User.id).where(
-                User.team_id == rep.team_id,
-                User.id != rep.id,
-                User.active.is_(True),
-                # Asked per teammate, not as the list of every rep in the organisation.
-                exists().where(UserRole.user_id == User.id, UserRole.role == Role.REP),
-            )
-        )
-    )
+    return list(db.session.scalars(_PEERS, {"team_id": rep.team_id, "rep_id": rep.id}))
+
+
+_PEERS = select(User.id).where(
+    User.team_id == bindparam("team_id"),
+    User.id != bindparam("rep_id"),
+    User.active.is_(True),
+    # Asked per teammate, not as the list of every rep in the organisation.
+    exists().where(UserRole.user_id == User.id, UserRole.role == Role.REP),
+)
 
 
 def team_totals(rep: User, peer_ids: list[int], metric: Metric, today: date) -> WeekTotals:
@@ -152,19 +172,29 @@ def _weekly_totals(
     people: Sequence[int], keys: Sequence[str], first: date
 ) -> dict[tuple[int, date], dict[str, int]]:
     """(rep, week) -> metric -> total, the CRM's when it reported the week, else the log."""
-    columns = [func.sum(getattr(ActivityWeek, BY_KEY[key].column)).label(key) for key in keys]
-    statement = (
-        select(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin, *columns)
-        .where(ActivityWeek.rep_id.in_(people), ActivityWeek.week_start >= first)
-        .group_by(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin)
-    )
+    statement = _weekly_statement(tuple(keys))
     crm: dict[tuple[int, date], dict[str, int]] = {}
     own: dict[tuple[int, date], dict[str, int]] = {}
-    for row in db.session.execute(statement):
+    for row in db.session.execute(statement, {"people": list(people), "first": first}):
         values = {key: int(getattr(row, key)) for key in keys if getattr(row, key) is not None}
         target = crm if Origin(row.origin) is Origin.CRM else own
         target[(row.rep_id, row.week_start)] = values
     return {**own, **crm}
+
+
+@functools.lru_cache(maxsize=64)
+def _weekly_statement(keys: tuple[str, ...]) -> Select[Any]:
+    """The weekly sums of ``keys`` of the reps in ``people`` from the Monday ``first``: built
+    once per set of metrics."""
+    columns = [func.sum(getattr(ActivityWeek, BY_KEY[key].column)).label(key) for key in keys]
+    return (
+        select(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin, *columns)
+        .where(
+            ActivityWeek.rep_id.in_(bindparam("people", expanding=True)),
+            ActivityWeek.week_start >= bindparam("first", type_=Date),
+        )
+        .group_by(ActivityWeek.rep_id, ActivityWeek.week_start, ActivityWeek.origin)
+    )
 
 
 def last_weeks_totals(
