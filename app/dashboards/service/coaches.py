@@ -31,6 +31,7 @@ from app.dashboards.service import coach_figures as figures
 from app.dashboards.service.cohorts import months_back
 from app.errors import NotAllowed, NotFound
 from app.extensions import db
+from app.generation import kept
 from app.pagination import Page, PageRequest, paginate_rows
 from app.reminders.waiting import oldest_verification_or_assessment
 from app.reminders.workqueue import WaitingItem, waited, waiting_items
@@ -158,12 +159,17 @@ def can_see_coach(actor: User, coach: User) -> bool:
 def coaches_page(actor: User, request: PageRequest, now: datetime | None = None) -> Page[CoachRow]:
     """Every active coach's figures (HR and admins), sorted, searched and paged."""
     require_see_coaches(actor)
-    query = _COACH_NAMES
-    if request.search:
-        query = query.where(User.full_name.icontains(request.search, autoescape=True))
-    coaches = [(coach_id, name) for coach_id, name in db.session.execute(query)]
-    rows = coach_rows(coaches, now)
+    # The same for everyone who may see it, and for every page and sort of it.
+    rows = kept("dashboards.coach_rows", request.search, lambda: _rows(request.search, now), now)
     return paginate_rows(rows, request, _sort_keys())
+
+
+def _rows(search: str, now: datetime | None) -> list[CoachRow]:
+    query = _COACH_NAMES
+    if search:
+        query = query.where(User.full_name.icontains(search, autoescape=True))
+    coaches = [(coach_id, name) for coach_id, name in db.session.execute(query)]
+    return coach_rows(coaches, now)
 
 
 def coach_page(actor: User, coach_id: int, now: datetime | None = None) -> CoachPage:

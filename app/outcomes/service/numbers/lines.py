@@ -19,6 +19,7 @@ from sqlalchemy import Date, Select, bindparam, exists, func, select
 
 from app.accounts.models import Role, User, UserRole
 from app.extensions import db
+from app.generation import kept
 from app.metrics.catalogue import BY_KEY, Metric
 from app.metrics.models import ActivityWeek, Origin
 from app.metrics.service import monday_of
@@ -80,11 +81,13 @@ def ramp_months(mine: RepFigures, definition: Definition | None, today: date) ->
     targets = definition.spec.targets_for(mine.role)
     assert targets is not None
     metric = BY_KEY[targets.metric]
-    # The ramped peers' attainment, from their stored judgements.
-    if mine.role:
-        peers = ramped_attainments(_same_role(), today, definition, role_parameters(mine.role))
-    else:  # no plan role: every rep's, as the filters without a role keep
-        peers = ramped_attainments(_everyone(), today, definition)
+    # The ramped peers' attainment, from their stored judgements: the same for every rep of
+    # the role, so kept while the data holds.
+    peers = kept(
+        "outcomes.ramped_peers",
+        (mine.role, today, definition.version),
+        lambda: _ramped_peers(mine.role, today, definition),
+    )
     ramped = [found for rep_id, found in peers.items() if rep_id != mine.rep_id]
     current = max(1, (today - mine.start).days // 30 + 1)
     lines = []
@@ -103,6 +106,16 @@ def ramp_months(mine: RepFigures, definition: Definition | None, today: date) ->
             )
         )
     return lines
+
+
+def _ramped_peers(
+    role: str | None, today: date, definition: Definition
+) -> dict[int, dict[int, float]]:
+    """Each ramped rep's attainment by month: of the role, or of everyone without one (as the
+    filters without a role keep)."""
+    if role:
+        return ramped_attainments(_same_role(), today, definition, role_parameters(role))
+    return ramped_attainments(_everyone(), today, definition)
 
 
 @functools.cache
