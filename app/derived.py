@@ -25,14 +25,15 @@ keys. This module does the rest, once per flush for every table together:
 A bulk writer that flushes many times per transaction (the large demo acts out a team's year
 through the services, some fifty flushes per rep) can open :func:`batched`: the summaries
 rewritten from their rows (by :func:`rewrite`) are then rewritten once, for every key noted,
-before the transaction commits, instead of after each flush; and a row is locked once per
-transaction rather than before each flush. Same rows, same locks, a third fewer statements; a
-counter (the outcome stamps) still counts each flush.
+before the transaction commits, instead of after each flush; the others (the outcome stamps'
+bump, a counter) are run as many times per key as flushes noted it, all keys at once per round;
+and a row is locked once per transaction rather than before each flush. The same rows and
+locks, in about half the statements.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -149,7 +150,10 @@ def batched(session: Session) -> Iterator[None]:
     """Rewrite the summaries made by :func:`rewrite` once per commit rather than per flush.
 
     Every flush still notes its keys and takes its locks; the rewrites wait until the session
-    commits (or the block ends, after a last flush), then run once for all the keys noted.
+    commits (or the block ends, after a last flush), then run once for all the keys noted. The
+    other refreshes (a counter's bump) wait too, then run in rounds: the first for every key
+    noted, the next for every key noted more than once, and so on, so each key's count is
+    what a run per flush would have left.
     Nothing in the block may read those summaries meanwhile: they are behind until then. An
     error out of the block leaves them behind too: roll back then, as after any failed write.
     """
@@ -170,11 +174,16 @@ def _refresh_batched(session: Session) -> None:
     if batch is None:
         return
     # Locked by the flushes that noted them, unless a savepoint's end let the locks go since.
-    _lock(session, _Pending(locked=batch.locked), batch.keys)
+    noted = {name: set(counts) for name, counts in batch.counted.items()} | batch.keys
+    _lock(session, _Pending(locked=batch.locked), noted)
     for table in _TABLES:
         keys = batch.keys.pop(table.name, None)
         if keys:
             table.refresh(session, keys)
+        counts = batch.counted.pop(table.name, None)
+        while counts:
+            table.refresh(session, set(counts))
+            counts = Counter({key: times - 1 for key, times in counts.items() if times > 1})
 
 
 def previous(row: object, attribute: str) -> set[Any]:
@@ -211,6 +220,7 @@ class _Batch:
     """
 
     keys: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    counted: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     locked: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
@@ -296,10 +306,12 @@ def _refresh(session: Session, _context: UOWTransaction) -> None:
         keys = pending.keys.get(table.name)
         if not keys:
             continue
-        if batch is not None and table.refresh in _REWRITES:
+        if batch is None:
+            table.refresh(session, keys)
+        elif table.refresh in _REWRITES:
             batch.keys[table.name].update(keys)
         else:
-            table.refresh(session, keys)
+            batch.counted[table.name].update(keys)  # once each, however many rows noted it
 
 
 @event.listens_for(Session, "before_commit")
@@ -315,9 +327,10 @@ def _refresh_before_commit(session: Session) -> None:
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     """A transaction rolled back with a failed flush's notes: its rows were never written."""
     batch: _Batch | None = session.info.get(_BATCHED)
-    if batch is not None:
+    if batch is not None and (transaction.nested or transaction.parent is None):
         batch.locked.clear()  # a savepoint rolled back lets its locks go, the end all of them
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
         if batch is not None:
-            batch.keys.clear()  # rolled back: nothing of theirs was written (committed: rewritten)
+            batch.keys.clear()  # rolled back: nothing of theirs was written (committed: done)
+            batch.counted.clear()

@@ -1,6 +1,6 @@
 """``app.derived.batched``: the summaries rewritten from their rows wait for the end of the
 block (or a commit inside it) and are then what a rewrite after every flush would have left;
-the outcome stamps, a counter, still count every flush."""
+the outcome stamps, a counter, wait too and still count every flush."""
 
 from __future__ import annotations
 
@@ -38,9 +38,21 @@ def test_a_batch_rewrites_the_summaries_once_at_its_end(app, curriculum):
         for milestone in _milestones(rep.id, 3):
             _finish(milestone)
         assert _unfinished(rep.id) == unfinished  # held back until the block ends
+        assert _stamp(rep.id) == stamp
     assert _unfinished(rep.id) == unfinished - 3
     assert_in_step()
     assert _stamp(rep.id) == stamp + 3  # one bump per flush, as without the batch
+
+
+def test_a_counter_counts_each_flush_that_noted_a_key(app, curriculum):
+    one, two = create_rep(day_of_ramp=40), create_rep(day_of_ramp=40)
+    stamps = _stamp(one.id), _stamp(two.id)
+    with batched(db.session()):
+        first, second = _milestones(one.id, 2)
+        _finish(first)
+        _finish(_milestones(two.id, 1)[0])
+        _finish(second)
+    assert (_stamp(one.id), _stamp(two.id)) == (stamps[0] + 2, stamps[1] + 1)
 
 
 def test_a_commit_inside_a_batch_commits_the_summaries_in_step(app, curriculum):
