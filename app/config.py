@@ -138,6 +138,9 @@ class Settings:
             "MAX_FORM_LENGTH": self.max_form_length,
             "SLOW_QUERY_MS": self.slow_query_ms,
             # Flask-Limiter: in memory for one process, in Redis when several share the limits.
+            # Said outright: the limiter is one object per process, and an app without the
+            # setting would inherit "off" from an app made before it with RATELIMIT_ENABLED off.
+            "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_STRATEGY": "moving-window",
             "RATELIMIT_HEADERS_ENABLED": True,

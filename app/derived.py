@@ -21,12 +21,21 @@ keys. This module does the rest, once per flush for every table together:
   lock (the plans' summaries and tallies) lock once. SQLite has one writer at a time anyway;
 - after the flush it rewrites each table's summary of its keys, skipping a table none of
   whose rows changed.
+
+A bulk writer that flushes many times per transaction (the large demo acts out a team's year
+through the services, some fifty flushes per rep) can open :func:`batched`: the summaries
+rewritten from their rows (by :func:`rewrite`) are then rewritten once, for every key noted,
+before the transaction commits, instead of after each flush; the others (the outcome stamps'
+bump, a counter) are run as many times per key as flushes noted it, all keys at once per round;
+and a row is locked once per transaction rather than before each flush. The same rows and
+locks, in about half the statements.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +57,7 @@ Later = Callable[[], int | None]
 """A key known only after the flush (the id of a row the flush inserts, or of its parent)."""
 
 _PENDING = "salesramp.derived_pending"
+_BATCHED = "salesramp.derived_batched"
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,9 @@ class DerivedTable:
 
 _TABLES: list[DerivedTable] = []
 _WATCHES: dict[type, list[tuple[DerivedTable, Watch]]] = {}
+# The refreshes made by :func:`rewrite`: each rewrites its keys' rows from scratch, so one run
+# for the keys of many flushes leaves the same rows as a run after each (a batch may wait).
+_REWRITES: set[Callable[[Session, Collection[int]], None]] = set()
 
 
 def keep(table: DerivedTable) -> None:
@@ -128,7 +141,49 @@ def rewrite(
         for statement in statements:
             connection.execute(statement, {"derived_keys": sorted(keys)})
 
+    _REWRITES.add(refresh)
     return refresh
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[None]:
+    """Rewrite the summaries made by :func:`rewrite` once per commit rather than per flush.
+
+    Every flush still notes its keys and takes its locks; the rewrites wait until the session
+    commits (or the block ends, after a last flush), then run once for all the keys noted. The
+    other refreshes (a counter's bump) wait too, then run in rounds: the first for every key
+    noted, the next for every key noted more than once, and so on, so each key's count is
+    what a run per flush would have left.
+    Nothing in the block may read those summaries meanwhile: they are behind until then. An
+    error out of the block leaves them behind too: roll back then, as after any failed write.
+    """
+    if _BATCHED in session.info:
+        yield
+        return
+    session.info[_BATCHED] = _Batch()
+    try:
+        yield
+        session.flush()
+        _refresh_batched(session)
+    finally:
+        session.info.pop(_BATCHED, None)
+
+
+def _refresh_batched(session: Session) -> None:
+    batch: _Batch | None = session.info.get(_BATCHED)
+    if batch is None:
+        return
+    # Locked by the flushes that noted them, unless a savepoint's end let the locks go since.
+    noted = {name: set(counts) for name, counts in batch.counted.items()} | batch.keys
+    _lock(session, _Pending(locked=batch.locked), noted)
+    for table in _TABLES:
+        keys = batch.keys.pop(table.name, None)
+        if keys:
+            table.refresh(session, keys)
+        counts = batch.counted.pop(table.name, None)
+        while counts:
+            table.refresh(session, set(counts))
+            counts = Counter({key: times - 1 for key, times in counts.items() if times > 1})
 
 
 def previous(row: object, attribute: str) -> set[Any]:
@@ -155,6 +210,17 @@ class _Pending:
 
     keys: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     later: dict[str, list[Later]] = field(default_factory=lambda: defaultdict(list))
+    locked: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+@dataclass
+class _Batch:
+    """The keys a :func:`batched` block's flushes noted for the rewrites it holds back, and
+    the rows locked in this transaction (a lock lasts until it ends: taken once, not per flush).
+    """
+
+    keys: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    counted: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     locked: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
@@ -194,7 +260,7 @@ def _note(session: Session, _context: UOWTransaction, _instances: object) -> Non
                     continue
                 noted.add(table.name)
                 if pending is None:
-                    pending = session.info[_PENDING] = _Pending()
+                    pending = session.info[_PENDING] = _new_pending(session)
                 for key in table.keys(row):
                     if callable(key):
                         pending.later[table.name].append(key)
@@ -202,6 +268,11 @@ def _note(session: Session, _context: UOWTransaction, _instances: object) -> Non
                         pending.keys[table.name].add(key)
     if pending is not None:
         _lock(session, pending, pending.keys)
+
+
+def _new_pending(session: Session) -> _Pending:
+    batch: _Batch | None = session.info.get(_BATCHED)
+    return _Pending() if batch is None else _Pending(locked=batch.locked)
 
 
 def _lock(session: Session, pending: _Pending, keys: dict[str, set[int]]) -> None:
@@ -230,14 +301,36 @@ def _refresh(session: Session, _context: UOWTransaction) -> None:
     for name, later in pending.later.items():
         pending.keys[name].update(key for find in later if (key := find()) is not None)
     _lock(session, pending, pending.keys)
+    batch: _Batch | None = session.info.get(_BATCHED)
     for table in _TABLES:
         keys = pending.keys.get(table.name)
-        if keys:
+        if not keys:
+            continue
+        if batch is None:
             table.refresh(session, keys)
+        elif table.refresh in _REWRITES:
+            batch.keys[table.name].update(keys)
+        else:
+            batch.counted[table.name].update(keys)  # once each, however many rows noted it
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    """A batch's rewrites are due before its writes are committed (the commit's own flush
+    comes after this hook, so flush first)."""
+    if _BATCHED in session.info:
+        session.flush()
+        _refresh_batched(session)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     """A transaction rolled back with a failed flush's notes: its rows were never written."""
+    batch: _Batch | None = session.info.get(_BATCHED)
+    if batch is not None and (transaction.nested or transaction.parent is None):
+        batch.locked.clear()  # a savepoint rolled back lets its locks go, the end all of them
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        if batch is not None:
+            batch.keys.clear()  # rolled back: nothing of theirs was written (committed: done)
+            batch.counted.clear()

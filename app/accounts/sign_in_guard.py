@@ -8,7 +8,8 @@ does not get through either. The limits are ``SIGN_IN_LIMIT_PER_ACCOUNT`` and
 ``SALESRAMP_REDIS_URL`` so that every process and host shares them. When that Redis is
 unreachable, Flask-Limiter counts in this process instead (``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``)
 until it answers again, so sign-in keeps working and keeps being throttled, per process; the
-first sign-in after the fall-back says so in the log and in the security log.
+first sign-in after the fall-back says so in the log and in the security log. With
+``RATELIMIT_ENABLED`` off nothing is counted and nothing is throttled.
 """
 
 from __future__ import annotations
@@ -82,7 +83,11 @@ def _note_fallback() -> None:
     """Say once that the shared counters are unreachable, and once that they are back.
 
     Flask-Limiter's ``limiter`` is its in-memory fallback while the configured storage is down.
+    With rate limiting switched off (``RATELIMIT_ENABLED``) there are no counters, shared or
+    not, and nothing to say: sign-in is simply not throttled.
     """
+    if not limiter.enabled:
+        return
     fell_back = limiter.limiter.storage is not limiter.storage
     if fell_back == current_app.extensions.get(_FELL_BACK, False):
         return

@@ -21,6 +21,7 @@ from app.demo_large.agreements import play_agreements, sealed_count
 from app.demo_large.coaching import Coaching, backdate_notifications
 from app.demo_large.people import DOMAIN, People, team_count
 from app.demo_large.ramp import play_certifications, play_milestones
+from app.derived import batched
 from app.extensions import db
 from app.notifications.models import Notification
 from app.plans import service as plans
@@ -80,28 +81,13 @@ def seed_large_organisation(
     last_notification = db.session.scalar(select(func.max(Notification.id))) or 0
     coaching = Coaching(now)
     for team_number in range(1, built.teams + 1):
-        admin = db.session.get(User, admin_id)
-        assert admin is not None
-        team, coach = people.team(team_number)
-        built.coach_emails.append(coach.email)
-        certifications = CertificationDemo(admin, [coach], now)
-        team_reps = []
-        for number in range(team_number, reps + 1, built.teams):
-            rng = random.Random(f"{seed}-{number}")
-            rep, plan_key, today = people.rep(number, team, coach, rng, now)
-            built.rep_emails.append(rep.email)
-            assert rep.start_date is not None
-            plan = plans.assign_plan(coach, rep, plan_key, rep.start_date)
-            milestones = list(plan.milestones)
-            play_milestones(rep, coach, milestones, today, rng)
-            play_certifications(certifications, rep, coach, admin, milestones, today, rng)
-            stages = sorted({m.stage for m in milestones if m.stage})
-            coaching.play(coach, rep, stages, today, rng)
-            team_reps.append(rep)
-        pair_newest_hire(coach, team_reps)
-        db.session.flush()
-        last_notification = backdate_notifications(last_notification, now)
-        db.session.flush()
+        # A team's summaries and stamps are written at the end of the team rather than after
+        # each of its thousand-odd flushes: the same rows; for 100 reps 37,023 statements
+        # instead of 57,859 on PostgreSQL, 40,618 instead of 57,560 on SQLite.
+        with batched(db.session()):
+            last_notification = _play_team(
+                people, built, team_number, admin_id, coaching, now, seed, last_notification
+            )
         end_batch()
         db.session.expunge_all()
         progress(f"team {team_number}/{built.teams}: {time.perf_counter() - started:.0f} s")
@@ -125,6 +111,42 @@ def seed_large_organisation(
     _listen(now)
     end_batch()
     return built
+
+
+def _play_team(
+    people: People,
+    built: LargeOrganisation,
+    team_number: int,
+    admin_id: int,
+    coaching: Coaching,
+    now: datetime,
+    seed: int,
+    last_notification: int,
+) -> int:
+    """One team's coach and reps and their history; the last notification id backdated."""
+    admin = db.session.get(User, admin_id)
+    assert admin is not None
+    team, coach = people.team(team_number)
+    built.coach_emails.append(coach.email)
+    certifications = CertificationDemo(admin, [coach], now)
+    team_reps = []
+    for number in range(team_number, built.reps + 1, built.teams):
+        rng = random.Random(f"{seed}-{number}")
+        rep, plan_key, today = people.rep(number, team, coach, rng, now)
+        built.rep_emails.append(rep.email)
+        assert rep.start_date is not None
+        plan = plans.assign_plan(coach, rep, plan_key, rep.start_date)
+        milestones = list(plan.milestones)
+        play_milestones(rep, coach, milestones, today, rng)
+        play_certifications(certifications, rep, coach, admin, milestones, today, rng)
+        stages = sorted({m.stage for m in milestones if m.stage})
+        coaching.play(coach, rep, stages, today, rng)
+        team_reps.append(rep)
+    pair_newest_hire(coach, team_reps)
+    db.session.flush()
+    last_notification = backdate_notifications(last_notification, now)
+    db.session.flush()
+    return last_notification
 
 
 def _reps() -> list[User]:

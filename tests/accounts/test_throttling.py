@@ -40,6 +40,7 @@ def test_limits_and_their_store_come_from_the_environment(tmp_path):
     assert default["SIGN_IN_LIMIT_PER_ACCOUNT"] == "5/minute;20/hour"
     assert default["SIGN_IN_LIMIT_PER_ADDRESS"] == "20/minute;100/hour"
     assert default["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert default["RATELIMIT_ENABLED"] is True  # not inherited from an app made before
     environ = {
         "SALESRAMP_REDIS_URL": REDIS_TEST_URL,
         "SALESRAMP_SIGN_IN_LIMIT_PER_ACCOUNT": "3/minute",
@@ -215,3 +216,18 @@ def test_sign_in_works_and_is_still_throttled_when_redis_is_down(tmp_path):
     assert seen["codes"] == [302] + [200] * 5 + [429]
     assert len(seen["notes"]) == 1 and "unreachable" in seen["notes"][0]
     assert len([w for w in seen["warnings"] if "unreachable" in w]) == 1
+
+
+# The same instance with rate limiting switched off (RATELIMIT_ENABLED): no counters at all.
+LIMITS_OFF = INSTANCE.replace('"RATELIMIT_KEY_PREFIX": prefix,', '"RATELIMIT_ENABLED": False,')
+
+
+def test_sign_in_works_and_is_not_throttled_with_rate_limiting_off(tmp_path):
+    """Flask-Limiter switched off has no counters to fall back from: sign-in is not throttled.
+
+    In a process of its own, as in production: a disabled limiter in the test process would
+    still hold the counters of the apps made before it.
+    """
+    assert LIMITS_OFF != INSTANCE
+    assert _run_instance(tmp_path, "off", "p", "wrong guess", 7, "", LIMITS_OFF) == [200] * 7
+    assert _run_instance(tmp_path, "off-right", "p", "right passphrase", 1, "", LIMITS_OFF) == [302]
