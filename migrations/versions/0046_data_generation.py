@@ -1,6 +1,6 @@
 """the data's generation: every writing transaction counts itself and draws a new token, for kept figures
 
-Revision ID: 0046_dash
+Revision ID: 0046
 Revises: 0045
 Create Date: 2026-11-30 17:00:00.000000
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "0046_dash"
+revision = "0046"
 down_revision = "0045"
 branch_labels = None
 depends_on = None
