@@ -37,7 +37,7 @@ def _coach_ids() -> Any:
     return bindparam("coach_ids", expanding=True)
 
 
-def _among(column: Any, array: bool = False) -> Any:
+def among_coaches(column: Any, array: bool = False) -> Any:
     """``column`` is one of the ``coach_ids`` parameter's: a list, or one array parameter
     (PostgreSQL: the statement's text then stays the same whatever the number of coaches)."""
     if array:
@@ -66,7 +66,7 @@ def _verifications(array: bool = False) -> Any:
             Milestone.submitted_at.is_not(None),
             Plan.archived_at.is_(None),
             User.active.is_(True),
-            _among(User.coach_id, array),
+            among_coaches(User.coach_id, array),
         )
     )
 
@@ -106,7 +106,7 @@ def _invited_assessments(array: bool = False) -> Any:
         .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
         .join(User, User.id == CertificationAttempt.rep_id)
         .where(
-            _among(Assessment.assessor_id, array),
+            among_coaches(Assessment.assessor_id, array),
             Assessment.is_self.is_(False),
             Assessment.submitted_at.is_(None),
             CertificationAttempt.decided_at.is_(None),
@@ -140,7 +140,7 @@ def _self_assessed_attempts(array: bool = False) -> Any:
         )
         .where(
             CertificationAttempt.decided_at.is_(None),
-            _among(User.coach_id, array),
+            among_coaches(User.coach_id, array),
             User.active.is_(True),
             ~exists().where(
                 assessor.attempt_id == CertificationAttempt.id, assessor.is_self.is_(False)

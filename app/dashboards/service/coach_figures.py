@@ -16,12 +16,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Date,
     DateTime,
     Integer,
     and_,
-    any_,
     bindparam,
     case,
     func,
@@ -35,13 +33,7 @@ from app.coaching.models import Commitment, Debrief
 from app.dashboards.service.sqldates import days_between, month_of
 from app.extensions import db
 from app.plans.models import Milestone, MilestoneStatus
-
-
-def _among(column: Any, array: bool) -> Any:
-    """``column`` is one of the ``coach_ids`` parameter's: an array on PostgreSQL."""
-    if array:
-        return column == any_(bindparam("coach_ids", type_=ARRAY(Integer)))
-    return column.in_(bindparam("coach_ids", expanding=True))
+from app.reminders.waiting import among_coaches
 
 
 def _first() -> Any:
@@ -78,7 +70,7 @@ def _reps(array: bool) -> Any:
     return (
         select(User.coach_id, func.count())
         .where(
-            _among(User.coach_id, array),
+            among_coaches(User.coach_id, array),
             User.active.is_(True),
             User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.REP)),
         )
@@ -90,7 +82,7 @@ def _debriefs(array: bool) -> Any:
     return (
         select(Debrief.coach_id, func.count())
         .where(
-            _among(Debrief.coach_id, array),
+            among_coaches(Debrief.coach_id, array),
             Debrief.recorded_at.is_not(None),
             Debrief.held_on >= _first(),
             Debrief.held_on <= _today(),
@@ -106,7 +98,7 @@ def _verification_waits(array: bool) -> Any:
     return (
         select(Milestone.verified_by_id, _VERIFY_WAITED, func.count())
         .where(
-            _among(Milestone.verified_by_id, array),
+            among_coaches(Milestone.verified_by_id, array),
             Milestone.status == MilestoneStatus.DONE,
             Milestone.submitted_at.is_not(None),
             Milestone.completed_at >= _since(),
@@ -131,7 +123,7 @@ def _assessment_waits(array: bool) -> Any:
         select(Assessment.assessor_id, waited, func.count())
         .join(CertificationAttempt, CertificationAttempt.id == Assessment.attempt_id)
         .where(
-            _among(Assessment.assessor_id, array),
+            among_coaches(Assessment.assessor_id, array),
             Assessment.is_self.is_(False),
             Assessment.submitted_at >= _since(),
         )
@@ -156,7 +148,7 @@ def _reviews(array: bool) -> Any:
         )
         .join(Debrief, Debrief.id == Commitment.debrief_id)
         .where(
-            _among(Debrief.coach_id, array),
+            among_coaches(Debrief.coach_id, array),
             Commitment.due_on >= _first(),
             Commitment.due_on <= _today(),
         )
