@@ -18,23 +18,43 @@ worked out in, and served again until either moves on:
 
 Every write passes through a SQLAlchemy connection, so a connection event notes it, whatever
 the service, CLI command or import: nothing has to remember to raise the generation.
+
+Figures over a whole organisation are sums and merges of each team's share (the dashboard's
+counts, heatmap rows, the first ten of each team). So each team has a token too, drawn anew
+by every transaction that wrote rows of that team's reps, and :func:`kept_by_team` works out
+again only the shares of the teams written to. Which team a row belongs to is told by the
+feature that owns it (:func:`scoped`), for the rows an ORM flush writes. A write that cannot
+be placed in teams (a model nobody scoped, a Core statement outside a flush: an import, a
+bulk update) draws the broad token, and every team's share is worked out again.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime
 from functools import cache
+from itertools import chain
 from typing import Any, NamedTuple, TypeVar
 
 from cachetools import LRUCache
 from flask import Flask, current_app
-from sqlalchemy import BigInteger, Connection, Integer, TextClause, bindparam, event, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    TextClause,
+    bindparam,
+    event,
+    inspect,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.pool import Pool
 
 from app.extensions import db
@@ -48,6 +68,7 @@ T = TypeVar("T")
 BOOKKEEPING = frozenset(
     {
         "data_generation",
+        "team_generations",
         "notifications",
         "notification_preferences",
         "password_resets",
@@ -73,6 +94,13 @@ KEPT_FIGURES = 64  # sets of figures each process keeps, the least recently used
 QUARTER_HOUR = 15 * 60  # seconds
 
 _WROTE = "salesramp.wrote"
+_BROAD = "salesramp.wrote_broadly"  # a write no team's token can stand for
+_TEAMS = "salesramp.teams_written"  # the teams written to (0: reps with no team)
+_LATER = "salesramp.teams_later"  # rows' teams known only once the flush has run
+_FLUSHING = "salesramp.flushing"
+CHANGES_NOTHING = "salesramp_changes_nothing"
+"""An execution option for a statement that writes a row to itself (to lock it)."""
+NO_TEAM = 0
 _EXTENSION = "salesramp.kept_figures"
 _MISSING = object()
 
@@ -88,6 +116,42 @@ class DataGeneration(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     writes: Mapped[int] = mapped_column(BigInteger)
     token: Mapped[int] = mapped_column(BigInteger)
+    # Drawn anew only by writes that cannot be placed in teams: every team's share is stale.
+    broad_token: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class TeamGeneration(db.Model):  # type: ignore[name-defined]
+    """A token per team (:data:`NO_TEAM` for the reps without one), drawn anew by each
+    transaction that wrote rows of the team's reps. A team without a row has token 0."""
+
+    __tablename__ = "team_generations"
+
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[int] = mapped_column(BigInteger)
+
+
+TeamOf = int | None | Callable[[], int | None]
+"""A written row's team (None: no team), or a function telling it once the flush has run (a
+row the flush inserts knows its parent only then)."""
+ScopeOf = Callable[[Any], Iterable[TeamOf]]
+_SCOPES: dict[type, ScopeOf] = {}
+_SCOPE_FOUND: dict[type, ScopeOf | None] = {}
+
+
+def scoped(model: type, teams_of: ScopeOf) -> None:
+    """Rows of ``model`` belong to the teams ``teams_of(row)`` names, before and after the
+    write (a row moved to another team's rep belongs to both). Registered by the feature
+    that owns the model; rows of a model never registered are written broadly."""
+    _SCOPES[model] = teams_of
+    _SCOPE_FOUND.clear()
+
+
+def _scope_of(model: type) -> ScopeOf | None:
+    if model not in _SCOPE_FOUND:
+        _SCOPE_FOUND[model] = next(
+            (_SCOPES[base] for base in model.__mro__ if base in _SCOPES), None
+        )
+    return _SCOPE_FOUND[model]
 
 
 class Generation(NamedTuple):
@@ -138,6 +202,64 @@ def kept(name: str, key: Hashable, compute: Callable[[], T], now: datetime | Non
     return value
 
 
+class TeamTokens(NamedTuple):
+    broad: int
+    teams: dict[int, int]  # every team's token, :data:`NO_TEAM` included
+
+
+def team_tokens() -> TeamTokens:
+    """The broad token and every team's (one statement): each team of the ``teams`` table
+    and :data:`NO_TEAM`, with 0 for a team never written to."""
+    query = union_all(
+        select(literal(-1), DataGeneration.broad_token).where(DataGeneration.id == 1),
+        select(literal(NO_TEAM), literal(0)),
+        select(TeamGeneration.team_id, TeamGeneration.token),
+        select(db.metadata.tables["teams"].c.id, literal(0)),
+    )
+    broad, teams = 0, {}
+    for team, token in db.session.execute(query):
+        if team == -1:
+            broad = token
+        elif token or team not in teams:
+            teams[team] = token
+    return TeamTokens(broad, teams)
+
+
+def kept_by_team(
+    name: str,
+    key: Hashable,
+    teams: Iterable[int],
+    compute: Callable[[list[int]], dict[int, T]],
+    tokens: TeamTokens | None = None,
+    now: datetime | None = None,
+) -> dict[int, T]:
+    """Each of ``teams``' share of some figures: ``compute(teams)`` returns them for the
+    teams asked, and is asked only for those whose token moved on (or the broad token, or
+    the quarter hour) since this process kept their share for the same ``name`` and
+    ``key``. A transaction that has written is given every share afresh.
+
+    ``compute`` must return plain values (no rows bound to a session), never changed after;
+    a team it leaves out has no share (it is kept as such).
+    """
+    wanted = list(dict.fromkeys(teams))
+    if has_written():
+        return compute(wanted)
+    tokens = tokens or team_tokens()
+    moment = now or datetime.now(UTC)
+    full_key = ("by team", name, key, tokens.broad, int(moment.timestamp()) // QUARTER_HOUR)
+    store: _KeptFigures = current_app.extensions[_EXTENSION]
+    with store.lock:
+        shares: dict[int, tuple[int, Any]] = store.figures.get(full_key, {})
+    token_of = tokens.teams.get
+    stale = [team for team in wanted if shares.get(team, (None,))[0] != token_of(team, 0)]
+    if stale:
+        fresh = compute(stale)
+        shares = shares | {team: (token_of(team, 0), fresh.get(team, _MISSING)) for team in stale}
+        with store.lock:
+            store.figures[full_key] = shares
+    return {team: shares[team][1] for team in wanted if shares[team][1] is not _MISSING}
+
+
 def forget_kept_figures() -> None:
     """Drop what this process keeps, so that the next view works its figures out (the query
     count tests count that work, not the kept copy)."""
@@ -167,36 +289,92 @@ def _table_written(statement: Any) -> str | None:
 
 @event.listens_for(Engine, "before_execute")
 def _note_write(
-    connection: Connection, statement: Any, _multi: Any, _params: Any, _options: Any
+    connection: Connection, statement: Any, _multi: Any, _params: Any, options: Any
 ) -> None:
     table = _table_written(statement)
-    if table is not None and table not in BOOKKEEPING:
-        connection.info[_WROTE] = True
+    if table is None or table in BOOKKEEPING or _changes_nothing(statement, options):
+        return
+    connection.info[_WROTE] = True
+    if not connection.info.get(_FLUSHING):  # the flush's rows are placed in teams
+        connection.info[_BROAD] = True
+
+
+def _changes_nothing(statement: Any, options: Any) -> bool:
+    own = getattr(statement, "_execution_options", None) or {}
+    return bool(own.get(CHANGES_NOTHING) or (options or {}).get(CHANGES_NOTHING))
+
+
+@event.listens_for(Session, "before_flush")
+def _place_rows(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    """Note the teams of the rows this flush writes (a row nobody scoped: a broad write);
+    the statements of the flush, and the derived tables it rewrites, are then placed."""
+    info = session.connection().info
+    info[_FLUSHING] = True
+    session.info[_FLUSHING] = info  # for a flush that fails
+    teams: set[int] = info.setdefault(_TEAMS, set())
+    later: list[Callable[[], int | None]] = info.setdefault(_LATER, [])
+    changed = (row for row in session.dirty if session.is_modified(row))
+    for row in chain(session.new, changed, session.deleted):
+        if inspect(row).mapper.persist_selectable.name in BOOKKEEPING:
+            continue
+        teams_of = _scope_of(type(row))
+        if teams_of is None:
+            info[_BROAD] = True
+            continue
+        for team in teams_of(row):
+            if callable(team):
+                later.append(team)
+            else:
+                teams.add(NO_TEAM if team is None else team)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _placed(session: Session, _flush: UOWTransaction) -> None:
+    info = session.connection().info
+    later: list[Callable[[], int | None]] = info.pop(_LATER, [])
+    teams: set[int] = info.setdefault(_TEAMS, set())
+    teams.update(NO_TEAM if (team := told()) is None else team for told in later)
+    info.pop(_FLUSHING, None)
+    session.info.pop(_FLUSHING, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _flush_failed(session: Session, _transaction: Any) -> None:
+    """A flush that failed ends here: what runs next is not the flush's."""
+    info = session.info.pop(_FLUSHING, None)
+    if info is not None:
+        info.pop(_FLUSHING, None)
+        info.pop(_LATER, None)
 
 
 @event.listens_for(Session, "after_begin")
 def _start_unwritten(_session: Session, _transaction: Any, connection: Connection) -> None:
     """A session's transaction starts with no note, whatever ran on its connection before
     (the tests' harness restores a snapshot on the connection it then lends the session)."""
-    connection.info.pop(_WROTE, None)
+    _forget(connection.info)
+
+
+def _forget(info: dict[Any, Any]) -> None:
+    for note in (_WROTE, _BROAD, _TEAMS, _LATER, _FLUSHING):
+        info.pop(note, None)
 
 
 @event.listens_for(Engine, "rollback")
 def _forget_writes(connection: Connection) -> None:
-    connection.info.pop(_WROTE, None)
+    _forget(connection.info)
 
 
 @event.listens_for(Engine, "commit")
 def _forget_committed(connection: Connection) -> None:
     """A commit the session did not make (it raised the generation before its own)."""
-    connection.info.pop(_WROTE, None)
+    _forget(connection.info)
 
 
 @event.listens_for(Pool, "checkin")
 def _forget_returned(_dbapi_connection: Any, record: Any) -> None:
     """However the transaction ended, a connection goes back to the pool with no note."""
     if record is not None:
-        record.info.pop(_WROTE, None)
+        _forget(record.info)
 
 
 @event.listens_for(Session, "before_commit")
@@ -208,19 +386,38 @@ def _raise_generation(session: Session) -> None:
         return
     session.flush()
     connection = session.connection()
-    if not connection.info.pop(_WROTE, False):
+    info = connection.info
+    if not info.pop(_WROTE, False):
         return
     token = secrets.randbits(63)  # a positive BIGINT
-    connection.execute(_raise_statement(connection.dialect.name), {"token": token})
+    broadly = bool(info.pop(_BROAD, False))
+    teams = sorted(info.pop(_TEAMS, ()))  # in order: two writers lock teams alike
+    dialect = connection.dialect.name
+    if teams and not broadly:
+        rows = [{"team_id": team, "token": token} for team in teams]
+        connection.execute(_raise_teams_statement(dialect), rows)
+    connection.execute(_raise_statement(dialect, broadly), {"token": token})
 
 
 @cache
-def _raise_statement(dialect_name: str) -> Any:
-    """The upsert, built once per dialect."""
+def _raise_statement(dialect_name: str, broadly: bool) -> Any:
+    """The upsert, built once per dialect (and whether it draws the broad token too)."""
     dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
     table = DataGeneration.__table__
     token = bindparam("token", type_=BigInteger)
-    insert = dialect.insert(table).values(id=1, writes=1, token=token)
+    insert = dialect.insert(table).values(id=1, writes=1, token=token, broad_token=token)
+    changes = {"writes": table.c.writes + 1, "token": token}
+    if broadly:
+        changes["broad_token"] = token
+    return insert.on_conflict_do_update(index_elements=[table.c.id], set_=changes)
+
+
+@cache
+def _raise_teams_statement(dialect_name: str) -> Any:
+    """The teams' upsert (one row per team written to), built once per dialect."""
+    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    table = TeamGeneration.__table__
+    insert = dialect.insert(table)
     return insert.on_conflict_do_update(
-        index_elements=[table.c.id], set_={"writes": table.c.writes + 1, "token": token}
+        index_elements=[table.c.team_id], set_={"token": insert.excluded.token}
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from app.errors import Conflict
 from app.extensions import db
+from app.generation import CHANGES_NOTHING
 
 KEY_LENGTH = 64
 T = TypeVar("T")
@@ -98,7 +99,7 @@ def lock(row: Any, column: InstrumentedAttribute[Any]) -> None:
         update(model)
         .where(model.id == row.id)
         .values({column.key: column})
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{CHANGES_NOTHING: True})
     )
     db.session.refresh(row)
 

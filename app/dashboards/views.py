@@ -13,10 +13,9 @@ from app.accounts import service as accounts
 from app.dashboards import service
 from app.dashboards.forms import DashboardFilterForm
 from app.dashboards.presenting import coach_charts, ramp_charts
-from app.generation import kept
+from app.generation import kept, team_tokens
 from app.lookup import parse_id
 from app.outcomes import service as outcomes
-from app.outcomes.service.summary import outcomes_summary
 from app.outcomes.summary import RampSummary
 from app.pagination import PageRequest
 
@@ -65,22 +64,19 @@ class _RampFigures:
 
 
 def _figures(filters: service.Filters) -> _RampFigures:
-    dashboard = service.ramp_dashboard(current_user, filters)
+    """Each part from its teams' shares, worked out again only for the teams written to."""
+    tokens = team_tokens()
+    dashboard = service.ramp_dashboard(current_user, filters, tokens=tokens)
+    summary = None
+    if outcomes.can_see_outcomes(current_user):
+        today = accounts.local_today(current_user)
+        summary = service.ramp_outcomes(current_user, filters, today, tokens)
     return _RampFigures(
-        cohorts=service.cohort_choices(current_user),
+        cohorts=service.cohort_choices(current_user, tokens),
         dashboard=dashboard,
         charts=ramp_charts(dashboard),
-        outcomes=_outcomes(filters),
+        outcomes=summary,
     )
-
-
-def _outcomes(filters: service.Filters) -> RampSummary | None:
-    """The ramp outcomes of the same reps, for those who may see outcomes."""
-    if not outcomes.can_see_outcomes(current_user):
-        return None
-    cohort = f"{filters.cohort:%Y-%m}" if filters.cohort else ""
-    kept_reps = outcomes.RepFilters(team_id=filters.team_id, role=filters.role, cohort=cohort)
-    return outcomes_summary(current_user, kept_reps, accounts.local_today(current_user))
 
 
 @bp.get("/coaches")

@@ -10,6 +10,8 @@ the same plan day), ``coaches`` (cadence, waits, follow-through), ``sqldates`` (
 arithmetic that compiles for SQLite and PostgreSQL).
 """
 
+# Registers which team each written row belongs to (figures kept per team).
+from app.dashboards.service import scopes as _scopes  # noqa: F401
 from app.dashboards.service.coaches import (
     COACH_SORTS,
     CadencePoint,
@@ -24,6 +26,7 @@ from app.dashboards.service.coaches import (
 )
 from app.dashboards.service.cohorts import CohortComparison, CohortFigures, compare_cohorts
 from app.dashboards.service.filters import Filters, cohort_choices, role_choices
+from app.dashboards.service.outcomes import ramp_outcomes
 from app.dashboards.service.ramp import (
     FUNNEL,
     PLAN_WEEKS,
@@ -58,6 +61,7 @@ __all__ = [
     "compare_cohorts",
     "median_of",
     "ramp_dashboard",
+    "ramp_outcomes",
     "require_see_coaches",
     "role_choices",
 ]

@@ -8,9 +8,10 @@ out. The most pressing come first: by weight, then by overdue count, then by nam
 
 A thousand reps are not read for ten: one statement weighs every kept rep (their status from
 the plan summaries, :mod:`app.plans.service.statuses`, and their reasons from their own
-attempts, commitments and debriefs, read rep by rep through indexes), sorts them and keeps
-the first ten with the total and the names of the stages they failed (stage keys are slugs:
-a space separates them).
+attempts, commitments and debriefs, read rep by rep through indexes), ranks them within
+their team and keeps each team's first ten with the team's total and the names of the stages
+they failed (stage keys are slugs: a space separates them). The dashboard merges the teams'
+first tens (kept per team) into the first ten of all.
 """
 
 from __future__ import annotations
@@ -117,8 +118,9 @@ _FIGURES = _figures()
 
 
 def _ranked(reps: Select[Any]) -> Select[Any]:
-    """The reps who need attention, weighed, most pressing first: the first ten, with the
-    total and the names of the stages they failed."""
+    """The reps who need attention, weighed, most pressing first within their team: each
+    team's first ten, with the team's total and the names of the stages they failed.
+    ``reps``: a query of people with their ``team`` (:func:`..ramp.of_teams`)."""
     # Materialized: each rep's figures worked out once, not again where the ranking reads them.
     weighed = plans.with_active_plan(reps.add_columns(*_FIGURES))
     kept = weighed.cte("weighed").prefix_with("MATERIALIZED")
@@ -161,10 +163,11 @@ def _ranked(reps: Select[Any]) -> Select[Any]:
         else_=0,
     ).label("overdue")
     on_a_plan = status.in_([s.value for s in RepStatus if s not in _LEFT_OUT])
-    ranked = (
+    needing = (
         select(
             kept.c.id,
             kept.c.full_name,
+            kept.c.team,
             status,
             weight,
             overdue,
@@ -172,36 +175,42 @@ def _ranked(reps: Select[Any]) -> Select[Any]:
             kept.c.missed,
             last_debrief,
             quiet,
-            func.count().over().label("total"),
         )
         .where(on_a_plan, weight > 0)
-        # By the labels: each figure is worked out once per rep, not again to sort.
-        .order_by(weight.desc(), overdue.desc(), kept.c.full_name, kept.c.id)
-        .limit(ATTENTION_SHOWN)
-        .subquery("ranked")
+        .subquery("needing")
     )
-    # The failed stages' names for the ten only (a stage failed twice is named twice).
+    # By the columns: each figure is worked out once per rep, not again to rank.
+    order = (needing.c.weight.desc(), needing.c.overdue.desc(), needing.c.full_name, needing.c.id)
+    ranked = select(
+        needing,
+        func.row_number().over(partition_by=needing.c.team, order_by=order).label("place"),
+        func.count().over(partition_by=needing.c.team).label("total"),
+    ).subquery("ranked")
+    # The failed stages' names for the first ten only (a stage failed twice is named twice).
     stages = (
         _failed_since(bindparam("failed_since", type_=DateTime))
         .with_only_columns(func.aggregate_strings(CertificationAttempt.stage, " "))
         .where(CertificationAttempt.rep_id == ranked.c.id)
         .scalar_subquery()
     )
-    order = (ranked.c.weight.desc(), ranked.c.overdue.desc(), ranked.c.full_name, ranked.c.id)
-    return select(ranked, stages.label("failed_stages")).order_by(*order)
+    return (
+        select(ranked, stages.label("failed_stages"))
+        .where(ranked.c.place <= ATTENTION_SHOWN)
+        .order_by(ranked.c.team, ranked.c.place)
+    )
 
 
 # The ranking of a query of people (unordered), kept per whose reps and which filters.
 ATTENTION = plans.StatementMemo(_ranked)
 
 
-def attention_list(
+def attention_by_team(
     ranking: Select[Any], statuses: dict[str, Any], moment: datetime, today: date
-) -> AttentionList:
-    """The first ten reps of ``ranking`` (from :data:`ATTENTION`) who need attention, and how
-    many do. ``statuses``: :func:`plans.status_parameters` at ``moment``. ``today`` is the UTC
-    date the recent reasons count back from; the statuses, the overdue counts and the day of
-    each plan are on each rep's own today."""
+) -> dict[int, AttentionList]:
+    """Each team's first ten reps of ``ranking`` (from :data:`ATTENTION`) who need attention,
+    and how many do. ``statuses``: :func:`plans.status_parameters` at ``moment``, and the
+    ``teams``. ``today`` is the UTC date the recent reasons count back from; the statuses,
+    the overdue counts and the day of each plan are on each rep's own today."""
     given = dict(statuses)
     for position, day in enumerate(plans.possible_todays(moment)):
         given[f"calendar_start_{position}"] = _latest_start_past(NO_DEBRIEF_DAYS, day, False)
@@ -211,9 +220,14 @@ def attention_list(
     )
     given["missed_since"] = today - timedelta(days=RECENT_DAYS)
     given["debriefed_since"] = today - timedelta(days=NO_DEBRIEF_DAYS)
-    lines = db.session.connection().execute(ranking, given).all()
-    shown = tuple(_item(line, today) for line in lines)
-    return AttentionList(shown, lines[0].total if lines else 0)
+    by_team: dict[int, list[Any]] = {}
+    for line in db.session.connection().execute(ranking, given):
+        by_team.setdefault(line.team, []).append(line)
+    names = stage_names()
+    return {
+        team: AttentionList(tuple(_item(line, today, names) for line in lines), lines[0].total)
+        for team, lines in by_team.items()
+    }
 
 
 def _latest_start_past(day: int, today: date, business_days: bool) -> date:
@@ -225,7 +239,7 @@ def _latest_start_past(day: int, today: date, business_days: bool) -> date:
     return start
 
 
-def _item(line: Any, today: date) -> Attention:
+def _item(line: Any, today: date, names: dict[str, str]) -> Attention:
     """A ranked line as the list shows it: the reasons in words, most pressing first."""
     status = RepStatus(line.status)
     item = Attention(line.id, line.full_name, status, line.overdue, weight=line.weight)
@@ -233,7 +247,6 @@ def _item(line: Any, today: date) -> Attention:
         plural = "s" if line.overdue != 1 else ""
         late = " (at risk)" if status is RepStatus.AT_RISK else ""
         item.reasons.append(f"{line.overdue} overdue milestone{plural}{late}")
-    names = stage_names()
     for stage in sorted(set(line.failed_stages.split(" ")) if line.failed_stages else ()):
         item.reasons.append(f"Did not pass {names.get(stage, stage)} certification")
     if line.missed:

@@ -5,16 +5,23 @@ Everything is counted in SQL over the same reps as the team list (``plans.reps_s
 fixed number of queries whatever the number of reps: the statuses from the plan summaries by
 the team list's own expression (:mod:`app.plans.service.statuses`, the rules of
 :mod:`app.plans.status`), who needs attention ranked in SQL (:mod:`.attention`), the rest
-from GROUP BY queries. No rep's row is read in Python but the ten listed.
+from GROUP BY queries.
+
+Each is counted per team, and the dashboard is the sum of the teams' shares: their counts
+added, their heatmap rows put together, the first ten of each team merged into the first ten
+of all. The shares are kept (:func:`app.generation.kept_by_team`): after a rep's milestone is
+ticked, only that rep's team is counted again, not a thousand reps.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, func, literal, select
+from sqlalchemy import Date, Select, and_, bindparam, case, func, select
 
 from app.accounts.models import Team, User
 from app.certification.models import CertificationAttempt
@@ -22,11 +29,19 @@ from app.coaching.followthrough import Outcome
 from app.coaching.models import Commitment
 from app.curriculum.service import stage_names
 from app.dashboards.models import PLAN_WEEKS, plan_week_tallies
-from app.dashboards.service.attention import ATTENTION, Attention, attention_list
+from app.dashboards.service.attention import (
+    ATTENTION,
+    ATTENTION_SHOWN,
+    Attention,
+    AttentionList,
+    attention_by_team,
+)
 from app.dashboards.service.cohorts import CohortComparison, compare_cohorts
 from app.dashboards.service.filters import Filters
 from app.dashboards.service.tallies import WEEKS, on_time, plan_week
+from app.dashboards.service.teams import TEAM, of_teams, teams_shown
 from app.extensions import db
+from app.generation import NO_TEAM, TeamTokens, kept_by_team
 from app.plans import service as plans
 from app.plans.models import Milestone, Plan
 from app.plans.status import RepStatus
@@ -35,8 +50,6 @@ COMMITMENT_DAYS = 90  # commitments kept: those due in the last 90 days
 HEATMAP_MAX_REPS = 60  # more reps than this are shown by team
 
 FUNNEL = (RepStatus.ON_TRACK, RepStatus.BEHIND, RepStatus.AT_RISK)
-# The funnel's and the attention list's statements, kept per whose reps and which filters.
-_FUNNELS = plans.StatementMemo(plans.status_count_query)
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,18 @@ class CommitmentsKept:
         return (self.kept + self.partly / 2) / reviewed if reviewed else None
 
 
+@dataclass
+class TeamShare:
+    """One team's share of the dashboard: what the whole is summed and merged from."""
+
+    funnel: dict[RepStatus, int] = field(default_factory=lambda: dict.fromkeys(RepStatus, 0))
+    heat: tuple[HeatCell, ...] = ()  # the team's heatmap row (none: nothing due yet)
+    team_name: str = "No team"
+    certifications: dict[str, tuple[int, int]] = field(default_factory=dict)  # passed, tried
+    commitments: dict[Outcome | None, int] = field(default_factory=dict)
+    attention: AttentionList = field(default_factory=lambda: AttentionList((), 0))
+
+
 @dataclass(frozen=True)
 class RampDashboard:
     filters: Filters
@@ -111,131 +136,262 @@ class RampDashboard:
     comparison: CohortComparison | None
 
 
-def ramp_dashboard(actor: User, filters: Filters, now: datetime | None = None) -> RampDashboard:
-    """The dashboard of the reps ``actor`` may see (a coach's own, HR's and admins' all)."""
+def ramp_dashboard(
+    actor: User, filters: Filters, now: datetime | None = None, tokens: TeamTokens | None = None
+) -> RampDashboard:
+    """The dashboard of the reps ``actor`` may see (a coach's own, HR's and admins' all): the
+    sum of their teams' shares, each worked out again only when its team was written to.
+    ``tokens``: the teams' tokens, when the caller has read them already."""
     moment = now or datetime.now(UTC)
     today = moment.astimezone(UTC).date()
     team_filters = filters.team_filters()
-    rep_ids = plans.rep_ids_seen(actor, team_filters)  # checks the actor may see a team
-    key = plans.reps_seen_key(actor, team_filters)
+    plans.rep_ids_seen(actor, team_filters)  # checks the actor may see a team
+    every_team = plans.TeamFilters(role=filters.role, cohort=filters.cohort)
+    key = (plans.reps_seen_key(actor, every_team), today)
 
-    def reps() -> Select[Any]:
-        return plans.reps_seen(actor, team_filters).order_by(None)
+    def shares_of(teams: list[int]) -> dict[int, TeamShare]:
+        return team_shares(actor, every_team, teams, moment)
 
-    given = plans.status_parameters(moment)
-    funnel = plans.count_by_status(_FUNNELS.get(key, reps), given)
+    teams = teams_shown(filters.team_id, tokens)
+    shares = kept_by_team("dashboards.ramp", key, teams, shares_of, tokens, moment).values()
+    funnel = {status: sum(share.funnel[status] for share in shares) for status in RepStatus}
     count = sum(funnel.values())
-    attention = attention_list(ATTENTION.get(key, reps), given, moment, today)
+    attention = sorted(chain.from_iterable(share.attention.shown for share in shares), key=_rank)
     return RampDashboard(
         filters=filters,
         today=today,
         reps=count,
         funnel=funnel,
-        heatmap=_heatmap(rep_ids, today, by_team=count > HEATMAP_MAX_REPS),
-        certifications=_certifications(rep_ids, count, today),
-        commitments=_commitments(rep_ids, today),
-        attention=attention.shown,
-        attention_total=attention.total,
+        heatmap=_heatmap(actor, every_team, shares, teams, today, count > HEATMAP_MAX_REPS),
+        certifications=_certifications(shares, count),
+        commitments=_commitments(shares),
+        attention=tuple(attention[:ATTENTION_SHOWN]),
+        attention_total=sum(share.attention.total for share in shares),
         comparison=compare_cohorts(actor, filters, moment),
     )
 
 
-# The sums of every week's two tallies, built once: the statement is rebuilt per request.
+def _rank(item: Attention) -> tuple[int, int, str, int]:
+    """The attention list's order (as :mod:`.attention` ranks each team's in SQL)."""
+    return (-item.weight, -item.overdue, item.rep_name, item.rep_id)
+
+
+def team_shares(
+    actor: User, filters: plans.TeamFilters, teams: list[int], moment: datetime
+) -> dict[int, TeamShare]:
+    """The shares of ``teams`` (those with a rep the actor sees), a fixed number of
+    statements whatever the number of teams or reps, each built once per whose reps and
+    which filters (the teams and the dates are parameters)."""
+    today = moment.astimezone(UTC).date()
+    key = plans.reps_seen_key(actor, filters)
+
+    def reps() -> Select[Any]:
+        return of_teams(plans.reps_seen(actor, filters).order_by(None))
+
+    connection = db.session.connection()
+    given = plans.status_parameters(moment) | {"teams": teams}
+    shares: dict[int, TeamShare] = {}
+    for team, status, count in connection.execute(_FUNNELS.get(key, reps), given):
+        _share(shares, team).funnel[RepStatus(status)] = count
+    ranking = ATTENTION.get(key, reps)
+    for team, attention in attention_by_team(ranking, given, moment, today).items():
+        _share(shares, team).attention = attention
+    dates = {
+        "teams": teams,
+        "today": today,
+        "commitments_since": today - timedelta(days=COMMITMENT_DAYS),
+    }
+    every = connection.execute(_TEAM_HEAT.get(key, reps), dates).all()
+    for team, cells in _heat_rows(every, connection.execute(_TEAM_LATER.get(key, reps), dates)):
+        _share(shares, team).heat = cells
+    for team, stage, passed, tried in connection.execute(_CERTIFIED.get(key, reps), dates):
+        _share(shares, team).certifications[stage] = (passed, tried)
+    for team, outcome, count in connection.execute(_COMMITTED.get(key, reps), dates):
+        _share(shares, team).commitments[outcome] = count
+    named = {"team_ids": [team for team in shares if team != NO_TEAM]}
+    for team, name in connection.execute(_TEAM_NAMES, named):
+        shares[team].team_name = name
+    return shares
+
+
+def _share(shares: dict[int, TeamShare], team: int) -> TeamShare:
+    found = shares.get(team)
+    if found is None:
+        found = shares[team] = TeamShare()
+    return found
+
+
+def _funnel_query(reps: Select[Any]) -> Select[Any]:
+    """Each team's reps counted by status (the team list's expression)."""
+    kept = plans.with_active_plan(reps.add_columns(plans.STATUS.label("status")))
+    counted = kept.subquery()
+    team, status = counted.c.team, counted.c.status
+    return select(team, status, func.count()).group_by(team, status)
+
+
+_TODAY = bindparam("today", type_=Date)
+# The sums of every week's two tallies.
 _TALLY_SUMS = [
     func.sum(plan_week_tallies.c[f"{kind}_{n}"]) for kind in ("due", "on_time") for n in WEEKS
 ]
 
 
-def _heatmap(rep_ids: Select[Any], today: date, *, by_team: bool) -> Heatmap:
-    """Per rep (or team) and plan week: the milestones due before today and those done on
-    time. The plans' tallies count every milestone; those due today or later are taken away."""
-    group: Any = User.team_id if by_team else User.id
-    kept = (Plan.archived_at.is_(None), Plan.rep_id.in_(rep_ids))
-    every = (
-        select(group, *_TALLY_SUMS)
+def _active_plans_of(reps: Select[Any]) -> tuple[Any, ...]:
+    return (Plan.archived_at.is_(None), Plan.rep_id.in_(reps.with_only_columns(User.id)))
+
+
+def _heat_query(reps: Select[Any], *by: Any) -> Select[Any]:
+    """Per team (or rep and name: ``by``) and plan week: the milestones of the active plans,
+    and those done on time."""
+    columns: list[Any] = [*by, *_TALLY_SUMS]
+    return (
+        select(*columns)
         .select_from(plan_week_tallies)
         .join(Plan, Plan.id == plan_week_tallies.c.plan_id)
         .join(User, User.id == Plan.rep_id)
-        .where(*kept)
-        .group_by(group)
+        .where(*_active_plans_of(reps))
+        .group_by(*by)
     )
+
+
+def _not_yet_due_query(reps: Select[Any], by: Any) -> Select[Any]:
+    """Per team (or rep) and plan week: those of :func:`_heat_query` due today or later."""
     week = plan_week()
-    not_yet_due = (
-        select(group, week, func.count(), func.count(case((on_time(), 1))))
+    return (
+        select(by, week, func.count(), func.count(case((on_time(), 1))))
         .select_from(Milestone)
         .join(Plan, Plan.id == Milestone.plan_id)
         .join(User, User.id == Plan.rep_id)
-        .where(*kept, Milestone.due_date >= literal(today, Date))
-        .group_by(group, week)
+        .where(*_active_plans_of(reps), Milestone.due_date >= _TODAY)
+        .group_by(by, week)
     )
-    later: dict[tuple[Any, int], tuple[int, int]] = {
-        (key, number): (due, done) for key, number, due, done in db.session.execute(not_yet_due)
+
+
+def _certified_query(reps: Select[Any]) -> Select[Any]:
+    """Per team and sales stage, the reps with a valid pass and those who tried."""
+    valid_pass = and_(
+        CertificationAttempt.passed.is_(True),
+        func.coalesce(CertificationAttempt.expires_on, _TODAY) >= _TODAY,
+    )
+    columns: list[Any] = [
+        TEAM,
+        CertificationAttempt.stage,
+        func.count(func.distinct(case((valid_pass, CertificationAttempt.rep_id)))),
+        func.count(func.distinct(CertificationAttempt.rep_id)),
+    ]
+    return (
+        select(*columns)
+        .join(User, User.id == CertificationAttempt.rep_id)
+        .where(CertificationAttempt.rep_id.in_(reps.with_only_columns(User.id)))
+        .group_by(TEAM, CertificationAttempt.stage)
+    )
+
+
+def _committed_query(reps: Select[Any]) -> Select[Any]:
+    """Per team, the commitments due in the last 90 days by outcome (none yet: open)."""
+    columns: list[Any] = [TEAM, Commitment.outcome, func.count()]
+    return (
+        select(*columns)
+        .join(User, User.id == Commitment.rep_id)
+        .where(
+            Commitment.rep_id.in_(reps.with_only_columns(User.id)),
+            Commitment.due_on >= bindparam("commitments_since", type_=Date),
+            Commitment.due_on <= _TODAY,
+        )
+        .group_by(TEAM, Commitment.outcome)
+    )
+
+
+# Each part's statement, kept per whose reps and which filters (a query of people with their
+# team, :func:`of_teams`).
+_FUNNELS = plans.StatementMemo(_funnel_query)
+_TEAM_HEAT = plans.StatementMemo(lambda reps: _heat_query(reps, TEAM))
+_TEAM_LATER = plans.StatementMemo(lambda reps: _not_yet_due_query(reps, TEAM))
+_REP_HEAT = plans.StatementMemo(lambda reps: _heat_query(reps, User.id, User.full_name))
+_REP_LATER = plans.StatementMemo(lambda reps: _not_yet_due_query(reps, User.id))
+_CERTIFIED = plans.StatementMemo(_certified_query)
+_COMMITTED = plans.StatementMemo(_committed_query)
+_TEAM_NAMES = select(Team.id, Team.name).where(Team.id.in_(bindparam("team_ids", expanding=True)))
+
+
+HeatCells = tuple[HeatCell, ...]
+
+
+def _heat_rows(
+    every: Iterable[Any], later: Iterable[Any], named: bool = False
+) -> list[tuple[Any, HeatCells]]:
+    """Per team (or rep, ``named``: the key is then the rep and their name) and plan week,
+    the milestones due before today and those done on time: the plans' tallies count every
+    milestone; those due today or later are taken away. Those with nothing due yet are left
+    out."""
+    not_yet: dict[tuple[Any, int], tuple[int, int]] = {
+        (key, number): (due, done) for key, number, due, done in later
     }
-    cells: dict[Any, tuple[HeatCell, ...]] = {}
-    for key, *counts in db.session.execute(every):
+    rows = []
+    for line in every:
+        key, counts = (tuple(line[:2]), line[2:]) if named else (line[0], line[1:])
         row = []
         for n in WEEKS:
-            gone_due, gone_done = later.get((key, n), (0, 0))
+            gone_due, gone_done = not_yet.get((key[0] if named else key, n), (0, 0))
             row.append(HeatCell(counts[n - 1] - gone_due, counts[PLAN_WEEKS + n - 1] - gone_done))
         if any(cell.due for cell in row):
-            cells[key] = tuple(row)
-    labels = _labels(list(cells), by_team)
-    rows = [HeatRow(label=labels[key], cells=cells[key]) for key in cells]
+            rows.append((key, tuple(row)))
+    return rows
+
+
+def _heatmap(
+    actor: User,
+    filters: plans.TeamFilters,
+    shares: Iterable[TeamShare],
+    teams: list[int],
+    today: date,
+    by_team: bool,
+) -> Heatmap:
+    """Each team's row, or, for a few reps, each rep's, read afresh: a few reps' rows. (The
+    two statements are asked either way, of no team when the rows are the teams': a page
+    asks as many statements whatever the number of reps.)"""
+    key = plans.reps_seen_key(actor, filters)
+
+    def reps() -> Select[Any]:
+        return of_teams(plans.reps_seen(actor, filters).order_by(None))
+
+    connection = db.session.connection()
+    given = {"teams": [] if by_team else teams, "today": today}
+    every = connection.execute(_REP_HEAT.get(key, reps), given).all()
+    by_rep = _heat_rows(every, connection.execute(_REP_LATER.get(key, reps), given), named=True)
+    if by_team:
+        rows = [HeatRow(label=share.team_name, cells=share.heat) for share in shares if share.heat]
+    else:
+        rows = [HeatRow(label=name, cells=cells) for (_rep, name), cells in by_rep]
     rows.sort(key=lambda row: row.label.lower())
     return Heatmap(by="team" if by_team else "rep", rows=tuple(rows))
 
 
-def _labels(keys: list[Any], by_team: bool) -> dict[Any, str]:
-    """Names for the heatmap's rows: the teams' or the reps' (one query)."""
-    named = [key for key in keys if key is not None]
-    model: Any = Team if by_team else User
-    column = Team.name if by_team else User.full_name
-    query = select(model.id, column).where(model.id.in_(named))
-    found = {key: name for key, name in db.session.execute(query)}
-    return {key: found.get(key, "No team") for key in keys}
-
-
-def _certifications(rep_ids: Select[Any], reps: int, today: date) -> tuple[StageProgress, ...]:
+def _certifications(shares: Iterable[TeamShare], reps: int) -> tuple[StageProgress, ...]:
     """Per sales stage, the reps with a valid pass, those who tried without one, the rest."""
-    valid_pass = and_(
-        CertificationAttempt.passed.is_(True),
-        func.coalesce(CertificationAttempt.expires_on, literal(today, Date))
-        >= literal(today, Date),
-    )
-    query = (
-        select(
-            CertificationAttempt.stage,
-            func.count(func.distinct(case((valid_pass, CertificationAttempt.rep_id)))),
-            func.count(func.distinct(CertificationAttempt.rep_id)),
-        )
-        .where(CertificationAttempt.rep_id.in_(rep_ids))
-        .group_by(CertificationAttempt.stage)
-    )
-    counts = {stage: (passed, tried) for stage, passed, tried in db.session.execute(query)}
+    passed: dict[str, int] = {}
+    tried: dict[str, int] = {}
+    for share in shares:
+        for stage, (valid, any_attempt) in share.certifications.items():
+            passed[stage] = passed.get(stage, 0) + valid
+            tried[stage] = tried.get(stage, 0) + any_attempt
     return tuple(
         StageProgress(
             stage=key,
             name=name,
-            passed=counts.get(key, (0, 0))[0],
-            attempted=counts.get(key, (0, 0))[1] - counts.get(key, (0, 0))[0],
-            not_yet=reps - counts.get(key, (0, 0))[1],
+            passed=passed.get(key, 0),
+            attempted=tried.get(key, 0) - passed.get(key, 0),
+            not_yet=reps - tried.get(key, 0),
         )
         for key, name in stage_names().items()
     )
 
 
-def _commitments(rep_ids: Select[Any], today: date) -> CommitmentsKept:
-    """Commitments due in the last 90 days, by outcome (none yet: open)."""
-    query = (
-        select(Commitment.outcome, func.count())
-        .where(
-            Commitment.rep_id.in_(rep_ids),
-            Commitment.due_on >= today - timedelta(days=COMMITMENT_DAYS),
-            Commitment.due_on <= today,
-        )
-        .group_by(Commitment.outcome)
-    )
-    by_outcome = {key: value for key, value in db.session.execute(query)}
+def _commitments(shares: Iterable[TeamShare]) -> CommitmentsKept:
+    by_outcome: dict[Outcome | None, int] = {}
+    for share in shares:
+        for outcome, count in share.commitments.items():
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + count
     return CommitmentsKept(
         kept=by_outcome.get(Outcome.KEPT, 0),
         partly=by_outcome.get(Outcome.PARTLY, 0),

@@ -144,11 +144,15 @@ def line_row(line: Line, today: date) -> OutcomeRow:
 
 
 def judged_ramps(
-    reps: Select[Any], today: date, definition: Definition
+    reps: Select[Any],
+    today: date,
+    definition: Definition,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[list[RepRamp], list[date]]:
     """When each rep of ``reps`` with a start and targets ramped, and every rep's start (the
-    dashboard's summary, the drivers page): the same judgements, no attainments decoded."""
-    _rows, ramps, starts = _ramps(reps, today, definition)
+    dashboard's summary, the drivers page): the same judgements, no attainments decoded.
+    ``params``: those of ``reps``, a statement built once (the dashboard's, per team)."""
+    _rows, ramps, starts = _ramps(reps, today, definition, params)
     return ramps, starts
 
 
@@ -163,11 +167,14 @@ def fingerprinted_ramps(
 
 
 def _ramps(
-    reps: Select[Any], today: date, definition: Definition
+    reps: Select[Any],
+    today: date,
+    definition: Definition,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[list[Any], list[RepRamp], list[date]]:
     """The reps' rows as read, the ramps of those with a start and targets, and every start.
     Only the drivers page needs the rows' fingerprint: the dashboard's summary skips it."""
-    rows, fresh = _read(reps, today, definition, "ramps", _RAMP_COLUMNS)
+    rows, fresh = _read(reps, today, definition, "ramps", _RAMP_COLUMNS, params=params)
     ramps = []
     for row in rows:
         if row[0] in fresh:

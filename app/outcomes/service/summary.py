@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from app.accounts.models import User
-from app.outcomes.cohorts import cohort_of
+from app.outcomes.cohorts import RepRamp, cohort_of
 from app.outcomes.service.definition import current_definition, require_see_outcomes
 from app.outcomes.service.gathering import RepFilters, reps_query
 from app.outcomes.service.judgements import judged_ramps
@@ -21,7 +22,12 @@ def outcomes_summary(actor: User, filters: RepFilters, today: date) -> RampSumma
     if definition is None:  # no targets: nobody can ramp
         return ramp_summary([], today)
     ramps, _starts = judged_ramps(reps_query(actor, filters), today, definition)
-    cohort = filters.cohort
+    return summary_of_cohort(ramps, filters.cohort, today)
+
+
+def summary_of_cohort(ramps: Iterable[RepRamp], cohort: str, today: date) -> RampSummary:
+    """:func:`ramp_summary` of the reps who started in ``cohort`` ("2026-09", "2026-Q3";
+    empty: all)."""
     if cohort:
         ramps = [
             r
