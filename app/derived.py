@@ -53,6 +53,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
+from app.generation import placed_writes
+
 Later = Callable[[], int | None]
 """A key known only after the flush (the id of a row the flush inserts, or of its parent)."""
 
@@ -176,14 +178,15 @@ def _refresh_batched(session: Session) -> None:
     # Locked by the flushes that noted them, unless a savepoint's end let the locks go since.
     noted = {name: set(counts) for name, counts in batch.counted.items()} | batch.keys
     _lock(session, _Pending(locked=batch.locked), noted)
-    for table in _TABLES:
-        keys = batch.keys.pop(table.name, None)
-        if keys:
-            table.refresh(session, keys)
-        counts = batch.counted.pop(table.name, None)
-        while counts:
-            table.refresh(session, set(counts))
-            counts = Counter({key: times - 1 for key, times in counts.items() if times > 1})
+    with placed_writes(session):  # rewritten from rows their flushes placed in teams
+        for table in _TABLES:
+            keys = batch.keys.pop(table.name, None)
+            if keys:
+                table.refresh(session, keys)
+            counts = batch.counted.pop(table.name, None)
+            while counts:
+                table.refresh(session, set(counts))
+                counts = Counter({key: times - 1 for key, times in counts.items() if times > 1})
 
 
 def previous(row: object, attribute: str) -> set[Any]:
@@ -302,16 +305,17 @@ def _refresh(session: Session, _context: UOWTransaction) -> None:
         pending.keys[name].update(key for find in later if (key := find()) is not None)
     _lock(session, pending, pending.keys)
     batch: _Batch | None = session.info.get(_BATCHED)
-    for table in _TABLES:
-        keys = pending.keys.get(table.name)
-        if not keys:
-            continue
-        if batch is None:
-            table.refresh(session, keys)
-        elif table.refresh in _REWRITES:
-            batch.keys[table.name].update(keys)
-        else:
-            batch.counted[table.name].update(keys)  # once each, however many rows noted it
+    with placed_writes(session):  # rewritten from rows this flush placed in teams
+        for table in _TABLES:
+            keys = pending.keys.get(table.name)
+            if not keys:
+                continue
+            if batch is None:
+                table.refresh(session, keys)
+            elif table.refresh in _REWRITES:
+                batch.keys[table.name].update(keys)
+            else:
+                batch.counted[table.name].update(keys)  # once each, however many noted it
 
 
 @event.listens_for(Session, "before_commit")

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from itertools import chain
@@ -326,6 +327,20 @@ def _place_rows(session: Session, _flush: UOWTransaction, _instances: Any) -> No
                 later.append(team)
             else:
                 teams.add(NO_TEAM if team is None else team)
+
+
+@contextmanager
+def placed_writes(session: Session) -> Iterator[None]:
+    """Writes made within are placed already: the derived tables (:mod:`app.derived`)
+    rewritten from the rows a flush placed in their teams (or wrote broadly)."""
+    info = session.connection().info
+    flushing = info.get(_FLUSHING)
+    info[_FLUSHING] = True
+    try:
+        yield
+    finally:
+        if not flushing:
+            info.pop(_FLUSHING, None)
 
 
 @event.listens_for(Session, "after_flush_postexec")

@@ -29,8 +29,10 @@ def _ids(url: str) -> dict[str, object]:
     """Whom and what to ask for: coach1, a rep of theirs mid-ramp, a passed attempt of theirs."""
     engine = create_engine(url)
     with engine.connect() as db:
-        coach = db.execute(text("SELECT id FROM users WHERE email = :e"), {"e": f"coach1@{DOMAIN}"})
-        coach_id = coach.scalar_one()
+        coach = db.execute(
+            text("SELECT id, team_id FROM users WHERE email = :e"), {"e": f"coach1@{DOMAIN}"}
+        ).one()
+        coach_id = coach.id
         reps = db.execute(
             text("SELECT id, email, start_date FROM users WHERE coach_id = :c ORDER BY id"),
             {"c": coach_id},
@@ -69,6 +71,7 @@ def _ids(url: str) -> dict[str, object]:
     return {
         "rep_id": rep.id, "rep_email": rep.email, "attempt_id": attempt, "coach_id": coach_id,
         "stage": stage or "discovery", "calibration": calibration or "discovery",
+        "team_id": coach.team_id or 0,
     }  # fmt: skip
 
 
@@ -139,20 +142,31 @@ def pages(ids: dict[str, object]) -> list[Page]:
     ]
 
 
-def _someone_writes(url: str) -> Callable[[], None]:
-    """What any writing transaction does to the data's generation, and so to every figure
-    kept under it: without changing a row a page shows, so every round reads the same."""
+def _a_rep_writes(url: str, team_id: int) -> Callable[[], None]:
+    """What a transaction that wrote rows of a rep of coach1's team (a milestone ticked, a
+    debrief recorded) does to the data's generation and that team's, and so to every figure
+    kept under them: the statements of ``app.generation``'s commit hook, without changing a
+    row a page shows, so every round reads the same. The figures kept per team then work
+    out that team's share again (and all of the coach's own), those kept whole everything."""
     engine = create_engine(url)
 
     def write() -> None:
+        token = {"token": secrets.randbits(63), "team": team_id}
         with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO team_generations (team_id, token) VALUES (:team, :token) "
+                    "ON CONFLICT (team_id) DO UPDATE SET token = excluded.token"
+                ),
+                token,
+            )
             connection.execute(
                 text(
                     "INSERT INTO data_generation (id, writes, token) VALUES (1, 1, :token) "
                     "ON CONFLICT (id) DO UPDATE SET writes = data_generation.writes + 1, "
                     "token = excluded.token"
                 ),
-                {"token": secrets.randbits(63)},
+                token,
             )
 
     return write
@@ -180,7 +194,7 @@ def run(database_url: str, prefix: str) -> list[Figure]:
         login = Browser(base)
         login_answer = login.get("/login")
         note(f"{prefix}: GET /login runs {login_answer.queries} queries")
-        write = _someone_writes(database_url)
+        write = _a_rep_writes(database_url, int(str(ids["team_id"])))
         for page in pages(ids):
             figures += measure(prefix, login, people[page.who], page, write)
         figures += exports.run(prefix, database_url, settings, login, people["hr"])

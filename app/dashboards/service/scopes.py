@@ -44,10 +44,17 @@ def _team_of_rep(session: Session, rep_id: int | None) -> int | None:
     return rep.team_id if rep is not None else None
 
 
+def _before(row: Any, attribute: str) -> set[Any]:
+    """The parent ids ``row`` had before this flush: what the attribute held (a parent set
+    through the relationship reaches the attribute only during the flush) and what it held
+    before it was set."""
+    return {*previous(row, attribute), getattr(row, attribute)} - {None}
+
+
 def _of_reps(row: Any, attribute: str = "rep_id") -> list[TeamOf]:
     session = _session(row)
     return [
-        *(_told(session, rep) for rep in previous(row, attribute)),
+        *(_told(session, rep) for rep in _before(row, attribute)),
         lambda: _team_of_rep(session, getattr(row, attribute)),
     ]
 
@@ -61,7 +68,7 @@ def _through(parent: type, attribute: str, up: Callable[[Session, Any], int | No
 
     def teams(row: Any) -> Iterable[TeamOf]:
         session = _session(row)
-        formers = list(previous(row, attribute))
+        formers = _before(row, attribute)
 
         def told(parent_id: Any) -> Callable[[], int | None]:
             return lambda: up(session, session.get(parent, parent_id))
@@ -103,9 +110,10 @@ def _debrief_team(session: Session, debrief: Debrief | None) -> int | None:
 
 
 def _user_teams(user: User) -> list[TeamOf]:
-    """The person's team, and the one they left (None too: the reps with no team)."""
+    """The person's team, and the one they left (None too: the reps with no team), however
+    it was set (a team set through the relationship reaches ``team_id`` in the flush)."""
     left: list[int | None] = list(inspect(user).attrs.team_id.history.deleted)
-    return [*left, user.team_id]
+    return [*left, user.team_id, lambda: user.team_id]
 
 
 def _team_itself(team: Team) -> list[TeamOf]:
