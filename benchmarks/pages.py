@@ -13,6 +13,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import cast
 
 from sqlalchemy import create_engine, text
 
@@ -194,7 +195,7 @@ def run(database_url: str, prefix: str) -> list[Figure]:
         login = Browser(base)
         login_answer = login.get("/login")
         note(f"{prefix}: GET /login runs {login_answer.queries} queries")
-        write = _a_rep_writes(database_url, int(str(ids["team_id"])))
+        write = _a_rep_writes(database_url, cast(int, ids["team_id"]))
         for page in pages(ids):
             figures += measure(prefix, login, people[page.who], page, write)
         figures += exports.run(prefix, database_url, settings, login, people["hr"])
