@@ -27,11 +27,11 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    cast,
     delete,
     false,
     func,
     or_,
-    type_coerce,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -63,9 +63,10 @@ _JUDGED = (
     OutcomeJudgement.score_tenths,
 )
 # The columns each reader asks of the judgements, built once (so are the statements reading
-# them, per reps query: see :func:`derived`). The attainments as stored text, decoded here:
-# SQLAlchemy's JSON type costs more.
-_SHARES_TEXT = type_coerce(OutcomeJudgement.attainments, Text)
+# them, per reps query: see :func:`derived`). The attainments as stored text, decoded here
+# (many at once, see :func:`decoded_all`): SQLAlchemy's JSON type costs more, and a CAST, not
+# a mere type_coerce, since psycopg would decode a json column's thousand values one by one.
+_SHARES_TEXT = cast(OutcomeJudgement.attainments, Text)
 _LINE_COLUMNS = (*_JUDGED[:7], _SHARES_TEXT, _JUDGED[8])
 _RAMP_COLUMNS = (*_JUDGED[:3], _JUDGED[6], OutcomeJudgement.attainments.is_not(None))
 _RAMPED_COLUMNS = (*_JUDGED[:3], _JUDGED[6], _SHARES_TEXT)
