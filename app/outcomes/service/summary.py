@@ -7,7 +7,7 @@ from datetime import date
 from app.accounts.models import User
 from app.outcomes.cohorts import cohort_of
 from app.outcomes.service.definition import current_definition, require_see_outcomes
-from app.outcomes.service.gathering import RepFilters, reps_query
+from app.outcomes.service.gathering import RepFilters, kept_reps_query
 from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.summary import RampSummary, ramp_summary
 
@@ -23,7 +23,7 @@ def outcomes_summary(actor: User, filters: RepFilters, today: date) -> RampSumma
     # Without the reps' team (not judged on) nor their order (the summary is counts and a
     # median): one join and a sort fewer for PostgreSQL, whose planning is most of what the
     # statement costs for a coach's twenty reps.
-    reps = reps_query(actor, filters, with_team=False).order_by(None)
+    reps = kept_reps_query(actor, filters, with_team=False, ordered=False)
     ramps, _starts = judged_ramps(reps, today, definition)
     cohort = filters.cohort
     if cohort:
