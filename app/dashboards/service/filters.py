@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.accounts.models import User
 from app.curriculum.models import PlanTemplate
@@ -40,15 +41,24 @@ def role_choices() -> list[str]:
 
 def cohort_choices(actor: User) -> list[date]:
     """The months the actor's reps' active plans started in, newest first (one query)."""
+    plans.require_see_team(actor)
+    everyone = plans.TeamFilters()
+    query = _COHORTS.get(
+        plans.reps_seen_key(actor, everyone), lambda: plans.rep_ids_seen(actor, everyone)
+    )
+    return [date(int(text[:4]), int(text[5:7]), 1) for text in db.session.scalars(query)]
+
+
+def _cohorts_query(rep_ids: Select[Any]) -> Select[Any]:
     month = month_of(Plan.start_date)
-    query = (
+    return (
         select(month)
-        .where(
-            Plan.archived_at.is_(None),
-            Plan.rep_id.in_(plans.rep_ids_seen(actor, plans.TeamFilters())),
-        )
+        .where(Plan.archived_at.is_(None), Plan.rep_id.in_(rep_ids))
         .group_by(month)
         .order_by(month.desc())
         .limit(COHORTS_OFFERED)
     )
-    return [date(int(text[:4]), int(text[5:7]), 1) for text in db.session.scalars(query)]
+
+
+# Built once per whose reps: the dashboard asks on every view it works out anew.
+_COHORTS = plans.StatementMemo(_cohorts_query)
