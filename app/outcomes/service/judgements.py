@@ -245,6 +245,7 @@ def _read(
     def build() -> Select[Any]:
         stamp = func.coalesce(OutcomeStamp.stamp, 0)
         fenced = _fenced(reps) if db.session.get_bind().dialect.name == "postgresql" else None
+        rep_id: Any  # the ORM attribute, or the CTE's column
         if fenced is None:
             selected, rep_id, query = list(reps.selected_columns), User.id, reps
         else:
