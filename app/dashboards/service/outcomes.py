@@ -16,7 +16,7 @@ from app.generation import TeamTokens, kept_by_team
 from app.outcomes import service as outcomes
 from app.outcomes.cohorts import RepRamp
 from app.outcomes.service.definition import current_definition
-from app.outcomes.service.gathering import reps_query
+from app.outcomes.service.gathering import kept_reps_query
 from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.service.summary import summary_of_cohort
 from app.outcomes.summary import RampSummary, ramp_summary
@@ -42,7 +42,8 @@ def ramp_outcomes(
     every_team = outcomes.RepFilters(role=filters.role)
 
     def reps() -> Select[Any]:
-        return reps_query(actor, every_team)
+        # Without the team's name and the order, as the outcomes summary reads them.
+        return kept_reps_query(actor, every_team, with_team=False, ordered=False)
 
     def ramps_of(teams: list[int]) -> dict[int, list[RepRamp]]:
         given = {"teams": teams}

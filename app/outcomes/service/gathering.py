@@ -37,7 +37,7 @@ from app.metrics.models import (
 from app.metrics.service.summaries import current_start, plan_of_rep, ramp_month_of
 from app.outcomes.service.sqldates import day_after
 from app.plans.models import MeasureKind, Milestone, MilestoneStatus, Plan
-from app.plans.service import TeamFilters, reps_seen
+from app.plans.service import StatementMemo, TeamFilters, reps_seen, reps_seen_key
 
 # The firsts, by the metric whose first non-zero day they are.
 FIRSTS: tuple[tuple[str, str], ...] = tuple(
@@ -98,6 +98,28 @@ def reps_query(actor: User | None, filters: RepFilters, with_team: bool = True) 
     if filters.role:
         query = query.where(func.upper(PlanTemplate.role) == filters.role.strip().upper())
     return query
+
+
+# The reps queries of the outcomes pages and the dashboard's summary, kept per whose reps and
+# which filters: see :func:`kept_reps_query`.
+_KEPT_REPS = StatementMemo(lambda reps: reps)
+
+
+def kept_reps_query(
+    actor: User | None, filters: RepFilters, with_team: bool = True, ordered: bool = True
+) -> Select[Any]:
+    """:func:`reps_query` (without its order unless ``ordered``), built once per whose reps
+    and which filters, and kept: so are the statements :func:`derived` from it, which every
+    view after a write would otherwise build and key again (more Python than the database
+    takes to run them for a coach's reps). The cohort is no part of it."""
+    seen = TeamFilters(team_id=filters.team_id, search=filters.search)
+    key = (reps_seen_key(actor, seen), filters.role, with_team, ordered)
+
+    def build() -> Select[Any]:
+        query = reps_query(actor, filters, with_team)
+        return query if ordered else query.order_by(None)
+
+    return _KEPT_REPS.get(key, build)
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from app.outcomes.cohorts import (
 )
 from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
-from app.outcomes.service.gathering import RepFilters, reps_query
+from app.outcomes.service.gathering import RepFilters, kept_reps_query
 from app.outcomes.service.judgements import Line, decoded_all, judged_lines, judged_rows, line_row
 from app.outcomes.service.judging import OutcomeRow
 from app.pagination import Page, PageRequest, paginate_rows
@@ -64,7 +64,7 @@ def outcome_rows(
     """
     require_see_outcomes(actor)
     definition = definition or current_definition()
-    rows = judged_rows(reps_query(actor, filters), today, definition)
+    rows = judged_rows(kept_reps_query(actor, filters), today, definition)
     if filters.cohort:
         rows = [row for row in rows if _in_cohort(row, filters.cohort)]
     return rows
@@ -107,7 +107,8 @@ def outcomes_page(
     """
     require_see_outcomes(actor)
     definition = current_definition()
-    everyone = judged_lines(reps_query(actor, _without_cohort(filters)), today, definition)
+    reps = kept_reps_query(actor, _without_cohort(filters))
+    everyone = judged_lines(reps, today, definition)
     kept = [line for line in everyone if _line_in_cohort(line, filters.cohort)]
     lines = paginate_rows(kept, request, LINE_SORT_KEYS)
     return OutcomesPage(
@@ -182,10 +183,9 @@ def attainment_lines(
 
 
 def _line(label: str, shares: Sequence[list[float]], months: int) -> AttainmentLine:
-    by_month: list[list[float]] = [[] for _ in range(months)]
-    for found in shares:  # one pass over the reps, each month's shares gathered
-        for month, share in enumerate(found[:months]):
-            by_month[month].append(share)
+    # One comprehension per month (the reps in the same order): a thousand reps' months are
+    # gathered at the comprehensions' pace, not one append at a time.
+    by_month = [[found[month] for found in shares if len(found) > month] for month in range(months)]
     return AttainmentLine(label, tuple(median_or_none(values) for values in by_month))
 
 

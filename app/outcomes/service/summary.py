@@ -8,7 +8,7 @@ from datetime import date
 from app.accounts.models import User
 from app.outcomes.cohorts import RepRamp, cohort_of
 from app.outcomes.service.definition import current_definition, require_see_outcomes
-from app.outcomes.service.gathering import RepFilters, reps_query
+from app.outcomes.service.gathering import RepFilters, kept_reps_query
 from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.summary import RampSummary, ramp_summary
 
@@ -21,7 +21,11 @@ def outcomes_summary(actor: User, filters: RepFilters, today: date) -> RampSumma
     definition = current_definition()
     if definition is None:  # no targets: nobody can ramp
         return ramp_summary([], today)
-    ramps, _starts = judged_ramps(reps_query(actor, filters), today, definition)
+    # Without the reps' team (not judged on) nor their order (the summary is counts and a
+    # median): one join and a sort fewer for PostgreSQL, whose planning is most of what the
+    # statement costs for a coach's twenty reps.
+    reps = kept_reps_query(actor, filters, with_team=False, ordered=False)
+    ramps, _starts = judged_ramps(reps, today, definition)
     return summary_of_cohort(ramps, filters.cohort, today)
 
 
