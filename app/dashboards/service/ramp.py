@@ -116,6 +116,7 @@ class TeamShare:
 
     funnel: dict[RepStatus, int] = field(default_factory=lambda: dict.fromkeys(RepStatus, 0))
     heat: tuple[HeatCell, ...] = ()  # the team's heatmap row (none: nothing due yet)
+    rep_heat: list[HeatRow] = field(default_factory=list)  # its reps' (nothing due: left out)
     team_name: str = "No team"
     certifications: dict[str, tuple[int, int]] = field(default_factory=dict)  # passed, tried
     commitments: dict[Outcome | None, int] = field(default_factory=dict)
@@ -162,7 +163,7 @@ def ramp_dashboard(
         today=today,
         reps=count,
         funnel=funnel,
-        heatmap=_heatmap(actor, every_team, shares, teams, today, count > HEATMAP_MAX_REPS),
+        heatmap=_heatmap(shares, by_team=count > HEATMAP_MAX_REPS),
         certifications=_certifications(shares, count),
         commitments=_commitments(shares),
         attention=tuple(attention[:ATTENTION_SHOWN]),
@@ -201,9 +202,12 @@ def team_shares(
         "today": today,
         "commitments_since": today - timedelta(days=COMMITMENT_DAYS),
     }
-    every = connection.execute(_TEAM_HEAT.get(key, reps), dates).all()
-    for team, cells in _heat_rows(every, connection.execute(_TEAM_LATER.get(key, reps), dates)):
-        _share(shares, team).heat = cells
+    every = connection.execute(_HEAT.get(key, reps), dates).all()
+    later = connection.execute(_NOT_YET_DUE.get(key, reps), dates)
+    for (team, _rep, name), cells in _heat_rows(every, later):
+        _share(shares, team).rep_heat.append(HeatRow(label=name, cells=cells))
+    for share in shares.values():
+        share.heat = _summed(row.cells for row in share.rep_heat)
     for team, stage, passed, tried in connection.execute(_CERTIFIED.get(key, reps), dates):
         _share(shares, team).certifications[stage] = (passed, tried)
     for team, outcome, count in connection.execute(_COMMITTED.get(key, reps), dates):
@@ -240,30 +244,29 @@ def _active_plans_of(reps: Select[Any]) -> tuple[Any, ...]:
     return (Plan.archived_at.is_(None), Plan.rep_id.in_(reps.with_only_columns(User.id)))
 
 
-def _heat_query(reps: Select[Any], *by: Any) -> Select[Any]:
-    """Per team (or rep and name: ``by``) and plan week: the milestones of the active plans,
+def _heat_query(reps: Select[Any]) -> Select[Any]:
+    """Per rep (with their team and name) and plan week: the milestones of their active plan,
     and those done on time."""
-    columns: list[Any] = [*by, *_TALLY_SUMS]
+    columns: list[Any] = [TEAM, User.id, User.full_name, *_TALLY_SUMS]
     return (
         select(*columns)
         .select_from(plan_week_tallies)
         .join(Plan, Plan.id == plan_week_tallies.c.plan_id)
         .join(User, User.id == Plan.rep_id)
         .where(*_active_plans_of(reps))
-        .group_by(*by)
+        .group_by(TEAM, User.id, User.full_name)
     )
 
 
-def _not_yet_due_query(reps: Select[Any], by: Any) -> Select[Any]:
-    """Per team (or rep) and plan week: those of :func:`_heat_query` due today or later."""
+def _not_yet_due_query(reps: Select[Any]) -> Select[Any]:
+    """Per rep and plan week: those of :func:`_heat_query` due today or later."""
     week = plan_week()
     return (
-        select(by, week, func.count(), func.count(case((on_time(), 1))))
+        select(Plan.rep_id, week, func.count(), func.count(case((on_time(), 1))))
         .select_from(Milestone)
         .join(Plan, Plan.id == Milestone.plan_id)
-        .join(User, User.id == Plan.rep_id)
         .where(*_active_plans_of(reps), Milestone.due_date >= _TODAY)
-        .group_by(by, week)
+        .group_by(Plan.rep_id, week)
     )
 
 
@@ -305,10 +308,8 @@ def _committed_query(reps: Select[Any]) -> Select[Any]:
 # Each part's statement, kept per whose reps and which filters (a query of people with their
 # team, :func:`of_teams`).
 _FUNNELS = plans.StatementMemo(_funnel_query)
-_TEAM_HEAT = plans.StatementMemo(lambda reps: _heat_query(reps, TEAM))
-_TEAM_LATER = plans.StatementMemo(lambda reps: _not_yet_due_query(reps, TEAM))
-_REP_HEAT = plans.StatementMemo(lambda reps: _heat_query(reps, User.id, User.full_name))
-_REP_LATER = plans.StatementMemo(lambda reps: _not_yet_due_query(reps, User.id))
+_HEAT = plans.StatementMemo(_heat_query)
+_NOT_YET_DUE = plans.StatementMemo(_not_yet_due_query)
 _CERTIFIED = plans.StatementMemo(_certified_query)
 _COMMITTED = plans.StatementMemo(_committed_query)
 _TEAM_NAMES = select(Team.id, Team.name).where(Team.id.in_(bindparam("team_ids", expanding=True)))
@@ -317,52 +318,36 @@ _TEAM_NAMES = select(Team.id, Team.name).where(Team.id.in_(bindparam("team_ids",
 HeatCells = tuple[HeatCell, ...]
 
 
-def _heat_rows(
-    every: Iterable[Any], later: Iterable[Any], named: bool = False
-) -> list[tuple[Any, HeatCells]]:
-    """Per team (or rep, ``named``: the key is then the rep and their name) and plan week,
-    the milestones due before today and those done on time: the plans' tallies count every
-    milestone; those due today or later are taken away. Those with nothing due yet are left
-    out."""
-    not_yet: dict[tuple[Any, int], tuple[int, int]] = {
-        (key, number): (due, done) for key, number, due, done in later
+def _heat_rows(every: Iterable[Any], later: Iterable[Any]) -> list[tuple[Any, HeatCells]]:
+    """Per rep and plan week, the milestones due before today and those done on time: the
+    plans' tallies count every milestone; those due today or later are taken away. Reps
+    with nothing due yet are left out. Keyed by (team, rep, name)."""
+    not_yet: dict[tuple[int, int], tuple[int, int]] = {
+        (rep, number): (due, done) for rep, number, due, done in later
     }
     rows = []
-    for line in every:
-        key, counts = (tuple(line[:2]), line[2:]) if named else (line[0], line[1:])
+    for team, rep, name, *counts in every:
         row = []
         for n in WEEKS:
-            gone_due, gone_done = not_yet.get((key[0] if named else key, n), (0, 0))
+            gone_due, gone_done = not_yet.get((rep, n), (0, 0))
             row.append(HeatCell(counts[n - 1] - gone_due, counts[PLAN_WEEKS + n - 1] - gone_done))
         if any(cell.due for cell in row):
-            rows.append((key, tuple(row)))
+            rows.append(((team, rep, name), tuple(row)))
     return rows
 
 
-def _heatmap(
-    actor: User,
-    filters: plans.TeamFilters,
-    shares: Iterable[TeamShare],
-    teams: list[int],
-    today: date,
-    by_team: bool,
-) -> Heatmap:
-    """Each team's row, or, for a few reps, each rep's, read afresh: a few reps' rows. (The
-    two statements are asked either way, of no team when the rows are the teams': a page
-    asks as many statements whatever the number of reps.)"""
-    key = plans.reps_seen_key(actor, filters)
+def _summed(rows: Iterable[HeatCells]) -> HeatCells:
+    """A team's row: its reps' cells added up, week by week (none: no rep)."""
+    weeks = list(zip(*rows, strict=True))
+    return tuple(HeatCell(sum(c.due for c in week), sum(c.on_time for c in week)) for week in weeks)
 
-    def reps() -> Select[Any]:
-        return of_teams(plans.reps_seen(actor, filters).order_by(None))
 
-    connection = db.session.connection()
-    given = {"teams": [] if by_team else teams, "today": today}
-    every = connection.execute(_REP_HEAT.get(key, reps), given).all()
-    by_rep = _heat_rows(every, connection.execute(_REP_LATER.get(key, reps), given), named=True)
+def _heatmap(shares: Iterable[TeamShare], *, by_team: bool) -> Heatmap:
+    """Each team's row, or, for a few reps, each rep's."""
     if by_team:
         rows = [HeatRow(label=share.team_name, cells=share.heat) for share in shares if share.heat]
     else:
-        rows = [HeatRow(label=name, cells=cells) for (_rep, name), cells in by_rep]
+        rows = [row for share in shares for row in share.rep_heat]
     rows.sort(key=lambda row: row.label.lower())
     return Heatmap(by="team" if by_team else "rep", rows=tuple(rows))
 
