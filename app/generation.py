@@ -162,10 +162,13 @@ class Generation(NamedTuple):
 
 
 class _KeptFigures:
-    """A bounded map shared by the threads of one process."""
+    """Bounded maps shared by the threads of one process. The teams' shares have their own:
+    figures kept whole are keyed by the generation, so every write adds entries that push
+    out older ones, and would push out the shares, which outlive writes by design."""
 
     def __init__(self) -> None:
         self.figures: LRUCache[Hashable, Any] = LRUCache(maxsize=KEPT_FIGURES)
+        self.shares: LRUCache[Hashable, Any] = LRUCache(maxsize=KEPT_FIGURES)
         self.lock = threading.Lock()
 
 
@@ -251,7 +254,7 @@ def kept_by_team(
     full_key = ("by team", name, key, tokens.broad, int(moment.timestamp()) // QUARTER_HOUR)
     store: _KeptFigures = current_app.extensions[_EXTENSION]
     with store.lock:
-        shares: dict[int, tuple[int, Any]] = store.figures.get(full_key, {})
+        shares: dict[int, tuple[int, Any]] = store.shares.get(full_key, {})
     token_of = tokens.teams.get
     stale = [team for team in wanted if shares.get(team, (None,))[0] != token_of(team, 0)]
     if stale:
@@ -259,7 +262,7 @@ def kept_by_team(
             fresh = compute(stale)
         shares = shares | {team: (token_of(team, 0), fresh.get(team, _MISSING)) for team in stale}
         with store.lock:
-            store.figures[full_key] = shares
+            store.shares[full_key] = shares
     return {team: shares[team][1] for team in wanted if shares[team][1] is not _MISSING}
 
 
@@ -295,6 +298,7 @@ def forget_kept_figures() -> None:
     store: _KeptFigures = current_app.extensions[_EXTENSION]
     with store.lock:
         store.figures.clear()
+        store.shares.clear()
 
 
 def has_written() -> bool:
