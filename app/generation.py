@@ -21,8 +21,9 @@ the service, CLI command or import: nothing has to remember to raise the generat
 
 Figures over a whole organisation are sums and merges of each team's share (the dashboard's
 counts, heatmap rows, the first ten of each team). So each team has a token too, drawn anew
-by every transaction that wrote rows of that team's reps, and :func:`kept_by_team` works out
-again only the shares of the teams written to. Which team a row belongs to is told by the
+by every transaction that wrote rows of that team's reps, and
+:func:`app.teamshares.kept_by_team` works out again only the shares of the teams written to.
+Which team a row belongs to is told by the
 feature that owns it (:func:`scoped`), for the rows an ORM flush writes. A write that cannot
 be placed in teams (a model nobody scoped, a Core statement outside a flush: an import, a
 bulk update) draws the broad token, and every team's share is worked out again.
@@ -49,9 +50,7 @@ from sqlalchemy import (
     bindparam,
     event,
     inspect,
-    literal,
     select,
-    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -99,12 +98,11 @@ _BROAD = "salesramp.wrote_broadly"  # a write no team's token can stand for
 _TEAMS = "salesramp.teams_written"  # the teams written to (0: reps with no team)
 _LATER = "salesramp.teams_later"  # rows' teams known only once the flush has run
 _FLUSHING = "salesramp.flushing"
-_GENERIC = "salesramp.generic_plans"  # this transaction plans statements once
 CHANGES_NOTHING = "salesramp_changes_nothing"
 """An execution option for a statement that writes a row to itself (to lock it)."""
 NO_TEAM = 0
 _EXTENSION = "salesramp.kept_figures"
-_MISSING = object()
+MISSING = object()
 
 
 class DataGeneration(db.Model):  # type: ignore[name-defined]
@@ -161,7 +159,7 @@ class Generation(NamedTuple):
     token: int
 
 
-class _KeptFigures:
+class KeptFigures:
     """Bounded maps shared by the threads of one process. The teams' shares have their own:
     figures kept whole are keyed by the generation, so every write adds entries that push
     out older ones, and would push out the shares, which outlive writes by design."""
@@ -172,9 +170,15 @@ class _KeptFigures:
         self.lock = threading.Lock()
 
 
+def kept_store() -> KeptFigures:
+    """This process's kept figures (:mod:`app.teamshares` keeps the teams' shares there)."""
+    store: KeptFigures = current_app.extensions[_EXTENSION]
+    return store
+
+
 def init_kept_figures(app: Flask) -> None:
     """Each app keeps its own figures (a test's app starts with none)."""
-    app.extensions[_EXTENSION] = _KeptFigures()
+    app.extensions[_EXTENSION] = KeptFigures()
 
 
 def current_generation() -> Generation:
@@ -195,10 +199,10 @@ def kept(name: str, key: Hashable, compute: Callable[[], T], now: datetime | Non
     moment = now or datetime.now(UTC)
     quarter = int(moment.timestamp()) // QUARTER_HOUR
     full_key = (name, key, current_generation().token, quarter)
-    store: _KeptFigures = current_app.extensions[_EXTENSION]
+    store = kept_store()
     with store.lock:
-        found = store.figures.get(full_key, _MISSING)
-    if found is not _MISSING:
+        found = store.figures.get(full_key, MISSING)
+    if found is not MISSING:
         kept_value: T = found
         return kept_value
     value = compute()
@@ -207,95 +211,10 @@ def kept(name: str, key: Hashable, compute: Callable[[], T], now: datetime | Non
     return value
 
 
-class TeamTokens(NamedTuple):
-    broad: int
-    teams: dict[int, int]  # every team's token, :data:`NO_TEAM` included
-
-
-def team_tokens() -> TeamTokens:
-    """The broad token and every team's (one statement): each team of the ``teams`` table
-    and :data:`NO_TEAM`, with 0 for a team never written to."""
-    query = union_all(
-        select(literal(-1), DataGeneration.broad_token).where(DataGeneration.id == 1),
-        select(literal(NO_TEAM), literal(0)),
-        select(TeamGeneration.team_id, TeamGeneration.token),
-        select(db.metadata.tables["teams"].c.id, literal(0)),
-    )
-    broad, teams = 0, {}
-    for team, token in db.session.execute(query):
-        if team == -1:
-            broad = token
-        elif token or team not in teams:
-            teams[team] = token
-    return TeamTokens(broad, teams)
-
-
-def kept_by_team(
-    name: str,
-    key: Hashable,
-    teams: Iterable[int],
-    compute: Callable[[list[int]], dict[int, T]],
-    tokens: TeamTokens | None = None,
-    now: datetime | None = None,
-) -> dict[int, T]:
-    """Each of ``teams``' share of some figures: ``compute(teams)`` returns them for the
-    teams asked, and is asked only for those whose token moved on (or the broad token, or
-    the quarter hour) since this process kept their share for the same ``name`` and
-    ``key``. A transaction that has written is given every share afresh.
-
-    ``compute`` must return plain values (no rows bound to a session), never changed after;
-    a team it leaves out has no share (it is kept as such).
-    """
-    wanted = list(dict.fromkeys(teams))
-    if has_written():
-        return compute(wanted)
-    tokens = tokens or team_tokens()
-    moment = now or datetime.now(UTC)
-    full_key = ("by team", name, key, tokens.broad, int(moment.timestamp()) // QUARTER_HOUR)
-    store: _KeptFigures = current_app.extensions[_EXTENSION]
-    with store.lock:
-        shares: dict[int, tuple[int, Any]] = store.shares.get(full_key, {})
-    token_of = tokens.teams.get
-    stale = [team for team in wanted if shares.get(team, (None,))[0] != token_of(team, 0)]
-    if stale:
-        with _planned_once():
-            fresh = compute(stale)
-        shares = shares | {team: (token_of(team, 0), fresh.get(team, _MISSING)) for team in stale}
-        with store.lock:
-            store.shares[full_key] = shares
-    return {team: shares[team][1] for team in wanted if shares[team][1] is not _MISSING}
-
-
-@contextmanager
-def _planned_once() -> Iterator[None]:
-    """On PostgreSQL, the shares' statements prepared at once and planned once per
-    connection (a generic plan): they are asked again and again for a team and a day, and
-    planning each anew (the app's ``force_custom_plan``, see ``app._postgresql_plans``)
-    costs more than running it for one team. psycopg prepares a statement from its fifth
-    execution in a connection, which a pool of connections may take long to reach: within,
-    from its first. The plan setting is the transaction's (a view's, with little left to
-    ask), set once; the preparing is put back after. Measured in ``make bench`` after a
-    write, on PostgreSQL: HR's dashboard 6.25x -> 5.12x, the coach's 5.75x -> 4.12x."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    if not connection.info.get(_GENERIC):
-        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
-        connection.info[_GENERIC] = True
-    driver: Any = connection.connection.dbapi_connection
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = 0
-    try:
-        yield
-    finally:
-        driver.prepare_threshold = threshold
-
-
 def forget_kept_figures() -> None:
     """Drop what this process keeps, so that the next view works its figures out (the query
     count tests count that work, not the kept copy)."""
-    store: _KeptFigures = current_app.extensions[_EXTENSION]
+    store = kept_store()
     with store.lock:
         store.figures.clear()
         store.shares.clear()
@@ -402,7 +321,7 @@ def _start_unwritten(_session: Session, _transaction: Any, connection: Connectio
 
 
 def _forget(info: dict[Any, Any]) -> None:
-    for note in (_WROTE, _BROAD, _TEAMS, _LATER, _FLUSHING, _GENERIC):
+    for note in (_WROTE, _BROAD, _TEAMS, _LATER, _FLUSHING):
         info.pop(note, None)
 
 

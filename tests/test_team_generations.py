@@ -15,15 +15,10 @@ from app.certification.service import AssessmentEntry, submit_assessment
 from app.dashboards import service
 from app.dashboards.service import ramp
 from app.extensions import db
-from app.generation import (
-    NO_TEAM,
-    current_generation,
-    forget_kept_figures,
-    kept_by_team,
-    team_tokens,
-)
+from app.generation import NO_TEAM, current_generation, forget_kept_figures
 from app.once import lock
 from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.teamshares import kept_by_team, team_tokens
 from tests.conftest import shipped_curriculum
 
 

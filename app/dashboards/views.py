@@ -13,11 +13,12 @@ from app.accounts import service as accounts
 from app.dashboards import service
 from app.dashboards.forms import DashboardFilterForm
 from app.dashboards.presenting import coach_charts, ramp_charts
-from app.generation import kept, team_tokens
+from app.generation import kept
 from app.lookup import parse_id
 from app.outcomes import service as outcomes
 from app.outcomes.summary import RampSummary
 from app.pagination import PageRequest
+from app.teamshares import team_tokens
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
 

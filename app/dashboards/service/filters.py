@@ -13,9 +13,9 @@ from app.curriculum.models import PlanTemplate
 from app.dashboards.service.sqldates import month_of
 from app.dashboards.service.teams import TEAM, of_teams, teams_shown
 from app.extensions import db
-from app.generation import TeamTokens, kept_by_team
 from app.plans import service as plans
 from app.plans.models import Plan
+from app.teamshares import TeamTokens, kept_by_team
 
 COHORTS_OFFERED = 24  # the last two years of start months
 

@@ -12,7 +12,6 @@ from app.accounts.models import User
 from app.dashboards.service.filters import Filters
 from app.dashboards.service.teams import TEAM, teams_shown
 from app.extensions import db
-from app.generation import TeamTokens, kept_by_team
 from app.outcomes import service as outcomes
 from app.outcomes.cohorts import RepRamp
 from app.outcomes.service.definition import current_definition
@@ -21,6 +20,7 @@ from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.service.summary import summary_of_cohort
 from app.outcomes.summary import RampSummary, ramp_summary
 from app.plans.service import StatementMemo
+from app.teamshares import TeamTokens, kept_by_team
 
 _REP_AND_TEAM: list[Any] = [User.id, TEAM]
 # The outcomes page's reps of some teams (bound as ``teams``), and each one's team: built

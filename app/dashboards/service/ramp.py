@@ -41,10 +41,11 @@ from app.dashboards.service.filters import Filters
 from app.dashboards.service.tallies import WEEKS, on_time, plan_week
 from app.dashboards.service.teams import TEAM, of_teams, teams_shown
 from app.extensions import db
-from app.generation import NO_TEAM, TeamTokens, kept_by_team
+from app.generation import NO_TEAM
 from app.plans import service as plans
 from app.plans.models import Milestone, Plan
 from app.plans.status import RepStatus
+from app.teamshares import TeamTokens, kept_by_team
 
 COMMITMENT_DAYS = 90  # commitments kept: those due in the last 90 days
 HEATMAP_MAX_REPS = 60  # more reps than this are shown by team

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func
 
 from app.accounts.models import User
-from app.generation import NO_TEAM, TeamTokens, team_tokens
+from app.generation import NO_TEAM
+from app.teamshares import TeamTokens, team_tokens
 
 TEAM = func.coalesce(User.team_id, NO_TEAM)
 

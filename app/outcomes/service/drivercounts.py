@@ -25,7 +25,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.outcomes.models import OutcomeDriverCount
 from app.outcomes.service.gathering import RepFilters
-from app.outcomes.service.judgements import KEPT_DAYS
+from app.outcomes.service.storing import KEPT_DAYS
 
 
 def scope_of(actor: User, filters: RepFilters) -> str | None:

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -29,13 +29,11 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
-    delete,
     false,
     func,
     or_,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts.models import User
@@ -46,32 +44,25 @@ from app.outcomes.ramp import MONTH_DAYS, month_last_day, ramp_day
 from app.outcomes.service.definition import Definition
 from app.outcomes.service.gathering import derived, gather
 from app.outcomes.service.judging import OutcomeRow, outcome_of
-from app.outcomes.service.milestonefacts import store_facts
+from app.outcomes.service.storing import (
+    JUDGED,
+    ramped_month_of,
+    store_judgements,
+    stored_shares,
+)
 from app.transaction import remembered
 
 # Judgements of a day this far back are kept for viewers in other time zones, then dropped.
-KEPT_DAYS = 2
 # The reps judged in this transaction whose judgements could not be stored.
 _UNSTORED = "outcomes.unstored_judgements"
-_JUDGED = (
-    OutcomeJudgement.stamp,
-    OutcomeJudgement.start,
-    OutcomeJudgement.role,
-    OutcomeJudgement.first_meeting,
-    OutcomeJudgement.first_opportunity,
-    OutcomeJudgement.first_deal,
-    OutcomeJudgement.ramped_month,
-    OutcomeJudgement.attainments,
-    OutcomeJudgement.score_tenths,
-)
 # The columns each reader asks of the judgements, built once (so are the statements reading
 # them, per reps query: see :func:`derived`). The attainments as stored text, decoded here
 # (many at once, see :func:`decoded_all`): SQLAlchemy's JSON type costs more, and a CAST, not
 # a mere type_coerce, since psycopg would decode a json column's thousand values one by one.
 _SHARES_TEXT = cast(OutcomeJudgement.attainments, Text)
-_LINE_COLUMNS = (*_JUDGED[:7], _SHARES_TEXT, _JUDGED[8])
-_RAMP_COLUMNS = (*_JUDGED[:3], _JUDGED[6], OutcomeJudgement.attainments.is_not(None))
-_RAMPED_COLUMNS = (*_JUDGED[:3], _JUDGED[6], _SHARES_TEXT)
+_LINE_COLUMNS = (*JUDGED[:7], _SHARES_TEXT, JUDGED[8])
+_RAMP_COLUMNS = (*JUDGED[:3], JUDGED[6], OutcomeJudgement.attainments.is_not(None))
+_RAMPED_COLUMNS = (*JUDGED[:3], JUDGED[6], _SHARES_TEXT)
 _RAMPED = OutcomeJudgement.ramped_month.is_not(None)
 _NOBODY = false()
 
@@ -111,8 +102,8 @@ def _line_of(row: OutcomeRow) -> Line:
         row.first_meeting,
         row.first_opportunity,
         row.first_deal,
-        _ramped_month(row),
-        _shares(row),
+        ramped_month_of(row),
+        stored_shares(row),
         row.score_tenths,
     )
 
@@ -231,7 +222,7 @@ def ramped_attainments(
 def judge_stale(reps: Select[Any], today: date, definition: Definition) -> int:
     """Judge the reps of ``reps`` whose judgement of ``today`` is missing or stale (the
     worker's warm-up); how many were judged."""
-    _rows, fresh = _read(reps, today, definition, "stale", _JUDGED[:3], _NOBODY)
+    _rows, fresh = _read(reps, today, definition, "stale", JUDGED[:3], _NOBODY)
     return len(fresh)
 
 
@@ -344,61 +335,10 @@ def _judge(
     try:
         # In a savepoint: storing is a cache's work, done by a read, so it must never fail it.
         with db.session.begin_nested():
-            _store(rows, stamps, today, definition)
+            store_judgements(rows, stamps, today, definition)
     except (OperationalError, IntegrityError):
         # Another writer kept the database past its busy timeout (SQLite's "database is
         # locked"), or a lock wait failed on PostgreSQL: the page shows what was judged, and
         # the next read (or the worker's warm-up) stores it.
         _unstored().update(ids)
     return rows
-
-
-def _store(
-    rows: dict[int, OutcomeRow], stamps: dict[int, int], today: date, definition: Definition
-) -> None:
-    """Write these reps' judgements and milestone facts, dropping their older days' ones."""
-    ids = sorted(stamps)
-    values = [_stored(row, stamps[row.rep_id], today, definition) for row in rows.values()]
-    table = OutcomeJudgement.__table__
-    db.session.connection().execute(
-        delete(table).where(table.c.rep_id.in_(ids), table.c.day < today - timedelta(KEPT_DAYS))
-    )
-    if values:
-        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(table)
-        replaced = {name: statement.excluded[name] for name in values[0] if name in _REPLACED}
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.rep_id, table.c.day, table.c.version], set_=replaced
-        )
-        db.session.connection().execute(statement, sorted(values, key=lambda v: v["rep_id"]))
-    store_facts(rows, today, definition.version, KEPT_DAYS)
-
-
-_REPLACED = frozenset(column.key for column in _JUDGED)
-
-
-def _ramped_month(row: OutcomeRow) -> int | None:
-    return row.ramped_day // MONTH_DAYS if row.ramped_day else None
-
-
-def _shares(row: OutcomeRow) -> list[float] | None:
-    """The attainments as stored: month 1 first."""
-    attainments = row.attainments
-    return None if attainments is None else [attainments[m] for m in sorted(attainments)]
-
-
-def _stored(row: OutcomeRow, stamp: int, today: date, definition: Definition) -> dict[str, Any]:
-    return {
-        "rep_id": row.rep_id,
-        "day": today,
-        "version": definition.version,
-        "stamp": stamp,
-        "start": row.start,
-        "role": row.role,
-        "first_meeting": row.first_meeting,
-        "first_opportunity": row.first_opportunity,
-        "first_deal": row.first_deal,
-        "ramped_month": _ramped_month(row),
-        "attainments": _shares(row),
-        "score_tenths": row.score_tenths,
-    }
