@@ -39,11 +39,6 @@ def _session(row: Any) -> Session:
     return session
 
 
-def _team_of_rep(session: Session, rep_id: int | None) -> int | None:
-    rep = session.get(User, rep_id) if rep_id is not None else None
-    return rep.team_id if rep is not None else None
-
-
 def _before(row: Any, attribute: str) -> set[Any]:
     """The parent ids ``row`` had before this flush: what the attribute held (a parent set
     through the relationship reaches the attribute only during the flush) and what it held
@@ -51,62 +46,55 @@ def _before(row: Any, attribute: str) -> set[Any]:
     return {*previous(row, attribute), getattr(row, attribute)} - {None}
 
 
-def _of_reps(row: Any, attribute: str = "rep_id") -> list[TeamOf]:
-    session = _session(row)
-    return [
-        *(_told(session, rep) for rep in _before(row, attribute)),
-        lambda: _team_of_rep(session, getattr(row, attribute)),
-    ]
+Up = Callable[[Session, Any], int | None]
+"""A parent row's team (None: the parent is gone, or has no team)."""
 
 
-def _told(session: Session, rep_id: int) -> Callable[[], int | None]:
-    return lambda: _team_of_rep(session, rep_id)
-
-
-def _through(parent: type, attribute: str, up: Callable[[Session, Any], int | None]) -> Any:
-    """Teams of a row whose ``attribute`` names a ``parent`` row, whose team ``up`` tells."""
+def _through(parent: type, attribute: str, up: Up) -> Any:
+    """Teams of a row whose ``attribute`` names a ``parent`` row, whose team ``up`` tells:
+    the parents it had before the flush, and the one it has after."""
 
     def teams(row: Any) -> Iterable[TeamOf]:
         session = _session(row)
-        formers = _before(row, attribute)
+
+        def team_of(parent_id: Any) -> int | None:
+            found = session.get(parent, parent_id) if parent_id is not None else None
+            return up(session, found)
 
         def told(parent_id: Any) -> Callable[[], int | None]:
-            return lambda: up(session, session.get(parent, parent_id))
+            return lambda: team_of(parent_id)
 
-        return [*(told(former) for former in formers), lambda: up(session, _current(row))]
-
-    def _current(row: Any) -> Any:
-        return _session(row).get(parent, getattr(row, attribute))
+        formers = [told(former) for former in _before(row, attribute)]
+        return [*formers, lambda: team_of(getattr(row, attribute))]
 
     return teams
 
 
-def _plan_team(session: Session, plan: Plan | None) -> int | None:
-    return _team_of_rep(session, plan.rep_id) if plan is not None else None
+def _person_team(_session: Session, person: User | None) -> int | None:
+    return person.team_id if person is not None else None
+
+
+RepsRow = Plan | CertificationAttempt | Debrief
+
+
+def _reps_row_team(session: Session, row: RepsRow | None) -> int | None:
+    """A plan's, an attempt's or a debrief's team: its rep's."""
+    return _person_team(session, session.get(User, row.rep_id)) if row is not None else None
 
 
 def _milestone_team(session: Session, milestone: Milestone | None) -> int | None:
-    return _plan_team(session, session.get(Plan, milestone.plan_id)) if milestone else None
-
-
-def _attempt_team(session: Session, attempt: CertificationAttempt | None) -> int | None:
-    return _team_of_rep(session, attempt.rep_id) if attempt is not None else None
+    plan = session.get(Plan, milestone.plan_id) if milestone is not None else None
+    return _reps_row_team(session, plan)
 
 
 def _assessment_team(session: Session, assessment: Assessment | None) -> int | None:
-    if assessment is None:
-        return None
-    return _attempt_team(session, session.get(CertificationAttempt, assessment.attempt_id))
+    attempt = session.get(CertificationAttempt, assessment.attempt_id) if assessment else None
+    return _reps_row_team(session, attempt)
 
 
 def _score_team(session: Session, score: Score | None) -> int | None:
-    if score is None:
-        return None
-    return _assessment_team(session, session.get(Assessment, score.assessment_id))
-
-
-def _debrief_team(session: Session, debrief: Debrief | None) -> int | None:
-    return _team_of_rep(session, debrief.rep_id) if debrief is not None else None
+    assessment = session.get(Assessment, score.assessment_id) if score is not None else None
+    return _assessment_team(session, assessment)
 
 
 def _user_teams(user: User) -> list[TeamOf]:
@@ -123,7 +111,7 @@ def _team_itself(team: Team) -> list[TeamOf]:
 def _register() -> None:
     scoped(User, _user_teams)
     scoped(Team, _team_itself)
-    scoped(UserRole, lambda row: _of_reps(row, "user_id"))
+    scoped(UserRole, _through(User, "user_id", _person_team))
     for by_rep in (
         Plan,
         CertificationAttempt,
@@ -137,14 +125,14 @@ def _register() -> None:
         ActivityRampStart,
         OutcomeStamp,
     ):
-        scoped(by_rep, _of_reps)
-    scoped(Milestone, _through(Plan, "plan_id", _plan_team))
-    scoped(PlanPause, _through(Plan, "plan_id", _plan_team))
+        scoped(by_rep, _through(User, "rep_id", _person_team))
+    scoped(Milestone, _through(Plan, "plan_id", _reps_row_team))
+    scoped(PlanPause, _through(Plan, "plan_id", _reps_row_team))
     scoped(MilestoneEvent, _through(Milestone, "milestone_id", _milestone_team))
-    scoped(Assessment, _through(CertificationAttempt, "attempt_id", _attempt_team))
+    scoped(Assessment, _through(CertificationAttempt, "attempt_id", _reps_row_team))
     scoped(Score, _through(Assessment, "assessment_id", _assessment_team))
     scoped(ScoreCorrection, _through(Score, "score_id", _score_team))
-    scoped(DebriefScore, _through(Debrief, "debrief_id", _debrief_team))
+    scoped(DebriefScore, _through(Debrief, "debrief_id", _reps_row_team))
 
 
 _register()
