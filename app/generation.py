@@ -167,6 +167,8 @@ class KeptFigures:
     def __init__(self) -> None:
         self.figures: LRUCache[Hashable, Any] = LRUCache(maxsize=KEPT_FIGURES)
         self.shares: LRUCache[Hashable, Any] = LRUCache(maxsize=KEPT_FIGURES)
+        # The time zones people are in, as read in a quarter hour (app.teamshares' clock).
+        self.zones: tuple[int, tuple[str, ...]] | None = None
         self.lock = threading.Lock()
 
 
@@ -218,6 +220,7 @@ def forget_kept_figures() -> None:
     with store.lock:
         store.figures.clear()
         store.shares.clear()
+        store.zones = None
 
 
 def has_written() -> bool:

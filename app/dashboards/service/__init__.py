@@ -37,6 +37,7 @@ from app.dashboards.service.ramp import (
     StageProgress,
     ramp_dashboard,
 )
+from app.dashboards.service.warming import warm_organisation_shares
 
 __all__ = [
     "COACH_SORTS",
@@ -64,4 +65,5 @@ __all__ = [
     "ramp_outcomes",
     "require_see_coaches",
     "role_choices",
+    "warm_organisation_shares",
 ]

@@ -16,7 +16,7 @@ ticked, only that rep's team is counted again, not a thousand reps.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -65,8 +65,17 @@ class HeatCell:
 
 @dataclass(frozen=True)
 class HeatRow:
+    """A row of the heatmap: per plan week (1 to PLAN_WEEKS), the milestones due and those
+    done on time. Kept as numbers: a thousand reps' rows are summed by team, and only the
+    rows shown are made into cells."""
+
     label: str
-    cells: tuple[HeatCell, ...]  # one per plan week, 1 to PLAN_WEEKS
+    due: tuple[int, ...]
+    on_time: tuple[int, ...]
+
+    @property
+    def cells(self) -> tuple[HeatCell, ...]:
+        return tuple(map(HeatCell, self.due, self.on_time))
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,7 @@ class TeamShare:
     """One team's share of the dashboard: what the whole is summed and merged from."""
 
     funnel: dict[RepStatus, int] = field(default_factory=lambda: dict.fromkeys(RepStatus, 0))
-    heat: tuple[HeatCell, ...] = ()  # the team's heatmap row (none: nothing due yet)
+    heat: HeatRow | None = None  # the team's heatmap row (none: nothing due yet)
     rep_heat: list[HeatRow] = field(default_factory=list)  # its reps' (nothing due: left out)
     team_name: str = "No team"
     certifications: dict[str, tuple[int, int]] = field(default_factory=dict)  # passed, tried
@@ -205,10 +214,10 @@ def team_shares(
     }
     every = connection.execute(_HEAT.get(key, reps), dates).all()
     later = connection.execute(_NOT_YET_DUE.get(key, reps), dates)
-    for (team, _rep, name), cells in _heat_rows(every, later):
-        _share(shares, team).rep_heat.append(HeatRow(label=name, cells=cells))
+    for team, row in _heat_rows(every, later):
+        _share(shares, team).rep_heat.append(row)
     for share in shares.values():
-        share.heat = _summed(row.cells for row in share.rep_heat)
+        share.heat = _summed(share.rep_heat)
     for team, stage, passed, tried in connection.execute(_CERTIFIED.get(key, reps), dates):
         _share(shares, team).certifications[stage] = (passed, tried)
     for team, outcome, count in connection.execute(_COMMITTED.get(key, reps), dates):
@@ -316,37 +325,41 @@ _COMMITTED = plans.StatementMemo(_committed_query)
 _TEAM_NAMES = select(Team.id, Team.name).where(Team.id.in_(bindparam("team_ids", expanding=True)))
 
 
-HeatCells = tuple[HeatCell, ...]
-
-
-def _heat_rows(every: Iterable[Any], later: Iterable[Any]) -> list[tuple[Any, HeatCells]]:
-    """Per rep and plan week, the milestones due before today and those done on time: the
-    plans' tallies count every milestone; those due today or later are taken away. Reps
-    with nothing due yet are left out. Keyed by (team, rep, name)."""
-    not_yet: dict[tuple[int, int], tuple[int, int]] = {
-        (rep, number): (due, done) for rep, number, due, done in later
-    }
+def _heat_rows(every: Iterable[Any], later: Iterable[Any]) -> list[tuple[int, HeatRow]]:
+    """Per rep (with their team) and plan week, the milestones due before today and those
+    done on time: the plans' tallies count every milestone; those due today or later are
+    taken away. Reps with nothing due yet are left out."""
+    weeks = PLAN_WEEKS
+    not_yet: dict[int, list[int]] = {}  # per rep: due, then done on time, week by week
+    for rep, number, due, done in later:
+        gone = not_yet.get(rep)
+        if gone is None:
+            gone = not_yet[rep] = [0] * (2 * weeks)
+        gone[number - 1], gone[weeks + number - 1] = due, done
     rows = []
     for team, rep, name, *counts in every:
-        row = []
-        for n in WEEKS:
-            gone_due, gone_done = not_yet.get((rep, n), (0, 0))
-            row.append(HeatCell(counts[n - 1] - gone_due, counts[PLAN_WEEKS + n - 1] - gone_done))
-        if any(cell.due for cell in row):
-            rows.append(((team, rep, name), tuple(row)))
+        gone = not_yet.get(rep)
+        if gone is not None:
+            counts = [count - taken for count, taken in zip(counts, gone, strict=True)]
+        due = tuple(counts[:weeks])
+        if any(due):
+            rows.append((team, HeatRow(name, due, tuple(counts[weeks:]))))
     return rows
 
 
-def _summed(rows: Iterable[HeatCells]) -> HeatCells:
-    """A team's row: its reps' cells added up, week by week (none: no rep)."""
-    weeks = list(zip(*rows, strict=True))
-    return tuple(HeatCell(sum(c.due for c in week), sum(c.on_time for c in week)) for week in weeks)
+def _summed(rows: list[HeatRow]) -> HeatRow | None:
+    """A team's row: its reps' rows added up, week by week (none: no rep)."""
+    if not rows:
+        return None
+    due = tuple(map(sum, zip(*(row.due for row in rows), strict=True)))
+    on_time = tuple(map(sum, zip(*(row.on_time for row in rows), strict=True)))
+    return HeatRow("", due, on_time)
 
 
 def _heatmap(shares: Iterable[TeamShare], *, by_team: bool) -> Heatmap:
     """Each team's row, or, for a few reps, each rep's."""
     if by_team:
-        rows = [HeatRow(label=share.team_name, cells=share.heat) for share in shares if share.heat]
+        rows = [replace(share.heat, label=share.team_name) for share in shares if share.heat]
     else:
         rows = [row for share in shares for row in share.rep_heat]
     rows.sort(key=lambda row: row.label.lower())
