@@ -2,7 +2,8 @@
 heatmap rows, first ten needing attention) are merged from each team's share, and a share is
 worked out again only when its team's token moved on (:mod:`app.generation` draws a team's
 token in every transaction that wrote rows of its reps, and the broad token for a write it
-cannot place in teams)."""
+cannot place in teams), or when a day turned in a time zone people are in. Each process keeps
+its own, and works the organisation's out before it serves (``app/serving.py``)."""
 
 from __future__ import annotations
 
@@ -65,8 +66,8 @@ def kept_by_team(
 ) -> dict[int, T]:
     """Each of ``teams``' share of some figures: ``compute(teams)`` returns them for the
     teams asked, and is asked only for those whose token moved on (or the broad token, or
-    the quarter hour) since this process kept their share for the same ``name`` and
-    ``key``. A transaction that has written is given every share afresh.
+    the day somewhere: :func:`_clock`) since this process kept their share for the same
+    ``name`` and ``key``. A transaction that has written is given every share afresh.
 
     ``compute`` must return plain values (no rows bound to a session), never changed after;
     a team it leaves out has no share (it is kept as such). What it works out may depend on
