@@ -27,9 +27,7 @@ def _counting_compute():
     return compute, asked
 
 
-def test_shares_hold_across_quarter_hours_until_a_day_turns_in_a_zone_people_are_in(
-    app, make_user
-):
+def test_shares_hold_across_quarter_hours_until_a_day_turns_in_a_zone_people_are_in(app, make_user):
     make_user(timezone="Asia/Tokyo")  # UTC+9: their day turns at 15:00 UTC
     make_user(timezone="UTC")
     compute, asked = _counting_compute()
@@ -63,9 +61,7 @@ def test_a_zone_someone_moves_to_counts_from_the_next_quarter_hour(app, make_use
     assert share(nine + timedelta(hours=6)) == 3  # and its day turning counts
 
 
-def test_on_postgresql_a_few_teams_are_planned_once_and_many_for_their_values(
-    app, make_team
-):
+def test_on_postgresql_a_few_teams_are_planned_once_and_many_for_their_values(app, make_team):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("plans are PostgreSQL's")
     teams = [make_team(f"Team {n}").id for n in range(GENERIC_PLAN_TEAMS + 1)]
