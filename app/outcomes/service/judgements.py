@@ -82,12 +82,18 @@ def judged_rows(reps: Select[Any], today: date, definition: Definition | None) -
 Line = tuple[Any, ...]
 
 
-def judged_lines(reps: Select[Any], today: date, definition: Definition | None) -> list[Line]:
+def judged_lines(
+    reps: Select[Any],
+    today: date,
+    definition: Definition | None,
+    params: Mapping[str, Any] | None = None,
+) -> list[Line]:
     """Every rep of ``reps`` as a :data:`Line`, in its order: the outcomes page sorts and
-    counts a thousand of these and builds an :class:`OutcomeRow` for one page only."""
+    counts a thousand of these and builds an :class:`OutcomeRow` for one page only.
+    ``params``: those ``reps`` binds (the page's, per team; only with a ``definition``)."""
     if definition is None:
         return [_line_of(row) for row in judged_rows(reps, today, definition)]
-    rows, fresh = _read(reps, today, definition, "lines", _LINE_COLUMNS)
+    rows, fresh = _read(reps, today, definition, "lines", _LINE_COLUMNS, params=params)
     return [_line_of(fresh[row[0]]) if row[0] in fresh else (*row[:5], *row[10:]) for row in rows]
 
 

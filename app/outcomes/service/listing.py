@@ -20,8 +20,9 @@ from app.outcomes.cohorts import (
 from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
 from app.outcomes.service.gathering import RepFilters, kept_reps_query
-from app.outcomes.service.judgements import Line, decoded_all, judged_lines, judged_rows, line_row
+from app.outcomes.service.judgements import Line, decoded_all, judged_rows, line_row
 from app.outcomes.service.judging import OutcomeRow
+from app.outcomes.service.teamlines import everyones_lines
 from app.pagination import Page, PageRequest, paginate_rows
 
 OUTCOME_SORTS = (
@@ -107,8 +108,7 @@ def outcomes_page(
     """
     require_see_outcomes(actor)
     definition = current_definition()
-    reps = kept_reps_query(actor, _without_cohort(filters))
-    everyone = judged_lines(reps, today, definition)
+    everyone = everyones_lines(actor, _without_cohort(filters), today, definition)
     kept = [line for line in everyone if _line_in_cohort(line, filters.cohort)]
     lines = paginate_rows(kept, request, LINE_SORT_KEYS)
     return OutcomesPage(

@@ -1,0 +1,116 @@
+"""The outcomes page's lines kept per team (app/outcomes/service/teamlines.py): after a write,
+only the teams written to are read again, and the page says what it says worked out afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import Role, Team, User
+from app.extensions import db
+from app.generation import NO_TEAM, forget_kept_figures
+from app.outcomes import service
+from app.outcomes.service import teamlines
+from app.pagination import PageRequest
+from app.plans.models import Milestone, MilestoneStatus, Plan
+from tests.outcomes.conftest import funnel_source, import_reps_days
+
+
+@pytest.fixture
+def teams(
+    make_team: Callable[..., Team], make_rep: Callable[..., User]
+) -> tuple[Team, Team, list[User]]:
+    """North and South with two reps each and a rep with no team, all with figures."""
+    north, south = make_team("North"), make_team("South")
+    reps = [make_rep(day_of_ramp=day) for day in (40, 95, 140, 200, 70)]
+    for rep, team in zip(reps, (north, north, south, south, None), strict=True):
+        rep.team = team
+    db.session.commit()
+    figures = {"meetings_booked": 9, "opportunities": 2, "deals_won": 1}
+    import_reps_days(funnel_source(), [(rep, [(3, figures), (33, figures)]) for rep in reps])
+    return north, south, reps
+
+
+def _tick(rep: User) -> None:
+    plan = db.session.scalar(select(Plan).where(Plan.rep_id == rep.id))
+    assert plan is not None
+    milestone = min(plan.milestones, key=lambda m: m.due_day)
+    milestone.status = MilestoneStatus.DONE
+    milestone.completed_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.commit()
+
+
+def _page(hr: User, sort: str = "team") -> service.OutcomesPage:
+    request = PageRequest(sort=sort, descending=False, number=1, per_page=50)
+    return service.outcomes_page(hr, service.RepFilters(), request, date.today())
+
+
+def _afresh(hr: User, sort: str = "team") -> service.OutcomesPage:
+    forget_kept_figures()
+    return _page(hr, sort)
+
+
+def test_after_a_write_only_that_teams_lines_are_read_again(
+    teams, make_user, monkeypatch: pytest.MonkeyPatch
+):
+    north, south, reps = teams
+    hr = make_user(Role.HR)
+    asked: list[list[int]] = []
+    judged_lines = teamlines.judged_lines
+
+    def recording(reps_query, today, definition, params=None):
+        asked.append(sorted(params["teams"]))
+        return judged_lines(reps_query, today, definition, params)
+
+    monkeypatch.setattr(teamlines, "judged_lines", recording)
+    forget_kept_figures()
+    first = _page(hr)
+    again = _page(hr)
+    _tick(reps[0])
+    after_a_write = _page(hr)
+
+    assert asked == [sorted([north.id, south.id, NO_TEAM]), [north.id]]
+    assert first == again
+    assert after_a_write.page.items == _afresh(hr).page.items
+
+
+@pytest.mark.parametrize("sort", ["team", "name", "start", "score"])
+def test_the_page_kept_per_team_equals_the_page_worked_out_afresh_after_each_write(
+    teams, make_user, sort: str
+):
+    north, south, reps = teams
+    hr = make_user(Role.HR)
+    forget_kept_figures()
+    writes: list[Callable[[], None]] = [
+        lambda: _tick(reps[2]),
+        lambda: setattr(north, "name", "North East"),  # a team renamed
+        lambda: setattr(reps[1], "team", south),  # a rep moved
+        lambda: setattr(reps[4], "team", north),  # a rep with no team given one
+        lambda: setattr(reps[3], "active", False),  # a rep leaving
+    ]
+    for write in writes:
+        _page(hr, sort)  # the shares kept before the write
+        write()
+        db.session.commit()
+        kept = _page(hr, sort)
+        afresh = _afresh(hr, sort)
+        assert kept.page.items == afresh.page.items
+        assert (kept.total, kept.ramped, kept.cohorts) == (
+            afresh.total,
+            afresh.ramped,
+            afresh.cohorts,
+        )
+        assert kept.curves == afresh.curves and kept.attainment == afresh.attainment
+    assert [row.team for row in _page(hr, "name").page.items].count("North East") == 2
+
+
+def test_a_team_filter_reads_that_team_only(teams, make_user):
+    north, _south, reps = teams
+    hr = make_user(Role.HR)
+    page = service.outcomes_page(
+        hr, service.RepFilters(team_id=north.id), PageRequest(), date.today()
+    )
+    assert {row.rep_id for row in page.page.items} == {reps[0].id, reps[1].id}
