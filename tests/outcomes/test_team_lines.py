@@ -15,7 +15,7 @@ from app.generation import NO_TEAM, forget_kept_figures
 from app.outcomes import service
 from app.outcomes.service import teamlines
 from app.pagination import PageRequest
-from app.plans.models import Milestone, MilestoneStatus, Plan
+from app.plans.models import MilestoneStatus, Plan
 from tests.outcomes.conftest import funnel_source, import_reps_days
 
 
