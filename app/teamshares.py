@@ -30,7 +30,7 @@ T = TypeVar("T")
 # At most this many teams worked out at once are planned generically (see _planned_once);
 # more (a process's first view, every team after a broad write) are planned for their values.
 GENERIC_PLAN_TEAMS = 5
-_GENERIC_PLANS = "salesramp.generic_plans"  # the transaction that plans statements once
+_PLAN_MODE = "salesramp.plan_mode"  # the transaction's plan_cache_mode, as the shares set it
 
 
 class TeamTokens(NamedTuple):
@@ -118,7 +118,7 @@ def _planned_once(generic: bool) -> Iterator[None]:
     ``app._postgresql_plans``) costs more than running it for one team. psycopg prepares a
     statement from its fifth execution in a connection, which a pool of connections may take
     long to reach: within, from its first. The plan setting is the transaction's (a view's,
-    with little left to ask), set when it changes; the preparing is put back after. Measured
+    with little left to ask), set once; the preparing is put back after. Measured
     in ``make bench`` after a write, on PostgreSQL: HR's dashboard 6.25x -> 5.12x, the
     coach's 5.75x -> 4.12x.
 
@@ -130,12 +130,13 @@ def _planned_once(generic: bool) -> Iterator[None]:
     if connection.dialect.name != "postgresql":
         yield
         return
-    transaction = db.session().get_transaction()
-    generic_now = db.session.info.get(_GENERIC_PLANS) is transaction
-    if generic != generic_now:  # the transaction's setting changed only when it must
-        mode = "force_generic_plan" if generic else "force_custom_plan"
+    # Set once per transaction whichever the mode (a view asks as many statements for five
+    # teams as for fifty), and again only if a later share needs the other.
+    mode = "force_generic_plan" if generic else "force_custom_plan"
+    setting = (db.session().get_transaction(), mode)
+    if db.session.info.get(_PLAN_MODE) != setting:
         connection.exec_driver_sql(f"SET LOCAL plan_cache_mode = {mode}")
-        db.session.info[_GENERIC_PLANS] = transaction if generic else None
+        db.session.info[_PLAN_MODE] = setting
     if not generic:
         yield
         return
