@@ -77,6 +77,17 @@ def test_a_rep_moved_raises_the_team_left_and_the_team_joined(make_team, make_re
     assert _moved(moved_once, team_tokens()) == {NO_TEAM, north.id}
 
 
+def test_a_rep_moved_by_team_id_raises_the_team_left_though_it_was_not_loaded(make_team, make_rep):
+    north, south = make_team("North"), make_team("South")
+    rep = _rep_in(north, make_rep)  # committed: every attribute expired
+    before = team_tokens()
+
+    rep.team_id = south.id  # as the admin's edit sets it
+    db.session.commit()
+
+    assert _moved(before, team_tokens()) == {north.id, south.id}
+
+
 def test_a_certification_raises_the_reps_team(make_team, make_rep, make_user):
     north, south = make_team("North"), make_team("South")
     coach = make_user(Role.COACH)

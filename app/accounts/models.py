@@ -70,8 +70,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     coach_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The team left is read even when the row was not loaded (active history): figures kept
+    # per team work out again the share of the team a rep left, not only the one joined.
     team_id: Mapped[int | None] = mapped_column(
-        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True, active_history=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
