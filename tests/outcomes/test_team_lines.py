@@ -1,5 +1,6 @@
-"""The outcomes page's lines kept per team (app/outcomes/service/teamlines.py): after a write,
-only the teams written to are read again, and the page says what it says worked out afresh."""
+"""The outcomes page's lines and the drivers page's ramps kept per team
+(app/outcomes/service/teamlines.py, teamramps.py): after a write, only the teams written to are
+read again, and the pages say what they say worked out afresh."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from app.accounts.models import Role, Team, User
 from app.extensions import db
 from app.generation import NO_TEAM, forget_kept_figures
 from app.outcomes import service
-from app.outcomes.service import teamlines
+from app.outcomes.service import teamlines, teamramps
+from app.outcomes.service.drivers import plan_drivers
 from app.pagination import PageRequest
 from app.plans.models import MilestoneStatus, Plan
 from tests.outcomes.conftest import funnel_source, import_reps_days
@@ -114,3 +116,32 @@ def test_a_team_filter_reads_that_team_only(teams, make_user):
         hr, service.RepFilters(team_id=north.id), PageRequest(), date.today()
     )
     assert {row.rep_id for row in page.page.items} == {reps[0].id, reps[1].id}
+
+
+def test_the_drivers_page_reads_again_only_the_teams_written_to(
+    teams, make_user, monkeypatch: pytest.MonkeyPatch
+):
+    north, south, reps = teams
+    hr = make_user(Role.HR)
+    asked: list[list[int]] = []
+    ramps_by = teamramps.fingerprinted_ramps_by
+
+    def recording(reps_query, today, definition, params, group_of):
+        asked.append(sorted(params["teams"]))
+        return ramps_by(reps_query, today, definition, params, group_of)
+
+    monkeypatch.setattr(teamramps, "fingerprinted_ramps_by", recording)
+    forget_kept_figures()
+    first = plan_drivers(hr, service.RepFilters(), date.today())
+    _tick(reps[2])
+    after_a_write = plan_drivers(hr, service.RepFilters(), date.today())
+    reps[0].team = south  # a move: both teams read again
+    db.session.commit()
+    after_a_move = plan_drivers(hr, service.RepFilters(), date.today())
+    forget_kept_figures()
+    afresh = plan_drivers(hr, service.RepFilters(), date.today())
+
+    assert asked[:3] == [sorted([north.id, south.id, NO_TEAM]), [south.id], [north.id, south.id]]
+    assert after_a_move == afresh
+    assert first.reps == after_a_write.reps == afresh.reps == len(reps)
+    assert first.ramped == after_a_write.ramped == afresh.ramped > 0

@@ -4,10 +4,10 @@ Counting a thousand reps' twenty thousand facts by part takes SQLite longer than
 the page. The count only changes when the facts of the reps counted change, and those are
 written with their judgements (:mod:`app.outcomes.service.milestonefacts`): the same reps with
 the same stamps, starts and roles have the same facts. So each count is kept with the
-fingerprint of the reps it counted (:func:`fingerprinted_ramps`), and used again only by a view
-whose reps have that very fingerprint; any write to one of them, or a rep joining or leaving
-the set (a new rep, one deactivated, moved to another team), makes a new fingerprint and a new
-count. Keeping it is a cache's work, done by a read: it never fails the page.
+fingerprint of the reps it counted (:mod:`app.outcomes.service.teamramps`), and used again
+only by a view whose reps have that very fingerprint; any write to one of them, or a rep
+joining or leaving the set (a new rep, one deactivated, moved to another team), makes a new
+fingerprint and a new count. Keeping it is a cache's work, done by a read: it never fails the page.
 """
 
 from __future__ import annotations

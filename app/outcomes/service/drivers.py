@@ -25,9 +25,10 @@ from app.outcomes.ramp import MONTH_DAYS
 from app.outcomes.service.definition import Definition, current_definition, require_see_outcomes
 from app.outcomes.service.drivercounts import kept_count, scope_of
 from app.outcomes.service.gathering import RepFilters, reps_query
-from app.outcomes.service.judgements import fingerprinted_ramps, month_cohort
+from app.outcomes.service.judgements import month_cohort
 from app.outcomes.service.listing import outcome_rows
 from app.outcomes.service.milestonefacts import counted_facts, titles_of
+from app.outcomes.service.teamramps import fingerprinted_team_ramps
 
 MILESTONE = "milestone"
 CERTIFICATION = "certification"
@@ -75,7 +76,8 @@ def plan_drivers(actor: User, filters: RepFilters, today: date) -> PlanDrivers:
         starts = [row.start for row in rows if row.start is not None]
     else:
         # Every cohort's reps, for the filter's choices; then the chosen cohort's, if any.
-        ramps, starts, fingerprint = fingerprinted_ramps(reps.order_by(None), today, definition)
+        unfiltered = replace(filters, cohort="")
+        ramps, starts, fingerprint = fingerprinted_team_ramps(actor, unfiltered, today, definition)
     measured = (
         [ramp for ramp in ramps if _in_cohort(ramp.start, filters.cohort)]
         if filters.cohort

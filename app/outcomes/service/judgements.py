@@ -156,14 +156,34 @@ def judged_ramps(
     return ramps, starts
 
 
-def fingerprinted_ramps(
-    reps: Select[Any], today: date, definition: Definition
-) -> tuple[list[RepRamp], list[date], str | None]:
-    """:func:`judged_ramps`, and a fingerprint of the reps as read (each one's id, stamp,
-    start and role): the same fingerprint, the same stored judgements and milestone facts.
-    None when one of them was judged afresh but could not be stored (their facts are not)."""
-    rows, ramps, starts = _ramps(reps, today, definition)
-    return ramps, starts, _fingerprint(rows)
+def fingerprinted_ramps_by(
+    reps: Select[Any],
+    today: date,
+    definition: Definition,
+    params: Mapping[str, Any],
+    group_of: Mapping[int, int],
+) -> dict[int, tuple[list[RepRamp], list[date], int | None]]:
+    """Per group of the reps of ``reps`` (``group_of``: each rep's, their team for the
+    drivers page's kept shares): the ramps of those with a start and targets, every start,
+    and a fingerprint of the reps as read (:func:`_fingerprint`, which groups add up). The
+    same fingerprint, the same stored judgements and milestone facts; None when one of them
+    was judged afresh but could not be stored (their facts are not). ``params``: those ``reps``
+    binds."""
+    rows, ramps, _starts = _ramps(reps, today, definition, params)
+    rows_of: dict[int, list[Any]] = {}
+    for row in rows:
+        rows_of.setdefault(group_of[row[0]], []).append(row)
+    ramps_of: dict[int, list[RepRamp]] = {}
+    for ramp in ramps:
+        ramps_of.setdefault(group_of[ramp.rep_id], []).append(ramp)
+    return {
+        group: (
+            ramps_of.get(group, []),
+            [row[3] for row in found if row[3] is not None],
+            _fingerprint(found),
+        )
+        for group, found in rows_of.items()
+    }
 
 
 def _ramps(
@@ -192,12 +212,21 @@ def _unstored() -> set[int]:
     return found
 
 
-def _fingerprint(rows: Sequence[Any]) -> str | None:
+FINGERPRINT_MODULUS = 2**256
+
+
+def _fingerprint(rows: Sequence[Any]) -> int | None:
+    """The sum of each rep's hash (of their id, stamp, start and role), modulo
+    :data:`FINGERPRINT_MODULUS`: the same for the same reps however they are grouped, so the
+    groups' fingerprints add up to the fingerprint of their reps together."""
     unstored = _unstored()
     if unstored and any(row[0] in unstored for row in rows):
         return None
-    reps = sorted(f"{row[0]} {row[6]} {row[3]} {row[4]}" for row in rows)
-    return hashlib.blake2b("\n".join(reps).encode(), digest_size=32).hexdigest()
+    total = 0
+    for row in rows:
+        rep = f"{row[0]} {row[6]} {row[3]} {row[4]}".encode()
+        total += int.from_bytes(hashlib.blake2b(rep, digest_size=32).digest(), "big")
+    return total % FINGERPRINT_MODULUS
 
 
 def ramped_attainments(
