@@ -101,6 +101,13 @@ class AwaitedSigner:
     since: datetime | None
 
 
+def is_overdue(status: AgreementStatus, sign_by: date | None, today: date) -> bool:
+    """An agreement still waiting for a signature after its "sign by" day (``today``: the
+    viewer's)."""
+    waiting = status in (AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
+    return waiting and sign_by is not None and today > sign_by
+
+
 class Agreement(db.Model):  # type: ignore[name-defined]
     """An agreement for one rep: a draft until sent, then frozen, signed and sealed."""
 
@@ -202,8 +209,7 @@ class Agreement(db.Model):  # type: ignore[name-defined]
 
     def is_overdue(self, today: date) -> bool:
         """Still waiting for a signature after its "sign by" day (``today``: the viewer's)."""
-        waiting = self.status in (AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP)
-        return waiting and self.sign_by is not None and today > self.sign_by
+        return is_overdue(self.status, self.sign_by, today)
 
     @property
     def is_frozen(self) -> bool:

@@ -11,8 +11,12 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
+from app.agreements import service
 from app.agreements.models import Agreement
 from app.extensions import db
+from app.generation import forget_kept_figures
+from tests.agreements.conftest import EVIDENCE
+from tests.querycount import counting_queries
 
 Login = Callable[[User], FlaskClient]
 
@@ -155,3 +159,28 @@ def test_to_sign_lists_what_waits_and_the_menu_counts_it(
     login(rep)
     page = client.get("/agreements/mine")
     assert page.text.count(f"/agreements/{waiting.id}/sign") == 2
+
+
+def test_the_list_is_kept_while_the_agreements_hold_and_shows_a_change_at_once(
+    client: FlaskClient,
+    login: Login,
+    hr: User,
+    make_agreement: Callable[..., Agreement],
+) -> None:
+    agreement = make_agreement()
+    other = make_agreement()
+    login(hr)
+    client.get("/agreements")
+    with counting_queries() as first:
+        shown = client.get("/agreements")
+    forget_kept_figures()
+    with counting_queries() as worked_out:
+        client.get("/agreements")
+    assert "Sent (2)" in shown.text and len(first) < len(worked_out)
+
+    service.void(hr, agreement, "Sent to the wrong rep by mistake.", EVIDENCE)
+    db.session.commit()
+
+    after = client.get("/agreements")
+    assert "Sent (1)" in after.text and "Voided (1)" in after.text
+    assert other.verification_code in after.text

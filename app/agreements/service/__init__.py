@@ -91,13 +91,10 @@ from app.agreements.service.finding import (
     DEFAULT_SORT,
     SORTS,
     AgreementFilters,
-    AgreementList,
     agreements_of,
     find_by_code,
     get_agreement,
     list_agreements,
-    list_page,
-    status_counts,
     waiting_count_statement,
     waiting_for,
     waiting_for_coaches,
@@ -105,6 +102,12 @@ from app.agreements.service.finding import (
     waiting_page,
 )
 from app.agreements.service.housekeeping import prune_finished_jobs
+from app.agreements.service.listing import (
+    AgreementList,
+    ListedAgreement,
+    list_page,
+    status_counts,
+)
 from app.agreements.service.sealing import SEAL_JOB, seal_completed, sweep_unsealed
 from app.agreements.service.signing import (
     SignatureInput,
@@ -141,6 +144,7 @@ __all__ = [
     "BulkPreview",
     "BulkRound",
     "InlineExport",
+    "ListedAgreement",
     "SignatureInput",
     "StoreCheck",
     "Verdict",

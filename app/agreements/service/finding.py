@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import contains_eager, defer, lazyload, load_only, selectinload
+from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
 from app.accounts.access import require_view_person
 from app.accounts.models import Team, User
@@ -140,69 +140,17 @@ def list_agreements(actor: User, filters: AgreementFilters = AgreementFilters())
     return list(db.session.scalars(query))
 
 
-@dataclass(frozen=True)
-class AgreementList:
-    """One page of the agreements list, the count of each status across all pages, and the rep
-    the list is narrowed to (if any)."""
-
-    page: Page[Agreement]
-    by_status: dict[AgreementStatus, int]
-    rep: User | None = None
-
-
-def list_page(actor: User, filters: AgreementFilters, request: PageRequest) -> AgreementList:
-    """A page of the agreements the actor may see, sorted as asked; a fixed number of queries."""
-    query = agreements_query(actor, filters)
-    if request.sort in SORTS:
-        column = SORTS[request.sort]()
-        ordered = column.desc() if request.descending else column.asc()
-        query = query.order_by(None).order_by(ordered.nulls_last(), Agreement.id.desc())
-    page = paginate_query(query.options(*_LISTED), request)
-    return AgreementList(page, status_counts(actor, filters), _rep_of(filters))
-
-
 # What a list row shows: not the frozen document (kilobytes of JSON an agreement, which the
 # database would otherwise carry through the sort), nor the reps' roles or passwords.
-_WITHOUT_DOCUMENT = (defer(Agreement.document), defer(Agreement.values))
+WITHOUT_DOCUMENT = (defer(Agreement.document), defer(Agreement.values))
 # Who still has to sign (``Agreement.awaited_signers``): the page's signatures and coaches in
 # one query each, however many rows the page has.
-_AWAITED = (
+AWAITED = (
     selectinload(Agreement.signatures).options(
         load_only(AgreementSignature.role, AgreementSignature.signed_at)
     ),
     selectinload(Agreement.coach).options(load_only(User.full_name), lazyload(User.role_rows)),
 )
-_LISTED = (
-    *_WITHOUT_DOCUMENT,
-    # The list's query joins the rep and their team already: read them from its rows.
-    contains_eager(Agreement.rep).options(
-        load_only(User.full_name, User.email, User.team_id),
-        lazyload(User.role_rows),
-        contains_eager(User.team),
-    ),
-    *_AWAITED,
-)
-
-
-def status_counts(actor: User, filters: AgreementFilters) -> dict[AgreementStatus, int]:
-    """How many of the filtered agreements are in each status, whatever the status filter."""
-    unfiltered = (
-        agreements_query(actor, replace(filters, status=None))
-        .order_by(None)
-        .with_only_columns(Agreement.status)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(unfiltered.c.status, func.count()).group_by(unfiltered.c.status)
-    )
-    found = {AgreementStatus(status): count for status, count in rows}
-    return {status: found.get(status, 0) for status in AgreementStatus}
-
-
-def _rep_of(filters: AgreementFilters) -> User | None:
-    return db.session.get(User, filters.rep_id) if filters.rep_id else None
-
-
 # An agreement a rep "holds": sent to them and neither declined nor voided.
 HELD_STATUSES = (AgreementStatus.SENT, AgreementStatus.SIGNED_BY_REP, AgreementStatus.COMPLETED)
 
@@ -248,7 +196,7 @@ def agreements_of(actor: User, rep: User) -> list[Agreement]:
     query = select(Agreement).where(Agreement.rep_id == rep.id)
     if not can_manage(actor):
         query = query.where(Agreement.status != AgreementStatus.DRAFT)
-    query = query.order_by(Agreement.created_at.desc()).options(*_WITHOUT_DOCUMENT, *_AWAITED)
+    query = query.order_by(Agreement.created_at.desc()).options(*WITHOUT_DOCUMENT, *AWAITED)
     return list(db.session.scalars(query))
 
 
@@ -329,11 +277,11 @@ def waiting_for_hr() -> list[Agreement]:
 def _with_reps(query: Select[Any]) -> list[Agreement]:
     rep = selectinload(Agreement.rep).options(load_only(User.full_name), lazyload(User.role_rows))
     query = query.order_by(Agreement.sign_by, Agreement.sent_at, Agreement.id)
-    return list(db.session.scalars(query.options(*_WITHOUT_DOCUMENT, rep)))
+    return list(db.session.scalars(query.options(*WITHOUT_DOCUMENT, rep)))
 
 
 def waiting_page(actor: User, request: PageRequest) -> Page[Agreement]:
     """A page of what waits for the actor's signature (HR may have many), oldest first."""
     query = waiting_query(actor).order_by(Agreement.sent_at, Agreement.id)
     rep = selectinload(Agreement.rep).options(load_only(User.full_name), lazyload(User.role_rows))
-    return paginate_query(query.options(*_WITHOUT_DOCUMENT, rep), request)
+    return paginate_query(query.options(*WITHOUT_DOCUMENT, rep), request)

@@ -10,6 +10,7 @@ from app.accounts import service as accounts
 from app.agreements import service
 from app.agreements.forms import FILTER_KEYS, ExportForm, filter_form, filters_from
 from app.agreements.views.blueprint import bp
+from app.generation import kept
 from app.pagination import PageRequest
 
 
@@ -18,7 +19,12 @@ def index() -> Response | str:
     if not service.can_list(current_user):
         return redirect(url_for("agreements.mine"))
     page_request = PageRequest.from_args(request.args, tuple(service.SORTS), service.DEFAULT_SORT)
-    listing = service.list_page(current_user, filters_from(request.args), page_request)
+    filters = filters_from(request.args)
+    listing = kept(
+        "agreements.index",
+        (current_user.id, filters, page_request),
+        lambda: service.list_page(current_user, filters, page_request),
+    )
     export_form = ExportForm(data={k: request.args.get(k, "") for k in FILTER_KEYS})
     return render_template(
         "agreements/index.html",
