@@ -13,6 +13,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.curriculum.service import current_plan_templates
 from app.errors import Invalid
+from app.generation import kept
 from app.lookup import parse_id
 from app.notifications import service as notifications
 from app.pagination import PageRequest
@@ -85,7 +86,12 @@ def team() -> str:
         search=form.q.data or "",
     )
     page_request = PageRequest.from_args(request.args, service.TEAM_SORTS, default_sort="name")
-    result = service.team_page(current_user, filters, page_request)
+    # Kept while the data holds: a thousand reps' statuses are counted once per write.
+    result = kept(
+        "plans.team",
+        (current_user.id, filters, page_request),
+        lambda: service.team_page(current_user, filters, page_request),
+    )
     return render_template("plans/team.html", form=form, page=result.page, counts=result.counts)
 
 
