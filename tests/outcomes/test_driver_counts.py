@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 
 from app.accounts.models import Role, Team, User
 from app.extensions import db
+from app.generation import forget_kept_figures
 from app.metrics.models import ActivitySource
 from app.outcomes import service
 from app.outcomes.models import OutcomeDriverCount
@@ -97,4 +98,8 @@ def test_a_write_or_a_rep_joining_or_leaving_counts_afresh(
                 now = plan_drivers(hr, filters, date.today())
             assert _facts_counted(statements) is (filters in changed), change.__name__
             assert now == _counted_afresh(hr, filters), change.__name__
+            # The afresh count and the judgements stored with it are rolled back: so are the
+            # shares this process kept while reading them (else the next read of a team
+            # would judge afresh the reps whose judgements were rolled back).
             db.session.rollback()
+            forget_kept_figures()
