@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -61,3 +62,26 @@ def count_pages(app: Any, pages: dict[str, tuple[int, str]], password: str) -> d
         assert response.status_code == 200, (name, response.status_code)
         counts[name] = len(statements)
     return counts
+
+
+@dataclass(frozen=True)
+class KeptView:
+    """A page viewed with what the process kept from a first view, and the statements that
+    view asked and the same view worked out afresh asked."""
+
+    response: Any
+    kept: Statements
+    afresh: Statements
+
+
+def kept_view(client: Any, url: str) -> KeptView:
+    """``url`` viewed twice (the second from kept figures), then once more afresh."""
+    from app.generation import forget_kept_figures
+
+    client.get(url)
+    with counting_queries() as kept:
+        response = client.get(url)
+    forget_kept_figures()
+    with counting_queries() as afresh:
+        client.get(url)
+    return KeptView(response, kept, afresh)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -55,19 +56,26 @@ def _afresh(hr: User, sort: str = "team") -> service.OutcomesPage:
     return _page(hr, sort)
 
 
+def _teams_asked(monkeypatch: pytest.MonkeyPatch, module: object, reader: str) -> list[list[int]]:
+    """The teams each call of ``module``'s ``reader`` (bound as ``teams``) is asked for."""
+    asked: list[list[int]] = []
+    read = getattr(module, reader)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        params = kwargs.get("params") or args[3]
+        asked.append(sorted(params["teams"]))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(module, reader, recording)
+    return asked
+
+
 def test_after_a_write_only_that_teams_lines_are_read_again(
     teams, make_user, monkeypatch: pytest.MonkeyPatch
 ):
     north, south, reps = teams
     hr = make_user(Role.HR)
-    asked: list[list[int]] = []
-    judged_lines = teamlines.judged_lines
-
-    def recording(reps_query, today, definition, params=None):
-        asked.append(sorted(params["teams"]))
-        return judged_lines(reps_query, today, definition, params)
-
-    monkeypatch.setattr(teamlines, "judged_lines", recording)
+    asked = _teams_asked(monkeypatch, teamlines, "judged_lines")
     forget_kept_figures()
     first = _page(hr)
     again = _page(hr)
@@ -123,14 +131,7 @@ def test_the_drivers_page_reads_again_only_the_teams_written_to(
 ):
     north, south, reps = teams
     hr = make_user(Role.HR)
-    asked: list[list[int]] = []
-    ramps_by = teamramps.fingerprinted_ramps_by
-
-    def recording(reps_query, today, definition, params, group_of):
-        asked.append(sorted(params["teams"]))
-        return ramps_by(reps_query, today, definition, params, group_of)
-
-    monkeypatch.setattr(teamramps, "fingerprinted_ramps_by", recording)
+    asked = _teams_asked(monkeypatch, teamramps, "fingerprinted_ramps_by")
     forget_kept_figures()
     first = plan_drivers(hr, service.RepFilters(), date.today())
     _tick(reps[2])
