@@ -15,10 +15,8 @@ from app.dashboards.forms import DashboardFilterForm
 from app.dashboards.presenting import coach_charts, ramp_charts
 from app.generation import kept
 from app.lookup import parse_id
-from app.outcomes import service as outcomes
 from app.outcomes.summary import RampSummary
 from app.pagination import PageRequest
-from app.teamshares import team_tokens
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
 
@@ -66,17 +64,12 @@ class _RampFigures:
 
 def _figures(filters: service.Filters) -> _RampFigures:
     """Each part from its teams' shares, worked out again only for the teams written to."""
-    tokens = team_tokens()
-    dashboard = service.ramp_dashboard(current_user, filters, tokens=tokens)
-    summary = None
-    if outcomes.can_see_outcomes(current_user):
-        today = accounts.local_today(current_user)
-        summary = service.ramp_outcomes(current_user, filters, today, tokens)
+    found = service.dashboard_figures(current_user, filters)
     return _RampFigures(
-        cohorts=service.cohort_choices(current_user, tokens),
-        dashboard=dashboard,
-        charts=ramp_charts(dashboard),
-        outcomes=summary,
+        cohorts=found.cohorts,
+        dashboard=found.dashboard,
+        charts=ramp_charts(found.dashboard),
+        outcomes=found.outcomes,
     )
 
 

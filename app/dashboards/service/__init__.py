@@ -37,7 +37,11 @@ from app.dashboards.service.ramp import (
     StageProgress,
     ramp_dashboard,
 )
-from app.dashboards.service.warming import warm_organisation_shares
+from app.dashboards.service.warming import (
+    DashboardFigures,
+    dashboard_figures,
+    warm_organisation_shares,
+)
 
 __all__ = [
     "COACH_SORTS",
@@ -50,6 +54,7 @@ __all__ = [
     "CohortComparison",
     "CohortFigures",
     "CommitmentsKept",
+    "DashboardFigures",
     "Filters",
     "Heatmap",
     "RampDashboard",
@@ -60,6 +65,7 @@ __all__ = [
     "coaches_page",
     "cohort_choices",
     "compare_cohorts",
+    "dashboard_figures",
     "median_of",
     "ramp_dashboard",
     "ramp_outcomes",
