@@ -56,6 +56,13 @@ def team_tokens() -> TeamTokens:
     return TeamTokens(broad, teams)
 
 
+def teams_shown(team_id: int | None, tokens: TeamTokens | None = None) -> list[int]:
+    """The chosen team, or every team (and the reps with none)."""
+    if team_id is not None:
+        return [team_id]
+    return list((tokens or team_tokens()).teams)
+
+
 def kept_by_team(
     name: str,
     key: Hashable,

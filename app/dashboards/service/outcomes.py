@@ -6,27 +6,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select
 
 from app.accounts.models import User
 from app.dashboards.service.filters import Filters
-from app.dashboards.service.teams import TEAM, teams_shown
-from app.extensions import db
+from app.dashboards.service.teams import teams_shown
 from app.outcomes import service as outcomes
 from app.outcomes.cohorts import RepRamp
 from app.outcomes.service.definition import current_definition
 from app.outcomes.service.gathering import kept_reps_query
 from app.outcomes.service.judgements import judged_ramps
 from app.outcomes.service.summary import summary_of_cohort
+from app.outcomes.service.teamreps import team_reps
 from app.outcomes.summary import RampSummary, ramp_summary
-from app.plans.service import StatementMemo
 from app.teamshares import TeamTokens, kept_by_team
-
-_REP_AND_TEAM: list[Any] = [User.id, TEAM]
-# The outcomes page's reps of some teams (bound as ``teams``), and each one's team: built
-# once per whose reps and which role, as the statements read from them.
-_REPS = StatementMemo(lambda reps: reps.where(TEAM.in_(bindparam("teams", expanding=True))))
-_TEAM_OF = StatementMemo(lambda reps: reps.with_only_columns(*_REP_AND_TEAM))
 
 
 def ramp_outcomes(
@@ -47,12 +40,9 @@ def ramp_outcomes(
 
     def ramps_of(teams: list[int]) -> dict[int, list[RepRamp]]:
         given = {"teams": teams}
-        kept = _REPS.get((coach_id, filters.role), reps)
-        ramps, _starts = judged_ramps(kept, today, definition, given)
-        team_of = _TEAM_OF.get((coach_id, filters.role), lambda: kept)
-        team_by_rep: dict[int, int] = {
-            rep: team for rep, team in db.session.connection().execute(team_of, given)
-        }
+        statements = team_reps(("dashboards.outcomes", coach_id, filters.role), reps)
+        ramps, _starts = judged_ramps(statements.reps, today, definition, given)
+        team_by_rep = statements.teams_by_rep(given)
         by_team: dict[int, list[RepRamp]] = {}
         for ramp in ramps:
             by_team.setdefault(team_by_rep[ramp.rep_id], []).append(ramp)

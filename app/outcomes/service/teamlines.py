@@ -13,23 +13,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func
-
 from app.accounts.models import User
-from app.extensions import db
-from app.generation import NO_TEAM
 from app.outcomes.service.definition import Definition
 from app.outcomes.service.gathering import RepFilters, kept_reps_query
 from app.outcomes.service.judgements import Line, judged_lines
-from app.plans.service import StatementMemo
-from app.teamshares import kept_by_team, team_tokens
-
-_TEAM = func.coalesce(User.team_id, NO_TEAM)
-_REP_AND_TEAM: list[Any] = [User.id, _TEAM]
-# The page's reps of some teams (bound as ``teams``), and each one's team: built once per
-# whose reps and which filters, as the statements read from them.
-_REPS = StatementMemo(lambda reps: reps.where(_TEAM.in_(bindparam("teams", expanding=True))))
-_TEAM_OF = StatementMemo(lambda reps: reps.with_only_columns(*_REP_AND_TEAM).order_by(None))
+from app.outcomes.service.teamreps import team_reps
+from app.teamshares import kept_by_team, teams_shown
 
 
 def everyones_lines(
@@ -40,22 +29,20 @@ def everyones_lines(
     reps = kept_reps_query(actor, filters)
     if definition is None:  # nothing judged, nothing kept: nobody has targets
         return judged_lines(reps, today, definition)
-    statement_key = (None if actor.sees_everyone else actor.id, filters)
+    whose = (None if actor.sees_everyone else actor.id, filters)
 
     def lines_of(teams: list[int]) -> dict[int, list[Line]]:
         given = {"teams": teams}
-        statement = _REPS.get(statement_key, lambda: reps)
-        lines = judged_lines(statement, today, definition, given)
-        team_of = _TEAM_OF.get(statement_key, lambda: statement)
-        team_by_rep: dict[int, int] = dict(db.session.connection().execute(team_of, given).all())
+        statements = team_reps(("outcomes.lines", *whose), lambda: reps)
+        lines = judged_lines(statements.reps, today, definition, given)
+        team_by_rep = statements.teams_by_rep(given)
         by_team: dict[int, list[Line]] = {}
         for line in lines:
             by_team.setdefault(team_by_rep[line[0]], []).append(line)
         return by_team
 
-    teams = [filters.team_id] if filters.team_id is not None else list(team_tokens().teams)
-    key = (*statement_key, today, definition.version)
-    shares = kept_by_team("outcomes.lines", key, teams, lines_of)
+    key = (*whose, today, definition.version)
+    shares = kept_by_team("outcomes.lines", key, teams_shown(filters.team_id), lines_of)
     merged = [line for lines in shares.values() for line in lines]
     merged.sort(key=_by_name)
     return merged

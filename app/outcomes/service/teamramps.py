@@ -12,26 +12,14 @@ was read (a rep moved to another team changes nothing the whole organisation cou
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from sqlalchemy import bindparam, func
 
 from app.accounts.models import User
-from app.extensions import db
-from app.generation import NO_TEAM
 from app.outcomes.cohorts import RepRamp
 from app.outcomes.service.definition import Definition
 from app.outcomes.service.gathering import RepFilters, kept_reps_query
 from app.outcomes.service.judgements import FINGERPRINT_MODULUS, fingerprinted_ramps_by
-from app.plans.service import StatementMemo
-from app.teamshares import kept_by_team, team_tokens
-
-_TEAM = func.coalesce(User.team_id, NO_TEAM)
-_REP_AND_TEAM: list[Any] = [User.id, _TEAM]
-# The page's reps of some teams (bound as ``teams``), and each one's team: built once per
-# whose reps and which filters.
-_REPS = StatementMemo(lambda reps: reps.where(_TEAM.in_(bindparam("teams", expanding=True))))
-_TEAM_OF = StatementMemo(lambda reps: reps.with_only_columns(*_REP_AND_TEAM))
+from app.outcomes.service.teamreps import team_reps
+from app.teamshares import kept_by_team, teams_shown
 
 TeamRamps = tuple[list[RepRamp], list[date], int | None]
 
@@ -43,18 +31,16 @@ def fingerprinted_team_ramps(
     one's start, and the fingerprint of them all (None when a rep's judgement could not be
     stored): the teams' kept shares put together."""
     reps = kept_reps_query(actor, filters, with_team=False, ordered=False)
-    statement_key = (None if actor.sees_everyone else actor.id, filters)
+    whose = (None if actor.sees_everyone else actor.id, filters)
 
     def ramps_of(teams: list[int]) -> dict[int, TeamRamps]:
         given = {"teams": teams}
-        statement = _REPS.get(statement_key, lambda: reps)
-        team_of = _TEAM_OF.get(statement_key, lambda: statement)
-        team_by_rep: dict[int, int] = dict(db.session.connection().execute(team_of, given).all())
-        return fingerprinted_ramps_by(statement, today, definition, given, team_by_rep)
+        statements = team_reps(("outcomes.ramps", *whose), lambda: reps)
+        team_by_rep = statements.teams_by_rep(given)
+        return fingerprinted_ramps_by(statements.reps, today, definition, given, team_by_rep)
 
-    teams = [filters.team_id] if filters.team_id is not None else list(team_tokens().teams)
-    key = (*statement_key, today, definition.version)
-    shares = kept_by_team("outcomes.ramps", key, teams, ramps_of)
+    key = (*whose, today, definition.version)
+    shares = kept_by_team("outcomes.ramps", key, teams_shown(filters.team_id), ramps_of)
     ramps = [ramp for team_ramps, _starts, _print in shares.values() for ramp in team_ramps]
     starts = [start for _ramps, team_starts, _print in shares.values() for start in team_starts]
     return ramps, starts, _fingerprint_of(shares)
