@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from app.accounts.models import Role
 from app.accounts.service import organisation
@@ -66,7 +66,9 @@ def test_a_chosen_cohort_is_compared_with_earlier_ones(
 ):
     _world(make_rep, make_user, make_team)
     login(make_user(Role.HR))
-    month = date.today().replace(day=1)
+    # Nia North's start month (day 3 of her ramp today): on the 1st or 2nd of a month, the
+    # month before.
+    month = (date.today() - timedelta(days=2)).replace(day=1)
     page = client.get(f"/dashboard?cohort={month:%Y-%m}")
     assert 'id="compare-table"' in page.text
     assert f"{month:%B %Y} against earlier cohorts" in page.text

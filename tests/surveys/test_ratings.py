@@ -113,10 +113,12 @@ def test_admins_see_every_coach_with_the_same_minimum(make_user, coach, rated_de
         service.ratings_by_coach(coach)
 
 
-def _rated_last_month() -> None:
-    """Every rating dated in a month that is over, so that its page shows it."""
-    last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=15)
-    db.session.execute(update(DebriefRating).values(rated_on=last_month))
+def _rated_in_a_month_over() -> None:
+    """Every rating dated in a month that is over everywhere, so that its page shows it: the
+    month before last (on the 1st of a month, last month is not yet over west of UTC)."""
+    last_month = TODAY.replace(day=1) - timedelta(days=1)
+    before_last = (last_month.replace(day=1) - timedelta(days=1)).replace(day=15)
+    db.session.execute(update(DebriefRating).values(rated_on=before_last))
     db.session.commit()
 
 
@@ -128,7 +130,7 @@ def test_the_coach_page_says_an_open_month_is_shown_when_over(coach, rated_debri
 
 def test_the_coach_page_never_says_which_rep_rated(coach, rated_debriefs, login) -> None:
     debriefs = rated_debriefs(coach, 3, rating=1, comment="Secret remark")
-    _rated_last_month()
+    _rated_in_a_month_over()
     page = login(coach).get(f"/surveys/ratings/coaches/{coach.id}")
     assert page.status_code == 200
     assert "Fewer than 5 ratings" in page.text
@@ -140,7 +142,7 @@ def test_the_coach_page_never_says_which_rep_rated(coach, rated_debriefs, login)
 
 def test_five_ratings_draw_the_chart_and_table(coach, rated_debriefs, login, make_user) -> None:
     rated_debriefs(coach, 5, rating=4, comment="Helpful")
-    _rated_last_month()
+    _rated_in_a_month_over()
     page = login(make_user(Role.ADMIN)).get(f"/surveys/ratings/coaches/{coach.id}")
     assert "<svg" in page.text and "<title" in page.text and "<desc" in page.text
     assert "Helpful 0" in page.text and "4.0" in page.text
