@@ -58,10 +58,14 @@ def sign_in(browser: WebDriver, base_url: str, user: User) -> None:
 
 
 def follow(browser: WebDriver, target: WebElement) -> None:
-    """Click a link or a form's button and wait until the next page has replaced this one."""
+    """Click a link or a form's button and wait until the next page has replaced this one and
+    finished loading (an element found while it still loads may be gone when clicked:
+    Chrome's "Node with given id does not belong to the document", seen once in a full run)."""
     page = browser.find_element(By.TAG_NAME, "html")
     target.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(EC.staleness_of(page))
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    wait.until(EC.staleness_of(page))
+    wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
 
 
 def open_menu(browser: WebDriver, menu_id: str) -> WebElement:
